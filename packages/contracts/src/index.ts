@@ -1,0 +1,13 @@
+/** The wire contract of the chat system, generated from asyncapi.yaml and openapi.yaml. */
+export type * from './generated/models.ts';
+export type { paths, components, operations } from './generated/openapi.ts';
+export { subjects, requestSchemas, type NatsRequests, type NatsRequestSubject } from './generated/nats.ts';
+export {
+  namespaces,
+  type ChatClientToServerEvents,
+  type ChatServerToClientEvents,
+  type NotificationsClientToServerEvents,
+  type NotificationsServerToClientEvents,
+} from './generated/socket-events.ts';
+export type { SchemaTypes } from './generated/schemas.ts';
+export { validate, type SchemaName, type ValidationResult } from './validators.ts';

@@ -1,0 +1,35 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { contractSchemas, type SchemaTypes } from './generated/schemas.ts';
+
+export type SchemaName = keyof SchemaTypes;
+
+/** Outcome of checking untrusted input against a contract schema. */
+export type ValidationResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; path: string; message: string };
+
+// ajv-formats is CommonJS with a default export; under nodenext its default arrives one level down.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+const ajv = new Ajv({ allErrors: false, strict: true, strictTypes: false });
+addFormats(ajv);
+ajv.addSchema(contractSchemas);
+
+const compiled = new Map<SchemaName, ValidateFunction>();
+
+/** Validates `data` against the named schema from asyncapi.yaml/openapi.yaml. */
+export function validate<N extends SchemaName>(name: N, data: unknown): ValidationResult<SchemaTypes[N]> {
+  let check = compiled.get(name);
+  if (!check) {
+    check = ajv.compile({ $ref: `chat-contracts#/$defs/${name}` });
+    compiled.set(name, check);
+  }
+  if (check(data)) return { ok: true, value: data as SchemaTypes[N] };
+  const error = check.errors?.[0];
+  const path = error?.instancePath || '/';
+  const detail = error?.keyword === 'additionalProperties'
+    ? `unknown property '${String(error.params['additionalProperty'])}'`
+    : (error?.message ?? 'is invalid');
+  return { ok: false, path, message: `${path} ${detail}` };
+}

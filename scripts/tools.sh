@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Provisions the pinned toolchain this project runs on (Node 24 LTS, nats-server) into a per-user cache,
+# then puts it first on PATH. Sourced by every entry point, so a fresh machine needs no manual step.
+# Idempotent: a second call only checks versions.
+set -euo pipefail
+
+TOOLS_DIR="${CHAT_TOOLS_DIR:-$HOME/.cache/chat-realtime/tools}"
+NODE_MAJOR=24
+NATS_SERVER_VERSION="${NATS_SERVER_VERSION:-v2.12.2}"
+mkdir -p "$TOOLS_DIR"
+
+ensure_node() {
+  local prefix="$TOOLS_DIR/node$NODE_MAJOR"
+  if [ ! -x "$prefix/bin/node" ] || ! "$prefix/bin/node" -v | grep -q "^v$NODE_MAJOR\."; then
+    echo "[tools] installing Node $NODE_MAJOR into $prefix" >&2
+    rm -rf "$prefix"
+    npm install --global --prefix "$prefix" --no-audit --no-fund "node@$NODE_MAJOR" >&2
+  fi
+  export PATH="$prefix/bin:$PATH"
+}
+
+ensure_nats_server() {
+  if [ -n "${NATS_SERVER_BIN:-}" ]; then return; fi
+  local bin="$TOOLS_DIR/nats-server-$NATS_SERVER_VERSION/nats-server"
+  if [ ! -x "$bin" ]; then
+    if command -v go >/dev/null 2>&1; then
+      echo "[tools] building nats-server $NATS_SERVER_VERSION with go install" >&2
+      GOBIN="$(dirname "$bin")" GOFLAGS=-mod=mod go install "github.com/nats-io/nats-server/v2@$NATS_SERVER_VERSION" >&2
+    elif command -v nats-server >/dev/null 2>&1; then
+      bin="$(command -v nats-server)"
+    else
+      echo "[tools] installing nats-server from apt" >&2
+      apt-get update -qq >&2 && apt-get install -y -qq nats-server >&2
+      bin="$(command -v nats-server)"
+    fi
+  fi
+  export NATS_SERVER_BIN="$bin"
+}
+
+ensure_node
+ensure_nats_server
