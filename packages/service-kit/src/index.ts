@@ -1,0 +1,8 @@
+/** What every service shares: config, logging, errors, NATS request/reply, Postgres, ops endpoints, shutdown. */
+export { loadConfig, commonEnv, portEnv, ConfigError } from './config.ts';
+export { createLogger, type Logger } from './logger.ts';
+export { CodedError, failure } from './errors.ts';
+export { connectNats, respond, request, type Responder, type NatsConnection } from './nats.ts';
+export { createPool, migrate, type Pool, type PoolClient } from './postgres.ts';
+export { checkHealth, createMetricsRegistry, startOpsServer, type HealthCheck, type HealthReport } from './ops-server.ts';
+export { Lifecycle } from './lifecycle.ts';

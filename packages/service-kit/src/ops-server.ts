@@ -1,0 +1,72 @@
+import { createServer, type Server } from 'node:http';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Logger } from './logger.ts';
+
+/** A named readiness check; resolves when the dependency works, rejects otherwise. */
+export type HealthCheck = () => Promise<void>;
+
+export interface HealthReport {
+  status: 'ok' | 'unavailable';
+  service: string;
+  uptime: number;
+  checks: Record<string, 'ok' | string>;
+}
+
+/** Runs every check, each bounded in time, and reports the service ready only when all pass. */
+export async function checkHealth(service: string, checks: Record<string, HealthCheck>): Promise<HealthReport> {
+  const results = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      try {
+        await Promise.race([
+          check(),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 2s')), 2000).unref()),
+        ]);
+        return [name, 'ok'] as const;
+      } catch (err) {
+        return [name, err instanceof Error ? err.message : String(err)] as const;
+      }
+    }),
+  );
+  const failed = results.some(([, result]) => result !== 'ok');
+  return { status: failed ? 'unavailable' : 'ok', service, uptime: process.uptime(), checks: Object.fromEntries(results) };
+}
+
+/** A Prometheus registry with the process's default metrics, labelled with the service name. */
+export function createMetricsRegistry(service: string): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+/** Serves `GET /health` (200 or 503) and `GET /metrics` for a backend service. */
+export async function startOpsServer(options: {
+  port: number;
+  service: string;
+  checks: Record<string, HealthCheck>;
+  registry: Registry;
+  log: Logger;
+}): Promise<Server> {
+  const server = createServer((req, res) => {
+    const send = (status: number, type: string, body: string) => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(body);
+    };
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/health') {
+      void checkHealth(options.service, options.checks).then((report) =>
+        send(report.status === 'ok' ? 200 : 503, 'application/json', JSON.stringify(report)),
+      );
+    } else if (req.method === 'GET' && path === '/metrics') {
+      void options.registry.metrics().then((body) => send(200, options.registry.contentType, body));
+    } else {
+      send(404, 'application/json', JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${path}` } }));
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '0.0.0.0', resolve);
+  });
+  options.log.info({ port: options.port }, 'ops server listening (/health, /metrics)');
+  return server;
+}

@@ -1,0 +1,34 @@
+import pg from 'pg';
+import { runner } from 'node-pg-migrate';
+import type { Logger } from './logger.ts';
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+
+/** A connection pool whose idle-client errors are logged instead of crashing the process. */
+export function createPool(connectionString: string, log: Logger, max = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  pool.on('error', (err) => log.error({ err }, 'idle Postgres client failed'));
+  return pool;
+}
+
+/**
+ * Applies the service's SQL migrations in `dir` to its own schema, recording them in that schema, so
+ * services sharing a database never see each other's tables or migration history.
+ */
+export async function migrate(connectionString: string, options: { schema: string; dir: string; log: Logger }): Promise<void> {
+  const applied = await runner({
+    databaseUrl: connectionString,
+    dir: options.dir,
+    direction: 'up',
+    migrationsTable: 'migrations',
+    schema: options.schema,
+    createSchema: true,
+    migrationsSchema: options.schema,
+    createMigrationsSchema: true,
+    checkOrder: true,
+    log: (msg: string) => options.log.debug({ migration: msg }, 'migrate'),
+    verbose: false,
+  });
+  options.log.info({ schema: options.schema, applied: applied.map((m) => m.name) }, 'migrations applied');
+}
