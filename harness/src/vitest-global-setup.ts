@@ -1,0 +1,30 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres } from './infra/postgres.ts';
+import { startNatsServer } from './infra/nats.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A Postgres database shared by the integration tests (tests use fresh ids, never truncate). */
+    databaseUrl: string;
+    /** A nats-server with JetStream shared by the integration tests. */
+    natsUrl: string;
+  }
+}
+
+/** One real Postgres and one real nats-server for the whole test run. */
+export default async function setup(project: TestProject) {
+  const dir = await mkdtemp(`${tmpdir()}/chat-test-`);
+  // Postgres runs as its own user when we are root; it must be able to reach its data dir.
+  await chmod(dir, 0o755);
+  const postgres = await startEmbeddedPostgres({ dataDir: `${dir}/postgres`, persistent: false });
+  const nats = await startNatsServer({ dataDir: `${dir}/nats` });
+  project.provide('databaseUrl', postgres.url);
+  project.provide('natsUrl', nats.url);
+  return async () => {
+    await nats.stop();
+    await postgres.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+}

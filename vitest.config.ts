@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['{packages,services,harness}/**/*.{unit,int,e2e}.spec.ts'],
+    globalSetup: ['harness/src/vitest-global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    // Two cores: files that spawn whole stacks must not compete with each other for CPU.
+    maxWorkers: 2,
+  },
+});
