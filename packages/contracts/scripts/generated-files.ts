@@ -128,11 +128,11 @@ function schemasFile(asyncDoc: AsyncApiDoc, openDoc: OpenApiDoc, modelNames: str
 }
 
 function socketEventsFile(doc: AsyncApiDoc): string {
-  const namespaces = new Map<string, { clientToServer: string[]; serverToClient: string[] }>();
+  const namespaces = new Map<string, { clientToServer: string[]; serverToClient: string[]; payloadSchemas: string[] }>();
   const types = new Set<string>();
   for (const [channelKey, channel] of Object.entries(doc.channels)) {
     if (!channel.servers?.some((s) => s.$ref === '#/servers/gateway')) continue;
-    namespaces.set(channelKey, { clientToServer: [], serverToClient: [] });
+    namespaces.set(channelKey, { clientToServer: [], serverToClient: [], payloadSchemas: [] });
   }
   for (const operation of Object.values(doc.operations)) {
     const entry = namespaces.get(lastSegment(operation.channel.$ref));
@@ -146,6 +146,7 @@ function socketEventsFile(doc: AsyncApiDoc): string {
         const reply = resolveMessage(doc, replyRef);
         types.add(reply.payloadType);
         entry.clientToServer.push(`  ${message.name}: (payload: ${message.payloadType}, ack: (reply: ${reply.payloadType}) => void) => void;`);
+        entry.payloadSchemas.push(`    ${message.name}: '${message.payloadType}',`);
       } else {
         entry.serverToClient.push(`  ${message.name}: (payload: ${message.payloadType}) => void;`);
       }
@@ -162,10 +163,15 @@ function socketEventsFile(doc: AsyncApiDoc): string {
     );
   });
   const addresses = [...namespaces.keys()].map((key) => `  ${key}: '${doc.channels[key]!.address}',`);
+  const schemaBlocks = [...namespaces.entries()].map(
+    ([key, { payloadSchemas }]) => `  ${key}: {${payloadSchemas.length ? `\n${payloadSchemas.join('\n')}\n  ` : ''}},`,
+  );
   const imports = [...types].sort().join(', ');
   return (
     `${banner}import type { ${imports} } from './models.ts';\n\n` +
     `/** Socket.IO namespaces served by the gateway. */\nexport const namespaces = {\n${addresses.join('\n')}\n} as const;\n\n` +
+    `/** Per namespace, every client event and the schema its payload is validated against. */\n` +
+    `export const clientEventSchemas = {\n${schemaBlocks.join('\n')}\n} as const;\n\n` +
     blocks.join('\n')
   );
 }

@@ -4,6 +4,7 @@ export type { paths, components, operations } from './generated/openapi.ts';
 export { subjects, requestSchemas, type NatsRequests, type NatsRequestSubject } from './generated/nats.ts';
 export {
   namespaces,
+  clientEventSchemas,
   type ChatClientToServerEvents,
   type ChatServerToClientEvents,
   type NotificationsClientToServerEvents,

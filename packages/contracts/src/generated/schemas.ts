@@ -173,6 +173,49 @@ export const contractSchemas = {
         }
       }
     },
+    "GatewayHealth": {
+      "type": "object",
+      "required": [
+        "status",
+        "service",
+        "uptime",
+        "port",
+        "environment",
+        "checks"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "status": {
+          "type": "string",
+          "enum": [
+            "ok",
+            "unavailable"
+          ]
+        },
+        "service": {
+          "type": "string",
+          "description": "`websocket` on :3001, `api` on :3000."
+        },
+        "uptime": {
+          "type": "number",
+          "description": "Seconds since the process started."
+        },
+        "port": {
+          "type": "integer"
+        },
+        "environment": {
+          "type": "string",
+          "description": "NODE_ENV."
+        },
+        "checks": {
+          "type": "object",
+          "description": "Each dependency and `ok` or what failed.",
+          "additionalProperties": {
+            "type": "string"
+          }
+        }
+      }
+    },
     "GetRoomQuery": {
       "type": "object",
       "required": [
@@ -874,6 +917,7 @@ export interface SchemaTypes {
   ErrorCode: models.ErrorCode;
   ErrorResponse: components['schemas']['ErrorResponse'];
   EventMetadata: models.EventMetadata;
+  GatewayHealth: components['schemas']['GatewayHealth'];
   GetRoomQuery: models.GetRoomQuery;
   Id: components['schemas']['Id'];
   IssueSessionTokenCommand: models.IssueSessionTokenCommand;

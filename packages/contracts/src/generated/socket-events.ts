@@ -7,6 +7,16 @@ export const namespaces = {
   notifications: '/notifications',
 } as const;
 
+/** Per namespace, every client event and the schema its payload is validated against. */
+export const clientEventSchemas = {
+  chat: {
+    createRoom: 'CreateRoomRequest',
+    joinRoom: 'JoinRoomRequest',
+    sendMessage: 'SendMessageRequest',
+  },
+  notifications: {},
+} as const;
+
 /** Events a client emits on `/chat`; each is acknowledged. */
 export interface ChatClientToServerEvents {
   createRoom: (payload: CreateRoomRequest, ack: (reply: CreateRoomAck) => void) => void;

@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import { subjects, type operations } from '@chatrt/contracts';
+import { CodedError } from '@chatrt/service-kit';
+import type { Backend } from '../backend.ts';
+import { requireValid, unwrap } from './errors.ts';
+import { sessionCookie } from './authenticate.ts';
+
+type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
+type RegisterCreated = Json<operations['register']['responses']['201']>;
+type LoginOk = Json<operations['login']['responses']['200']>;
+type SessionTokenOk = Json<operations['getSessionToken']['responses']['200']>;
+
+/** `/api/auth/*`: translated one to one into auth service requests. */
+export function registerAuthRoutes(app: FastifyInstance, backend: Backend, options: { secureCookies: boolean }): void {
+  app.post('/api/auth/register', async (req, reply) => {
+    const body = requireValid('RegisterRequest', req.body);
+    const { user } = unwrap(await backend.request(subjects.authRegister, body));
+    return reply.status(201).send(user satisfies RegisterCreated);
+  });
+
+  app.post('/api/auth/login', async (req, reply) => {
+    const body = requireValid('LoginRequest', req.body);
+    const { user, session } = unwrap(await backend.request(subjects.authLogin, body));
+    void reply.setCookie(sessionCookie, session.id, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: options.secureCookies,
+      path: '/',
+      expires: new Date(session.expiresAt),
+    });
+    return reply.status(200).send(user satisfies LoginOk);
+  });
+
+  app.get('/api/auth/session-token', async (req, reply) => {
+    const sessionId = req.cookies[sessionCookie];
+    if (!sessionId) throw new CodedError('UNAUTHENTICATED', 'log in first (no session cookie)');
+    const { sessionToken } = unwrap(await backend.request(subjects.authIssueSessionToken, { sessionId }));
+    return reply.status(200).send(sessionToken satisfies SessionTokenOk);
+  });
+}

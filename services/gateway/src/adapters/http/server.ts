@@ -1,0 +1,32 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import type { components } from '@chatrt/contracts';
+import type { Logger } from '@chatrt/service-kit';
+import type { Backend } from '../backend.ts';
+import type { TokenVerifier } from '../token-verifier.ts';
+import { installErrorHandling } from './errors.ts';
+import { registerAuthRoutes } from './auth-routes.ts';
+import { registerChatRoutes } from './chat-routes.ts';
+
+type GatewayHealth = components['schemas']['GatewayHealth'];
+
+/** The REST server on :3000; every route is one in openapi.yaml. */
+export function createHttpApp(options: {
+  backend: Backend;
+  verifier: TokenVerifier;
+  log: Logger;
+  maxPayloadBytes: number;
+  secureCookies: boolean;
+  health: () => Promise<GatewayHealth>;
+}): FastifyInstance {
+  const app = Fastify({ loggerInstance: options.log.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: options.maxPayloadBytes, disableRequestLogging: true });
+  void app.register(cookie);
+  installErrorHandling(app, options.log);
+  app.get('/api/health', async (_req, reply) => {
+    const report = await options.health();
+    return reply.status(report.status === 'ok' ? 200 : 503).send(report);
+  });
+  registerAuthRoutes(app, options.backend, { secureCookies: options.secureCookies });
+  registerChatRoutes(app, options.backend, options.verifier);
+  return app;
+}

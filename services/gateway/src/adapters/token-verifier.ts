@@ -1,0 +1,66 @@
+import { createLocalJWKSet, jwtVerify, errors, type JWK } from 'jose';
+import { subjects } from '@chatrt/contracts';
+import { CodedError, type Logger } from '@chatrt/service-kit';
+import type { Backend } from './backend.ts';
+
+/** Who a verified session token belongs to, and until when it is valid. */
+export interface TokenIdentity {
+  userId: string;
+  username: string;
+  /** Expiry, epoch milliseconds. */
+  expiresAt: number;
+}
+
+export interface TokenVerifier {
+  verify(token: string): Promise<TokenIdentity>;
+  /** Fetches the current verification keys from the auth service. */
+  refresh(): Promise<void>;
+  /** Whether verification keys are loaded. */
+  ready(): boolean;
+}
+
+const issuer = 'chat-auth';
+const audience = 'chat-gateway';
+const keyRefreshIntervalMs = 10_000;
+
+/**
+ * Verifies session tokens locally with the auth service's public keys, fetched over NATS. An unknown key id
+ * triggers one refresh (key rotation), at most every 10 s so bad tokens cannot flood the auth service.
+ */
+export function createTokenVerifier(backend: Backend, log: Logger): TokenVerifier {
+  let keySet: ReturnType<typeof createLocalJWKSet> | undefined;
+  let lastRefresh = 0;
+
+  async function refresh(): Promise<void> {
+    lastRefresh = Date.now();
+    const reply = await backend.request(subjects.authVerificationKeys, {});
+    if (!reply.ok) throw new CodedError('UNAVAILABLE', 'token verification keys unavailable');
+    keySet = createLocalJWKSet({ keys: reply.keys as JWK[] });
+    log.info({ keys: reply.keys.length }, 'loaded token verification keys');
+  }
+
+  async function verifyWith(token: string, allowRefresh: boolean): Promise<TokenIdentity> {
+    if (!keySet) await refresh();
+    try {
+      const { payload } = await jwtVerify(token, keySet!, { issuer, audience, algorithms: ['EdDSA'] });
+      if (typeof payload.sub !== 'string' || typeof payload['username'] !== 'string' || typeof payload.exp !== 'number') {
+        throw new CodedError('UNAUTHENTICATED', 'session token lacks its claims');
+      }
+      return { userId: payload.sub, username: payload['username'], expiresAt: payload.exp * 1000 };
+    } catch (err) {
+      if (err instanceof errors.JWKSNoMatchingKey && allowRefresh && Date.now() - lastRefresh > keyRefreshIntervalMs) {
+        await refresh();
+        return verifyWith(token, false);
+      }
+      if (err instanceof CodedError) throw err;
+      if (err instanceof errors.JWTExpired) throw new CodedError('UNAUTHENTICATED', 'session token expired', { cause: err });
+      throw new CodedError('UNAUTHENTICATED', 'invalid session token', { cause: err });
+    }
+  }
+
+  return {
+    verify: (token) => verifyWith(token, true),
+    refresh,
+    ready: () => keySet !== undefined,
+  };
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { loadConfig, commonEnv, portEnv } from '@chatrt/service-kit';
+
+const booleanEnv = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
+const schema = z
+  .object({
+    ...commonEnv,
+    /** REST API and the web page. */
+    PORT: portEnv(3000),
+    /** Standalone Socket.IO server and its /health (the seed's WEBSOCKET_PORT). */
+    WEBSOCKET_PORT: portEnv(3001),
+    /** Origin of the web app; the only origin allowed by CORS unless CORS_ORIGINS adds more. */
+    NEXT_PUBLIC_APP_URL: z.url().default('http://localhost:3000'),
+    /** Extra allowed origins, comma-separated. Wildcards are refused. */
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+      .refine((origins) => origins.every((o) => !o.includes('*')), 'wildcard origins are not allowed'),
+    /** `false` runs REST only, as the seed's "Next.js without real-time" mode. */
+    NEXT_PUBLIC_ENABLE_SOCKET_IO: booleanEnv(true),
+    NEXT_PUBLIC_SOCKET_PATH: z.string().startsWith('/').default('/socket.io'),
+    /** Upper bound for any backend request; past it the caller gets UNAVAILABLE. */
+    NATS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    /** Mark the session cookie Secure (set true behind HTTPS). */
+    SESSION_COOKIE_SECURE: booleanEnv(false),
+    /** Largest Socket.IO frame / REST body accepted, in bytes. */
+    MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(64 * 1024),
+  })
+  .transform((env) => ({
+    natsUrl: env.NATS_URL,
+    logLevel: env.LOG_LEVEL,
+    environment: env.NODE_ENV,
+    httpPort: env.PORT,
+    socketPort: env.WEBSOCKET_PORT,
+    allowedOrigins: [new URL(env.NEXT_PUBLIC_APP_URL).origin, ...env.CORS_ORIGINS],
+    socketEnabled: env.NEXT_PUBLIC_ENABLE_SOCKET_IO,
+    socketPath: env.NEXT_PUBLIC_SOCKET_PATH,
+    requestTimeoutMs: env.NATS_REQUEST_TIMEOUT_MS,
+    secureCookies: env.SESSION_COOKIE_SECURE,
+    maxPayloadBytes: env.MAX_PAYLOAD_BYTES,
+  }));
+
+export type GatewayConfig = z.infer<typeof schema>;
+
+export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  return loadConfig('gateway', schema, env);
+}
