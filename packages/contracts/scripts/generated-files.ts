@@ -22,7 +22,12 @@ type Operation = {
   messages: Array<{ $ref: string }>;
   reply?: { messages: Array<{ $ref: string }> };
 };
-type Channel = { address: string; servers?: Array<{ $ref: string }>; messages?: Record<string, { $ref: string }> };
+type Channel = {
+  address: string;
+  servers?: Array<{ $ref: string }>;
+  messages?: Record<string, { $ref: string }>;
+  'x-jetstream-stream'?: string;
+};
 type AsyncApiDoc = {
   channels: Record<string, Channel>;
   operations: Record<string, Operation>;
@@ -180,9 +185,12 @@ function natsFile(doc: AsyncApiDoc): string {
   const subjects: string[] = [];
   const requests: string[] = [];
   const requestSchemas: string[] = [];
+  const streams: string[] = [];
   const types = new Set<string>();
   for (const [key, channel] of Object.entries(doc.channels)) {
     if (!channel.servers?.some((s) => s.$ref === '#/servers/nats')) continue;
+    const stream = channel['x-jetstream-stream'];
+    if (stream) streams.push(`  ${key}: '${stream}',`);
     const params = [...channel.address.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
     if (params.length === 0) {
       subjects.push(`  ${key}: '${channel.address}',`);
@@ -208,6 +216,7 @@ function natsFile(doc: AsyncApiDoc): string {
   return (
     `${banner}import type { ${[...types].sort().join(', ')} } from './models.ts';\n\n` +
     `/** Every NATS subject of the system. */\nexport const subjects = {\n${subjects.join('\n')}\n} as const;\n\n` +
+    `/** JetStream streams, by the channel whose subjects they store. */\nexport const streams = {\n${streams.join('\n')}\n} as const;\n\n` +
     `/** Request/reply subjects with their request and reply payloads. */\nexport interface NatsRequests {\n${requests.join('\n')}\n}\n\n` +
     `export type NatsRequestSubject = keyof NatsRequests;\n\n` +
     `/** The schema every request on a subject is validated against. */\nexport const requestSchemas = {\n${requestSchemas.join('\n')}\n} as const;\n`

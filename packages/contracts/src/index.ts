@@ -1,7 +1,7 @@
 /** The wire contract of the chat system, generated from asyncapi.yaml and openapi.yaml. */
 export type * from './generated/models.ts';
 export type { paths, components, operations } from './generated/openapi.ts';
-export { subjects, requestSchemas, type NatsRequests, type NatsRequestSubject } from './generated/nats.ts';
+export { subjects, streams, requestSchemas, type NatsRequests, type NatsRequestSubject } from './generated/nats.ts';
 export {
   namespaces,
   clientEventSchemas,

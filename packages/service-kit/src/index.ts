@@ -5,4 +5,4 @@ export { CodedError, failure } from './errors.ts';
 export { connectNats, respond, request, type Responder, type NatsConnection } from './nats.ts';
 export { createPool, migrate, type Pool, type PoolClient } from './postgres.ts';
 export { checkHealth, createMetricsRegistry, startOpsServer, type HealthCheck, type HealthReport } from './ops-server.ts';
-export { Lifecycle } from './lifecycle.ts';
+export { Lifecycle, closeOnSignal, runService } from './lifecycle.ts';

@@ -1,4 +1,4 @@
-import type { Logger } from './logger.ts';
+import { createLogger, type Logger } from './logger.ts';
 
 type Closer = { name: string; close: () => Promise<void> | void };
 
@@ -21,15 +21,6 @@ export class Lifecycle {
     return resource;
   }
 
-  listenForSignals(): void {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(signal, () => {
-        this.#log.info({ signal }, 'shutting down');
-        void this.shutdown().then(() => process.exit(0));
-      });
-    }
-  }
-
   shutdown(): Promise<void> {
     this.#stopping ??= (async () => {
       for (const closer of this.#closers.toReversed()) {
@@ -41,5 +32,49 @@ export class Lifecycle {
       }
     })();
     return this.#stopping;
+  }
+}
+
+/** Closes a running service on SIGINT/SIGTERM, then exits 0 (1 if closing failed). */
+export function closeOnSignal(service: { close(): Promise<void> }, log: Logger): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log.info({ signal }, 'shutting down');
+      service.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+/**
+ * The whole of a service's main.ts: load config, start, log `ready`, close on SIGINT/SIGTERM. A bad
+ * config or a failed start is logged as fatal and exits 1, so supervisors see the failure.
+ */
+export async function runService<C extends { logLevel: string }, S extends { close(): Promise<void> }>(
+  name: string,
+  loadConfig: () => C,
+  start: (config: C, log: Logger) => Promise<S>,
+): Promise<void> {
+  let config: C;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    createLogger(name, 'info').fatal({ err }, 'invalid configuration');
+    process.exit(1);
+  }
+  const log = createLogger(name, config.logLevel);
+  try {
+    const service = await start(config, log);
+    const { close: _close, ...details } = service as Record<string, unknown>;
+    log.info(details, 'ready');
+    closeOnSignal(service, log);
+  } catch (err) {
+    log.fatal({ err }, 'failed to start');
+    process.exit(1);
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { runner } from 'node-pg-migrate';
 import type { Logger } from './logger.ts';
@@ -27,8 +28,16 @@ export async function migrate(connectionString: string, options: { schema: strin
     migrationsSchema: options.schema,
     createMigrationsSchema: true,
     checkOrder: true,
+    // Instances of one service starting together wait for each other; different services never block.
+    advisoryLockMode: 'wait',
+    lockValue: migrationLockId(options.schema),
     log: (msg: string) => options.log.debug({ migration: msg }, 'migrate'),
     verbose: false,
   });
   options.log.info({ schema: options.schema, applied: applied.map((m) => m.name) }, 'migrations applied');
+}
+
+/** A stable advisory-lock id per schema (48 bits, safe as a JS number and as a Postgres bigint). */
+function migrationLockId(schema: string): number {
+  return createHash('sha256').update(`migrations:${schema}`).digest().readUIntBE(0, 6);
 }

@@ -16,6 +16,11 @@ export const subjects = {
   chatEventsWildcard: 'chat.evt.*',
 } as const;
 
+/** JetStream streams, by the channel whose subjects they store. */
+export const streams = {
+  chatEvents: 'CHAT_EVENTS',
+} as const;
+
 /** Request/reply subjects with their request and reply payloads. */
 export interface NatsRequests {
   'auth.cmd.register': { request: RegisterCommand; reply: UserReply };

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import {
+  Lifecycle,
+  connectNats,
+  createMetricsRegistry,
+  createPool,
+  migrate,
+  startOpsServer,
+  type Logger,
+} from '@chatrt/service-kit';
+import type { AuthConfig } from './config.ts';
+import { createAuthService } from './auth-service.ts';
+import { createAuthMetrics } from './adapters/metrics.ts';
+import { startAuthResponders } from './adapters/nats-responders.ts';
+import { createPasswordHasher } from './adapters/password-hasher.ts';
+import { createPostgresAuthStore } from './adapters/postgres-store.ts';
+import { sessionIds } from './adapters/session-ids.ts';
+import { createTokenSigner } from './adapters/token-signer.ts';
+
+const SERVICE = 'auth';
+const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
+
+/** A started auth service. */
+export interface RunningAuth {
+  /** The port the ops server (/health, /metrics) actually listens on. */
+  opsPort: number;
+  /** Stops taking requests, then releases NATS and Postgres; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the auth service: Postgres pool, migrations, NATS, responders, ops server. If a step fails,
+ * whatever already started is closed before the error is rethrown.
+ */
+export async function startAuth(config: AuthConfig, log: Logger): Promise<RunningAuth> {
+  const lifecycle = new Lifecycle(log);
+  try {
+    const pool = lifecycle.add('postgres', createPool(config.databaseUrl, log), (p) => p.end());
+    await migrate(config.databaseUrl, { schema: SERVICE, dir: migrationsDir, log });
+    const passwords = await createPasswordHasher();
+    const signer = await createTokenSigner(config.signingKey);
+    log.info({ kid: signer.kid }, 'session token signing key loaded');
+
+    const nc = lifecycle.add('nats', await connectNats(config.natsUrl, SERVICE, log), (c) => c.drain());
+    const registry = createMetricsRegistry(SERVICE);
+    const service = createAuthService({
+      store: createPostgresAuthStore(pool),
+      passwords,
+      signer,
+      sessionIds,
+      metrics: createAuthMetrics(registry),
+      clock: () => new Date(),
+      newUserId: randomUUID,
+      sessionTtlSeconds: config.sessionTtlSeconds,
+      sessionTokenTtlSeconds: config.sessionTokenTtlSeconds,
+      log,
+    });
+    lifecycle.add('responders', startAuthResponders(nc, service, log), (r) => r.close());
+
+    const ops = await startOpsServer({
+      port: config.opsPort,
+      service: SERVICE,
+      checks: {
+        postgres: async () => {
+          await pool.query('SELECT 1');
+        },
+        nats: () => nc.flush(),
+      },
+      registry,
+      log,
+    });
+    lifecycle.add('ops server', ops, closeServer);
+    return { opsPort: (ops.address() as AddressInfo).port, close: () => lifecycle.shutdown() };
+  } catch (err) {
+    await lifecycle.shutdown();
+    throw err;
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    // Keep-alive connections (e.g. a scraper) would otherwise hold close() open.
+    server.closeAllConnections();
+  });
+}

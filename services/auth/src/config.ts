@@ -1,0 +1,89 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError, commonEnv, loadConfig, portEnv } from '@chatrt/service-kit';
+import { SESSION_TOKEN_TTL_LIMITS } from './domain/session-token.ts';
+
+/** Everything the auth service needs to run, read once from the environment. */
+export interface AuthConfig {
+  natsUrl: string;
+  databaseUrl: string;
+  /** Port of the /health and /metrics server; 0 lets the OS choose. */
+  opsPort: number;
+  logLevel: string;
+  /** Lifetime of a login session, in seconds. */
+  sessionTtlSeconds: number;
+  /** Lifetime of a session token (JWT), in seconds, within SESSION_TOKEN_TTL_LIMITS. */
+  sessionTokenTtlSeconds: number;
+  /** Ed25519 private key that signs session tokens. */
+  signingKey: KeyObject;
+}
+
+const SERVICE = 'auth';
+
+// An empty variable counts as unset, so `AUTH_SIGNING_KEY=` next to a key file is not "both set".
+const optionalText = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
+
+const envSchema = z
+  .object({
+    ...commonEnv,
+    DATABASE_URL: z.string({ error: 'is required' }).min(1, 'is required'),
+    OPS_PORT: portEnv(9101),
+    SESSION_TTL_SECONDS: z.coerce.number().int().min(1).max(31_536_000).default(604_800),
+    SESSION_TOKEN_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(SESSION_TOKEN_TTL_LIMITS.min)
+      .max(SESSION_TOKEN_TTL_LIMITS.max)
+      .default(SESSION_TOKEN_TTL_LIMITS.max),
+    AUTH_SIGNING_KEY: optionalText,
+    AUTH_SIGNING_KEY_FILE: optionalText,
+  })
+  .superRefine((env, ctx) => {
+    const given = [env.AUTH_SIGNING_KEY, env.AUTH_SIGNING_KEY_FILE].filter((v) => v !== undefined).length;
+    if (given !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_SIGNING_KEY'],
+        message:
+          given === 0
+            ? 'set AUTH_SIGNING_KEY (PKCS8 PEM of an Ed25519 private key) or AUTH_SIGNING_KEY_FILE (path to one); there is no default key'
+            : 'set only one of AUTH_SIGNING_KEY and AUTH_SIGNING_KEY_FILE',
+      });
+    }
+  });
+
+/** Reads and validates the auth service's environment; throws ConfigError listing every problem. */
+export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
+  const parsed = loadConfig(SERVICE, envSchema, env);
+  return {
+    natsUrl: parsed.NATS_URL,
+    databaseUrl: parsed.DATABASE_URL,
+    opsPort: parsed.OPS_PORT,
+    logLevel: parsed.LOG_LEVEL,
+    sessionTtlSeconds: parsed.SESSION_TTL_SECONDS,
+    sessionTokenTtlSeconds: parsed.SESSION_TOKEN_TTL_SECONDS,
+    signingKey: loadSigningKey(parsed.AUTH_SIGNING_KEY, parsed.AUTH_SIGNING_KEY_FILE),
+  };
+}
+
+function loadSigningKey(pem: string | undefined, file: string | undefined): KeyObject {
+  const source = file === undefined ? 'AUTH_SIGNING_KEY' : `AUTH_SIGNING_KEY_FILE (${file})`;
+  let text: string;
+  try {
+    text = pem ?? readFileSync(file ?? '', 'utf8');
+  } catch (err) {
+    throw new ConfigError(SERVICE, [`${source}: cannot read: ${err instanceof Error ? err.message : String(err)}`]);
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: text, format: 'pem' });
+  } catch {
+    // The parser's message could quote key material, so it is not repeated here.
+    throw new ConfigError(SERVICE, [`${source}: not a PEM private key (expected PKCS8 PEM of an Ed25519 key)`]);
+  }
+  if (key.asymmetricKeyType !== 'ed25519') {
+    throw new ConfigError(SERVICE, [`${source}: expected an Ed25519 private key, got ${key.asymmetricKeyType ?? 'unknown'}`]);
+  }
+  return key;
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { usernameKey } from '../src/domain/username.ts';
+import { isSessionLive, sessionExpiresAt } from '../src/domain/session.ts';
+import {
+  SESSION_TOKEN_AUDIENCE,
+  SESSION_TOKEN_ISSUER,
+  sessionTokenClaims,
+  sessionTokenExpiresAt,
+} from '../src/domain/session-token.ts';
+
+const user = { id: '5b0c7a43-2f3e-4a43-9f7e-0c1f1c2f7a10', username: 'Alice.W' };
+
+describe('usernameKey', () => {
+  it('lower-cases ASCII letters and keeps everything else', () => {
+    expect(usernameKey('Alice_W-9.x')).toBe('alice_w-9.x');
+    expect(usernameKey('ALICE')).toBe(usernameKey('alice'));
+  });
+
+  it('does not fold non-ASCII look-alikes onto ASCII names', () => {
+    // U+212A KELVIN SIGN lower-cases to 'k' with toLowerCase(); it must not match "kevin".
+    expect(usernameKey('\u212Aevin')).not.toBe('kevin');
+  });
+});
+
+describe('session expiry', () => {
+  const now = new Date('2025-01-01T00:00:00.000Z');
+
+  it('expires ttl seconds after creation', () => {
+    expect(sessionExpiresAt(now, 604_800).toISOString()).toBe('2025-01-08T00:00:00.000Z');
+  });
+
+  it('is live strictly before its expiry instant', () => {
+    const expiresAt = sessionExpiresAt(now, 1);
+    expect(isSessionLive(expiresAt, new Date(now.getTime() + 999))).toBe(true);
+    expect(isSessionLive(expiresAt, expiresAt)).toBe(false);
+    expect(isSessionLive(expiresAt, new Date(now.getTime() + 5_000))).toBe(false);
+  });
+});
+
+describe('session token claims', () => {
+  const now = new Date('2025-01-01T00:00:00.750Z');
+  const iat = Date.parse('2025-01-01T00:00:00Z') / 1000;
+
+  it('carries issuer, audience, user and a ttl-long lifetime in whole seconds', () => {
+    const claims = sessionTokenClaims({ user, now, ttlSeconds: 900, sessionExpiresAt: sessionExpiresAt(now, 604_800) });
+    expect(claims).toEqual({
+      iss: SESSION_TOKEN_ISSUER,
+      aud: SESSION_TOKEN_AUDIENCE,
+      sub: user.id,
+      username: user.username,
+      iat,
+      exp: iat + 900,
+    });
+    expect(sessionTokenExpiresAt(claims).toISOString()).toBe('2025-01-01T00:15:00.000Z');
+  });
+
+  it('never outlives its session', () => {
+    const sessionEnd = new Date('2025-01-01T00:01:00.500Z');
+    const claims = sessionTokenClaims({ user, now, ttlSeconds: 900, sessionExpiresAt: sessionEnd });
+    expect(claims.exp).toBe(iat + 60);
+    expect(sessionTokenExpiresAt(claims).getTime()).toBeLessThanOrEqual(sessionEnd.getTime());
+  });
+});

@@ -1,0 +1,4 @@
+import { runService } from '@chatrt/service-kit';
+import { loadNotifyConfig, startNotify } from './index.ts';
+
+await runService('notify', loadNotifyConfig, startNotify);

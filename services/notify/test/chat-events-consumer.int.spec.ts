@@ -1,0 +1,90 @@
+import { describe, it, expect, inject, beforeAll, afterAll } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, JetStreamApiError } from '@nats-io/jetstream';
+import pg from 'pg';
+import { streams, subjects, type ChatEvents } from '@chatrt/contracts';
+import { createLogger } from '@chatrt/service-kit';
+import { startNotify, loadNotifyConfig, type Notify } from '../src/index.ts';
+
+const log = createLogger('notify-test', 'silent');
+
+function memberAdded(roomId: string, seq: number, userId: string): ChatEvents {
+  return {
+    type: 'MemberAdded',
+    roomId,
+    seq,
+    data: { userId },
+    metadata: { eventId: randomUUID(), occurredAt: new Date().toISOString(), actorId: userId },
+  };
+}
+
+describe('notify consumes chat events durably and applies each once', () => {
+  let nc: NatsConnection;
+  let db: pg.Pool;
+  const consumerName = `notify-test-${randomUUID().slice(0, 8)}`;
+  const config = () =>
+    loadNotifyConfig({ DATABASE_URL: inject('databaseUrl'), NATS_URL: inject('natsUrl'), OPS_PORT: '0', NOTIFY_CONSUMER: consumerName, LOG_LEVEL: 'silent' });
+
+  beforeAll(async () => {
+    nc = await connect({ servers: inject('natsUrl') });
+    db = new pg.Pool({ connectionString: inject('databaseUrl') });
+    const jsm = await jetstreamManager(nc);
+    // The chat service owns the stream; create it here only if no chat test did yet.
+    await jsm.streams.add({ name: streams.chatEvents, subjects: [subjects.chatEventsWildcard] }).catch((err: unknown) => {
+      if (!(err instanceof JetStreamApiError)) throw err;
+    });
+  });
+
+  afterAll(async () => {
+    await nc.close();
+    await db.end();
+  });
+
+  async function members(roomId: string): Promise<string[]> {
+    const { rows } = await db.query<{ user_id: string }>('SELECT user_id FROM notify.room_members WHERE room_id = $1 ORDER BY user_id', [roomId]);
+    return rows.map((r) => r.user_id);
+  }
+
+  async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await read();
+      if (done(value)) return value;
+      if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('applies events published while it was stopped, and a replayed event only once', async () => {
+    const js = jetstream(nc);
+    const roomId = randomUUID();
+    const [alice, bob] = [randomUUID(), randomUUID()].sort();
+    const first = memberAdded(roomId, 1, alice!);
+    const second = memberAdded(roomId, 2, bob!);
+
+    let notify: Notify = await startNotify(config(), log);
+    try {
+      await js.publish(subjects.chatEvents(roomId), JSON.stringify(first), { msgID: first.metadata.eventId });
+      expect(await waitFor(() => members(roomId), (m) => m.length === 1)).toEqual([alice]);
+    } finally {
+      await notify.close();
+    }
+
+    // While notify is down: a new event, and the first one again under another message id (a replay the
+    // stream cannot deduplicate). After restart the new one is applied and the replay changes nothing.
+    await js.publish(subjects.chatEvents(roomId), JSON.stringify(second), { msgID: second.metadata.eventId });
+    await js.publish(subjects.chatEvents(roomId), JSON.stringify(first), { msgID: randomUUID() });
+
+    notify = await startNotify(config(), log);
+    try {
+      expect(await waitFor(() => members(roomId), (m) => m.length === 2)).toEqual([alice, bob]);
+      const jsm = await jetstreamManager(nc);
+      await waitFor(() => jsm.consumers.info(streams.chatEvents, consumerName), (info) => info.num_pending === 0 && info.num_ack_pending === 0);
+      const { rows } = await db.query('SELECT event_id FROM notify.processed_events WHERE room_id = $1', [roomId]);
+      expect(rows).toHaveLength(2);
+    } finally {
+      await notify.close();
+    }
+  });
+});
