@@ -1,0 +1,40 @@
+import { streams, subjects } from '@chatrt/contracts';
+import type { Logger, NatsConnection } from '@chatrt/service-kit';
+import { jetstreamManager, JetStreamApiCodes, JetStreamApiError, StorageType } from '@nats-io/jetstream';
+
+/** The JetStream stream holding every chat event (asyncapi.yaml, channel chatEvents). */
+const chatEventsStream = streams.chatEvents;
+
+/** How long JetStream remembers a Nats-Msg-Id: a relay re-publishing within it stores nothing twice. */
+const duplicateWindowNanos = 2 * 60 * 1_000_000_000;
+
+/** Creates the CHAT_EVENTS stream, or brings an existing one to our subjects and duplicate window. */
+export async function ensureChatEventsStream(nc: NatsConnection, log: Logger): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  const config = { subjects: [subjects.chatEventsWildcard], duplicate_window: duplicateWindowNanos };
+  const existing = await jsm.streams.info(chatEventsStream).catch((err: unknown) => {
+    if (isApiError(err, JetStreamApiCodes.StreamNotFound)) return undefined;
+    throw err;
+  });
+  if (!existing) {
+    try {
+      await jsm.streams.add({ name: chatEventsStream, storage: StorageType.File, ...config });
+      log.info({ stream: chatEventsStream }, 'JetStream stream created');
+      return;
+    } catch (err) {
+      // Another instance created it between our lookup and our add, differently: update it below.
+      if (!isApiError(err, streamNameInUse)) throw err;
+    }
+  } else if (existing.config.storage !== StorageType.File) {
+    log.warn({ stream: chatEventsStream, storage: existing.config.storage }, 'stream storage is not file and cannot be changed in place');
+  }
+  await jsm.streams.update(chatEventsStream, config);
+  log.info({ stream: chatEventsStream }, 'JetStream stream up to date');
+}
+
+/** JetStream's "stream name already in use with a different configuration" error code. */
+const streamNameInUse = 10058;
+
+function isApiError(err: unknown, code: number): boolean {
+  return err instanceof JetStreamApiError && err.code === code;
+}

@@ -1,0 +1,22 @@
+import type { Pool, PoolClient } from '@chatrt/service-kit';
+
+/** A parameterised statement, built by pure code and run elsewhere. */
+export interface SqlStatement {
+  text: string;
+  values: unknown[];
+}
+
+/** Anything that runs a query: the pool for reads, a transaction's client for writes. */
+export type Queryable = Pick<Pool | PoolClient, 'query'>;
+
+/** True when `err` is a unique violation (SQLSTATE 23505) of the named constraint or unique index. */
+export function isUniqueViolation(err: unknown, constraint: string): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const { code, constraint: violated } = err as { code?: unknown; constraint?: unknown };
+  return code === '23505' && violated === constraint;
+}
+
+/** Postgres `bigint` arrives as a string; seqs stay far below 2^53. */
+export function toNumber(value: string | number): number {
+  return typeof value === 'number' ? value : Number(value);
+}

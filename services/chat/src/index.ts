@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import {
+  connectNats,
+  createMetricsRegistry,
+  createPool,
+  Lifecycle,
+  migrate,
+  startOpsServer,
+  type Logger,
+} from '@chatrt/service-kit';
+import { jetstream } from '@nats-io/jetstream';
+import type { ChatConfig } from './config.ts';
+import { createChatHandlers } from './adapters/chat-handlers.ts';
+import { ensureChatEventsStream } from './adapters/jetstream/stream.ts';
+import { OutboxRelay } from './adapters/jetstream/outbox-relay.ts';
+import { createChatMetrics } from './adapters/metrics.ts';
+import { startChatResponders } from './adapters/nats/responders.ts';
+import { RoomEventStore } from './adapters/postgres/event-store.ts';
+import { messagesProjection } from './adapters/projections/messages.ts';
+import { roomsProjection } from './adapters/projections/rooms.ts';
+
+export { loadChatConfig, type ChatConfig } from './config.ts';
+
+/** A running chat service. */
+export interface ChatService {
+  /** The port the ops server (/health, /metrics) listens on; differs from OPS_PORT when that is 0. */
+  opsPort: number;
+  /** Stops taking requests, publishes what is left in the outbox, then closes NATS and Postgres. */
+  close(): Promise<void>;
+}
+
+const service = 'chat';
+const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
+
+/**
+ * Starts the chat service: Postgres (migrated), NATS, the CHAT_EVENTS stream, the outbox relay, the
+ * request responders and the ops server. If a step fails, what already started is closed before the
+ * error is rethrown.
+ */
+export async function startChat(config: ChatConfig, log: Logger): Promise<ChatService> {
+  const lifecycle = new Lifecycle(log);
+  try {
+    const pool = lifecycle.add('postgres', createPool(config.databaseUrl, log, config.databasePoolSize), (p) => p.end());
+    await migrate(config.databaseUrl, { schema: service, dir: migrationsDir, log });
+
+    const nc = lifecycle.add('nats', await connectNats(config.natsUrl, service, log), (c) => c.drain());
+    await ensureChatEventsStream(nc, log);
+
+    const registry = createMetricsRegistry(service);
+    const metrics = createChatMetrics(registry);
+
+    // The relay starts before the responders so that, closing in reverse, it publishes the last
+    // commits after the responders have stopped taking commands.
+    const relay = lifecycle.add(
+      'outbox relay',
+      new OutboxRelay({
+        databaseUrl: config.databaseUrl,
+        js: jetstream(nc),
+        log,
+        metrics,
+        pollIntervalMs: config.outboxPollMs,
+        lockRetryMs: config.relayLockRetryMs,
+      }),
+      (r) => r.close(),
+    );
+    relay.start();
+
+    const store = new RoomEventStore({
+      pool,
+      projections: [roomsProjection, messagesProjection],
+      log,
+      newId: randomUUID,
+      clock: () => new Date(),
+      onConflict: () => metrics.appendConflicts.inc(),
+    });
+    const handlers = createChatHandlers({
+      store,
+      pool,
+      policy: { messageMaxLength: config.messageMaxLength },
+      newId: randomUUID,
+      onReplay: () => metrics.idempotentReplays.inc(),
+    });
+    const responders = startChatResponders(nc, handlers, { log, metrics });
+    lifecycle.add('responders', responders, (all) => Promise.all(all.map((r) => r.close())).then(() => {}));
+
+    const ops = await startOpsServer({
+      port: config.opsPort,
+      service,
+      registry,
+      log,
+      checks: {
+        postgres: async () => {
+          await pool.query('SELECT 1');
+        },
+        nats: () => nc.flush(),
+      },
+    });
+    lifecycle.add('ops server', ops, closeServer);
+
+    return { opsPort: (ops.address() as AddressInfo).port, close: () => lifecycle.shutdown() };
+  } catch (err) {
+    await lifecycle.shutdown();
+    throw err;
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    // Keep-alive connections (a metrics scraper) would otherwise hold close() open.
+    server.closeAllConnections();
+  });
+}

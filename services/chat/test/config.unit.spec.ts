@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@chatrt/service-kit';
+import { loadChatConfig } from '../src/config.ts';
+
+describe('chat config', () => {
+  it('applies defaults', () => {
+    expect(loadChatConfig({ DATABASE_URL: 'postgres://u:p@localhost/chat' })).toEqual({
+      natsUrl: 'nats://127.0.0.1:4222',
+      databaseUrl: 'postgres://u:p@localhost/chat',
+      opsPort: 9102,
+      logLevel: 'info',
+      messageMaxLength: 4000,
+      databasePoolSize: 20,
+      outboxPollMs: 1000,
+      relayLockRetryMs: 2000,
+    });
+  });
+
+  it('requires DATABASE_URL and rejects a limit the contract could never reach', () => {
+    const load = () => loadChatConfig({ MESSAGE_MAX_LENGTH: '5000' });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/DATABASE_URL/);
+    expect(load).toThrow(/MESSAGE_MAX_LENGTH/);
+  });
+});
