@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: files that spawn whole stacks must not compete with each other for CPU.
     maxWorkers: 2,
+    // CI reads the pass/fail counts from the JSON report (.ci/run prints them as its last line).
+    reporters: process.env['CI'] ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]] : ['default'],
   },
 });

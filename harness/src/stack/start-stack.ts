@@ -1,0 +1,152 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fileExists } from './file-exists.ts';
+import { startInfra, type StackInfra } from './infra.ts';
+import { resolvePorts } from './ports.ts';
+import { ensureSigningKeyFile } from './signing-key.ts';
+import { healthUrls, serviceEnv, servicePorts, type Env, type StackWiring } from './service-config.ts';
+import { backendServiceNames, inStartOrder, serviceNames, type ServiceName } from './service-names.ts';
+import { SupervisedService } from './supervised-service.ts';
+import type { ServiceExit, Stack, StackOptions, StackUrls } from './types.ts';
+
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * Starts Postgres and NATS (unless given), then the selected services one after the other, each only
+ * once the previous one is healthy. On any failure everything started so far is stopped again.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const config = options.env ?? process.env;
+  const rootDir = options.rootDir ?? repositoryRoot;
+  const dataDir = resolve(options.dataDir);
+  const selected = await existingServices(inStartOrder(options.services ?? serviceNames), rootDir, options.skipMissingServices ?? false);
+  await mkdir(dataDir, { recursive: true });
+  const ports = await resolvePorts(options.ports);
+  options.signal?.throwIfAborted();
+  const infra = await startInfra({
+    dataDir,
+    databaseUrl: options.databaseUrl ?? config['DATABASE_URL'],
+    natsUrl: options.natsUrl ?? config['NATS_URL'],
+  });
+  const supervised = new Map<ServiceName, SupervisedService>();
+  const interrupted = whenAborted(options.signal);
+  try {
+    const wiring: StackWiring = {
+      ports,
+      databaseUrl: infra.databaseUrl,
+      natsUrl: infra.natsUrl,
+      signingKey: await signingKey(config, dataDir),
+    };
+    for (const service of selected) {
+      options.signal?.throwIfAborted();
+      const env = serviceEnv(service, config, wiring);
+      const instance = new SupervisedService({
+        service,
+        rootDir,
+        env,
+        ports: servicePorts(service, ports),
+        healthUrls: healthUrls(service, ports, env),
+        readyTimeoutMs: options.readyTimeoutMs ?? 60_000,
+        stopGraceMs: options.stopGraceMs ?? 10_000,
+        logBufferLines: options.logBufferLines ?? 1000,
+        logSink: options.logSink,
+        onUnexpectedExit: options.onUnexpectedExit ?? reportUnexpectedExit,
+      });
+      supervised.set(service, instance);
+      await instance.start(interrupted.promise);
+    }
+  } catch (err) {
+    // The start-up error is the one worth reporting; a failure to clean up after it is only logged.
+    await stopAll(supervised, infra).catch((stopErr: unknown) => console.error('[stack] cleanup after a failed start failed:', stopErr));
+    throw err;
+  } finally {
+    interrupted.dispose();
+  }
+  return createHandle(selected, supervised, infra, ports);
+}
+
+/** A promise that rejects with the signal's reason once it aborts (never without a signal). */
+function whenAborted(signal: AbortSignal | undefined): { promise: Promise<never>; dispose(): void } {
+  let dispose = () => {};
+  const promise = new Promise<never>((_, reject) => {
+    if (!signal) return;
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    dispose = () => signal.removeEventListener('abort', onAbort);
+  });
+  promise.catch(() => {});
+  return { promise, dispose };
+}
+
+function createHandle(
+  selected: ServiceName[],
+  supervised: Map<ServiceName, SupervisedService>,
+  infra: StackInfra,
+  ports: Stack['ports'],
+): Stack {
+  let stopping: Promise<void> | undefined;
+  const get = (service: ServiceName): SupervisedService => {
+    const instance = supervised.get(service);
+    if (!instance) throw new Error(`${service} is not part of this stack (it runs ${selected.join(', ') || 'no services'})`);
+    return instance;
+  };
+  const urls: StackUrls = {
+    api: `http://127.0.0.1:${ports.api}`,
+    socket: `http://127.0.0.1:${ports.socket}`,
+    ops: Object.fromEntries(backendServiceNames.map((name) => [name, `http://127.0.0.1:${ports.ops[name]}`])) as StackUrls['ops'],
+    databaseUrl: infra.databaseUrl,
+    natsUrl: infra.natsUrl,
+  };
+  return {
+    urls,
+    ports,
+    services: selected,
+    logs: (service) => get(service).logs(),
+    stopService: (service) => get(service).stop(),
+    startService: async (service) => {
+      if (stopping) throw new Error(`cannot start ${service}: the stack is stopped`);
+      await get(service).start();
+    },
+    stop: () => (stopping ??= stopAll(supervised, infra)),
+  };
+}
+
+/** Stops services in reverse start order, then the infrastructure, even when one step fails. */
+async function stopAll(supervised: Map<ServiceName, SupervisedService>, infra: StackInfra): Promise<void> {
+  try {
+    for (const instance of [...supervised.values()].toReversed()) await instance.stop();
+  } finally {
+    await infra.stop();
+  }
+}
+
+/** The selected services whose `main.ts` exists; a missing one fails the start unless skipping is allowed. */
+async function existingServices(selected: ServiceName[], rootDir: string, skipMissing: boolean): Promise<ServiceName[]> {
+  const present: ServiceName[] = [];
+  for (const service of selected) {
+    const entry = join(rootDir, 'services', service, 'src', 'main.ts');
+    if (await fileExists(entry)) present.push(service);
+    else if (!skipMissing) {
+      throw new Error(`cannot start ${service}: ${entry} does not exist (select fewer services, or set skipMissingServices)`);
+    }
+  }
+  return present;
+}
+
+/** The caller's signing key, or a key generated once into the data dir so tokens survive restarts. */
+async function signingKey(config: Env, dataDir: string): Promise<StackWiring['signingKey']> {
+  const pem = config['AUTH_SIGNING_KEY'];
+  if (pem) return { AUTH_SIGNING_KEY: pem };
+  const file = config['AUTH_SIGNING_KEY_FILE'];
+  return { AUTH_SIGNING_KEY_FILE: file || (await ensureSigningKeyFile(dataDir)) };
+}
+
+function reportUnexpectedExit(exit: ServiceExit): void {
+  console.error(
+    [
+      `!!! ${exit.service} exited unexpectedly (code ${exit.code}, signal ${exit.signal}); last output lines:`,
+      ...exit.lastLines,
+    ].join('\n'),
+  );
+}

@@ -1,0 +1,189 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { io } from 'socket.io-client';
+import type { Message, MessagePage, Room, SessionToken } from '@chatrt/contracts';
+import { startStack, type Stack } from '../src/stack/index.ts';
+import { ChatUser, MessageInbox, type ClientConfig } from '../src/index.ts';
+
+/** The launcher's own infrastructure, never a DATABASE_URL/NATS_URL that happens to be in the env. */
+const stackEnv = { ...process.env, DATABASE_URL: undefined, NATS_URL: undefined, LOG_LEVEL: 'info' };
+
+function clientConfig(stack: Stack): ClientConfig {
+  return { apiUrl: `${stack.urls.api}/api`, socketUrl: stack.urls.socket, socketPath: '/socket.io', socketEnabled: true };
+}
+
+describe('walking skeleton: register → token → socket → room → live message → REST history → restart', () => {
+  let dataDir: string;
+  let stack: Stack;
+  let config: ClientConfig;
+  const alice = () => users.alice;
+  const users = {} as Record<'alice' | 'bob' | 'carol', ChatUser>;
+  let room: Room;
+  let firstMessage: Message;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(`${tmpdir()}/chat-e2e-`);
+    await chmod(dataDir, 0o755);
+    stack = await startStack({ dataDir, env: stackEnv });
+    config = clientConfig(stack);
+    for (const name of ['alice', 'bob', 'carol'] as const) users[name] = new ChatUser(config);
+  });
+
+  afterAll(async () => {
+    for (const user of Object.values(users)) user.close();
+    await stack?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('registers and logs in with an HttpOnly SameSite session cookie', async () => {
+    const probe = new ChatUser(config);
+    const registered = await probe.http('POST', '/auth/register', { username: probe.username, password: probe.password });
+    expect(registered.status).toBe(201);
+    expect(registered.body).toEqual({ id: expect.any(String), username: probe.username });
+
+    const taken = await probe.http('POST', '/auth/register', { username: probe.username.toUpperCase(), password: probe.password });
+    expect(taken.status).toBe(409);
+    expect(taken.body).toMatchObject({ error: { code: 'CONFLICT' } });
+
+    const invalid = await probe.http('POST', '/auth/register', { username: 'x', password: 'short' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+
+    const wrong = await probe.http('POST', '/auth/login', { username: probe.username, password: 'not-the-password' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
+
+    const noSession = await probe.http('GET', '/auth/session-token');
+    expect(noSession.status).toBe(401);
+
+    const loggedIn = await probe.http('POST', '/auth/login', { username: probe.username, password: probe.password });
+    expect(loggedIn.status).toBe(200);
+    const cookie = loggedIn.headers.getSetCookie().find((c) => c.startsWith('sid='));
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+
+    for (const user of Object.values(users)) await user.signUp();
+  });
+
+  it('issues a signed session token that lives at most 15 minutes', async () => {
+    const { token, expiresAt } = await alice().sessionToken();
+    expect(token.split('.')).toHaveLength(3);
+    const lifetimeMs = Date.parse(expiresAt) - Date.now();
+    expect(lifetimeMs).toBeGreaterThan(0);
+    expect(lifetimeMs).toBeLessThanOrEqual(15 * 60 * 1000);
+  });
+
+  it('refuses a socket handshake without a valid token with the error code as message', async () => {
+    for (const auth of [{}, { token: 'not-a-jwt' }]) {
+      const socket = io(`${config.socketUrl}/chat`, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+      try {
+        const err = await new Promise<Error>((resolve, reject) => {
+          socket.once('connect_error', resolve);
+          socket.once('connect', () => reject(new Error('connected without a valid token')));
+        });
+        expect(err.message).toBe('UNAUTHENTICATED');
+      } finally {
+        socket.disconnect();
+      }
+    }
+  });
+
+  it('creates a room over the socket, joins it, and delivers a sent message live to every joined member', async () => {
+    const aliceSocket = await alice().connectChat();
+    const bobSocket = await users.bob.connectChat();
+    const aliceInbox = new MessageInbox(aliceSocket);
+    const bobInbox = new MessageInbox(bobSocket);
+
+    const created = await aliceSocket.emitWithAck('createRoom', { name: 'general', memberIds: [users.bob.id] });
+    if (!created.ok) throw new Error(JSON.stringify(created.error));
+    room = created.room;
+    expect(room.memberIds).toEqual([alice().id, users.bob.id]);
+
+    for (const socket of [aliceSocket, bobSocket]) {
+      const joined = await socket.emitWithAck('joinRoom', { roomId: room.id });
+      expect(joined.ok).toBe(true);
+    }
+
+    const clientMessageId = randomUUID();
+    const sent = await aliceSocket.emitWithAck('sendMessage', { roomId: room.id, message: 'hello bob', clientMessageId });
+    if (!sent.ok) throw new Error(JSON.stringify(sent.error));
+    firstMessage = sent.message;
+    expect(firstMessage).toMatchObject({ roomId: room.id, senderId: alice().id, message: 'hello bob', clientMessageId });
+    expect(firstMessage.seq).toBeGreaterThan(room.lastSeq);
+
+    const [received] = await bobInbox.waitForCount(1);
+    expect(received).toEqual(firstMessage);
+    expect((await aliceInbox.waitForCount(1))[0]).toEqual(firstMessage);
+
+    const retried = await aliceSocket.emitWithAck('sendMessage', { roomId: room.id, message: 'hello bob', clientMessageId });
+    expect(retried).toEqual({ ok: true, message: firstMessage });
+  });
+
+  it('acks members-only and malformed requests with coded errors', async () => {
+    const carolSocket = await users.carol.connectChat();
+    const refused = await carolSocket.emitWithAck('joinRoom', { roomId: room.id });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const malformed = await carolSocket.emitWithAck('sendMessage', { roomId: 'not-a-uuid', message: 'x', clientMessageId: 'c' });
+    expect(malformed).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', path: '/roomId' } });
+  });
+
+  it('serves history and accepts sends over REST on the same command path, delivered live to sockets', async () => {
+    const notJoinedInbox = new MessageInbox(await alice().connectChat());
+    const aliceSocket = await alice().connectChat();
+    await aliceSocket.emitWithAck('joinRoom', { roomId: room.id });
+    const liveInbox = new MessageInbox(aliceSocket);
+
+    const posted = await users.bob.http<Message>('POST', '/chat/messages', { roomId: room.id, message: 'hi alice, over REST' });
+    expect(posted.status).toBe(201);
+    expect(posted.body).toMatchObject({ senderId: users.bob.id, seq: firstMessage.seq + 1, clientMessageId: expect.any(String) });
+    expect((await liveInbox.waitForCount(1))[0]).toEqual(posted.body);
+    // Only sockets that joined the room receive its messages.
+    expect(notJoinedInbox.messages).toEqual([]);
+
+    const history = await users.bob.http<MessagePage>('GET', `/chat/messages?roomId=${room.id}`);
+    expect(history.status).toBe(200);
+    expect(history.body).toEqual({ messages: [firstMessage, posted.body], hasMore: false });
+
+    const { token } = await users.bob.sessionToken();
+    const withBearer = await new ChatUser(config).http<MessagePage>('GET', `/chat/messages?roomId=${room.id}`, undefined, {
+      authorization: `Bearer ${token}`,
+    });
+    expect(withBearer.status).toBe(200);
+    expect(withBearer.body.messages).toHaveLength(2);
+
+    expect((await new ChatUser(config).http('GET', `/chat/messages?roomId=${room.id}`)).status).toBe(401);
+    expect((await users.carol.http('GET', `/chat/messages?roomId=${room.id}`)).status).toBe(403);
+    expect((await users.carol.http('POST', '/chat/messages', { roomId: room.id, message: 'let me in' })).status).toBe(403);
+    const createdOverRest = await users.carol.http<Room>('POST', '/chat/rooms', { name: 'carol only' });
+    expect(createdOverRest.status).toBe(201);
+    expect(createdOverRest.body.memberIds).toEqual([users.carol.id]);
+  });
+
+  it('keeps history, accounts and sessions across a full stop and start of the stack', async () => {
+    const before = await alice().http<MessagePage>('GET', `/chat/messages?roomId=${room.id}`);
+    for (const user of Object.values(users)) user.close();
+    await stack.stop();
+
+    stack = await startStack({ dataDir, env: stackEnv });
+    config = clientConfig(stack);
+    // The same browser comes back: its session cookie from before the restart still works.
+    const returning = alice();
+    returning.config = config;
+    const after = await returning.http<MessagePage>('GET', `/chat/messages?roomId=${room.id}`);
+    expect(after.status).toBe(200);
+    expect(after.body).toEqual(before.body);
+
+    const socket = await returning.connectChat();
+    await socket.emitWithAck('joinRoom', { roomId: room.id });
+    const inbox = new MessageInbox(socket);
+    const sent = await socket.emitWithAck('sendMessage', { roomId: room.id, message: 'still here', clientMessageId: randomUUID() });
+    if (!sent.ok) throw new Error(JSON.stringify(sent.error));
+    expect(sent.message.seq).toBe(before.body.messages.at(-1)!.seq + 1);
+    expect((await inbox.waitForCount(1))[0]).toEqual(sent.message);
+
+    const relogin = new ChatUser(config, users.bob.username, users.bob.password);
+    expect((await relogin.http('POST', '/auth/login', { username: relogin.username, password: relogin.password })).status).toBe(200);
+  });
+});
