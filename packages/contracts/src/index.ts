@@ -12,3 +12,7 @@ export {
 } from './generated/socket-events.ts';
 export type { SchemaTypes } from './generated/schemas.ts';
 export { validate, type SchemaName, type ValidationResult } from './validators.ts';
+
+import type { RoomUpdatesOk } from './generated/models.ts';
+/** One socket event of a room (name and payload); Modelina inlines this union, so it is named here. */
+export type RoomUpdate = RoomUpdatesOk['updates'][number];

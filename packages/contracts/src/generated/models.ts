@@ -5,6 +5,14 @@ export interface AckFailure {
   'error': ApiError;
 }
 
+export interface AddMemberCommand {
+  'actorId': string;
+  'roomId': string;
+  'userId': string;
+}
+
+export type AnonymousSchema_26 = "mention" | "message";
+
 export interface ApiError {
   'code': ErrorCode;
   'message': string;
@@ -12,7 +20,7 @@ export interface ApiError {
   'path'?: string;
 }
 
-export type ChatEvents = RoomCreatedEvent | MemberAddedEvent | MessageSentEvent;
+export type ChatEvents = RoomCreatedEvent | MemberAddedEvent | MessageSentEvent | MemberRemovedEvent | MessageEditedEvent | MessageDeletedEvent | ReadMarkerMovedEvent;
 
 export type CreateRoomAck = CreateRoomOk | AckFailure;
 
@@ -32,12 +40,45 @@ export interface CreateRoomRequest {
   'memberIds'?: string[];
 }
 
+export interface DeleteMessageCommand {
+  'actorId': string;
+  'messageId': string;
+}
+
+export interface DeleteMessageRequest {
+  'messageId': string;
+}
+
+export interface EditMessageCommand {
+  'actorId': string;
+  'messageId': string;
+  'message': string;
+}
+
+export interface EditMessageRequest {
+  'messageId': string;
+  'message': string;
+}
+
 export type ErrorCode = "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED" | "UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNKNOWN_EVENT";
 
 export interface EventMetadata {
   'eventId': string;
   'occurredAt': string;
   'actorId': string;
+}
+
+export interface FindUsersQuery {
+  'usernames': string[];
+}
+
+export type FindUsersReply = UsersOk | AckFailure;
+
+export interface GatewayPresence {
+  'gatewayId': string;
+  'roomId': string;
+  'userIds': string[];
+  'sync': boolean;
 }
 
 export interface GetRoomQuery {
@@ -64,6 +105,19 @@ export interface ListMessagesQuery {
 
 export type ListMessagesReply = MessagePageOk | AckFailure;
 
+export interface ListNotificationsQuery {
+  'userId': string;
+  'unread'?: boolean;
+  'before'?: number;
+  'limit'?: number;
+}
+
+export interface ListRoomsQuery {
+  'actorId': string;
+}
+
+export type ListRoomsReply = RoomListOk | AckFailure;
+
 export interface LoginCommand {
   'username': string;
   'password': string;
@@ -77,6 +131,32 @@ export interface LoginOk {
 
 export type LoginReply = LoginOk | AckFailure;
 
+export interface MarkedReadOk {
+  'ok': true;
+  'updated': number;
+}
+
+export interface MarkNotificationsReadCommand {
+  'userId': string;
+  'ids'?: string[];
+  'all'?: true;
+}
+
+export type MarkNotificationsReadReply = MarkedReadOk | AckFailure;
+
+export type MarkReadAck = ReadMarkerOk | AckFailure;
+
+export interface MarkReadCommand {
+  'actorId': string;
+  'roomId': string;
+  'seq': number;
+}
+
+export interface MarkReadRequest {
+  'roomId': string;
+  'seq': number;
+}
+
 export interface MemberAddedData {
   'userId': string;
 }
@@ -89,14 +169,106 @@ export interface MemberAddedEvent {
   'metadata': EventMetadata;
 }
 
+export interface MemberAddedUpdate {
+  'event': 'memberAdded';
+  'payload': MembershipChange;
+}
+
+export interface MemberRemovedData {
+  'userId': string;
+}
+
+export interface MemberRemovedEvent {
+  'type': 'MemberRemoved';
+  'roomId': string;
+  'seq': number;
+  'data': MemberRemovedData;
+  'metadata': EventMetadata;
+}
+
+export interface MemberRemovedUpdate {
+  'event': 'memberRemoved';
+  'payload': MembershipChange;
+}
+
+export interface MemberRequest {
+  'roomId': string;
+  'userId': string;
+}
+
+export interface MembershipChange {
+  'roomId': string;
+  'seq': number;
+  'userId': string;
+}
+
 export interface Message {
   'id': string;
   'roomId': string;
   'seq': number;
   'senderId': string;
-  'message': string;
+  'message'?: string;
   'clientMessageId': string;
   'createdAt': string;
+  'editedAt'?: string;
+  'deleted': boolean;
+}
+
+export type MessageAck = MessageOk | AckFailure;
+
+export interface MessageDeletedData {
+  'messageId': string;
+}
+
+export interface MessageDeletedEvent {
+  'type': 'MessageDeleted';
+  'roomId': string;
+  'seq': number;
+  'data': MessageDeletedData;
+  'metadata': EventMetadata;
+}
+
+export interface MessageDeletedUpdate {
+  'event': 'messageDeleted';
+  'payload': MessageDeletion;
+}
+
+export interface MessageDeletion {
+  'roomId': string;
+  'seq': number;
+  'messageId': string;
+  'deletedAt': string;
+}
+
+export interface MessageEdit {
+  'roomId': string;
+  'seq': number;
+  'messageId': string;
+  'message': string;
+  'editedAt': string;
+}
+
+export interface MessageEditedData {
+  'messageId': string;
+  'message': string;
+}
+
+export interface MessageEditedEvent {
+  'type': 'MessageEdited';
+  'roomId': string;
+  'seq': number;
+  'data': MessageEditedData;
+  'metadata': EventMetadata;
+}
+
+export interface MessageEditedUpdate {
+  'event': 'messageEdited';
+  'payload': MessageEdit;
+}
+
+export interface MessageOk {
+  'ok': true;
+  'message': Message;
 }
 
 export interface MessagePage {
@@ -124,9 +296,93 @@ export interface MessageSentEvent {
   'metadata': EventMetadata;
 }
 
+export interface MessageUpdate {
+  'event': 'message';
+  'payload': Message;
+}
+
+export interface Notification {
+  'id': string;
+  'type': AnonymousSchema_26;
+  'roomId': string;
+  'messageId': string;
+  'count'?: number;
+  'createdAt': string;
+  'updatedAt': string;
+  'read': boolean;
+  'cursor': number;
+}
+
+export interface NotificationChangesQuery {
+  'userId': string;
+  'afterCursor': number;
+  'limit'?: number;
+}
+
+export interface NotificationPage {
+  'notifications': Notification[];
+  'hasMore': boolean;
+}
+
+export interface NotificationPageOk {
+  'ok': true;
+  'page': NotificationPage;
+}
+
+export type NotificationPageReply = NotificationPageOk | AckFailure;
+
+export interface Ok {
+  'ok': true;
+}
+
+export type OkAck = Ok | AckFailure;
+
+export interface PingRequest {
+  
+}
+
+export interface Pong {
+  'ok': true;
+  'serverTime': string;
+}
+
+export interface Presence {
+  'roomId': string;
+  'onlineUserIds': string[];
+}
+
+export interface ReadMarker {
+  'roomId': string;
+  'seq': number;
+}
+
+export interface ReadMarkerMovedData {
+  'userId': string;
+  'readSeq': number;
+}
+
+export interface ReadMarkerMovedEvent {
+  'type': 'ReadMarkerMoved';
+  'roomId': string;
+  'seq': number;
+  'data': ReadMarkerMovedData;
+  'metadata': EventMetadata;
+}
+
+export interface ReadMarkerOk {
+  'ok': true;
+  'readMarker': ReadMarker;
+}
+
 export interface RegisterCommand {
   'username': string;
   'password': string;
+}
+
+export interface RemoveMemberCommand {
+  'actorId': string;
+  'roomId': string;
+  'userId': string;
 }
 
 export interface ResolveSessionQuery {
@@ -155,12 +411,40 @@ export interface RoomCreatedEvent {
   'metadata': EventMetadata;
 }
 
+export interface RoomListOk {
+  'ok': true;
+  'rooms': RoomSummary[];
+}
+
 export interface RoomOk {
   'ok': true;
   'room': Room;
 }
 
-export type SendMessageAck = SendMessageOk | AckFailure;
+export interface RoomSummary {
+  'id': string;
+  'name': string;
+  'memberIds': string[];
+  'createdAt': string;
+  'lastSeq': number;
+  'unreadCount': number;
+}
+
+export interface RoomUpdatesOk {
+  'ok': true;
+  'updates': (MessageUpdate | MessageEditedUpdate | MessageDeletedUpdate | MemberAddedUpdate | MemberRemovedUpdate)[];
+  'lastSeq': number;
+  'hasMore': boolean;
+}
+
+export interface RoomUpdatesQuery {
+  'actorId': string;
+  'roomId': string;
+  'afterSeq': number;
+  'limit'?: number;
+}
+
+export type RoomUpdatesReply = RoomUpdatesOk | AckFailure;
 
 export interface SendMessageCommand {
   'actorId': string;
@@ -169,15 +453,16 @@ export interface SendMessageCommand {
   'clientMessageId'?: string;
 }
 
-export interface SendMessageOk {
-  'ok': true;
-  'message': Message;
-}
-
 export interface SendMessageRequest {
   'roomId': string;
   'message': string;
   'clientMessageId': string;
+}
+
+export interface ServerShutdown {
+  'code': ErrorCode;
+  'message': string;
+  'reconnectAfterMs': number;
 }
 
 export interface Session {
@@ -197,6 +482,28 @@ export interface SessionTokenOk {
 
 export type SessionTokenReply = SessionTokenOk | AckFailure;
 
+export interface SubscribedOk {
+  'ok': true;
+  'cursor': number;
+}
+
+export type SubscribeNotificationsAck = SubscribedOk | AckFailure;
+
+export interface SubscribeNotificationsRequest {
+  'afterCursor'?: number;
+}
+
+export interface Typing {
+  'roomId': string;
+  'userId': string;
+  'isTyping': boolean;
+}
+
+export interface TypingRequest {
+  'roomId': string;
+  'isTyping': boolean;
+}
+
 export interface User {
   'id': string;
   'username': string;
@@ -208,6 +515,11 @@ export interface UserOk {
 }
 
 export type UserReply = UserOk | AckFailure;
+
+export interface UsersOk {
+  'ok': true;
+  'users': User[];
+}
 
 export interface VerificationKeysQuery {
   

@@ -34,6 +34,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics of the gateway process (served on the WEBSOCKET_PORT, :3001). */
+        get: operations["getSocketServerMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same Prometheus metrics, on the REST port. */
+        get: operations["getApiMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/register": {
         parameters: {
             query?: never;
@@ -90,13 +124,70 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** @description The caller's rooms with their unread counts. */
+        get: operations["listRooms"];
         put?: never;
         post: operations["createRoom"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/chat/rooms/{roomId}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roomId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["addMember"];
+        /** @description A member removes themselves; the room's creator may remove anyone. */
+        delete: operations["removeMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chat/rooms/{roomId}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roomId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Moves the caller's read marker forward (never back). */
+        post: operations["markRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chat/messages/{messageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["deleteMessage"];
+        options?: never;
+        head?: never;
+        patch: operations["editMessage"];
         trace?: never;
     };
     "/api/chat/messages": {
@@ -106,10 +197,44 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description Without `before`/`after`, the latest page. With both, forward from `after` within the window. */
         get: operations["listMessages"];
         put?: never;
         /** @description Same command path as the socket's `sendMessage`; a repeated clientMessageId returns the stored message. */
         post: operations["sendMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The caller's notifications, newest first; page back with `before` (a cursor). */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["markNotificationsRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -140,6 +265,37 @@ export interface components {
         };
         RegisterRequest: components["schemas"]["RegisterCommand"];
         LoginRequest: components["schemas"]["LoginCommand"];
+        MemberBody: {
+            userId: components["schemas"]["Id"];
+        };
+        ReadBody: {
+            seq: components["schemas"]["Seq"];
+        };
+        EditBody: {
+            message: components["schemas"]["MessageText"];
+        };
+        RoomList: {
+            rooms: components["schemas"]["RoomSummary"][];
+        };
+        /** @description A user's notification change counter; every create or update of one of their notifications takes the next value. */
+        Cursor: number;
+        NotificationPage: {
+            notifications: components["schemas"]["Notification"][];
+            hasMore: boolean;
+        };
+        /** @description Either `ids` or `all`. */
+        MarkNotificationsReadBody: {
+            ids?: components["schemas"]["Id"][];
+            /** @constant */
+            all?: true;
+        };
+        MarkedRead: {
+            updated: number;
+        };
+        ReadMarker: {
+            roomId: components["schemas"]["Id"];
+            seq: components["schemas"]["Seq"];
+        };
         PostMessageRequest: {
             roomId: components["schemas"]["Id"];
             message: components["schemas"]["MessageText"];
@@ -172,15 +328,23 @@ export interface components {
             createdAt: string;
             lastSeq: components["schemas"]["Seq"];
         };
+        /** @description A message as members see it now; `seq` is the seq of its MessageSent event, `message` the current text (absent once deleted). */
         Message: {
             id: components["schemas"]["Id"];
             roomId: components["schemas"]["Id"];
             seq: components["schemas"]["Seq"];
             senderId: components["schemas"]["Id"];
-            message: components["schemas"]["MessageText"];
+            message?: components["schemas"]["MessageText"];
             clientMessageId: components["schemas"]["ClientMessageId"];
             /** Format: date-time */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the text was last edited.
+             */
+            editedAt?: string;
+            /** @description A tombstone; the text is gone. */
+            deleted: boolean;
         };
         MessagePage: {
             /** @description Ascending by seq. */
@@ -213,9 +377,39 @@ export interface components {
             password: string;
         };
         RoomName: string;
+        /** @description A room as listed for one member, with what that member has not read. */
+        RoomSummary: {
+            id: components["schemas"]["Id"];
+            name: components["schemas"]["RoomName"];
+            memberIds: components["schemas"]["Id"][];
+            /** Format: date-time */
+            createdAt: string;
+            lastSeq: components["schemas"]["Seq"];
+            /** @description Other members' non-deleted messages after this member's read marker. */
+            unreadCount: number;
+        };
         MessageText: string;
         /** @description Chosen by the sender; a repeated send with the same value returns the stored message. */
         ClientMessageId: string;
+        /**
+         * @description `mention`: a message names the user as `@username`. `message`: messages in a room the user had not
+         *     joined on any gateway, coalesced into one unread notification per room (`count`, latest `messageId`).
+         */
+        Notification: {
+            id: components["schemas"]["Id"];
+            /** @enum {string} */
+            type: "mention" | "message";
+            roomId: components["schemas"]["Id"];
+            messageId: components["schemas"]["Id"];
+            /** @description Messages coalesced (type message). */
+            count?: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            read: boolean;
+            cursor: components["schemas"]["Cursor"];
+        };
     };
     responses: {
         /** @description VALIDATION_FAILED */
@@ -257,6 +451,17 @@ export interface components {
         /** @description CONFLICT */
         Conflict: {
             headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description RATE_LIMITED; nothing was stored. Wait `retryAfter` seconds. */
+        RateLimited: {
+            headers: {
+                /** @description Seconds to wait. */
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {
@@ -334,6 +539,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GatewayHealth"];
+                };
+            };
+        };
+    };
+    getSocketServerMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    getApiMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
                 };
             };
         };
@@ -416,6 +661,28 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listRooms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's rooms. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomList"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     createRoom: {
         parameters: {
             query?: never;
@@ -440,6 +707,158 @@ export interface operations {
             };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    addMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roomId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberBody"];
+            };
+        };
+        responses: {
+            /** @description The room with the member (adding a member twice changes nothing). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Room"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    removeMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roomId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberBody"];
+            };
+        };
+        responses: {
+            /** @description The room without the member. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Room"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    markRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roomId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReadBody"];
+            };
+        };
+        responses: {
+            /** @description The caller's read marker now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadMarker"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tombstone (`deleted: true`, no text); deleting twice returns it again. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    editMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditBody"];
+            };
+        };
+        responses: {
+            /** @description The edited message. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -501,6 +920,63 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description Only unread ones. */
+                unread?: boolean;
+                /** @description Only notifications with a smaller cursor (older changes). */
+                before?: components["schemas"]["Cursor"];
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of notifications. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    markNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkNotificationsReadBody"];
+            };
+        };
+        responses: {
+            /** @description How many notifications became read. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkedRead"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
             503: components["responses"]["Unavailable"];
         };
     };

@@ -23,6 +23,26 @@ export const contractSchemas = {
         }
       }
     },
+    "AddMemberCommand": {
+      "type": "object",
+      "required": [
+        "actorId",
+        "roomId",
+        "userId"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "actorId": {
+          "$ref": "#/$defs/Id"
+        },
+        "roomId": {
+          "$ref": "#/$defs/Id"
+        },
+        "userId": {
+          "$ref": "#/$defs/Id"
+        }
+      }
+    },
     "ApiError": {
       "type": "object",
       "required": [
@@ -125,6 +145,87 @@ export const contractSchemas = {
         }
       }
     },
+    "Cursor": {
+      "type": "integer",
+      "minimum": 0,
+      "description": "A user's notification change counter; every create or update of one of their notifications takes the next value."
+    },
+    "DeleteMessageCommand": {
+      "type": "object",
+      "required": [
+        "actorId",
+        "messageId"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "actorId": {
+          "$ref": "#/$defs/Id"
+        },
+        "messageId": {
+          "$ref": "#/$defs/Id"
+        }
+      }
+    },
+    "DeleteMessageRequest": {
+      "type": "object",
+      "required": [
+        "messageId"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "messageId": {
+          "$ref": "#/$defs/Id"
+        }
+      }
+    },
+    "EditBody": {
+      "type": "object",
+      "required": [
+        "message"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "message": {
+          "$ref": "#/$defs/MessageText"
+        }
+      }
+    },
+    "EditMessageCommand": {
+      "type": "object",
+      "required": [
+        "actorId",
+        "messageId",
+        "message"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "actorId": {
+          "$ref": "#/$defs/Id"
+        },
+        "messageId": {
+          "$ref": "#/$defs/Id"
+        },
+        "message": {
+          "$ref": "#/$defs/MessageText"
+        }
+      }
+    },
+    "EditMessageRequest": {
+      "type": "object",
+      "required": [
+        "messageId",
+        "message"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "messageId": {
+          "$ref": "#/$defs/Id"
+        },
+        "message": {
+          "$ref": "#/$defs/MessageText"
+        }
+      }
+    },
     "ErrorCode": {
       "type": "string",
       "description": "Every error code the system answers with, on sockets, REST and NATS alike.",
@@ -173,6 +274,33 @@ export const contractSchemas = {
         }
       }
     },
+    "FindUsersQuery": {
+      "type": "object",
+      "required": [
+        "usernames"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "usernames": {
+          "type": "array",
+          "maxItems": 100,
+          "items": {
+            "type": "string",
+            "maxLength": 32
+          }
+        }
+      }
+    },
+    "FindUsersReply": {
+      "oneOf": [
+        {
+          "$ref": "#/$defs/UsersOk"
+        },
+        {
+          "$ref": "#/$defs/AckFailure"
+        }
+      ]
+    },
     "GatewayHealth": {
       "type": "object",
       "required": [
@@ -213,6 +341,35 @@ export const contractSchemas = {
           "additionalProperties": {
             "type": "string"
           }
+        }
+      }
+    },
+    "GatewayPresence": {
+      "type": "object",
+      "required": [
+        "gatewayId",
+        "roomId",
+        "userIds",
+        "sync"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "gatewayId": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 100
+        },
+        "roomId": {
+          "$ref": "#/$defs/Id"
+        },
+        "userIds": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/Id"
+          }
+        },
+        "sync": {
+          "type": "boolean"
         }
       }
     },
@@ -301,6 +458,51 @@ export const contractSchemas = {
         }
       ]
     },
+    "ListNotificationsQuery": {
+      "type": "object",
+      "required": [
+        "userId"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "userId": {
+          "$ref": "#/$defs/Id"
+        },
+        "unread": {
+          "type": "boolean"
+        },
+        "before": {
+          "$ref": "#/$defs/Cursor"
+        },
+        "limit": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 200
+        }
+      }
+    },
+    "ListRoomsQuery": {
+      "type": "object",
+      "required": [
+        "actorId"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "actorId": {
+          "$ref": "#/$defs/Id"
+        }
+      }
+    },
+    "ListRoomsReply": {
+      "oneOf": [
+        {
+          "$ref": "#/$defs/RoomListOk"
+        },
+        {
+          "$ref": "#/$defs/AckFailure"
+        }
+      ]
+    },
     "LoginCommand": {
       "type": "object",
       "required": [
@@ -353,6 +555,135 @@ export const contractSchemas = {
     "LoginRequest": {
       "$ref": "#/$defs/LoginCommand"
     },
+    "MarkNotificationsReadBody": {
+      "type": "object",
+      "description": "Either `ids` or `all`.",
+      "additionalProperties": false,
+      "properties": {
+        "ids": {
+          "type": "array",
+          "maxItems": 500,
+          "items": {
+            "$ref": "#/$defs/Id"
+          }
+        },
+        "all": {
+          "type": "boolean",
+          "const": true
+        }
+      }
+    },
+    "MarkNotificationsReadCommand": {
+      "type": "object",
+      "required": [
+        "userId"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "userId": {
+          "$ref": "#/$defs/Id"
+        },
+        "ids": {
+          "type": "array",
+          "maxItems": 500,
+          "items": {
+            "$ref": "#/$defs/Id"
+          }
+        },
+        "all": {
+          "type": "boolean",
+          "const": true
+        }
+      }
+    },
+    "MarkNotificationsReadReply": {
+      "oneOf": [
+        {
+          "$ref": "#/$defs/MarkedReadOk"
+        },
+        {
+          "$ref": "#/$defs/AckFailure"
+        }
+      ]
+    },
+    "MarkReadAck": {
+      "oneOf": [
+        {
+          "$ref": "#/$defs/ReadMarkerOk"
+        },
+        {
+          "$ref": "#/$defs/AckFailure"
+        }
+      ]
+    },
+    "MarkReadCommand": {
+      "type": "object",
+      "required": [
+        "actorId",
+        "roomId",
+        "seq"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "actorId": {
+          "$ref": "#/$defs/Id"
+        },
+        "roomId": {
+          "$ref": "#/$defs/Id"
+        },
+        "seq": {
+          "$ref": "#/$defs/Seq"
+        }
+      }
+    },
+    "MarkReadRequest": {
+      "type": "object",
+      "required": [
+        "roomId",
+        "seq"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "roomId": {
+          "$ref": "#/$defs/Id"
+        },
+        "seq": {
+          "$ref": "#/$defs/Seq"
+        }
+      }
+    },
+    "MarkedRead": {
+      "type": "object",
+      "required": [
+        "updated"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "updated": {
+          "type": "integer",
+          "minimum": 0
+        }
+      }
+    },
+    "MarkedReadOk": {
+      "type": "object",
+      "required": [
+        "ok",
+        "updated"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "ok": {
+          "type": "boolean",
+          "const": true
+        },
+        "updated": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Notifications that were unread and now are read."
+        }
+      }
+    },
     "MemberAddedData": {
       "type": "object",
       "required": [
@@ -394,16 +725,141 @@ export const contractSchemas = {
         }
       }
     },
+    "MemberAddedUpdate": {
+      "type": "object",
+      "required": [
+        "event",
+        "payload"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "event": {
+          "type": "string",
+          "const": "memberAdded"
+        },
+        "payload": {
+          "$ref": "#/$defs/MembershipChange"
+        }
+      }
+    },
+    "MemberBody": {
+      "type": "object",
+      "required": [
+        "userId"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "userId": {
+          "$ref": "#/$defs/Id"
+        }
+      }
+    },
+    "MemberRemovedData": {
+      "type": "object",
+      "required": [
+        "userId"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "userId": {
+          "$ref": "#/$defs/Id"
+        }
+      }
+    },
+    "MemberRemovedEvent": {
+      "type": "object",
+      "required": [
+        "type",
+        "roomId",
+        "seq",
+        "data",
+        "metadata"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "type": {
+          "type": "string",
+          "const": "MemberRemoved"
+        },
+        "roomId": {
+          "$ref": "#/$defs/Id"
+        },
+        "seq": {
+          "$ref": "#/$defs/Seq"
+        },
+        "data": {
+          "$ref": "#/$defs/MemberRemovedData"
+        },
+        "metadata": {
+          "$ref": "#/$defs/EventMetadata"
+        }
+      }
+    },
+    "MemberRemovedUpdate": {
+      "type": "object",
+      "required": [
+        "event",
+        "payload"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "event": {
+          "type": "string",
+          "const": "memberRemoved"
+        },
+        "payload": {
+          "$ref": "#/$defs/MembershipChange"
+        }
+      }
+    },
+    "MemberRequest": {
+      "type": "object",
+      "required": [
+        "roomId",
+        "userId"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "roomId": {
+          "$ref": "#/$defs/Id"
+        },
+        "userId": {
+          "$ref": "#/$defs/Id"
+        }
+      }
+    },
+    "MembershipChange": {
+      "type": "object",
+      "description": "Live `memberAdded` / `memberRemoved`.",
+      "required": [
+        "roomId",
+        "seq",
+        "userId"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "roomId": {
+          "$ref": "#/$defs/Id"
+        },
+        "seq": {
+          "$ref": "#/$defs/Seq"
+        },
+        "userId": {
+          "$ref": "#/$defs/Id"
+        }
+      }
+    },
     "Message": {
       "type": "object",
+      "description": "A message as members see it now; `seq` is the seq of its MessageSent event, `message` the current text (absent once deleted).",
       "required": [
         "id",
         "roomId",
         "seq",
         "senderId",
-        "message",
         "clientMessageId",
-        "createdAt"
+        "createdAt",
+        "deleted"
       ],
       "additionalProperties": false,
       "properties": {
@@ -428,6 +884,218 @@ export const contractSchemas = {
         "createdAt": {
           "type": "string",
           "format": "date-time"
+        },
+        "editedAt": {
+          "type": "string",
+          "format": "date-time",
+          "description": "When the text was last edited."
+        },
+        "deleted": {
+          "type": "boolean",
+          "description": "A tombstone; the text is gone."
+        }
+      }
+    },
+    "MessageAck": {
+      "oneOf": [
+        {
+          "$ref": "#/$defs/MessageOk"
+        },
+        {
+          "$ref": "#/$defs/AckFailure"
+        }
+      ]
+    },
+    "MessageDeletedData": {
+      "type": "object",
+      "required": [
+        "messageId"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "messageId": {
+          "$ref": "#/$defs/Id"
+        }
+      }
+    },
+    "MessageDeletedEvent": {
+      "type": "object",
+      "required": [
+        "type",
+        "roomId",
+        "seq",
+        "data",
+        "metadata"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "type": {
+          "type": "string",
+          "const": "MessageDeleted"
+        },
+        "roomId": {
+          "$ref": "#/$defs/Id"
+        },
+        "seq": {
+          "$ref": "#/$defs/Seq"
+        },
+        "data": {
+          "$ref": "#/$defs/MessageDeletedData"
+        },
+        "metadata": {
+          "$ref": "#/$defs/EventMetadata"
+        }
+      }
+    },
+    "MessageDeletedUpdate": {
+      "type": "object",
+      "required": [
+        "event",
+        "payload"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "event": {
+          "type": "string",
+          "const": "messageDeleted"
+        },
+        "payload": {
+          "$ref": "#/$defs/MessageDeletion"
+        }
+      }
+    },
+    "MessageDeletion": {
+      "type": "object",
+      "description": "Live `messageDeleted`; `seq` is the deletion's own seq.",
+      "required": [
+        "roomId",
+        "seq",
+        "messageId",
+        "deletedAt"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "roomId": {
+          "$ref": "#/$defs/Id"
+        },
+        "seq": {
+          "$ref": "#/$defs/Seq"
+        },
+        "messageId": {
+          "$ref": "#/$defs/Id"
+        },
+        "deletedAt": {
+          "type": "string",
+          "format": "date-time"
+        }
+      }
+    },
+    "MessageEdit": {
+      "type": "object",
+      "description": "Live `messageEdited`; `seq` is the edit's own seq.",
+      "required": [
+        "roomId",
+        "seq",
+        "messageId",
+        "message",
+        "editedAt"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "roomId": {
+          "$ref": "#/$defs/Id"
+        },
+        "seq": {
+          "$ref": "#/$defs/Seq"
+        },
+        "messageId": {
+          "$ref": "#/$defs/Id"
+        },
+        "message": {
+          "$ref": "#/$defs/MessageText"
+        },
+        "editedAt": {
+          "type": "string",
+          "format": "date-time"
+        }
+      }
+    },
+    "MessageEditedData": {
+      "type": "object",
+      "required": [
+        "messageId",
+        "message"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "messageId": {
+          "$ref": "#/$defs/Id"
+        },
+        "message": {
+          "$ref": "#/$defs/MessageText"
+        }
+      }
+    },
+    "MessageEditedEvent": {
+      "type": "object",
+      "required": [
+        "type",
+        "roomId",
+        "seq",
+        "data",
+        "metadata"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "type": {
+          "type": "string",
+          "const": "MessageEdited"
+        },
+        "roomId": {
+          "$ref": "#/$defs/Id"
+        },
+        "seq": {
+          "$ref": "#/$defs/Seq"
+        },
+        "data": {
+          "$ref": "#/$defs/MessageEditedData"
+        },
+        "metadata": {
+          "$ref": "#/$defs/EventMetadata"
+        }
+      }
+    },
+    "MessageEditedUpdate": {
+      "type": "object",
+      "required": [
+        "event",
+        "payload"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "event": {
+          "type": "string",
+          "const": "messageEdited"
+        },
+        "payload": {
+          "$ref": "#/$defs/MessageEdit"
+        }
+      }
+    },
+    "MessageOk": {
+      "type": "object",
+      "required": [
+        "ok",
+        "message"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "ok": {
+          "type": "boolean",
+          "const": true
+        },
+        "message": {
+          "$ref": "#/$defs/Message"
         }
       }
     },
@@ -527,10 +1195,192 @@ export const contractSchemas = {
       "minLength": 1,
       "maxLength": 4000
     },
+    "MessageUpdate": {
+      "type": "object",
+      "required": [
+        "event",
+        "payload"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "event": {
+          "type": "string",
+          "const": "message"
+        },
+        "payload": {
+          "$ref": "#/$defs/Message"
+        }
+      }
+    },
+    "Notification": {
+      "type": "object",
+      "description": "`mention`: a message names the user as `@username`. `message`: messages in a room the user had not\njoined on any gateway, coalesced into one unread notification per room (`count`, latest `messageId`).\n",
+      "required": [
+        "id",
+        "type",
+        "roomId",
+        "messageId",
+        "createdAt",
+        "updatedAt",
+        "read",
+        "cursor"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "id": {
+          "$ref": "#/$defs/Id"
+        },
+        "type": {
+          "type": "string",
+          "enum": [
+            "mention",
+            "message"
+          ]
+        },
+        "roomId": {
+          "$ref": "#/$defs/Id"
+        },
+        "messageId": {
+          "$ref": "#/$defs/Id"
+        },
+        "count": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "Messages coalesced (type message)."
+        },
+        "createdAt": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "updatedAt": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "read": {
+          "type": "boolean"
+        },
+        "cursor": {
+          "$ref": "#/$defs/Cursor"
+        }
+      }
+    },
+    "NotificationChangesQuery": {
+      "type": "object",
+      "required": [
+        "userId",
+        "afterCursor"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "userId": {
+          "$ref": "#/$defs/Id"
+        },
+        "afterCursor": {
+          "$ref": "#/$defs/Cursor"
+        },
+        "limit": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 500
+        }
+      }
+    },
+    "NotificationPage": {
+      "type": "object",
+      "required": [
+        "notifications",
+        "hasMore"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "notifications": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/Notification"
+          }
+        },
+        "hasMore": {
+          "type": "boolean"
+        }
+      }
+    },
+    "NotificationPageOk": {
+      "type": "object",
+      "required": [
+        "ok",
+        "page"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "ok": {
+          "type": "boolean",
+          "const": true
+        },
+        "page": {
+          "$ref": "#/$defs/NotificationPage"
+        }
+      }
+    },
+    "NotificationPageReply": {
+      "oneOf": [
+        {
+          "$ref": "#/$defs/NotificationPageOk"
+        },
+        {
+          "$ref": "#/$defs/AckFailure"
+        }
+      ]
+    },
+    "Ok": {
+      "type": "object",
+      "required": [
+        "ok"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "ok": {
+          "type": "boolean",
+          "const": true
+        }
+      }
+    },
+    "OkAck": {
+      "oneOf": [
+        {
+          "$ref": "#/$defs/Ok"
+        },
+        {
+          "$ref": "#/$defs/AckFailure"
+        }
+      ]
+    },
     "Password": {
       "type": "string",
       "minLength": 8,
       "maxLength": 256
+    },
+    "PingRequest": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {}
+    },
+    "Pong": {
+      "type": "object",
+      "required": [
+        "ok",
+        "serverTime"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "ok": {
+          "type": "boolean",
+          "const": true
+        },
+        "serverTime": {
+          "type": "string",
+          "format": "date-time"
+        }
+      }
     },
     "PostMessageRequest": {
       "type": "object",
@@ -548,6 +1398,117 @@ export const contractSchemas = {
         },
         "clientMessageId": {
           "$ref": "#/$defs/ClientMessageId"
+        }
+      }
+    },
+    "Presence": {
+      "type": "object",
+      "required": [
+        "roomId",
+        "onlineUserIds"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "roomId": {
+          "$ref": "#/$defs/Id"
+        },
+        "onlineUserIds": {
+          "type": "array",
+          "description": "Members with at least one socket joined to the room on any gateway, sorted.",
+          "items": {
+            "$ref": "#/$defs/Id"
+          }
+        }
+      }
+    },
+    "ReadBody": {
+      "type": "object",
+      "required": [
+        "seq"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "seq": {
+          "$ref": "#/$defs/Seq"
+        }
+      }
+    },
+    "ReadMarker": {
+      "type": "object",
+      "required": [
+        "roomId",
+        "seq"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "roomId": {
+          "$ref": "#/$defs/Id"
+        },
+        "seq": {
+          "$ref": "#/$defs/Seq"
+        }
+      }
+    },
+    "ReadMarkerMovedData": {
+      "type": "object",
+      "description": "The member has read everything up to and including `readSeq`.",
+      "required": [
+        "userId",
+        "readSeq"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "userId": {
+          "$ref": "#/$defs/Id"
+        },
+        "readSeq": {
+          "$ref": "#/$defs/Seq"
+        }
+      }
+    },
+    "ReadMarkerMovedEvent": {
+      "type": "object",
+      "required": [
+        "type",
+        "roomId",
+        "seq",
+        "data",
+        "metadata"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "type": {
+          "type": "string",
+          "const": "ReadMarkerMoved"
+        },
+        "roomId": {
+          "$ref": "#/$defs/Id"
+        },
+        "seq": {
+          "$ref": "#/$defs/Seq"
+        },
+        "data": {
+          "$ref": "#/$defs/ReadMarkerMovedData"
+        },
+        "metadata": {
+          "$ref": "#/$defs/EventMetadata"
+        }
+      }
+    },
+    "ReadMarkerOk": {
+      "type": "object",
+      "required": [
+        "ok",
+        "readMarker"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "ok": {
+          "type": "boolean",
+          "const": true
+        },
+        "readMarker": {
+          "$ref": "#/$defs/ReadMarker"
         }
       }
     },
@@ -569,6 +1530,26 @@ export const contractSchemas = {
     },
     "RegisterRequest": {
       "$ref": "#/$defs/RegisterCommand"
+    },
+    "RemoveMemberCommand": {
+      "type": "object",
+      "required": [
+        "actorId",
+        "roomId",
+        "userId"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "actorId": {
+          "$ref": "#/$defs/Id"
+        },
+        "roomId": {
+          "$ref": "#/$defs/Id"
+        },
+        "userId": {
+          "$ref": "#/$defs/Id"
+        }
+      }
     },
     "ResolveSessionQuery": {
       "type": "object",
@@ -666,6 +1647,41 @@ export const contractSchemas = {
         }
       }
     },
+    "RoomList": {
+      "type": "object",
+      "required": [
+        "rooms"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "rooms": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/RoomSummary"
+          }
+        }
+      }
+    },
+    "RoomListOk": {
+      "type": "object",
+      "required": [
+        "ok",
+        "rooms"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "ok": {
+          "type": "boolean",
+          "const": true
+        },
+        "rooms": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/RoomSummary"
+          }
+        }
+      }
+    },
     "RoomName": {
       "type": "string",
       "minLength": 1,
@@ -688,10 +1704,124 @@ export const contractSchemas = {
         }
       }
     },
-    "SendMessageAck": {
+    "RoomSummary": {
+      "type": "object",
+      "description": "A room as listed for one member, with what that member has not read.",
+      "required": [
+        "id",
+        "name",
+        "memberIds",
+        "createdAt",
+        "lastSeq",
+        "unreadCount"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "id": {
+          "$ref": "#/$defs/Id"
+        },
+        "name": {
+          "$ref": "#/$defs/RoomName"
+        },
+        "memberIds": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/Id"
+          }
+        },
+        "createdAt": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "lastSeq": {
+          "$ref": "#/$defs/Seq"
+        },
+        "unreadCount": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Other members' non-deleted messages after this member's read marker."
+        }
+      }
+    },
+    "RoomUpdate": {
+      "description": "One socket event (name and payload) of a room, as the gateway emits it.",
       "oneOf": [
         {
-          "$ref": "#/$defs/SendMessageOk"
+          "$ref": "#/$defs/MessageUpdate"
+        },
+        {
+          "$ref": "#/$defs/MessageEditedUpdate"
+        },
+        {
+          "$ref": "#/$defs/MessageDeletedUpdate"
+        },
+        {
+          "$ref": "#/$defs/MemberAddedUpdate"
+        },
+        {
+          "$ref": "#/$defs/MemberRemovedUpdate"
+        }
+      ]
+    },
+    "RoomUpdatesOk": {
+      "type": "object",
+      "required": [
+        "ok",
+        "updates",
+        "lastSeq",
+        "hasMore"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "ok": {
+          "type": "boolean",
+          "const": true
+        },
+        "updates": {
+          "type": "array",
+          "description": "Ascending by seq. Events members do not see (read markers) are left out; `lastSeq` is the highest seq the page covered, so the next page starts after it.",
+          "items": {
+            "$ref": "#/$defs/RoomUpdate"
+          }
+        },
+        "lastSeq": {
+          "$ref": "#/$defs/Seq"
+        },
+        "hasMore": {
+          "type": "boolean"
+        }
+      }
+    },
+    "RoomUpdatesQuery": {
+      "type": "object",
+      "required": [
+        "actorId",
+        "roomId",
+        "afterSeq"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "actorId": {
+          "$ref": "#/$defs/Id"
+        },
+        "roomId": {
+          "$ref": "#/$defs/Id"
+        },
+        "afterSeq": {
+          "$ref": "#/$defs/Seq"
+        },
+        "limit": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 500,
+          "description": "Room events scanned (default 200)."
+        }
+      }
+    },
+    "RoomUpdatesReply": {
+      "oneOf": [
+        {
+          "$ref": "#/$defs/RoomUpdatesOk"
         },
         {
           "$ref": "#/$defs/AckFailure"
@@ -721,23 +1851,6 @@ export const contractSchemas = {
         }
       }
     },
-    "SendMessageOk": {
-      "type": "object",
-      "required": [
-        "ok",
-        "message"
-      ],
-      "additionalProperties": false,
-      "properties": {
-        "ok": {
-          "type": "boolean",
-          "const": true
-        },
-        "message": {
-          "$ref": "#/$defs/Message"
-        }
-      }
-    },
     "SendMessageRequest": {
       "type": "object",
       "required": [
@@ -762,6 +1875,28 @@ export const contractSchemas = {
       "type": "integer",
       "minimum": 0,
       "description": "Position of an event in its room's stream; 1 is the room's first event, gap-free."
+    },
+    "ServerShutdown": {
+      "type": "object",
+      "required": [
+        "code",
+        "message",
+        "reconnectAfterMs"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "code": {
+          "$ref": "#/$defs/ErrorCode"
+        },
+        "message": {
+          "type": "string"
+        },
+        "reconnectAfterMs": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Wait this long (plus jitter) before reconnecting."
+        }
+      }
     },
     "Session": {
       "type": "object",
@@ -827,6 +1962,79 @@ export const contractSchemas = {
         }
       ]
     },
+    "SubscribeNotificationsAck": {
+      "oneOf": [
+        {
+          "$ref": "#/$defs/SubscribedOk"
+        },
+        {
+          "$ref": "#/$defs/AckFailure"
+        }
+      ]
+    },
+    "SubscribeNotificationsRequest": {
+      "type": "object",
+      "description": "Replays every notification changed after `afterCursor` (absent = from the start), then live. The ack's `cursor` is where the replay ended.",
+      "additionalProperties": false,
+      "properties": {
+        "afterCursor": {
+          "$ref": "#/$defs/Cursor"
+        }
+      }
+    },
+    "SubscribedOk": {
+      "type": "object",
+      "required": [
+        "ok",
+        "cursor"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "ok": {
+          "type": "boolean",
+          "const": true
+        },
+        "cursor": {
+          "$ref": "#/$defs/Cursor"
+        }
+      }
+    },
+    "Typing": {
+      "type": "object",
+      "required": [
+        "roomId",
+        "userId",
+        "isTyping"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "roomId": {
+          "$ref": "#/$defs/Id"
+        },
+        "userId": {
+          "$ref": "#/$defs/Id"
+        },
+        "isTyping": {
+          "type": "boolean"
+        }
+      }
+    },
+    "TypingRequest": {
+      "type": "object",
+      "required": [
+        "roomId",
+        "isTyping"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "roomId": {
+          "$ref": "#/$defs/Id"
+        },
+        "isTyping": {
+          "type": "boolean"
+        }
+      }
+    },
     "User": {
       "type": "object",
       "required": [
@@ -876,6 +2084,26 @@ export const contractSchemas = {
       "maxLength": 32,
       "pattern": "^[A-Za-z0-9_.-]+$"
     },
+    "UsersOk": {
+      "type": "object",
+      "required": [
+        "ok",
+        "users"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "ok": {
+          "type": "boolean",
+          "const": true
+        },
+        "users": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/User"
+          }
+        }
+      }
+    },
     "VerificationKeysQuery": {
       "type": "object",
       "additionalProperties": false,
@@ -909,53 +2137,119 @@ export const contractSchemas = {
 /** The TypeScript type each validatable schema checks for. */
 export interface SchemaTypes {
   AckFailure: models.AckFailure;
+  AddMemberCommand: models.AddMemberCommand;
   ApiError: models.ApiError;
   CreateRoomAck: models.CreateRoomAck;
   CreateRoomCommand: models.CreateRoomCommand;
   CreateRoomOk: models.CreateRoomOk;
   CreateRoomRequest: models.CreateRoomRequest;
+  Cursor: components['schemas']['Cursor'];
+  DeleteMessageCommand: models.DeleteMessageCommand;
+  DeleteMessageRequest: models.DeleteMessageRequest;
+  EditBody: components['schemas']['EditBody'];
+  EditMessageCommand: models.EditMessageCommand;
+  EditMessageRequest: models.EditMessageRequest;
   ErrorCode: models.ErrorCode;
   ErrorResponse: components['schemas']['ErrorResponse'];
   EventMetadata: models.EventMetadata;
+  FindUsersQuery: models.FindUsersQuery;
+  FindUsersReply: models.FindUsersReply;
   GatewayHealth: components['schemas']['GatewayHealth'];
+  GatewayPresence: models.GatewayPresence;
   GetRoomQuery: models.GetRoomQuery;
   Id: components['schemas']['Id'];
   IssueSessionTokenCommand: models.IssueSessionTokenCommand;
   JoinRoomRequest: models.JoinRoomRequest;
   ListMessagesQuery: models.ListMessagesQuery;
   ListMessagesReply: models.ListMessagesReply;
+  ListNotificationsQuery: models.ListNotificationsQuery;
+  ListRoomsQuery: models.ListRoomsQuery;
+  ListRoomsReply: models.ListRoomsReply;
   LoginCommand: models.LoginCommand;
   LoginOk: models.LoginOk;
   LoginReply: models.LoginReply;
   LoginRequest: components['schemas']['LoginRequest'];
+  MarkNotificationsReadBody: components['schemas']['MarkNotificationsReadBody'];
+  MarkNotificationsReadCommand: models.MarkNotificationsReadCommand;
+  MarkNotificationsReadReply: models.MarkNotificationsReadReply;
+  MarkReadAck: models.MarkReadAck;
+  MarkReadCommand: models.MarkReadCommand;
+  MarkReadRequest: models.MarkReadRequest;
+  MarkedRead: components['schemas']['MarkedRead'];
+  MarkedReadOk: models.MarkedReadOk;
   MemberAddedData: models.MemberAddedData;
   MemberAddedEvent: models.MemberAddedEvent;
+  MemberAddedUpdate: models.MemberAddedUpdate;
+  MemberBody: components['schemas']['MemberBody'];
+  MemberRemovedData: models.MemberRemovedData;
+  MemberRemovedEvent: models.MemberRemovedEvent;
+  MemberRemovedUpdate: models.MemberRemovedUpdate;
+  MemberRequest: models.MemberRequest;
+  MembershipChange: models.MembershipChange;
   Message: models.Message;
+  MessageAck: models.MessageAck;
+  MessageDeletedData: models.MessageDeletedData;
+  MessageDeletedEvent: models.MessageDeletedEvent;
+  MessageDeletedUpdate: models.MessageDeletedUpdate;
+  MessageDeletion: models.MessageDeletion;
+  MessageEdit: models.MessageEdit;
+  MessageEditedData: models.MessageEditedData;
+  MessageEditedEvent: models.MessageEditedEvent;
+  MessageEditedUpdate: models.MessageEditedUpdate;
+  MessageOk: models.MessageOk;
   MessagePage: models.MessagePage;
   MessagePageOk: models.MessagePageOk;
   MessageSentData: models.MessageSentData;
   MessageSentEvent: models.MessageSentEvent;
+  MessageUpdate: models.MessageUpdate;
+  Notification: models.Notification;
+  NotificationChangesQuery: models.NotificationChangesQuery;
+  NotificationPage: models.NotificationPage;
+  NotificationPageOk: models.NotificationPageOk;
+  NotificationPageReply: models.NotificationPageReply;
+  Ok: models.Ok;
+  OkAck: models.OkAck;
+  PingRequest: models.PingRequest;
+  Pong: models.Pong;
   PostMessageRequest: components['schemas']['PostMessageRequest'];
+  Presence: models.Presence;
+  ReadBody: components['schemas']['ReadBody'];
+  ReadMarker: models.ReadMarker;
+  ReadMarkerMovedData: models.ReadMarkerMovedData;
+  ReadMarkerMovedEvent: models.ReadMarkerMovedEvent;
+  ReadMarkerOk: models.ReadMarkerOk;
   RegisterCommand: models.RegisterCommand;
   RegisterRequest: components['schemas']['RegisterRequest'];
+  RemoveMemberCommand: models.RemoveMemberCommand;
   ResolveSessionQuery: models.ResolveSessionQuery;
   Room: models.Room;
   RoomAck: models.RoomAck;
   RoomCreatedData: models.RoomCreatedData;
   RoomCreatedEvent: models.RoomCreatedEvent;
+  RoomList: components['schemas']['RoomList'];
+  RoomListOk: models.RoomListOk;
   RoomOk: models.RoomOk;
-  SendMessageAck: models.SendMessageAck;
+  RoomSummary: models.RoomSummary;
+  RoomUpdatesOk: models.RoomUpdatesOk;
+  RoomUpdatesQuery: models.RoomUpdatesQuery;
+  RoomUpdatesReply: models.RoomUpdatesReply;
   SendMessageCommand: models.SendMessageCommand;
-  SendMessageOk: models.SendMessageOk;
   SendMessageRequest: models.SendMessageRequest;
   Seq: components['schemas']['Seq'];
+  ServerShutdown: models.ServerShutdown;
   Session: models.Session;
   SessionToken: models.SessionToken;
   SessionTokenOk: models.SessionTokenOk;
   SessionTokenReply: models.SessionTokenReply;
+  SubscribeNotificationsAck: models.SubscribeNotificationsAck;
+  SubscribeNotificationsRequest: models.SubscribeNotificationsRequest;
+  SubscribedOk: models.SubscribedOk;
+  Typing: models.Typing;
+  TypingRequest: models.TypingRequest;
   User: models.User;
   UserOk: models.UserOk;
   UserReply: models.UserReply;
+  UsersOk: models.UsersOk;
   VerificationKeysQuery: models.VerificationKeysQuery;
   VerificationKeysReply: models.VerificationKeysReply;
 }
