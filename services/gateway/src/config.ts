@@ -31,6 +31,20 @@ const schema = z
     SESSION_COOKIE_SECURE: booleanEnv(false),
     /** Largest Socket.IO frame / REST body accepted, in bytes. */
     MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(64 * 1024),
+    /** Per-user sends per second on average, over all of a user's sockets and REST calls. */
+    RATE_LIMIT_MESSAGES_PER_SECOND: z.coerce.number().positive().max(10_000).default(5),
+    /** Sends a user may make at once before the average applies. */
+    RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
+    /** Engine.IO heartbeat: the server pings this often… */
+    SOCKET_PING_INTERVAL_MS: z.coerce.number().int().min(1000).max(300_000).default(25_000),
+    /** …and drops a client that has not answered within this. Together under the clients' 30 s heartbeat. */
+    SOCKET_PING_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(20_000),
+    /** How often each gateway re-announces its online users; silent gateways expire after three. */
+    PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+    /** How long a stopping gateway waits for pending acks before closing connections. */
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    /** Room updates fetched per page when a socket resumes. */
+    REPLAY_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(200),
   })
   .transform((env) => ({
     natsUrl: env.NATS_URL,
@@ -44,6 +58,12 @@ const schema = z
     requestTimeoutMs: env.NATS_REQUEST_TIMEOUT_MS,
     secureCookies: env.SESSION_COOKIE_SECURE,
     maxPayloadBytes: env.MAX_PAYLOAD_BYTES,
+    rateLimit: { perSecond: env.RATE_LIMIT_MESSAGES_PER_SECOND, burst: env.RATE_LIMIT_BURST },
+    pingIntervalMs: env.SOCKET_PING_INTERVAL_MS,
+    pingTimeoutMs: env.SOCKET_PING_TIMEOUT_MS,
+    presenceHeartbeatMs: env.PRESENCE_HEARTBEAT_MS,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    replayPageSize: env.REPLAY_PAGE_SIZE,
   }));
 
 export type GatewayConfig = z.infer<typeof schema>;

@@ -1,12 +1,15 @@
-import type { Server as HttpServer } from 'node:http';
-import type { components } from '@chatrt/contracts';
-import { connectNats, Lifecycle, type Logger } from '@chatrt/service-kit';
+import { randomUUID } from 'node:crypto';
+import { subjects, type ChatEvents, type components, type Notification } from '@chatrt/contracts';
+import { connectNats, createMetricsRegistry, Lifecycle, type Logger } from '@chatrt/service-kit';
 import type { GatewayConfig } from './config.ts';
 import { natsBackend } from './adapters/backend.ts';
+import { createGatewayMetrics } from './adapters/metrics.ts';
+import { createSendRateLimiter } from './adapters/rate-limiter.ts';
 import { createTokenVerifier } from './adapters/token-verifier.ts';
 import { createHttpApp } from './adapters/http/server.ts';
-import { createSocketServer } from './adapters/socket/server.ts';
-import { RoomFeed } from './adapters/socket/room-feed.ts';
+import { SocketServer } from './adapters/socket/server.ts';
+import { SubjectFeed } from './adapters/socket/subject-feed.ts';
+import { InFlight } from './adapters/socket/in-flight.ts';
 
 export { loadGatewayConfig, type GatewayConfig } from './config.ts';
 
@@ -14,6 +17,7 @@ type GatewayHealth = components['schemas']['GatewayHealth'];
 
 /** A running gateway; ports are the bound ones (useful when configured as 0). */
 export interface Gateway {
+  gatewayId: string;
   httpPort: number;
   socketPort: number | undefined;
   close(): Promise<void>;
@@ -22,66 +26,74 @@ export interface Gateway {
 /** Starts the public edge: REST on config.httpPort and, unless disabled, Socket.IO on config.socketPort. */
 export async function startGateway(config: GatewayConfig, log: Logger): Promise<Gateway> {
   const lifecycle = new Lifecycle(log);
+  const gatewayId = randomUUID();
   try {
-    const nc = lifecycle.add('nats', await connectNats(config.natsUrl, 'gateway', log), (c) => c.drain());
-    const backend = natsBackend(nc, config.requestTimeoutMs);
+    const nc = lifecycle.add('nats', await connectNats(config.natsUrl, `gateway-${gatewayId}`, log), (c) => c.drain());
+    const registry = createMetricsRegistry('gateway');
+    const metrics = createGatewayMetrics(registry);
+    const backend = natsBackend(nc, config.requestTimeoutMs, metrics);
     const verifier = createTokenVerifier(backend, log);
+    const limiter = createSendRateLimiter(config.rateLimit);
     await verifier.refresh().catch((err: unknown) => log.warn({ err }, 'auth keys not loaded yet; will retry on first use'));
 
-    const health = (service: string, port: number) => async (): Promise<GatewayHealth> => {
+    const health = (service: string, port: () => number) => async (): Promise<GatewayHealth> => {
+      if (!verifier.ready()) await verifier.refresh().catch(() => {});
       const checks: Record<string, string> = {
         nats: nc.isClosed() ? 'closed' : 'ok',
         authKeys: verifier.ready() ? 'ok' : 'not loaded',
       };
-      if (!verifier.ready()) await verifier.refresh().then(() => (checks['authKeys'] = 'ok'), () => {});
       const ok = Object.values(checks).every((v) => v === 'ok');
-      return { status: ok ? 'ok' : 'unavailable', service, uptime: process.uptime(), port, environment: config.environment, checks };
+      return { status: ok ? 'ok' : 'unavailable', service, uptime: process.uptime(), port: port(), environment: config.environment, checks };
     };
 
     let socketPort: number | undefined;
     if (config.socketEnabled) {
-      const feed = new RoomFeed(nc, log);
-      let boundSocketPort = config.socketPort;
-      const socket = createSocketServer({
+      const socketServer = new SocketServer({
+        nc,
+        gatewayId,
         backend,
         verifier,
-        feed,
+        registry,
+        metrics,
+        limiter,
+        roomEvents: new SubjectFeed<ChatEvents>(nc, log, subjects.chatEvents),
+        notifications: new SubjectFeed<Notification>(nc, log, subjects.notifyEvents),
+        inFlight: new InFlight(),
         log,
         path: config.socketPath,
         allowedOrigins: config.allowedOrigins,
         maxPayloadBytes: config.maxPayloadBytes,
-        health: () => health('websocket', boundSocketPort)(),
+        pingIntervalMs: config.pingIntervalMs,
+        pingTimeoutMs: config.pingTimeoutMs,
+        presenceHeartbeatMs: config.presenceHeartbeatMs,
+        replayPageSize: config.replayPageSize,
+        health: health('websocket', () => socketPort ?? config.socketPort),
       });
-      boundSocketPort = await listen(socket.http, config.socketPort);
-      socketPort = boundSocketPort;
-      lifecycle.add('socket.io', socket.io, (io) => io.close());
+      socketPort = await socketServer.listen(config.socketPort);
+      lifecycle.add('socket.io', socketServer, (s) => s.close(config.shutdownGraceMs));
       log.info({ port: socketPort, path: config.socketPath }, 'Socket.IO listening');
     }
 
-    let boundHttpPort = config.httpPort;
+    let httpPort = config.httpPort;
     const app = createHttpApp({
       backend,
       verifier,
+      limiter,
+      metrics,
+      registry,
       log,
       maxPayloadBytes: config.maxPayloadBytes,
       secureCookies: config.secureCookies,
-      health: () => health('api', boundHttpPort)(),
+      health: health('api', () => httpPort),
     });
     await app.listen({ port: config.httpPort, host: '0.0.0.0' });
-    boundHttpPort = (app.server.address() as { port: number }).port;
+    httpPort = (app.server.address() as { port: number }).port;
     lifecycle.add('http', app, (a) => a.close());
-    log.info({ port: boundHttpPort }, 'REST listening');
+    log.info({ port: httpPort }, 'REST listening');
 
-    return { httpPort: boundHttpPort, socketPort, close: () => lifecycle.shutdown() };
+    return { gatewayId, httpPort, socketPort, close: () => lifecycle.shutdown() };
   } catch (err) {
     await lifecycle.shutdown();
     throw err;
   }
-}
-
-function listen(server: HttpServer, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '0.0.0.0', () => resolve((server.address() as { port: number }).port));
-  });
 }

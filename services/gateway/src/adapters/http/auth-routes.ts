@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { subjects, type operations } from '@chatrt/contracts';
 import { CodedError } from '@chatrt/service-kit';
 import type { Backend } from '../backend.ts';
+import type { GatewayMetrics } from '../metrics.ts';
 import { requireValid, unwrap } from './errors.ts';
 import { sessionCookie } from './authenticate.ts';
 
@@ -11,16 +12,25 @@ type LoginOk = Json<operations['login']['responses']['200']>;
 type SessionTokenOk = Json<operations['getSessionToken']['responses']['200']>;
 
 /** `/api/auth/*`: translated one to one into auth service requests. */
-export function registerAuthRoutes(app: FastifyInstance, backend: Backend, options: { secureCookies: boolean }): void {
+export function registerAuthRoutes(
+  app: FastifyInstance,
+  backend: Backend,
+  options: { secureCookies: boolean; metrics: GatewayMetrics },
+): void {
+  const counted = <T extends { ok: boolean }>(kind: 'register' | 'login', reply: T): T => {
+    options.metrics.authEvents.inc({ kind, result: reply.ok ? 'ok' : 'refused' });
+    return reply;
+  };
+
   app.post('/api/auth/register', async (req, reply) => {
     const body = requireValid('RegisterRequest', req.body);
-    const { user } = unwrap(await backend.request(subjects.authRegister, body));
+    const { user } = unwrap(counted('register', await backend.request(subjects.authRegister, body)));
     return reply.status(201).send(user satisfies RegisterCreated);
   });
 
   app.post('/api/auth/login', async (req, reply) => {
     const body = requireValid('LoginRequest', req.body);
-    const { user, session } = unwrap(await backend.request(subjects.authLogin, body));
+    const { user, session } = unwrap(counted('login', await backend.request(subjects.authLogin, body)));
     void reply.setCookie(sessionCookie, session.id, {
       httpOnly: true,
       sameSite: 'lax',

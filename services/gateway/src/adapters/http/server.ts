@@ -1,12 +1,16 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
+import type { Registry } from 'prom-client';
 import type { components } from '@chatrt/contracts';
 import type { Logger } from '@chatrt/service-kit';
 import type { Backend } from '../backend.ts';
+import type { GatewayMetrics } from '../metrics.ts';
+import type { SendRateLimiter } from '../rate-limiter.ts';
 import type { TokenVerifier } from '../token-verifier.ts';
 import { installErrorHandling } from './errors.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { registerChatRoutes } from './chat-routes.ts';
+import { registerNotificationRoutes } from './notification-routes.ts';
 
 type GatewayHealth = components['schemas']['GatewayHealth'];
 
@@ -14,6 +18,9 @@ type GatewayHealth = components['schemas']['GatewayHealth'];
 export function createHttpApp(options: {
   backend: Backend;
   verifier: TokenVerifier;
+  limiter: SendRateLimiter;
+  metrics: GatewayMetrics;
+  registry: Registry;
   log: Logger;
   maxPayloadBytes: number;
   secureCookies: boolean;
@@ -26,7 +33,11 @@ export function createHttpApp(options: {
     const report = await options.health();
     return reply.status(report.status === 'ok' ? 200 : 503).send(report);
   });
-  registerAuthRoutes(app, options.backend, { secureCookies: options.secureCookies });
-  registerChatRoutes(app, options.backend, options.verifier);
+  app.get('/api/metrics', async (_req, reply) => {
+    return reply.status(200).type(options.registry.contentType).send(await options.registry.metrics());
+  });
+  registerAuthRoutes(app, options.backend, { secureCookies: options.secureCookies, metrics: options.metrics });
+  registerChatRoutes(app, options);
+  registerNotificationRoutes(app, options);
   return app;
 }

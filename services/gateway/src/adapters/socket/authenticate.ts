@@ -1,5 +1,6 @@
 import type { Socket } from 'socket.io';
 import { CodedError, type Logger } from '@chatrt/service-kit';
+import type { GatewayMetrics } from '../metrics.ts';
 import type { TokenIdentity, TokenVerifier } from '../token-verifier.ts';
 
 /** Per-socket data set at the handshake. */
@@ -11,22 +12,33 @@ export interface SocketData {
  * Handshake middleware: `auth.token` must be a valid session token. A refused handshake reaches the client
  * as `connect_error` whose message is the error code (UNAUTHENTICATED, or UNAVAILABLE if keys cannot load).
  */
-export function tokenMiddleware(verifier: TokenVerifier, log: Logger) {
+export function tokenMiddleware(verifier: TokenVerifier, metrics: GatewayMetrics, log: Logger) {
   return (socket: Socket, next: (err?: Error) => void): void => {
+    const namespace = socket.nsp.name;
+    const refuse = (code: string, status: 'auth_failed' | 'error') => {
+      metrics.connections.inc({ namespace, status });
+      metrics.authEvents.inc({ kind: 'handshake', result: 'refused' });
+      next(new Error(code));
+    };
     const token: unknown = socket.handshake.auth['token'];
     if (typeof token !== 'string' || token.length === 0) {
-      next(new Error('UNAUTHENTICATED'));
+      refuse('UNAUTHENTICATED', 'auth_failed');
       return;
     }
     verifier.verify(token).then(
       (identity) => {
+        metrics.authEvents.inc({ kind: 'handshake', result: 'ok' });
         (socket.data as SocketData).identity = identity;
         next();
       },
       (err: unknown) => {
         const code = err instanceof CodedError ? err.code : 'UNAVAILABLE';
-        if (code !== 'UNAUTHENTICATED') log.error({ err, namespace: socket.nsp.name }, 'handshake verification failed');
-        next(new Error(code));
+        if (code === 'UNAUTHENTICATED') {
+          refuse(code, 'auth_failed');
+        } else {
+          log.error({ err, namespace }, 'handshake verification failed');
+          refuse(code, 'error');
+        }
       },
     );
   };

@@ -2,92 +2,158 @@ import type { Namespace, Socket } from 'socket.io';
 import {
   clientEventSchemas,
   subjects,
-  validate,
-  type AckFailure,
   type ChatClientToServerEvents,
+  type ChatEvents,
   type ChatServerToClientEvents,
+  type RoomUpdate,
+  type SchemaTypes,
 } from '@chatrt/contracts';
 import { failure, type Logger } from '@chatrt/service-kit';
 import type { Backend } from '../backend.ts';
+import type { GatewayMetrics } from '../metrics.ts';
+import type { SendRateLimiter } from '../rate-limiter.ts';
 import type { SocketData } from './authenticate.ts';
-import type { RoomFeed } from './room-feed.ts';
-import { RoomDelivery } from './room-delivery.ts';
+import type { InFlight } from './in-flight.ts';
+import { dispatchEvents } from './event-dispatch.ts';
+import type { SubjectFeed } from './subject-feed.ts';
+import type { RoomSignals } from './room-signals.ts';
+import { ResumableDelivery } from './resumable-delivery.ts';
+import { roomStream } from '../../domain/delivery.ts';
 
-type ChatNamespace = Namespace<ChatClientToServerEvents, ChatServerToClientEvents, Record<string, never>, SocketData>;
+export type ChatNamespace = Namespace<ChatClientToServerEvents, ChatServerToClientEvents, Record<string, never>, SocketData>;
 type ChatSocket = Socket<ChatClientToServerEvents, ChatServerToClientEvents, Record<string, never>, SocketData>;
-type EventName = keyof typeof clientEventSchemas.chat;
+type EventName = keyof ChatClientToServerEvents;
+type Payload<E extends EventName> = SchemaTypes[(typeof clientEventSchemas.chat)[E]];
+type Ack<E extends EventName> = Parameters<Parameters<ChatClientToServerEvents[E]>[1]>[0];
+/** One handler per client event of the contract: a new event in asyncapi.yaml is a compile error here until handled. */
+type Handlers = { [E in EventName]: (input: Payload<E>) => Promise<Ack<E>> };
 
-const replayPageSize = 200;
+export interface ChatNamespaceDeps {
+  backend: Backend;
+  /** Live events per room. */
+  roomEvents: SubjectFeed<ChatEvents>;
+  signals: RoomSignals;
+  limiter: SendRateLimiter;
+  metrics: GatewayMetrics;
+  inFlight: InFlight;
+  log: Logger;
+  replayPageSize: number;
+}
 
-/** Wires `/chat`: every client event is validated, translated into a NATS request, and acknowledged. */
-export function serveChatNamespace(nsp: ChatNamespace, deps: { backend: Backend; feed: RoomFeed; log: Logger }): void {
-  const { backend, feed, log } = deps;
+/** Local Socket.IO room of a chat room's joined sockets, and of a user's sockets. */
+export const roomChannel = (roomId: string) => `room:${roomId}`;
+export const userChannel = (userId: string) => `user:${userId}`;
+
+/** Wires `/chat`: every client event is validated, rate-limited where it stores, answered, and acknowledged. */
+export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps): void {
+  const { backend, roomEvents, signals, limiter, metrics, inFlight, log } = deps;
 
   nsp.on('connection', (socket: ChatSocket) => {
     const actorId = socket.data.identity.userId;
     const joined = new Map<string, () => void>();
+    void socket.join(userChannel(actorId));
 
-    /** Validates the payload against the event's contract schema, or acks VALIDATION_FAILED. */
-    function checked<E extends EventName>(event: E, payload: unknown, ack: (reply: AckFailure) => void) {
-      const result = validate(clientEventSchemas.chat[event], payload);
-      if (!result.ok) ack(failure('VALIDATION_FAILED', result.message, { path: result.path }));
-      return result;
-    }
+    const handlers: Handlers = {
+      createRoom: (input) => backend.request(subjects.chatCreateRoom, { actorId, ...input }),
+      async sendMessage(input) {
+        const decision = await limiter.consume(actorId);
+        if (!decision.allowed) {
+          metrics.rateLimited.inc({ transport: 'socket' });
+          return failure('RATE_LIMITED', `too many messages; retry in ${decision.retryAfter} s`, { retryAfter: decision.retryAfter });
+        }
+        return backend.request(subjects.chatSendMessage, { actorId, ...input });
+      },
+      editMessage: (input) => backend.request(subjects.chatEditMessage, { actorId, ...input }),
+      deleteMessage: (input) => backend.request(subjects.chatDeleteMessage, { actorId, ...input }),
+      markRead: (input) => backend.request(subjects.chatMarkRead, { actorId, ...input }),
+      addMember: (input) => backend.request(subjects.chatAddMember, { actorId, ...input }),
+      removeMember: (input) => backend.request(subjects.chatRemoveMember, { actorId, ...input }),
+      joinRoom: (input) => join(input.roomId, input.afterSeq),
+      async typing({ roomId, isTyping }) {
+        if (!joined.has(roomId)) return failure('FORBIDDEN', 'join the room before typing in it');
+        signals.publishTyping({ roomId, userId: actorId, isTyping });
+        return { ok: true };
+      },
+      ping: async () => ({ ok: true, serverTime: new Date().toISOString() }),
+    };
 
-    socket.on('createRoom', async (payload, ack) => {
-      const input = checked('createRoom', payload, ack);
-      if (!input.ok) return;
-      ack(await backend.request(subjects.chatCreateRoom, { actorId, ...input.value }));
-    });
+    dispatchEvents(socket, { schemas: clientEventSchemas.chat, handlers, metrics, inFlight, log });
 
-    socket.on('sendMessage', async (payload, ack) => {
-      const input = checked('sendMessage', payload, ack);
-      if (!input.ok) return;
-      ack(await backend.request(subjects.chatSendMessage, { actorId, ...input.value }));
-    });
-
-    socket.on('joinRoom', async (payload, ack) => {
-      const input = checked('joinRoom', payload, ack);
-      if (!input.ok) return;
-      const { roomId, afterSeq } = input.value;
+    async function join(roomId: string, afterSeq: number | undefined): Promise<Ack<'joinRoom'>> {
       const reply = await backend.request(subjects.chatGetRoom, { actorId, roomId });
-      if (!reply.ok) {
-        ack(reply);
-        return;
-      }
-      joined.get(roomId)?.();
-      const delivery = new RoomDelivery(afterSeq ?? 0, ({ event, payload: message }) => socket.emit(event, message));
+      if (!reply.ok) return reply;
+      leave(roomId);
+      const delivery = new ResumableDelivery(afterSeq ?? reply.room.lastSeq, roomStream, (update: RoomUpdate) => {
+        emitUpdate(socket, update);
+        // A removed member's socket stops receiving the room right after learning it was removed.
+        if (update.event === 'memberRemoved' && update.payload.userId === actorId) leave(roomId);
+      });
       if (afterSeq !== undefined) delivery.holdLive();
-      const stopListening = await feed.listen(roomId, (event) => delivery.onLive(event));
+      const stopListening = await roomEvents.listen(roomId, (event) => delivery.onLive(event));
       if (socket.disconnected) {
         stopListening();
-        return;
+        return failure('UNAVAILABLE', 'socket disconnected while joining');
       }
-      joined.set(roomId, stopListening);
-      ack(reply);
-      if (afterSeq === undefined) return;
+      await socket.join(roomChannel(roomId));
+      joined.set(roomId, () => {
+        stopListening();
+        void socket.leave(roomChannel(roomId));
+        signals.leave(roomId, actorId);
+      });
+      if (!(await signals.join(roomId, actorId))) {
+        socket.emit('presence', { roomId, onlineUserIds: signals.online(roomId) });
+      }
+      if (afterSeq !== undefined) void inFlight.track(replay(roomId, delivery));
+      return reply;
+    }
+
+    async function replay(roomId: string, delivery: ResumableDelivery<ChatEvents, RoomUpdate>): Promise<void> {
       try {
-        await delivery.catchUp(async (after) => {
-          const page = await backend.request(subjects.chatListMessages, { actorId, roomId, after, limit: replayPageSize });
+        await delivery.catchUp(async (afterSeq) => {
+          const page = await backend.request(subjects.chatRoomUpdates, { actorId, roomId, afterSeq, limit: deps.replayPageSize });
           if (!page.ok) throw new Error(`${page.error.code}: ${page.error.message}`);
-          return page.page;
+          metrics.replayedUpdates.inc(page.updates.length);
+          return { items: page.updates, last: page.lastSeq, hasMore: page.hasMore };
         });
       } catch (err) {
-        // The client will see a gap; dropping the socket makes it reconnect and resume from its last seq.
+        // The client would see a gap; dropping the socket makes it reconnect and resume from its last seq.
         log.error({ err, roomId, socketId: socket.id }, 'replay failed; disconnecting so the client resumes');
         socket.disconnect(true);
       }
-    });
+    }
 
-    socket.onAny((event: string, ...args: unknown[]) => {
-      if (event in clientEventSchemas.chat) return;
-      const ack = args.at(-1);
-      if (typeof ack === 'function') ack(failure('UNKNOWN_EVENT', `unknown event '${event}'`));
-    });
+    function leave(roomId: string): void {
+      joined.get(roomId)?.();
+      joined.delete(roomId);
+    }
 
     socket.on('disconnect', () => {
-      for (const stop of joined.values()) stop();
-      joined.clear();
+      for (const roomId of [...joined.keys()]) leave(roomId);
     });
   });
+}
+
+/** Emits an update under its own event name with its own payload type. */
+function emitUpdate(socket: ChatSocket, update: RoomUpdate): void {
+  switch (update.event) {
+    case 'message':
+      socket.emit('message', update.payload);
+      return;
+    case 'messageEdited':
+      socket.emit('messageEdited', update.payload);
+      return;
+    case 'messageDeleted':
+      socket.emit('messageDeleted', update.payload);
+      return;
+    case 'memberAdded':
+      socket.emit('memberAdded', update.payload);
+      return;
+    case 'memberRemoved':
+      socket.emit('memberRemoved', update.payload);
+      return;
+    default: {
+      const unknown: never = update;
+      return unknown;
+    }
+  }
 }

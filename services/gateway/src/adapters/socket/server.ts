@@ -1,50 +1,112 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import { namespaces, type ChatClientToServerEvents, type ChatServerToClientEvents, type components } from '@chatrt/contracts';
+import type { Registry } from 'prom-client';
+import { namespaces, type components, type Notification } from '@chatrt/contracts';
+import type { SubjectFeed } from './subject-feed.ts';
 import type { Logger } from '@chatrt/service-kit';
-import type { Backend } from '../backend.ts';
+import type { GatewayMetrics } from '../metrics.ts';
 import type { TokenVerifier } from '../token-verifier.ts';
-import { tokenMiddleware, type SocketData } from './authenticate.ts';
-import { serveChatNamespace } from './chat-namespace.ts';
-import type { RoomFeed } from './room-feed.ts';
+import { tokenMiddleware } from './authenticate.ts';
+import { serveChatNamespace, roomChannel, userChannel, type ChatNamespace, type ChatNamespaceDeps } from './chat-namespace.ts';
+import { serveNotificationsNamespace, type NotificationsNamespace } from './notifications-namespace.ts';
+import { trackConnections } from './connection-lifecycle.ts';
+import { RoomSignals } from './room-signals.ts';
+import type { NatsConnection } from '@chatrt/service-kit';
 
 type GatewayHealth = components['schemas']['GatewayHealth'];
 
-/** The standalone Socket.IO server (:3001) with `/chat`, `/notifications` and `GET /health`. */
-export function createSocketServer(options: {
-  backend: Backend;
+export interface SocketServerOptions extends Omit<ChatNamespaceDeps, 'signals'> {
+  nc: NatsConnection;
+  gatewayId: string;
   verifier: TokenVerifier;
-  feed: RoomFeed;
-  log: Logger;
+  registry: Registry;
   path: string;
   allowedOrigins: string[];
   maxPayloadBytes: number;
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+  presenceHeartbeatMs: number;
+  notifications: SubjectFeed<Notification>;
   health: () => Promise<GatewayHealth>;
-}): { http: HttpServer; io: Server<ChatClientToServerEvents, ChatServerToClientEvents, Record<string, never>, SocketData> } {
-  const http = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && path === '/health') {
-      void options.health().then((report) => {
-        res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(report));
-      });
-      return;
+}
+
+/** The standalone Socket.IO server (:3001) with `/chat`, `/notifications`, `GET /health` and `GET /metrics`. */
+export class SocketServer {
+  readonly http: HttpServer;
+  readonly #io: Server;
+  readonly #chat: ChatNamespace;
+  readonly #notifications: NotificationsNamespace;
+  readonly #signals: RoomSignals;
+  readonly #options: SocketServerOptions;
+
+  constructor(options: SocketServerOptions) {
+    this.#options = options;
+    this.http = createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0];
+      const send = (status: number, type: string, body: string) => {
+        res.writeHead(status, { 'content-type': type });
+        res.end(body);
+      };
+      // Socket.IO takes requests on its own path before this handler sees them.
+      if (req.method === 'GET' && path === '/health') {
+        void options.health().then((report) => send(report.status === 'ok' ? 200 : 503, 'application/json', JSON.stringify(report)));
+      } else if (req.method === 'GET' && path === '/metrics') {
+        void options.registry.metrics().then((body) => send(200, options.registry.contentType, body));
+      } else {
+        send(404, 'application/json', JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${path}` } }));
+      }
+    });
+    this.#io = new Server(this.http, {
+      path: options.path,
+      cors: { origin: options.allowedOrigins, credentials: true },
+      maxHttpBufferSize: options.maxPayloadBytes,
+      pingInterval: options.pingIntervalMs,
+      pingTimeout: options.pingTimeoutMs,
+      transports: ['websocket', 'polling'],
+    });
+    const authenticate = tokenMiddleware(options.verifier, options.metrics, options.log);
+    this.#chat = this.#io.of(namespaces.chat) as ChatNamespace;
+    this.#notifications = this.#io.of(namespaces.notifications) as NotificationsNamespace;
+    this.#signals = new RoomSignals({
+      nc: options.nc,
+      gatewayId: options.gatewayId,
+      log: options.log,
+      heartbeatMs: options.presenceHeartbeatMs,
+      sink: {
+        typing: (roomId, typing) => this.#chat.to(roomChannel(roomId)).except(userChannel(typing.userId)).emit('typing', typing),
+        presence: (roomId, onlineUserIds) => this.#chat.to(roomChannel(roomId)).emit('presence', { roomId, onlineUserIds }),
+      },
+    });
+    for (const nsp of [this.#chat, this.#notifications]) {
+      nsp.use(authenticate);
+      trackConnections(nsp, options.metrics, options.log);
     }
-    // Socket.IO takes requests on its own path before this handler sees them.
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${path}` } }));
-  });
-  // Typed with /chat's event maps: the namespace with events; /notifications gets its own in its issue.
-  const io = new Server<ChatClientToServerEvents, ChatServerToClientEvents, Record<string, never>, SocketData>(http, {
-    path: options.path,
-    cors: { origin: options.allowedOrigins, credentials: true },
-    maxHttpBufferSize: options.maxPayloadBytes,
-    transports: ['websocket', 'polling'],
-  });
-  const authenticate = tokenMiddleware(options.verifier, options.log);
-  const chat = io.of(namespaces.chat);
-  chat.use(authenticate);
-  serveChatNamespace(chat, { backend: options.backend, feed: options.feed, log: options.log.child({ namespace: namespaces.chat }) });
-  io.of(namespaces.notifications).use(authenticate);
-  return { http, io };
+    serveChatNamespace(this.#chat, { ...options, log: options.log.child({ namespace: namespaces.chat }), signals: this.#signals });
+    serveNotificationsNamespace(this.#notifications, { ...options, log: options.log.child({ namespace: namespaces.notifications }) });
+  }
+
+  listen(port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(port, '0.0.0.0', () => resolve((this.http.address() as { port: number }).port));
+    });
+  }
+
+  /**
+   * Graceful stop: refuse new connections, let pending acks finish (bounded), tell every client to
+   * reconnect elsewhere, then close the transports so clients reconnect by themselves.
+   */
+  async close(graceMs: number): Promise<void> {
+    this.http.close();
+    const left = await this.#options.inFlight.settle(graceMs);
+    if (left > 0) this.#options.log.warn({ pending: left }, 'closing with acks still pending');
+    const notice = { code: 'UNAVAILABLE' as const, message: 'gateway restarting: reconnect', reconnectAfterMs: 1000 };
+    this.#chat.emit('serverShutdown', notice);
+    this.#notifications.emit('serverShutdown', notice);
+    this.#signals.close();
+    for (const nsp of [this.#chat, this.#notifications]) {
+      for (const socket of nsp.sockets.values()) socket.conn.close();
+    }
+    await new Promise<void>((resolve) => this.#io.close(() => resolve()));
+  }
 }

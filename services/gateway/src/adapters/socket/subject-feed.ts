@@ -1,63 +1,66 @@
-import { subjects, type ChatEvents } from '@chatrt/contracts';
 import type { Logger, NatsConnection } from '@chatrt/service-kit';
 
-type Listener = (event: ChatEvents) => void;
-type Feed = { ready: Promise<void>; listeners: Set<Listener>; close: () => void };
+type Listener<T> = (message: T) => void;
+type Feed<T> = { ready: Promise<void>; listeners: Set<Listener<T>>; close: () => void };
 
 /**
- * One NATS subscription per room this gateway serves, shared by every local socket in that room, so a
- * gateway receives only the rooms it serves and each event crosses NATS once per gateway.
+ * One NATS subscription per key (a room, a user) this gateway serves, shared by every local socket
+ * listening to that key, so a gateway receives only what its sockets need and each message crosses NATS
+ * once per gateway.
  */
-export class RoomFeed {
+export class SubjectFeed<T> {
   readonly #nc: NatsConnection;
   readonly #log: Logger;
-  readonly #feeds = new Map<string, Feed>();
+  readonly #subjectFor: (key: string) => string;
+  readonly #feeds = new Map<string, Feed<T>>();
 
-  constructor(nc: NatsConnection, log: Logger) {
+  constructor(nc: NatsConnection, log: Logger, subjectFor: (key: string) => string) {
     this.#nc = nc;
     this.#log = log;
+    this.#subjectFor = subjectFor;
   }
 
-  /** Calls `listener` with every event of the room from now on; resolves once the server has the interest. */
-  async listen(roomId: string, listener: Listener): Promise<() => void> {
-    let feed = this.#feeds.get(roomId);
+  /** Calls `listener` with every message for `key` from now on; resolves once the server has the interest. */
+  async listen(key: string, listener: Listener<T>): Promise<() => void> {
+    let feed = this.#feeds.get(key);
     if (!feed) {
-      feed = this.#open(roomId);
-      this.#feeds.set(roomId, feed);
+      feed = this.#open(key);
+      this.#feeds.set(key, feed);
     }
     feed.listeners.add(listener);
     const opened = feed;
     await opened.ready;
     return () => {
       opened.listeners.delete(listener);
-      if (opened.listeners.size === 0 && this.#feeds.get(roomId) === opened) {
-        this.#feeds.delete(roomId);
+      if (opened.listeners.size === 0 && this.#feeds.get(key) === opened) {
+        this.#feeds.delete(key);
         opened.close();
       }
     };
   }
 
-  /** Number of rooms with a live subscription on this gateway. */
+  /** Number of keys with a live subscription on this gateway. */
   get size(): number {
     return this.#feeds.size;
   }
 
-  #open(roomId: string): Feed {
-    const listeners = new Set<Listener>();
-    const sub = this.#nc.subscribe(subjects.chatEvents(roomId), {
+  #open(key: string): Feed<T> {
+    const listeners = new Set<Listener<T>>();
+    const subject = this.#subjectFor(key);
+    const sub = this.#nc.subscribe(subject, {
       callback: (err, msg) => {
         if (err) {
-          this.#log.error({ err, roomId }, 'room subscription failed');
+          this.#log.error({ err, subject }, 'subscription failed');
           return;
         }
-        let event: ChatEvents;
+        let message: T;
         try {
-          event = msg.json<ChatEvents>();
+          message = msg.json<T>();
         } catch (parseError) {
-          this.#log.error({ err: parseError, roomId }, 'undecodable room event dropped');
+          this.#log.error({ err: parseError, subject }, 'undecodable message dropped');
           return;
         }
-        for (const listener of listeners) listener(event);
+        for (const listener of listeners) listener(message);
       },
     });
     // A flush round-trip guarantees the server registered the interest before we report ready.

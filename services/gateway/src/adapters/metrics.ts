@@ -1,0 +1,68 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** Everything the gateway counts. Socket metric names are the ones the ops doc and dashboard use. */
+export interface GatewayMetrics {
+  activeConnections: Gauge<'namespace'>;
+  connections: Counter<'namespace' | 'status'>;
+  messages: Counter<'namespace' | 'event'>;
+  authEvents: Counter<'kind' | 'result'>;
+  ackDuration: Histogram<'namespace' | 'event'>;
+  rateLimited: Counter<'transport'>;
+  replayedUpdates: Counter;
+  natsRequestDuration: Histogram<'subject' | 'outcome'>;
+}
+
+export function createGatewayMetrics(registry: Registry): GatewayMetrics {
+  const registers = [registry];
+  return {
+    activeConnections: new Gauge({
+      name: 'socket_active_connections',
+      help: 'Connected sockets, by namespace.',
+      labelNames: ['namespace'],
+      registers,
+    }),
+    connections: new Counter({
+      name: 'socket_connections_total',
+      help: 'Socket handshakes, by namespace and status (success | auth_failed | error).',
+      labelNames: ['namespace', 'status'],
+      registers,
+    }),
+    messages: new Counter({
+      name: 'socket_messages_total',
+      help: 'Client events received, by namespace and event.',
+      labelNames: ['namespace', 'event'],
+      registers,
+    }),
+    authEvents: new Counter({
+      name: 'gateway_auth_events_total',
+      help: 'Authentication outcomes (kind: handshake | rest | token_expired | login | register; result: ok | refused).',
+      labelNames: ['kind', 'result'],
+      registers,
+    }),
+    ackDuration: new Histogram({
+      name: 'socket_ack_duration_seconds',
+      help: 'Time from a client event to its ack, by namespace and event.',
+      labelNames: ['namespace', 'event'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    rateLimited: new Counter({
+      name: 'gateway_rate_limited_total',
+      help: 'Sends refused by the per-user rate limit, by transport (socket | rest).',
+      labelNames: ['transport'],
+      registers,
+    }),
+    replayedUpdates: new Counter({
+      name: 'socket_replayed_updates_total',
+      help: 'Room updates replayed from the store to resuming sockets.',
+      registers,
+    }),
+    natsRequestDuration: new Histogram({
+      name: 'gateway_nats_request_duration_seconds',
+      help: 'Gateway → service request latency, by subject and outcome (ok | error code).',
+      labelNames: ['subject', 'outcome'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,70 @@
+import type { Namespace } from 'socket.io';
+import {
+  clientEventSchemas,
+  subjects,
+  type Notification,
+  type NotificationsClientToServerEvents,
+  type NotificationsServerToClientEvents,
+  type SchemaTypes,
+} from '@chatrt/contracts';
+import { failure, type Logger } from '@chatrt/service-kit';
+import type { Backend } from '../backend.ts';
+import type { GatewayMetrics } from '../metrics.ts';
+import { notificationStream } from '../../domain/delivery.ts';
+import type { SocketData } from './authenticate.ts';
+import { dispatchEvents } from './event-dispatch.ts';
+import type { InFlight } from './in-flight.ts';
+import { ResumableDelivery } from './resumable-delivery.ts';
+import type { SubjectFeed } from './subject-feed.ts';
+
+export type NotificationsNamespace = Namespace<
+  NotificationsClientToServerEvents,
+  NotificationsServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+type EventName = keyof NotificationsClientToServerEvents;
+type Payload<E extends EventName> = SchemaTypes[(typeof clientEventSchemas.notifications)[E]];
+type Ack<E extends EventName> = Parameters<Parameters<NotificationsClientToServerEvents[E]>[1]>[0];
+type Handlers = { [E in EventName]: (input: Payload<E>) => Promise<Ack<E>> };
+
+/**
+ * Wires `/notifications`: `subscribe {afterCursor}` replays every notification changed after the cursor,
+ * then continues live (all of the user's sockets, on any gateway), without gap or repeat at the seam.
+ */
+export function serveNotificationsNamespace(
+  nsp: NotificationsNamespace,
+  deps: { backend: Backend; notifications: SubjectFeed<Notification>; metrics: GatewayMetrics; inFlight: InFlight; log: Logger; replayPageSize: number },
+): void {
+  const { backend, notifications, metrics, inFlight, log } = deps;
+  nsp.on('connection', (socket) => {
+    const userId = socket.data.identity.userId;
+    let unsubscribe: (() => void) | undefined;
+
+    const handlers: Handlers = {
+      ping: async () => ({ ok: true, serverTime: new Date().toISOString() }),
+      async subscribe({ afterCursor }) {
+        unsubscribe?.();
+        const delivery = new ResumableDelivery(afterCursor ?? 0, notificationStream, (n: Notification) => socket.emit('notification', n));
+        delivery.holdLive();
+        unsubscribe = await notifications.listen(userId, (n) => delivery.onLive(n));
+        try {
+          await delivery.catchUp(async (after) => {
+            const reply = await backend.request(subjects.notifyChanges, { userId, afterCursor: after, limit: deps.replayPageSize });
+            if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
+            const { notifications: items, hasMore } = reply.page;
+            return { items, last: items.at(-1)?.cursor ?? after, hasMore };
+          });
+        } catch (err) {
+          log.error({ err, socketId: socket.id }, 'notification replay failed');
+          unsubscribe();
+          unsubscribe = undefined;
+          return failure('UNAVAILABLE', 'notifications are unavailable, retry');
+        }
+        return { ok: true, cursor: delivery.last };
+      },
+    };
+    dispatchEvents(socket, { schemas: clientEventSchemas.notifications, handlers, metrics, inFlight, log });
+    socket.on('disconnect', () => unsubscribe?.());
+  });
+}
