@@ -13,6 +13,9 @@ const schema = z
     DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(20),
     OUTBOX_POLL_MS: millis(1000),
     RELAY_LOCK_RETRY_MS: millis(2000),
+    COMMIT_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(200),
+    COMMIT_BATCH_WAIT_MS: z.coerce.number().min(0).max(50).default(0),
+    COMMIT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   })
   .transform((env) => ({
     natsUrl: env.NATS_URL,
@@ -28,7 +31,19 @@ const schema = z
     outboxPollMs: env.OUTBOX_POLL_MS,
     /** How often an instance that is not the relay tries to become it, in millis. */
     relayLockRetryMs: env.RELAY_LOCK_RETRY_MS,
-  }));
+    /** Group commit: how concurrent commands share transactions (see RoomEventStore). */
+    groupCommit: {
+      /** Most commands in one transaction. */
+      maxBatchSize: env.COMMIT_BATCH_MAX,
+      /** How long a free writer waits for more commands, in millis; 0 takes what arrived in the same tick. */
+      maxWaitMs: env.COMMIT_BATCH_WAIT_MS,
+      /** Transactions in flight at once (each holds one pooled connection). */
+      concurrency: env.COMMIT_CONCURRENCY,
+    },
+  }))
+  .refine((config) => config.groupCommit.concurrency < config.databasePoolSize, {
+    message: 'COMMIT_CONCURRENCY must be below DATABASE_POOL_SIZE (queries need connections too)',
+  });
 
 /** The chat service's settings, read once from the environment. */
 export type ChatConfig = z.infer<typeof schema>;

@@ -16,13 +16,14 @@ import type { ChatConfig } from './config.ts';
 import { createChatHandlers } from './adapters/chat-handlers.ts';
 import { ensureChatEventsStream } from './adapters/jetstream/stream.ts';
 import { OutboxRelay } from './adapters/jetstream/outbox-relay.ts';
+import { connectRelayNats } from './adapters/jetstream/relay-connection.ts';
 import { createChatMetrics } from './adapters/metrics.ts';
 import { startChatResponders } from './adapters/nats/responders.ts';
 import { RoomEventStore } from './adapters/postgres/event-store.ts';
-import { messagesProjection } from './adapters/projections/messages.ts';
-import { roomsProjection } from './adapters/projections/rooms.ts';
+import { chatProjections } from './adapters/projections/index.ts';
 
 export { loadChatConfig, type ChatConfig } from './config.ts';
+export { rebuildReadModels, type RebuildReport } from './adapters/projections/rebuild.ts';
 
 /** A running chat service. */
 export interface ChatService {
@@ -51,6 +52,7 @@ export async function startChat(config: ChatConfig, log: Logger): Promise<ChatSe
 
     const registry = createMetricsRegistry(service);
     const metrics = createChatMetrics(registry);
+    const relayNc = lifecycle.add('relay nats', await connectRelayNats(config.natsUrl, log), (c) => c.drain());
 
     // The relay starts before the responders so that, closing in reverse, it publishes the last
     // commits after the responders have stopped taking commands.
@@ -58,7 +60,7 @@ export async function startChat(config: ChatConfig, log: Logger): Promise<ChatSe
       'outbox relay',
       new OutboxRelay({
         databaseUrl: config.databaseUrl,
-        js: jetstream(nc),
+        js: jetstream(relayNc),
         log,
         metrics,
         pollIntervalMs: config.outboxPollMs,
@@ -68,14 +70,20 @@ export async function startChat(config: ChatConfig, log: Logger): Promise<ChatSe
     );
     relay.start();
 
-    const store = new RoomEventStore({
-      pool,
-      projections: [roomsProjection, messagesProjection],
-      log,
-      newId: randomUUID,
-      clock: () => new Date(),
-      onConflict: () => metrics.appendConflicts.inc(),
-    });
+    const store = lifecycle.add(
+      'event store',
+      new RoomEventStore({
+        pool,
+        projections: chatProjections,
+        log,
+        newId: randomUUID,
+        clock: () => new Date(),
+        groupCommit: config.groupCommit,
+        onConflict: () => metrics.appendConflicts.inc(),
+        onBatch: (size) => metrics.commitBatchSize.observe(size),
+      }),
+      (s) => s.close(),
+    );
     const handlers = createChatHandlers({
       store,
       pool,
@@ -95,7 +103,9 @@ export async function startChat(config: ChatConfig, log: Logger): Promise<ChatSe
         postgres: async () => {
           await pool.query('SELECT 1');
         },
-        nats: () => nc.flush(),
+        nats: async () => {
+          await Promise.all([nc.flush(), relayNc.flush()]);
+        },
       },
     });
     lifecycle.add('ops server', ops, closeServer);

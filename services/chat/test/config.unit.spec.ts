@@ -13,6 +13,7 @@ describe('chat config', () => {
       databasePoolSize: 20,
       outboxPollMs: 1000,
       relayLockRetryMs: 2000,
+      groupCommit: { maxBatchSize: 200, maxWaitMs: 0, concurrency: 2 },
     });
   });
 
@@ -21,5 +22,15 @@ describe('chat config', () => {
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(/DATABASE_URL/);
     expect(load).toThrow(/MESSAGE_MAX_LENGTH/);
+  });
+
+  it('reads the group-commit settings and keeps connections free for queries', () => {
+    const base = { DATABASE_URL: 'postgres://u:p@localhost/chat' };
+    expect(loadChatConfig({ ...base, COMMIT_BATCH_MAX: '50', COMMIT_BATCH_WAIT_MS: '1.5', COMMIT_CONCURRENCY: '4' }).groupCommit).toEqual({
+      maxBatchSize: 50,
+      maxWaitMs: 1.5,
+      concurrency: 4,
+    });
+    expect(() => loadChatConfig({ ...base, DATABASE_POOL_SIZE: '4', COMMIT_CONCURRENCY: '4' })).toThrow(/COMMIT_CONCURRENCY/);
   });
 });

@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@chatrt/service-kit';
-import { createChatHandlers, type ChatHandlers } from '../src/adapters/chat-handlers.ts';
-import { RoomEventStore } from '../src/adapters/postgres/event-store.ts';
-import { messagesProjection } from '../src/adapters/projections/messages.ts';
-import { roomsProjection } from '../src/adapters/projections/rooms.ts';
-import { ok, startTestChat, type TestChat } from './support.ts';
+import type { ChatHandlers } from '../src/adapters/chat-handlers.ts';
+import { ok, startInstance, startTestChat, type TestChat } from './support.ts';
 
 // Several stores on one database behave like several chat instances: their in-process room queues do
 // not see each other, so their writes really race at the database keys.
@@ -15,22 +11,7 @@ let instances: ChatHandlers[];
 
 beforeAll(async () => {
   t = await startTestChat(); // applies the migrations
-  const log = createLogger('chat-test', 'silent');
-  instances = Array.from({ length: 5 }, () =>
-    createChatHandlers({
-      store: new RoomEventStore({
-        pool: t.db,
-        projections: [roomsProjection, messagesProjection],
-        log,
-        newId: randomUUID,
-        clock: () => new Date(),
-        onConflict: () => conflicts++,
-      }),
-      pool: t.db,
-      policy: { messageMaxLength: 4000 },
-      newId: randomUUID,
-    }),
-  );
+  instances = Array.from({ length: 5 }, () => startInstance(t.db, { onConflict: () => conflicts++ }).handlers);
 });
 
 afterAll(async () => {

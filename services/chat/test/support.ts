@@ -1,13 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { type NatsRequests, type NatsRequestSubject } from '@chatrt/contracts';
+import { streams, subjects, type ChatEvents, type NatsRequests, type NatsRequestSubject } from '@chatrt/contracts';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connectNats, createLogger, createPool, request, type NatsConnection, type Pool } from '@chatrt/service-kit';
 import { loadChatConfig, startChat, type ChatService } from '../src/index.ts';
+import { createChatHandlers, type ChatHandlers } from '../src/adapters/chat-handlers.ts';
+import { RoomEventStore, type RoomEventStoreOptions } from '../src/adapters/postgres/event-store.ts';
+import { chatProjections } from '../src/adapters/projections/index.ts';
 
 /** A chat service started in-process on the run's Postgres and NATS, with a client connection and a pool. */
 export interface TestChat {
   chat: ChatService;
   nc: NatsConnection;
   db: Pool;
+  /** The database URL, for tests that open their own connections. */
+  poolUrl: string;
   close(): Promise<void>;
 }
 
@@ -33,6 +40,7 @@ export async function startTestChat(): Promise<TestChat> {
     chat,
     nc,
     db,
+    poolUrl: config.databaseUrl,
     async close() {
       await nc.drain();
       await db.end();
@@ -65,4 +73,53 @@ export async function eventually<T>(probe: () => Promise<T>, done: (value: T) =>
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * Handlers over their own event store on `pool`: like another chat instance (its group commit and room
+ * exclusivity do not see the others'), without NATS.
+ */
+export function startInstance(pool: Pool, overrides: Partial<RoomEventStoreOptions> = {}): { handlers: ChatHandlers; store: RoomEventStore } {
+  const store = new RoomEventStore({
+    pool,
+    projections: chatProjections,
+    log,
+    newId: randomUUID,
+    clock: () => new Date(),
+    groupCommit: { maxBatchSize: 200, maxWaitMs: 0, concurrency: 2 },
+    ...overrides,
+  });
+  return { store, handlers: createChatHandlers({ store, pool, policy: { messageMaxLength: 4000 }, newId: randomUUID }) };
+}
+
+/** An event read back from the CHAT_EVENTS stream with its Nats-Msg-Id. */
+export interface StreamedEvent {
+  event: ChatEvents;
+  msgId: string | undefined;
+}
+
+/** Reads a room's subject from the start of the stream until `count` events arrived (or fails). */
+export async function readRoomStream(nc: NatsConnection, roomId: string, count: number, timeoutMs = 10_000): Promise<StreamedEvent[]> {
+  const consumer = await jetstream(nc).consumers.get(streams.chatEvents, { filter_subjects: [subjects.chatEvents(roomId)] });
+  const messages = await consumer.consume();
+  const received: StreamedEvent[] = [];
+  const timer = setTimeout(() => messages.stop(), timeoutMs);
+  try {
+    for await (const msg of messages) {
+      received.push({ event: msg.json<ChatEvents>(), msgId: msg.headers?.get('Nats-Msg-Id') });
+      if (received.length >= count) break;
+    }
+  } finally {
+    clearTimeout(timer);
+    await messages.close();
+  }
+  if (received.length < count) throw new Error(`only ${received.length} of ${count} events of room ${roomId} in ${timeoutMs} ms`);
+  return received;
+}
+
+/** How many messages the stream stores for a room: duplicates would show here. */
+export async function storedInStream(nc: NatsConnection, roomId: string): Promise<number> {
+  const subject = subjects.chatEvents(roomId);
+  const info = await (await jetstreamManager(nc)).streams.info(streams.chatEvents, { subjects_filter: subject });
+  return info.state.subjects?.[subject] ?? 0;
 }

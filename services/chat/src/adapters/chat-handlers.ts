@@ -1,30 +1,60 @@
 import type {
+  AddMemberCommand,
   CreateRoomAck,
   CreateRoomCommand,
+  DeleteMessageCommand,
+  EditMessageCommand,
   GetRoomQuery,
   ListMessagesQuery,
   ListMessagesReply,
+  ListRoomsQuery,
+  ListRoomsReply,
+  MarkReadAck,
+  MarkReadCommand,
   Message,
-  MessageSentEvent,
+  MessageAck,
+  RemoveMemberCommand,
   RoomAck,
-  SendMessageAck,
+  RoomUpdatesQuery,
+  RoomUpdatesReply,
   SendMessageCommand,
 } from '@chatrt/contracts';
-import { CodedError, type Pool } from '@chatrt/service-kit';
-import { decide, requireMember, toRoom, type RecordedRoomEvent, type RoomPolicy } from '../domain/index.ts';
-import type { RoomEventStore } from './postgres/event-store.ts';
+import type { Pool } from '@chatrt/service-kit';
+import {
+  decide,
+  MessageNotFoundError,
+  readMarkerOf,
+  requireMember,
+  toMessage,
+  toRoom,
+  type ActiveRoom,
+  type RoomCommand,
+  type RoomPolicy,
+} from '../domain/index.ts';
+import type { AppendOutcome, CommandRequest, RoomEventStore } from './postgres/event-store.ts';
+import { findMessageRoom, listMessages } from './projections/messages.ts';
+import { listRoomSummaries } from './projections/room-members.ts';
+import { readRoomUpdates } from './projections/room-updates.ts';
 import { readRoomState } from './projections/rooms.ts';
-import { listMessages } from './projections/messages.ts';
 
 /** Default and maximum page size of chat.qry.messages (the contract caps `limit` at 200). */
 export const defaultPageSize = 50;
+/** Default events scanned per chat.qry.roomUpdates page (the contract caps `limit` at 500). */
+export const defaultUpdatesPageSize = 200;
 
 /** The chat service's request handlers, one per contract subject, independent of the transport. */
 export interface ChatHandlers {
   createRoom(command: CreateRoomCommand): Promise<CreateRoomAck>;
-  sendMessage(command: SendMessageCommand): Promise<SendMessageAck>;
+  sendMessage(command: SendMessageCommand): Promise<MessageAck>;
+  editMessage(command: EditMessageCommand): Promise<MessageAck>;
+  deleteMessage(command: DeleteMessageCommand): Promise<MessageAck>;
+  markRead(command: MarkReadCommand): Promise<MarkReadAck>;
+  addMember(command: AddMemberCommand): Promise<RoomAck>;
+  removeMember(command: RemoveMemberCommand): Promise<RoomAck>;
   getRoom(query: GetRoomQuery): Promise<RoomAck>;
   listMessages(query: ListMessagesQuery): Promise<ListMessagesReply>;
+  listRooms(query: ListRoomsQuery): Promise<ListRoomsReply>;
+  roomUpdates(query: RoomUpdatesQuery): Promise<RoomUpdatesReply>;
 }
 
 export interface ChatHandlerDeps {
@@ -40,60 +70,99 @@ export interface ChatHandlerDeps {
 /** Wires commands to the domain and the event store, and queries to the read models. */
 export function createChatHandlers(deps: ChatHandlerDeps): ChatHandlers {
   const { store, pool, policy, newId } = deps;
+
+  /** Runs a command through the store and returns the room as its batch left it. */
+  const run = async (command: RoomCommand, load: Omit<CommandRequest, 'roomId' | 'actorId' | 'decide'> = {}): Promise<AppendOutcome> =>
+    store.handle({
+      roomId: command.data.roomId,
+      actorId: command.data.actorId,
+      decide: (state) => decide(command, state, policy),
+      ...load,
+    });
+
+  /** The room after a command that appended or accepted it. */
+  const activeRoom = (outcome: AppendOutcome, roomId: string): ActiveRoom => {
+    if (outcome.kind !== 'appended' || outcome.state.status !== 'active') throw new Error(`command on room ${roomId} left no room`);
+    return outcome.state;
+  };
+
+  /** The current state of a message after a command on it. */
+  const messageAfter = (outcome: AppendOutcome, messageId: string): Message => {
+    if (outcome.kind === 'duplicate') return outcome.message;
+    const message = outcome.state.status === 'active' ? outcome.state.messages.get(messageId) : undefined;
+    if (!message) throw new Error(`command on message ${messageId} left no message`);
+    return toMessage(message);
+  };
+
+  /** Message commands name only the message: its room (fixed forever) comes from the read model. */
+  const roomOfMessage = async (messageId: string): Promise<string> => {
+    const roomId = await findMessageRoom(pool, messageId);
+    if (!roomId) throw new MessageNotFoundError(messageId);
+    return roomId;
+  };
+
+  const memberState = async (roomId: string, actorId: string): Promise<ActiveRoom> =>
+    requireMember(await readRoomState(pool, roomId), roomId, actorId);
+
   return {
     async createRoom({ actorId, name, memberIds = [] }) {
       const roomId = newId();
-      const outcome = await store.handle(roomId, actorId, (state) =>
-        decide({ type: 'CreateRoom', data: { roomId, actorId, name, memberIds } }, state, policy),
-      );
-      if (outcome.kind !== 'appended' || outcome.state.status !== 'active') {
-        throw new Error(`createRoom ${roomId} appended nothing`);
-      }
-      return { ok: true, room: toRoom(outcome.state) };
+      const outcome = await run({ type: 'CreateRoom', data: { roomId, actorId, name, memberIds } });
+      return { ok: true, room: toRoom(activeRoom(outcome, roomId)) };
     },
 
     async sendMessage({ actorId, roomId, message, clientMessageId = newId() }) {
       const messageId = newId();
-      const outcome = await store.handle(roomId, actorId, (state) =>
-        decide({ type: 'SendMessage', data: { roomId, actorId, messageId, message, clientMessageId } }, state, policy),
+      const outcome = await run(
+        { type: 'SendMessage', data: { roomId, actorId, messageId, message, clientMessageId } },
+        { clientMessageId },
       );
-      if (outcome.kind === 'duplicate') {
-        const stored = await store.findMessageSent(roomId, actorId, clientMessageId);
-        // The key was violated, so the row is committed: absence means the store is inconsistent.
-        if (!stored) throw new CodedError('UNAVAILABLE', `message ${clientMessageId} is being stored, retry`);
-        deps.onReplay?.();
-        return { ok: true, message: toMessage(stored) };
-      }
-      const sent = outcome.events.find(isMessageSent);
-      if (!sent) throw new Error(`sendMessage to ${roomId} appended no MessageSent`);
-      return { ok: true, message: toMessage(sent) };
+      if (outcome.kind === 'duplicate') deps.onReplay?.();
+      return { ok: true, message: messageAfter(outcome, messageId) };
+    },
+
+    async editMessage({ actorId, messageId, message }) {
+      const roomId = await roomOfMessage(messageId);
+      const outcome = await run({ type: 'EditMessage', data: { roomId, actorId, messageId, message } }, { messageId });
+      return { ok: true, message: messageAfter(outcome, messageId) };
+    },
+
+    async deleteMessage({ actorId, messageId }) {
+      const roomId = await roomOfMessage(messageId);
+      const outcome = await run({ type: 'DeleteMessage', data: { roomId, actorId, messageId } }, { messageId });
+      return { ok: true, message: messageAfter(outcome, messageId) };
+    },
+
+    async markRead({ actorId, roomId, seq }) {
+      const outcome = await run({ type: 'MarkRead', data: { roomId, actorId, seq } }, { readerId: actorId });
+      return { ok: true, readMarker: { roomId, seq: readMarkerOf(activeRoom(outcome, roomId), actorId) } };
+    },
+
+    async addMember({ actorId, roomId, userId }) {
+      const outcome = await run({ type: 'AddMember', data: { roomId, actorId, userId } });
+      return { ok: true, room: toRoom(activeRoom(outcome, roomId)) };
+    },
+
+    async removeMember({ actorId, roomId, userId }) {
+      const outcome = await run({ type: 'RemoveMember', data: { roomId, actorId, userId } });
+      return { ok: true, room: toRoom(activeRoom(outcome, roomId)) };
     },
 
     async getRoom({ actorId, roomId }) {
-      const room = requireMember(await readRoomState(pool, roomId), roomId, actorId);
-      return { ok: true, room: toRoom(room) };
+      return { ok: true, room: toRoom(await memberState(roomId, actorId)) };
     },
 
     async listMessages({ actorId, roomId, before, after, limit = defaultPageSize }) {
-      requireMember(await readRoomState(pool, roomId), roomId, actorId);
+      await memberState(roomId, actorId);
       return { ok: true, page: await listMessages(pool, roomId, { before, after, limit }) };
     },
-  };
-}
 
-function isMessageSent(event: RecordedRoomEvent): event is MessageSentEvent {
-  return event.type === 'MessageSent';
-}
+    async listRooms({ actorId }) {
+      return { ok: true, rooms: await listRoomSummaries(pool, actorId) };
+    },
 
-/** The contract view of a stored message: its id, seq and time are those of its MessageSent event. */
-function toMessage(event: MessageSentEvent): Message {
-  return {
-    id: event.data.messageId,
-    roomId: event.roomId,
-    seq: event.seq,
-    senderId: event.data.senderId,
-    message: event.data.message,
-    clientMessageId: event.data.clientMessageId,
-    createdAt: event.metadata.occurredAt,
+    async roomUpdates({ actorId, roomId, afterSeq, limit = defaultUpdatesPageSize }) {
+      return { ok: true, ...(await readRoomUpdates(pool, { roomId, actorId, afterSeq, limit })) };
+    },
   };
 }

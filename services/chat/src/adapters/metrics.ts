@@ -10,6 +10,8 @@ export interface ChatMetrics {
   appendConflicts: Counter;
   /** sendMessage repeats answered with the stored message. */
   idempotentReplays: Counter;
+  /** Commands per group-commit transaction. */
+  commitBatchSize: Histogram;
   /** Events the relay got a PubAck for; `result` is `stored` or `duplicate` (absorbed by the stream). */
   relayPublished: Counter<'result'>;
   /** Publish attempts that failed and will be retried. */
@@ -43,6 +45,12 @@ export function createChatMetrics(registry: Registry): ChatMetrics {
     idempotentReplays: new Counter({
       name: 'chat_idempotent_replays_total',
       help: 'Repeated sendMessage answered with the stored message',
+      registers,
+    }),
+    commitBatchSize: new Histogram({
+      name: 'chat_commit_batch_size',
+      help: 'Commands per group-commit transaction',
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
       registers,
     }),
     relayPublished: new Counter({

@@ -1,5 +1,37 @@
 /** The chat domain: room commands, events, state and rules, free of I/O. */
-export { decide, type RoomCommand, type CreateRoom, type SendMessage, type RoomPolicy } from './room-commands.ts';
+export {
+  decide,
+  type RoomCommand,
+  type CreateRoom,
+  type SendMessage,
+  type EditMessage,
+  type DeleteMessage,
+  type MarkRead,
+  type AddMember,
+  type RemoveMember,
+  type RoomPolicy,
+} from './room-commands.ts';
 export { recordEvents, type RoomEvent, type RecordedRoomEvent, type RecordingContext } from './room-events.ts';
-export { evolve, absentRoom, requireMember, toRoom, assertNever, type RoomState, type ActiveRoom } from './room-state.ts';
-export { RoomNotFoundError, NotAMemberError, RoomAlreadyExistsError, InvalidMessageLengthError } from './errors.ts';
+export {
+  evolve,
+  absentRoom,
+  requireMember,
+  readMarkerOf,
+  toRoom,
+  toMessage,
+  assertNever,
+  type RoomState,
+  type ActiveRoom,
+  type MessageState,
+} from './room-state.ts';
+export {
+  RoomNotFoundError,
+  MessageNotFoundError,
+  NotAMemberError,
+  NotTheAuthorError,
+  RemovalNotAllowedError,
+  MessageDeletedError,
+  RoomAlreadyExistsError,
+  InvalidMessageLengthError,
+  SeqBeyondRoomError,
+} from './errors.ts';

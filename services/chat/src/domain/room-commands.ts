@@ -1,6 +1,14 @@
 import type { RoomEvent } from './room-events.ts';
-import { assertNever, requireMember, type RoomState } from './room-state.ts';
-import { InvalidMessageLengthError, RoomAlreadyExistsError } from './errors.ts';
+import { assertNever, readMarkerOf, requireMember, type ActiveRoom, type MessageState, type RoomState } from './room-state.ts';
+import {
+  InvalidMessageLengthError,
+  MessageDeletedError,
+  MessageNotFoundError,
+  NotTheAuthorError,
+  RemovalNotAllowedError,
+  RoomAlreadyExistsError,
+  SeqBeyondRoomError,
+} from './errors.ts';
 
 /** Creates a room; the actor becomes its first member, then every other listed user. */
 export interface CreateRoom {
@@ -14,8 +22,38 @@ export interface SendMessage {
   data: { roomId: string; actorId: string; messageId: string; message: string; clientMessageId: string };
 }
 
+/** The author replaces a message's text. */
+export interface EditMessage {
+  type: 'EditMessage';
+  data: { roomId: string; actorId: string; messageId: string; message: string };
+}
+
+/** The author deletes a message; it stays as a tombstone. */
+export interface DeleteMessage {
+  type: 'DeleteMessage';
+  data: { roomId: string; actorId: string; messageId: string };
+}
+
+/** A member has read the room up to `seq`. */
+export interface MarkRead {
+  type: 'MarkRead';
+  data: { roomId: string; actorId: string; seq: number };
+}
+
+/** A member adds a user to the room. */
+export interface AddMember {
+  type: 'AddMember';
+  data: { roomId: string; actorId: string; userId: string };
+}
+
+/** A member leaves, or the creator removes a member. */
+export interface RemoveMember {
+  type: 'RemoveMember';
+  data: { roomId: string; actorId: string; userId: string };
+}
+
 /** Every command a room handles. */
-export type RoomCommand = CreateRoom | SendMessage;
+export type RoomCommand = CreateRoom | SendMessage | EditMessage | DeleteMessage | MarkRead | AddMember | RemoveMember;
 
 /** Limits that come from configuration rather than from the contract. */
 export interface RoomPolicy {
@@ -23,13 +61,26 @@ export interface RoomPolicy {
   messageMaxLength: number;
 }
 
-/** Decides which events a command produces against the room's current state, or throws a coded error. */
+/**
+ * Decides which events a command produces against the room's current state, or throws a coded error.
+ * An empty list means the command is already satisfied (idempotent repeats).
+ */
 export function decide(command: RoomCommand, state: RoomState, policy: RoomPolicy): RoomEvent[] {
   switch (command.type) {
     case 'CreateRoom':
       return createRoom(command.data, state);
     case 'SendMessage':
       return sendMessage(command.data, state, policy);
+    case 'EditMessage':
+      return editMessage(command.data, state, policy);
+    case 'DeleteMessage':
+      return deleteMessage(command.data, state);
+    case 'MarkRead':
+      return markRead(command.data, state);
+    case 'AddMember':
+      return addMember(command.data, state);
+    case 'RemoveMember':
+      return removeMember(command.data, state);
     default:
       return assertNever(command);
   }
@@ -47,9 +98,7 @@ function createRoom(command: CreateRoom['data'], state: RoomState): RoomEvent[] 
 
 function sendMessage(command: SendMessage['data'], state: RoomState, policy: RoomPolicy): RoomEvent[] {
   requireMember(state, command.roomId, command.actorId);
-  // Code points, not UTF-16 units, so an emoji counts as one character as in JSON Schema's maxLength.
-  const length = [...command.message].length;
-  if (length < 1 || length > policy.messageMaxLength) throw new InvalidMessageLengthError(length, policy.messageMaxLength);
+  checkLength(command.message, policy);
   return [
     {
       type: 'MessageSent',
@@ -61,4 +110,54 @@ function sendMessage(command: SendMessage['data'], state: RoomState, policy: Roo
       },
     },
   ];
+}
+
+function editMessage(command: EditMessage['data'], state: RoomState, policy: RoomPolicy): RoomEvent[] {
+  const message = authoredMessage(state, command);
+  if (message.deleted) throw new MessageDeletedError(command.messageId);
+  checkLength(command.message, policy);
+  if (message.text === command.message) return [];
+  return [{ type: 'MessageEdited', data: { messageId: command.messageId, message: command.message } }];
+}
+
+function deleteMessage(command: DeleteMessage['data'], state: RoomState): RoomEvent[] {
+  const message = authoredMessage(state, command);
+  if (message.deleted) return [];
+  return [{ type: 'MessageDeleted', data: { messageId: command.messageId } }];
+}
+
+function markRead(command: MarkRead['data'], state: RoomState): RoomEvent[] {
+  const room = requireMember(state, command.roomId, command.actorId);
+  if (command.seq > room.lastSeq) throw new SeqBeyondRoomError(command.seq, room.lastSeq);
+  // Markers only move forward: reading an older seq again changes nothing.
+  if (command.seq <= readMarkerOf(room, command.actorId)) return [];
+  return [{ type: 'ReadMarkerMoved', data: { userId: command.actorId, readSeq: command.seq } }];
+}
+
+function addMember(command: AddMember['data'], state: RoomState): RoomEvent[] {
+  const room = requireMember(state, command.roomId, command.actorId);
+  if (room.memberIds.includes(command.userId)) return [];
+  return [{ type: 'MemberAdded', data: { userId: command.userId } }];
+}
+
+function removeMember(command: RemoveMember['data'], state: RoomState): RoomEvent[] {
+  const room = requireMember(state, command.roomId, command.actorId);
+  if (command.userId !== command.actorId && command.actorId !== room.creatorId) throw new RemovalNotAllowedError(command.roomId);
+  if (!room.memberIds.includes(command.userId)) return [];
+  return [{ type: 'MemberRemoved', data: { userId: command.userId } }];
+}
+
+/** The message a member authored, or NOT_FOUND / FORBIDDEN. */
+function authoredMessage(state: RoomState, command: { roomId: string; actorId: string; messageId: string }): MessageState {
+  const room: ActiveRoom = requireMember(state, command.roomId, command.actorId);
+  const message = room.messages.get(command.messageId);
+  if (!message) throw new MessageNotFoundError(command.messageId);
+  if (message.senderId !== command.actorId) throw new NotTheAuthorError(command.messageId);
+  return message;
+}
+
+function checkLength(message: string, policy: RoomPolicy): void {
+  // Code points, not UTF-16 units, so an emoji counts as one character as in JSON Schema's maxLength.
+  const length = [...message].length;
+  if (length < 1 || length > policy.messageMaxLength) throw new InvalidMessageLengthError(length, policy.messageMaxLength);
 }

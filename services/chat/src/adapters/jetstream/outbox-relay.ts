@@ -2,7 +2,7 @@ import pg from 'pg';
 import { subjects } from '@chatrt/contracts';
 import type { Logger } from '@chatrt/service-kit';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { toRecordedEvent, type EventRow } from '../postgres/event-store.ts';
+import { toRecordedEvent, type EventRow } from '../postgres/events-table.ts';
 import type { ChatMetrics } from '../metrics.ts';
 
 /** Advisory-lock name: one relay per database publishes at a time. */

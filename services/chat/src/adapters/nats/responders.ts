@@ -21,8 +21,15 @@ export function startChatResponders(
   return [
     serve(subjects.chatCreateRoom, 'createRoom', (r) => handlers.createRoom(r)),
     serve(subjects.chatSendMessage, 'sendMessage', (r) => handlers.sendMessage(r)),
+    serve(subjects.chatEditMessage, 'editMessage', (r) => handlers.editMessage(r)),
+    serve(subjects.chatDeleteMessage, 'deleteMessage', (r) => handlers.deleteMessage(r)),
+    serve(subjects.chatMarkRead, 'markRead', (r) => handlers.markRead(r)),
+    serve(subjects.chatAddMember, 'addMember', (r) => handlers.addMember(r)),
+    serve(subjects.chatRemoveMember, 'removeMember', (r) => handlers.removeMember(r)),
     serve(subjects.chatGetRoom, 'getRoom', (r) => handlers.getRoom(r)),
     serve(subjects.chatListMessages, 'listMessages', (r) => handlers.listMessages(r)),
+    serve(subjects.chatListRooms, 'listRooms', (r) => handlers.listRooms(r)),
+    serve(subjects.chatRoomUpdates, 'roomUpdates', (r) => handlers.roomUpdates(r)),
   ];
 }
 

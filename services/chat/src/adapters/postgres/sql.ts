@@ -9,14 +9,26 @@ export interface SqlStatement {
 /** Anything that runs a query: the pool for reads, a transaction's client for writes. */
 export type Queryable = Pick<Pool | PoolClient, 'query'>;
 
-/** True when `err` is a unique violation (SQLSTATE 23505) of the named constraint or unique index. */
-export function isUniqueViolation(err: unknown, constraint: string): boolean {
-  if (typeof err !== 'object' || err === null) return false;
-  const { code, constraint: violated } = err as { code?: unknown; constraint?: unknown };
-  return code === '23505' && violated === constraint;
-}
-
 /** Postgres `bigint` arrives as a string; seqs stay far below 2^53. */
 export function toNumber(value: string | number): number {
   return typeof value === 'number' ? value : Number(value);
+}
+
+/** Runs `work` in a transaction on a pooled connection; a connection that cannot roll back is discarded. */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch((rollbackErr: Error) => {
+      broken = rollbackErr;
+    });
+    throw err;
+  } finally {
+    client.release(broken);
+  }
 }

@@ -1,0 +1,16 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from '@chatrt/service-kit';
+
+/**
+ * The outbox relay's own NATS connection: a publish per committed event makes it the busiest client,
+ * so it gets its own socket and flow control, and no async stack traces (nats.js otherwise builds two
+ * Error objects per publish just in case one fails, a large share of the relay's CPU at thousands of
+ * events per second).
+ */
+export async function connectRelayNats(servers: string, log: Logger): Promise<NatsConnection> {
+  const nc = await connect({ servers, name: 'chat-relay', maxReconnectAttempts: -1, reconnectTimeWait: 500, noAsyncTraces: true });
+  void (async () => {
+    for await (const status of nc.status()) log.info({ nats: status.type, connection: 'relay' }, 'NATS status');
+  })();
+  return nc;
+}
