@@ -1,4 +1,5 @@
 import type {
+  FindUsersQuery,
   IssueSessionTokenCommand,
   LoginCommand,
   LoginOk,
@@ -7,6 +8,7 @@ import type {
   SessionTokenOk,
   User,
   UserOk,
+  UsersOk,
   VerificationKeysReply,
 } from '@chatrt/contracts';
 import { CodedError, type Logger } from '@chatrt/service-kit';
@@ -32,6 +34,8 @@ export interface AuthStore {
   /** Inserts a user; throws the domain's `usernameTaken()` when the username's key is taken. */
   insertUser(row: { id: string; username: string; passwordHash: string; createdAt: Date }): Promise<User>;
   findCredentials(usernameKey: string): Promise<UserCredentials | undefined>;
+  /** Users whose username key is one of `usernameKeys`, in one query; unknown keys are simply absent. */
+  findUsers(usernameKeys: string[]): Promise<User[]>;
   insertSession(row: { idHash: Buffer; userId: string; createdAt: Date; expiresAt: Date }): Promise<void>;
   findSession(idHash: Buffer): Promise<StoredSession | undefined>;
 }
@@ -70,6 +74,8 @@ export interface AuthService {
   login(command: LoginCommand): Promise<LoginOk>;
   resolveSession(query: ResolveSessionQuery): Promise<UserOk>;
   issueSessionToken(command: IssueSessionTokenCommand): Promise<SessionTokenOk>;
+  /** Looks users up by username, case-insensitively (e.g. to resolve @mentions); unknown names are left out. */
+  findUsers(query: FindUsersQuery): Promise<UsersOk>;
   verificationKeys(): VerificationKeysReply;
 }
 
@@ -143,6 +149,12 @@ export function createAuthService(deps: {
       const token = await signer.sign(claims);
       metrics.tokenIssued();
       return { ok: true, sessionToken: { token, expiresAt: sessionTokenExpiresAt(claims).toISOString() } };
+    },
+
+    async findUsers({ usernames }) {
+      const keys = [...new Set(usernames.map(usernameKey))];
+      const users = keys.length === 0 ? [] : await store.findUsers(keys);
+      return { ok: true, users };
     },
 
     verificationKeys() {

@@ -133,6 +133,41 @@ describe('auth service over NATS (default lifetimes)', () => {
     for (const reply of replies.filter((r) => !r.ok)) expect(reply).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   });
 
+  it('finds users by username in any case, leaving unknown names out', async () => {
+    const [first, second] = [`Find_${randomUUID().slice(0, 8)}`, freshUsername()];
+    const a = await call(nc, subjects.authRegister, { username: first, password });
+    const b = await call(nc, subjects.authRegister, { username: second, password });
+    if (!a.ok || !b.ok) throw new Error('registration failed');
+    const found = await call(nc, subjects.authFindUsers, {
+      usernames: [first.toLowerCase(), first.toUpperCase(), second, freshUsername(), '\u212Aevin'],
+    });
+    if (!found.ok) throw new Error(found.error.message);
+    expect(found.users.toSorted((x, y) => x.id.localeCompare(y.id))).toEqual([a.user, b.user].toSorted((x, y) => x.id.localeCompare(y.id)));
+    expect(await call(nc, subjects.authFindUsers, { usernames: [] })).toEqual({ ok: true, users: [] });
+  });
+
+  it('looks names up through the lower(username) index', async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      // The test table is small enough for a sequential scan to win; forbid it to see the usable index.
+      await client.query('SET LOCAL enable_seqscan = off');
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+        'EXPLAIN SELECT id, username FROM auth.users WHERE lower(username) = ANY($1::text[])',
+        [['alice', 'bob']],
+      );
+      expect(rows.map((row) => row['QUERY PLAN']).join('\n')).toContain('users_username_lower_key');
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+
+  it('refuses more than 100 names per lookup', async () => {
+    const usernames = Array.from({ length: 101 }, () => freshUsername());
+    expect(await call(nc, subjects.authFindUsers, { usernames })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', path: '/usernames' } });
+  });
+
   it('answers a wrong password and an unknown user alike', async () => {
     const login = await registerAndLogin(nc);
     const wrong = await call(nc, subjects.authLogin, { username: login.user.username, password: `${password}!` });

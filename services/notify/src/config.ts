@@ -8,6 +8,10 @@ const schema = z
     OPS_PORT: portEnv(9103),
     /** Durable JetStream consumer name; instances sharing it share the work. */
     NOTIFY_CONSUMER: z.string().regex(/^[A-Za-z0-9_-]+$/).default('notify'),
+    /** The gateways' presence heartbeat; a gateway silent for three of them no longer counts as online. */
+    PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+    /** How long a username lookup (for @mentions) may take before the event is retried later. */
+    NOTIFY_AUTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   })
   .transform((env) => ({
     natsUrl: env.NATS_URL,
@@ -15,10 +19,14 @@ const schema = z
     opsPort: env.OPS_PORT,
     logLevel: env.LOG_LEVEL,
     consumerName: env.NOTIFY_CONSUMER,
+    presenceHeartbeatMs: env.PRESENCE_HEARTBEAT_MS,
+    authTimeoutMs: env.NOTIFY_AUTH_TIMEOUT_MS,
   }));
 
+/** Everything the notify service needs to run, read once from the environment. */
 export type NotifyConfig = z.infer<typeof schema>;
 
+/** Reads and validates the notify service's environment; throws ConfigError listing every problem. */
 export function loadNotifyConfig(env: NodeJS.ProcessEnv = process.env): NotifyConfig {
   return loadConfig('notify', schema, env);
 }

@@ -1,5 +1,5 @@
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { Counter } from 'prom-client';
 import {
   connectNats,
   createMetricsRegistry,
@@ -10,10 +10,19 @@ import {
   type Logger,
 } from '@chatrt/service-kit';
 import type { NotifyConfig } from './config.ts';
-import { applyOnce } from './adapters/event-store.ts';
+import { PresenceBook } from './domain/presence-book.ts';
+import { WaitForEarlierEvents } from './domain/room-order.ts';
 import { consumeChatEvents } from './adapters/chat-events-consumer.ts';
+import { createNotifyMetrics } from './adapters/metrics.ts';
+import { createNotificationPublisher } from './adapters/notification-publisher.ts';
+import { createNotificationStore } from './adapters/notification-store.ts';
+import { listenToPresence } from './adapters/presence-listener.ts';
+import { startNotifyResponders } from './adapters/responders.ts';
+import { createUserDirectory } from './adapters/user-directory.ts';
+import { createNotifyService } from './notify-service.ts';
 
 export { loadNotifyConfig, type NotifyConfig } from './config.ts';
+export { NOTIFY_QUEUE } from './adapters/responders.ts';
 
 const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -23,7 +32,10 @@ export interface Notify {
   close(): Promise<void>;
 }
 
-/** Starts the notify service: migrations, the durable chat-events consumer, and /health + /metrics. */
+/**
+ * Starts the notify service: migrations, presence listening, the query/command responders, the durable
+ * chat-events consumer, and /health + /metrics. If a step fails, whatever started is closed again.
+ */
 export async function startNotify(config: NotifyConfig, log: Logger): Promise<Notify> {
   const lifecycle = new Lifecycle(log);
   try {
@@ -31,23 +43,41 @@ export async function startNotify(config: NotifyConfig, log: Logger): Promise<No
     const pool = lifecycle.add('postgres', createPool(config.databaseUrl, log), (p) => p.end());
     const nc = lifecycle.add('nats', await connectNats(config.natsUrl, 'notify', log), (c) => c.drain());
     const registry = createMetricsRegistry('notify');
-    const consumed = new Counter({
-      name: 'notify_chat_events_total',
-      help: 'Chat events consumed, by outcome (applied | duplicate).',
-      labelNames: ['outcome'],
-      registers: [registry],
+    const metrics = createNotifyMetrics(registry);
+
+    const presence = new PresenceBook({ expireAfterMs: 3 * config.presenceHeartbeatMs });
+    const listener = listenToPresence({ nc, book: presence, heartbeatMs: config.presenceHeartbeatMs, log });
+    lifecycle.add('presence', listener, (l) => l.close());
+
+    const service = createNotifyService({
+      store: createNotificationStore(pool),
+      users: createUserDirectory(nc, config.authTimeoutMs),
+      presence,
+      publisher: createNotificationPublisher(nc),
+      metrics,
+      clock: () => new Date(),
+      newId: randomUUID,
+      log,
     });
+    lifecycle.add('responders', startNotifyResponders(nc, service, log), (r) => r.close());
+
     const consumer = await consumeChatEvents({
       nc,
       durableName: config.consumerName,
       log,
-      apply: async (event) => {
-        const applied = await applyOnce(pool, event);
-        consumed.inc({ outcome: applied ? 'applied' : 'duplicate' });
-        return applied;
+      apply: async (event, deliveryCount) => {
+        try {
+          const outcome = await service.handleChatEvent(event, deliveryCount);
+          metrics.chatEvent(outcome);
+          return outcome;
+        } catch (err) {
+          metrics.chatEvent(err instanceof WaitForEarlierEvents ? 'deferred' : 'failed');
+          throw err;
+        }
       },
     });
     lifecycle.add('consumer', consumer, (c) => c.close());
+
     const ops = await startOpsServer({
       port: config.opsPort,
       service: 'notify',

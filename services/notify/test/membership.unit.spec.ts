@@ -12,6 +12,11 @@ describe('membershipChange', () => {
     expect(membershipChange(event)).toEqual({ kind: 'added', roomId, userId });
   });
 
+  it('removes the member named by MemberRemoved', () => {
+    const event: ChatEvents = { type: 'MemberRemoved', roomId, seq: 4, data: { userId }, metadata };
+    expect(membershipChange(event)).toEqual({ kind: 'removed', roomId, userId });
+  });
+
   it('changes nothing for messages and room creation', () => {
     const created: ChatEvents = { type: 'RoomCreated', roomId, seq: 1, data: { name: 'general' }, metadata };
     const sent: ChatEvents = {

@@ -31,6 +31,15 @@ export function createPostgresAuthStore(pool: Pool): AuthStore {
       return row && { user: { id: row.id, username: row.username }, passwordHash: row.password_hash };
     },
 
+    async findUsers(usernameKeys) {
+      // `lower(username) = ANY(…)` is answered from the users_username_lower_key index.
+      const { rows } = await pool.query<{ id: string; username: string }>(
+        'SELECT id, username FROM auth.users WHERE lower(username) = ANY($1::text[]) ORDER BY lower(username)',
+        [usernameKeys],
+      );
+      return rows.map((row) => ({ id: row.id, username: row.username }));
+    },
+
     async insertSession(row) {
       await pool.query(
         'INSERT INTO auth.sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',

@@ -1,7 +1,8 @@
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, JetStreamApiError, type ConsumerMessages } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { streams, type ChatEvents } from '@chatrt/contracts';
-import type { Logger, NatsConnection } from '@chatrt/service-kit';
+import { streams, validate, type ChatEvents, type SchemaName } from '@chatrt/contracts';
+import { CodedError, type Logger, type NatsConnection } from '@chatrt/service-kit';
+import { WaitForEarlierEvents } from '../domain/room-order.ts';
 
 /** A running durable consumer; `close()` stops fetching and waits for the message in hand. */
 export interface ChatEventsConsumer {
@@ -12,17 +13,42 @@ export interface ChatEventsConsumer {
 
 const ackWaitMs = 30_000;
 const streamWaitMs = 1_000;
+/** A failed event is redelivered after 1 s, 2 s, 4 s … up to this. */
+const maxRetryDelayMs = 30_000;
+
+/** The contract schema of each chat event type. */
+const eventSchemas = {
+  RoomCreated: 'RoomCreatedEvent',
+  MemberAdded: 'MemberAddedEvent',
+  MessageSent: 'MessageSentEvent',
+  MemberRemoved: 'MemberRemovedEvent',
+  MessageEdited: 'MessageEditedEvent',
+  MessageDeleted: 'MessageDeletedEvent',
+  ReadMarkerMoved: 'ReadMarkerMovedEvent',
+} as const satisfies Record<ChatEvents['type'], SchemaName>;
+
+/**
+ * How long to wait before the `deliveryCount`-th delivery of a failed event is retried: from 1 s, or from
+ * 100 ms for an event waiting for its room's previous one (normally only in flight), doubling up to 30 s.
+ */
+export function retryDelayMs(deliveryCount: number, waitingForEarlier = false): number {
+  const first = waitingForEarlier ? 100 : 1_000;
+  return Math.min(first * 2 ** Math.max(0, deliveryCount - 1), maxRetryDelayMs);
+}
 
 /**
  * Consumes every chat event through the durable consumer `durableName` (it survives restarts: the server
- * remembers what was acknowledged). Each event is acknowledged only after `apply` committed, so a crash
- * means redelivery, and `apply` must be idempotent. A failing event is retried after a delay, never dropped.
+ * remembers what was acknowledged). Each event is acknowledged only after `apply` finished (committed and
+ * published), so a crash means redelivery, and `apply` must be idempotent. A failing event is not
+ * acknowledged: it is retried with a growing delay, never dropped. Only a message that can never be
+ * applied (not JSON, not a chat event of the contract) is terminated, and logged.
  */
 export async function consumeChatEvents(options: {
   nc: NatsConnection;
   durableName: string;
   log: Logger;
-  apply: (event: ChatEvents) => Promise<boolean>;
+  /** Applies an event; `deliveryCount` is 1 on first delivery. */
+  apply: (event: ChatEvents, deliveryCount: number) => Promise<'applied' | 'duplicate'>;
 }): Promise<ChatEventsConsumer> {
   const { nc, durableName, log } = options;
   const jsm = await jetstreamManager(nc);
@@ -46,21 +72,26 @@ export async function consumeChatEvents(options: {
 
   const loop = (async () => {
     for await (const msg of messages) {
-      let event: ChatEvents;
-      try {
-        event = msg.json<ChatEvents>();
-      } catch (err) {
-        log.error({ err, subject: msg.subject, streamSeq: msg.seq }, 'undecodable chat event; terminated');
-        msg.term('undecodable');
+      const event = parseChatEvent(msg.data);
+      if (!event.ok) {
+        log.error({ subject: msg.subject, streamSeq: msg.seq, error: event.error }, 'not a chat event of the contract; terminated');
+        msg.term(event.error);
         continue;
       }
+      const { eventId } = event.value.metadata;
       try {
-        if (await options.apply(event)) stats.applied += 1;
+        if ((await options.apply(event.value, msg.info.deliveryCount)) === 'applied') stats.applied += 1;
         else stats.duplicates += 1;
         msg.ack();
       } catch (err) {
-        log.error({ err, eventId: event.metadata.eventId, roomId: event.roomId }, 'applying chat event failed; will retry');
-        msg.nak(1_000);
+        const { deliveryCount } = msg.info;
+        const waiting = err instanceof WaitForEarlierEvents;
+        const delayMs = retryDelayMs(deliveryCount, waiting);
+        const context = { err, eventId, roomId: event.value.roomId, seq: event.value.seq, deliveryCount, delayMs };
+        if (waiting) log.debug(context, 'chat event waits for its room\'s earlier events');
+        else if (err instanceof CodedError && err.code === 'UNAVAILABLE') log.warn(context, 'a dependency is unavailable; chat event will be retried');
+        else log.error(context, 'applying chat event failed; will retry');
+        msg.nak(delayMs);
       }
     }
   })();
@@ -72,6 +103,19 @@ export async function consumeChatEvents(options: {
       await loop;
     },
   };
+}
+
+function parseChatEvent(data: Uint8Array): { ok: true; value: ChatEvents } | { ok: false; error: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder().decode(data));
+  } catch {
+    return { ok: false, error: 'not JSON' };
+  }
+  const type = (raw as { type?: unknown } | null)?.type;
+  if (typeof type !== 'string' || !Object.hasOwn(eventSchemas, type)) return { ok: false, error: `unknown event type ${String(type)}` };
+  const checked = validate(eventSchemas[type as ChatEvents['type']], raw);
+  return checked.ok ? { ok: true, value: checked.value as ChatEvents } : { ok: false, error: checked.message };
 }
 
 async function waitForStream(jsm: Awaited<ReturnType<typeof jetstreamManager>>, log: Logger): Promise<void> {

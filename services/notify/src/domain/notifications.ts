@@ -1,0 +1,77 @@
+import type { Notification } from '@chatrt/contracts';
+
+/** What a notification is about: the user was named, or messages arrived in a room they were not in. */
+export type NotificationType = Notification['type'];
+
+/** A MessageSent, as far as notifications care. */
+export interface SentMessage {
+  roomId: string;
+  messageId: string;
+  /** Seq of the MessageSent event in its room. */
+  seq: number;
+  senderId: string;
+  /** When the message was sent (ISO 8601); notifications carry it as their created/updated time. */
+  sentAt: string;
+}
+
+/** An unread `message` notification a user already has for the room. */
+export interface UnreadMessageNotification {
+  id: string;
+  userId: string;
+  /** Seq of the message it currently points at. */
+  messageSeq: number;
+}
+
+/** A change to make to a user's notifications. */
+export type NotificationChange =
+  | {
+      kind: 'create';
+      type: NotificationType;
+      userId: string;
+      roomId: string;
+      messageId: string;
+      messageSeq: number;
+      at: string;
+    }
+  | {
+      /** One more message coalesced into an unread `message` notification. */
+      kind: 'coalesce';
+      id: string;
+      userId: string;
+      /** The message it now points at; absent when the message is older than the one it points at. */
+      latest: { messageId: string; messageSeq: number } | undefined;
+      at: string;
+    };
+
+/**
+ * The notifications one message causes. Every current member except the sender who is named gets a
+ * `mention`; every such member not online in the room (on any gateway) gets the message coalesced into
+ * their unread `message` notification for the room, or a new one with count 1. Removed members and
+ * names of non-members get nothing. Changes are ordered by user, so cursors are taken in a stable order.
+ */
+export function notificationsForMessage(input: {
+  message: SentMessage;
+  members: readonly string[];
+  online: ReadonlySet<string>;
+  mentionedUserIds: readonly string[];
+  unread: readonly UnreadMessageNotification[];
+}): NotificationChange[] {
+  const { message } = input;
+  const mentioned = new Set(input.mentionedUserIds);
+  const unreadByUser = new Map(input.unread.map((n) => [n.userId, n]));
+  const recipients = [...new Set(input.members)].filter((userId) => userId !== message.senderId).sort();
+  const base = { roomId: message.roomId, messageId: message.messageId, messageSeq: message.seq, at: message.sentAt };
+  const changes: NotificationChange[] = [];
+  for (const userId of recipients) {
+    if (mentioned.has(userId)) changes.push({ kind: 'create', type: 'mention', userId, ...base });
+    if (input.online.has(userId)) continue;
+    const unread = unreadByUser.get(userId);
+    if (!unread) {
+      changes.push({ kind: 'create', type: 'message', userId, ...base });
+      continue;
+    }
+    const latest = message.seq > unread.messageSeq ? { messageId: message.messageId, messageSeq: message.seq } : undefined;
+    changes.push({ kind: 'coalesce', id: unread.id, userId, latest, at: message.sentAt });
+  }
+  return changes;
+}
