@@ -1,3 +1,5 @@
 /** Drives the real system: infrastructure, the whole stack, and clients that behave like browsers. */
 export { clientConfigFromEnv, type ClientConfig } from './client/client-config.ts';
-export { ChatUser, MessageInbox, type ChatSocket, type HttpResult } from './client/chat-user.ts';
+export { ChatUser, RoomInbox, type ChatSocket, type ConnectOptions, type HttpResult, type NotificationsSocket } from './client/chat-user.ts';
+export { startTestStack, type TestStack } from './testing/test-stack.ts';
+export { startStack, type Stack, type ExtraGateway } from './stack/index.ts';

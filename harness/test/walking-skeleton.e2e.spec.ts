@@ -1,22 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import type { Message, MessagePage, Room, SessionToken } from '@chatrt/contracts';
-import { startStack, type Stack } from '../src/stack/index.ts';
-import { ChatUser, MessageInbox, type ClientConfig } from '../src/index.ts';
-
-/** The launcher's own infrastructure, never a DATABASE_URL/NATS_URL that happens to be in the env. */
-const stackEnv = { ...process.env, DATABASE_URL: undefined, NATS_URL: undefined, LOG_LEVEL: 'info' };
-
-function clientConfig(stack: Stack): ClientConfig {
-  return { apiUrl: `${stack.urls.api}/api`, socketUrl: stack.urls.socket, socketPath: '/socket.io', socketEnabled: true };
-}
+import { ChatUser, RoomInbox, startTestStack, type ClientConfig, type TestStack } from '../src/index.ts';
 
 describe('walking skeleton: register → token → socket → room → live message → REST history → restart', () => {
-  let dataDir: string;
-  let stack: Stack;
+  let env: TestStack;
   let config: ClientConfig;
   const alice = () => users.alice;
   const users = {} as Record<'alice' | 'bob' | 'carol', ChatUser>;
@@ -24,17 +13,14 @@ describe('walking skeleton: register → token → socket → room → live mess
   let firstMessage: Message;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(`${tmpdir()}/chat-e2e-`);
-    await chmod(dataDir, 0o755);
-    stack = await startStack({ dataDir, env: stackEnv });
-    config = clientConfig(stack);
+    env = await startTestStack();
+    config = env.config();
     for (const name of ['alice', 'bob', 'carol'] as const) users[name] = new ChatUser(config);
   });
 
   afterAll(async () => {
     for (const user of Object.values(users)) user.close();
-    await stack?.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await env?.stop();
   });
 
   it('registers and logs in with an HttpOnly SameSite session cookie', async () => {
@@ -93,8 +79,8 @@ describe('walking skeleton: register → token → socket → room → live mess
   it('creates a room over the socket, joins it, and delivers a sent message live to every joined member', async () => {
     const aliceSocket = await alice().connectChat();
     const bobSocket = await users.bob.connectChat();
-    const aliceInbox = new MessageInbox(aliceSocket);
-    const bobInbox = new MessageInbox(bobSocket);
+    const aliceInbox = new RoomInbox(aliceSocket);
+    const bobInbox = new RoomInbox(bobSocket);
 
     const created = await aliceSocket.emitWithAck('createRoom', { name: 'general', memberIds: [users.bob.id] });
     if (!created.ok) throw new Error(JSON.stringify(created.error));
@@ -113,9 +99,9 @@ describe('walking skeleton: register → token → socket → room → live mess
     expect(firstMessage).toMatchObject({ roomId: room.id, senderId: alice().id, message: 'hello bob', clientMessageId });
     expect(firstMessage.seq).toBeGreaterThan(room.lastSeq);
 
-    const [received] = await bobInbox.waitForCount(1);
+    const [received] = await bobInbox.waitForMessages(1);
     expect(received).toEqual(firstMessage);
-    expect((await aliceInbox.waitForCount(1))[0]).toEqual(firstMessage);
+    expect((await aliceInbox.waitForMessages(1))[0]).toEqual(firstMessage);
 
     const retried = await aliceSocket.emitWithAck('sendMessage', { roomId: room.id, message: 'hello bob', clientMessageId });
     expect(retried).toEqual({ ok: true, message: firstMessage });
@@ -130,15 +116,15 @@ describe('walking skeleton: register → token → socket → room → live mess
   });
 
   it('serves history and accepts sends over REST on the same command path, delivered live to sockets', async () => {
-    const notJoinedInbox = new MessageInbox(await alice().connectChat());
+    const notJoinedInbox = new RoomInbox(await alice().connectChat());
     const aliceSocket = await alice().connectChat();
     await aliceSocket.emitWithAck('joinRoom', { roomId: room.id });
-    const liveInbox = new MessageInbox(aliceSocket);
+    const liveInbox = new RoomInbox(aliceSocket);
 
     const posted = await users.bob.http<Message>('POST', '/chat/messages', { roomId: room.id, message: 'hi alice, over REST' });
     expect(posted.status).toBe(201);
     expect(posted.body).toMatchObject({ senderId: users.bob.id, seq: firstMessage.seq + 1, clientMessageId: expect.any(String) });
-    expect((await liveInbox.waitForCount(1))[0]).toEqual(posted.body);
+    expect((await liveInbox.waitForMessages(1))[0]).toEqual(posted.body);
     // Only sockets that joined the room receive its messages.
     expect(notJoinedInbox.messages).toEqual([]);
 
@@ -164,10 +150,8 @@ describe('walking skeleton: register → token → socket → room → live mess
   it('keeps history, accounts and sessions across a full stop and start of the stack', async () => {
     const before = await alice().http<MessagePage>('GET', `/chat/messages?roomId=${room.id}`);
     for (const user of Object.values(users)) user.close();
-    await stack.stop();
-
-    stack = await startStack({ dataDir, env: stackEnv });
-    config = clientConfig(stack);
+    await env.restart();
+    config = env.config();
     // The same browser comes back: its session cookie from before the restart still works.
     const returning = alice();
     returning.config = config;
@@ -177,11 +161,11 @@ describe('walking skeleton: register → token → socket → room → live mess
 
     const socket = await returning.connectChat();
     await socket.emitWithAck('joinRoom', { roomId: room.id });
-    const inbox = new MessageInbox(socket);
+    const inbox = new RoomInbox(socket);
     const sent = await socket.emitWithAck('sendMessage', { roomId: room.id, message: 'still here', clientMessageId: randomUUID() });
     if (!sent.ok) throw new Error(JSON.stringify(sent.error));
     expect(sent.message.seq).toBe(before.body.messages.at(-1)!.seq + 1);
-    expect((await inbox.waitForCount(1))[0]).toEqual(sent.message);
+    expect((await inbox.waitForMessages(1))[0]).toEqual(sent.message);
 
     const relogin = new ChatUser(config, users.bob.username, users.bob.password);
     expect((await relogin.http('POST', '/auth/login', { username: relogin.username, password: relogin.password })).status).toBe(200);

@@ -3,13 +3,27 @@ import { io, type Socket } from 'socket.io-client';
 import type {
   ChatClientToServerEvents,
   ChatServerToClientEvents,
+  NotificationsClientToServerEvents,
+  NotificationsServerToClientEvents,
   Message,
+  RoomUpdate,
   SessionToken,
   User,
 } from '@chatrt/contracts';
 import type { ClientConfig } from './client-config.ts';
 
 export type ChatSocket = Socket<ChatServerToClientEvents, ChatClientToServerEvents>;
+export type NotificationsSocket = Socket<NotificationsServerToClientEvents, NotificationsClientToServerEvents>;
+
+/** How to open a socket; defaults are the harness's (no automatic reconnection, any transport). */
+export interface ConnectOptions {
+  transports?: Array<'websocket' | 'polling'>;
+  /** Socket server to use instead of the configured one (e.g. a second gateway). */
+  socketUrl?: string;
+  reconnection?: boolean;
+  /** Token to present instead of a fresh one. */
+  token?: string;
+}
 
 /** An HTTP answer: status and parsed JSON body. */
 export interface HttpResult<T = unknown> {
@@ -29,7 +43,7 @@ export class ChatUser {
   config: ClientConfig;
   user: User | undefined;
   #cookie: string | undefined;
-  readonly #sockets: ChatSocket[] = [];
+  readonly #sockets: Socket[] = [];
 
   constructor(config: ClientConfig, username = `user_${randomUUID().slice(0, 8)}`, password = `pw-${randomUUID()}`) {
     this.config = config;
@@ -76,13 +90,22 @@ export class ChatUser {
   }
 
   /** Opens `/chat` with a fresh session token and resolves once connected. */
-  async connectChat(options: { transports?: Array<'websocket' | 'polling'> } = {}): Promise<ChatSocket> {
-    const { token } = await this.sessionToken();
-    const socket: ChatSocket = io(`${this.config.socketUrl}/chat`, {
+  connectChat(options: ConnectOptions = {}): Promise<ChatSocket> {
+    return this.#connect('/chat', options);
+  }
+
+  /** Opens `/notifications` with a fresh session token and resolves once connected. */
+  connectNotifications(options: ConnectOptions = {}): Promise<NotificationsSocket> {
+    return this.#connect('/notifications', options);
+  }
+
+  async #connect<S extends Socket>(namespace: string, options: ConnectOptions): Promise<S> {
+    const token = options.token ?? (await this.sessionToken()).token;
+    const socket = io(`${options.socketUrl ?? this.config.socketUrl}${namespace}`, {
       path: this.config.socketPath,
       auth: { token },
       transports: options.transports ?? ['websocket', 'polling'],
-      reconnection: false,
+      reconnection: options.reconnection ?? false,
       forceNew: true,
     });
     this.#sockets.push(socket);
@@ -90,7 +113,7 @@ export class ChatUser {
       socket.once('connect', () => resolve());
       socket.once('connect_error', (err) => reject(err));
     });
-    return socket;
+    return socket as S;
   }
 
   close(): void {
@@ -98,31 +121,52 @@ export class ChatUser {
   }
 }
 
-/** Collects every `message` a socket receives, with a way to wait for a count. */
-export class MessageInbox {
-  readonly messages: Message[] = [];
+/** Collects every room update a socket receives, in arrival order, with ways to wait for them. */
+export class RoomInbox {
+  readonly updates: RoomUpdate[] = [];
   readonly #waiters = new Set<() => void>();
 
   constructor(socket: ChatSocket) {
-    socket.on('message', (message) => {
-      this.messages.push(message);
+    const record = (update: RoomUpdate) => {
+      this.updates.push(update);
       for (const wake of this.#waiters) wake();
-    });
+    };
+    socket.on('message', (payload) => record({ event: 'message', payload }));
+    socket.on('messageEdited', (payload) => record({ event: 'messageEdited', payload }));
+    socket.on('messageDeleted', (payload) => record({ event: 'messageDeleted', payload }));
+    socket.on('memberAdded', (payload) => record({ event: 'memberAdded', payload }));
+    socket.on('memberRemoved', (payload) => record({ event: 'memberRemoved', payload }));
+  }
+
+  /** The `message` payloads received so far. */
+  get messages(): Message[] {
+    return this.updates.flatMap((u) => (u.event === 'message' ? [u.payload] : []));
+  }
+
+  /** The seq of every update received so far, in arrival order. */
+  get seqs(): number[] {
+    return this.updates.map((u) => u.payload.seq);
   }
 
   /** Resolves when at least `count` messages arrived, or rejects after `timeoutMs`. */
-  waitForCount(count: number, timeoutMs = 10_000): Promise<Message[]> {
-    if (this.messages.length >= count) return Promise.resolve(this.messages);
+  async waitForMessages(count: number, timeoutMs = 10_000): Promise<Message[]> {
+    await this.waitFor(() => this.messages.length >= count, `${count} messages`, timeoutMs);
+    return this.messages;
+  }
+
+  /** Resolves once `done()` holds after some update arrived (or already holds), or rejects after `timeoutMs`. */
+  waitFor(done: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    if (done()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiters.delete(check);
-        reject(new Error(`expected ${count} messages within ${timeoutMs} ms, got ${this.messages.length}`));
+        reject(new Error(`expected ${what} within ${timeoutMs} ms; have ${this.updates.length} updates`));
       }, timeoutMs);
       const check = () => {
-        if (this.messages.length < count) return;
+        if (!done()) return;
         clearTimeout(timer);
         this.#waiters.delete(check);
-        resolve(this.messages);
+        resolve();
       };
       this.#waiters.add(check);
     });

@@ -8,7 +8,7 @@ import { ensureSigningKeyFile } from './signing-key.ts';
 import { healthUrls, serviceEnv, servicePorts, type Env, type StackWiring } from './service-config.ts';
 import { backendServiceNames, inStartOrder, serviceNames, type ServiceName } from './service-names.ts';
 import { SupervisedService } from './supervised-service.ts';
-import type { ServiceExit, Stack, StackOptions, StackUrls } from './types.ts';
+import type { ExtraGateway, ServiceExit, Stack, StackOptions, StackPorts, StackUrls } from './types.ts';
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -31,8 +31,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   });
   const supervised = new Map<ServiceName, SupervisedService>();
   const interrupted = whenAborted(options.signal);
+  let wiring: StackWiring;
+  const supervise = (service: ServiceName, env: NodeJS.ProcessEnv, servicePortsOf: StackPorts) =>
+    new SupervisedService({
+      service,
+      rootDir,
+      env,
+      ports: servicePorts(service, servicePortsOf),
+      healthUrls: healthUrls(service, servicePortsOf, env),
+      readyTimeoutMs: options.readyTimeoutMs ?? 60_000,
+      stopGraceMs: options.stopGraceMs ?? 10_000,
+      logBufferLines: options.logBufferLines ?? 1000,
+      logSink: options.logSink,
+      onUnexpectedExit: options.onUnexpectedExit ?? reportUnexpectedExit,
+    });
   try {
-    const wiring: StackWiring = {
+    wiring = {
       ports,
       databaseUrl: infra.databaseUrl,
       natsUrl: infra.natsUrl,
@@ -40,19 +54,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     };
     for (const service of selected) {
       options.signal?.throwIfAborted();
-      const env = serviceEnv(service, config, wiring);
-      const instance = new SupervisedService({
-        service,
-        rootDir,
-        env,
-        ports: servicePorts(service, ports),
-        healthUrls: healthUrls(service, ports, env),
-        readyTimeoutMs: options.readyTimeoutMs ?? 60_000,
-        stopGraceMs: options.stopGraceMs ?? 10_000,
-        logBufferLines: options.logBufferLines ?? 1000,
-        logSink: options.logSink,
-        onUnexpectedExit: options.onUnexpectedExit ?? reportUnexpectedExit,
-      });
+      const instance = supervise(service, serviceEnv(service, config, wiring), ports);
       supervised.set(service, instance);
       await instance.start(interrupted.promise);
     }
@@ -63,7 +65,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   } finally {
     interrupted.dispose();
   }
-  return createHandle(selected, supervised, infra, ports);
+  /** Another gateway process on free ports, sharing this stack's NATS (a second node behind a balancer). */
+  const addGateway = async (): Promise<ExtraGateway> => {
+    const extraPorts: StackPorts = { ...ports, ...(await resolvePorts({ ops: ports.ops })) };
+    const instance = supervise('gateway', serviceEnv('gateway', config, { ...wiring, ports: extraPorts }), extraPorts);
+    await instance.start();
+    extraGateways.push(instance);
+    return {
+      urls: { api: `http://127.0.0.1:${extraPorts.api}`, socket: `http://127.0.0.1:${extraPorts.socket}` },
+      stop: () => instance.stop(),
+    };
+  };
+  const extraGateways: SupervisedService[] = [];
+  return createHandle(selected, supervised, infra, ports, addGateway, extraGateways);
 }
 
 /** A promise that rejects with the signal's reason once it aborts (never without a signal). */
@@ -84,6 +98,8 @@ function createHandle(
   supervised: Map<ServiceName, SupervisedService>,
   infra: StackInfra,
   ports: Stack['ports'],
+  addGateway: Stack['addGateway'],
+  extraGateways: SupervisedService[],
 ): Stack {
   let stopping: Promise<void> | undefined;
   const get = (service: ServiceName): SupervisedService => {
@@ -108,7 +124,11 @@ function createHandle(
       if (stopping) throw new Error(`cannot start ${service}: the stack is stopped`);
       await get(service).start();
     },
-    stop: () => (stopping ??= stopAll(supervised, infra)),
+    addGateway: async () => {
+      if (stopping) throw new Error('cannot add a gateway: the stack is stopped');
+      return addGateway();
+    },
+    stop: () => (stopping ??= Promise.all(extraGateways.map((g) => g.stop())).then(() => stopAll(supervised, infra))),
   };
 }
 

@@ -96,6 +96,14 @@ export interface Stack {
   stopService(service: ServiceName): Promise<void>;
   /** Starts a stopped service again with the same configuration; resolves once it is healthy. */
   startService(service: ServiceName): Promise<void>;
+  /** Starts one more gateway process on free ports (stopped with the stack); resolves once it is healthy. */
+  addGateway(): Promise<ExtraGateway>;
   /** Stops every service in reverse start order, then the infrastructure this stack started. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** A gateway started with `addGateway`. */
+export interface ExtraGateway {
+  urls: { api: string; socket: string };
   stop(): Promise<void>;
 }

@@ -1,0 +1,147 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import type { components, Message, MessagePage, ReadMarker, Room } from '@chatrt/contracts';
+
+type RoomList = components['schemas']['RoomList'];
+import { RoomInbox, startTestStack, type ChatSocket, type ChatUser, type TestStack } from '../src/index.ts';
+
+describe('chat commands through the gateway: edit, delete, read markers, membership, resume', () => {
+  let env: TestStack;
+  let alice: ChatUser, bob: ChatUser, carol: ChatUser;
+  let aliceSocket: ChatSocket, bobSocket: ChatSocket;
+  let aliceInbox: RoomInbox, bobInbox: RoomInbox;
+  let room: Room;
+  const sent: Message[] = [];
+
+  async function send(text: string): Promise<Message> {
+    const ack = await aliceSocket.emitWithAck('sendMessage', { roomId: room.id, message: text, clientMessageId: randomUUID() });
+    if (!ack.ok) throw new Error(JSON.stringify(ack.error));
+    sent.push(ack.message);
+    return ack.message;
+  }
+
+  async function unreadFor(user: ChatUser): Promise<number | undefined> {
+    const list = await user.http<RoomList>('GET', '/chat/rooms');
+    expect(list.status).toBe(200);
+    return list.body.rooms.find((r) => r.id === room.id)?.unreadCount;
+  }
+
+  beforeAll(async () => {
+    env = await startTestStack();
+    [alice, bob, carol] = [await env.signedUpUser(), await env.signedUpUser(), await env.signedUpUser()];
+    aliceSocket = await alice.connectChat();
+    bobSocket = await bob.connectChat();
+    aliceInbox = new RoomInbox(aliceSocket);
+    bobInbox = new RoomInbox(bobSocket);
+    const created = await aliceSocket.emitWithAck('createRoom', { name: 'design', memberIds: [bob.id] });
+    if (!created.ok) throw new Error(JSON.stringify(created.error));
+    room = created.room;
+    for (const socket of [aliceSocket, bobSocket]) expect((await socket.emitWithAck('joinRoom', { roomId: room.id })).ok).toBe(true);
+  });
+
+  afterAll(() => env?.stop());
+
+  it('edits a message: the author gets the edited message, members get messageEdited with its own seq', async () => {
+    const first = await send('frist');
+    const second = await send('second');
+    await bobInbox.waitForMessages(2);
+
+    const edited = await aliceSocket.emitWithAck('editMessage', { messageId: first.id, message: 'first' });
+    if (!edited.ok) throw new Error(JSON.stringify(edited.error));
+    expect(edited.message).toMatchObject({ id: first.id, seq: first.seq, message: 'first', deleted: false, editedAt: expect.any(String) });
+
+    await bobInbox.waitFor(() => bobInbox.updates.some((u) => u.event === 'messageEdited'), 'messageEdited');
+    const notice = bobInbox.updates.find((u) => u.event === 'messageEdited')!;
+    expect(notice.payload).toMatchObject({ roomId: room.id, messageId: first.id, message: 'first' });
+    expect(notice.payload.seq).toBeGreaterThan(second.seq);
+
+    const stranger = await bob.http('PATCH', `/chat/messages/${first.id}`, { message: 'mine now' });
+    expect(stranger.status).toBe(403);
+    expect(stranger.body).toMatchObject({ error: { code: 'FORBIDDEN' } });
+  });
+
+  it('deletes a message as a tombstone: no text in the reply, live or in history', async () => {
+    const doomed = sent[1]!;
+    const deleted = await alice.http<Message>('DELETE', `/chat/messages/${doomed.id}`);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toMatchObject({ id: doomed.id, seq: doomed.seq, deleted: true });
+    expect(deleted.body.message).toBeUndefined();
+    const again = await alice.http<Message>('DELETE', `/chat/messages/${doomed.id}`);
+    expect(again.body).toEqual(deleted.body);
+
+    await bobInbox.waitFor(() => bobInbox.updates.some((u) => u.event === 'messageDeleted'), 'messageDeleted');
+    const history = await bob.http<MessagePage>('GET', `/chat/messages?roomId=${room.id}`);
+    const [first, second] = history.body.messages;
+    expect(first).toMatchObject({ message: 'first', deleted: false });
+    expect(second).toEqual(deleted.body);
+
+    const editDeleted = await alice.http('PATCH', `/chat/messages/${doomed.id}`, { message: 'resurrect' });
+    expect(editDeleted.status).toBe(409);
+  });
+
+  it('counts unread messages of others after the read marker, and only moves the marker forward', async () => {
+    expect(await unreadFor(bob)).toBe(1);
+    expect(await unreadFor(alice)).toBe(0);
+    const latest = await send('third');
+    expect(await unreadFor(bob)).toBe(2);
+
+    const marked = await bobSocket.emitWithAck('markRead', { roomId: room.id, seq: latest.seq });
+    expect(marked).toEqual({ ok: true, readMarker: { roomId: room.id, seq: latest.seq } });
+    expect(await unreadFor(bob)).toBe(0);
+
+    const backwards = await bob.http<ReadMarker>('POST', `/chat/rooms/${room.id}/read`, { seq: 1 });
+    expect(backwards.body).toEqual({ roomId: room.id, seq: latest.seq });
+    const beyond = await bob.http('POST', `/chat/rooms/${room.id}/read`, { seq: latest.seq + 1000 });
+    expect(beyond.status).toBe(400);
+  });
+
+  it('adds and removes members; a removed member stops receiving the room', async () => {
+    const added = await alice.http<Room>('POST', `/chat/rooms/${room.id}/members`, { userId: carol.id });
+    expect(added.status).toBe(200);
+    expect(added.body.memberIds).toEqual([alice.id, bob.id, carol.id]);
+    await bobInbox.waitFor(() => bobInbox.updates.some((u) => u.event === 'memberAdded' && u.payload.userId === carol.id), 'memberAdded');
+
+    const notCreator = await carol.http('DELETE', `/chat/rooms/${room.id}/members`, { userId: bob.id });
+    expect(notCreator.status).toBe(403);
+
+    const left = await bobSocket.emitWithAck('removeMember', { roomId: room.id, userId: bob.id });
+    if (!left.ok) throw new Error(JSON.stringify(left.error));
+    expect(left.room.memberIds).toEqual([alice.id, carol.id]);
+    await bobInbox.waitFor(() => bobInbox.updates.some((u) => u.event === 'memberRemoved' && u.payload.userId === bob.id), 'memberRemoved');
+
+    const bobUpdates = bobInbox.updates.length;
+    const after = await send('bob is gone');
+    await aliceInbox.waitFor(() => aliceInbox.messages.some((m) => m.id === after.id), 'own message');
+    expect(bobInbox.updates.length).toBe(bobUpdates);
+    expect((await bob.http('GET', `/chat/messages?roomId=${room.id}`)).status).toBe(403);
+  });
+
+  it('replays everything after afterSeq as members see it now, in seq order, without deleted text', async () => {
+    const carolSocket = await carol.connectChat();
+    const carolInbox = new RoomInbox(carolSocket);
+    const joined = await carolSocket.emitWithAck('joinRoom', { roomId: room.id, afterSeq: 0 });
+    if (!joined.ok) throw new Error(JSON.stringify(joined.error));
+    await carolInbox.waitFor(() => carolInbox.seqs.at(-1) === joined.room.lastSeq, `updates up to seq ${joined.room.lastSeq}`);
+
+    const seqs = carolInbox.seqs;
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(JSON.stringify(carolInbox.updates)).not.toContain('second');
+    const events = carolInbox.updates.map((u) => u.event);
+    expect(events).toEqual(expect.arrayContaining(['message', 'messageEdited', 'messageDeleted', 'memberAdded', 'memberRemoved']));
+    const tombstone = carolInbox.messages.find((m) => m.id === sent[1]!.id);
+    expect(tombstone).toMatchObject({ deleted: true });
+    expect(tombstone?.message).toBeUndefined();
+  });
+
+  it('answers malformed ids and oversized input with 400 and unknown ids with 404', async () => {
+    const malformed = await alice.http('PATCH', '/chat/messages/not-a-uuid', { message: 'x' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({ error: { code: 'VALIDATION_FAILED', path: '/messageId' } });
+    expect((await alice.http('DELETE', `/chat/messages/${randomUUID()}`)).status).toBe(404);
+    expect((await alice.http('POST', `/chat/rooms/${randomUUID()}/members`, { userId: bob.id })).status).toBe(404);
+    expect((await alice.http('POST', '/chat/rooms', { name: 'x'.repeat(101) })).status).toBe(400);
+    expect((await alice.http('POST', '/chat/messages', { roomId: room.id, message: 'x'.repeat(4001) })).status).toBe(400);
+    expect((await alice.http('GET', `/chat/messages?roomId=${room.id}&limit=201`)).status).toBe(400);
+  });
+});

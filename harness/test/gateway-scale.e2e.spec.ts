@@ -1,0 +1,104 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import type { Presence, Room, Typing } from '@chatrt/contracts';
+import { RoomInbox, startTestStack, type ChatSocket, type ChatUser, type ExtraGateway, type TestStack } from '../src/index.ts';
+
+/** Collects `presence` events and waits for a given online set. */
+function presenceOf(socket: ChatSocket) {
+  const seen: Presence[] = [];
+  socket.on('presence', (p) => seen.push(p));
+  return {
+    seen,
+    async waitFor(userIds: string[], timeoutMs = 10_000): Promise<void> {
+      const want = JSON.stringify([...userIds].sort());
+      const deadline = Date.now() + timeoutMs;
+      while (JSON.stringify(seen.at(-1)?.onlineUserIds) !== want) {
+        if (Date.now() > deadline) throw new Error(`presence never became ${want}; last ${JSON.stringify(seen.at(-1))}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+  };
+}
+
+describe('several gateways: messages, typing and presence across them; graceful shutdown', () => {
+  let env: TestStack;
+  let second: ExtraGateway;
+  let alice: ChatUser, bob: ChatUser;
+  let room: Room;
+
+  beforeAll(async () => {
+    env = await startTestStack({ PRESENCE_HEARTBEAT_MS: '500' });
+    second = await env.stack.addGateway();
+    alice = await env.signedUpUser();
+    bob = await env.signedUpUser();
+    room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'across', memberIds: [bob.id] })).body;
+  });
+
+  afterAll(() => env?.stop());
+
+  it('clients on different gateways see each other’s messages, typing and presence', async () => {
+    const aliceSocket = await alice.connectChat();
+    const alicePresence = presenceOf(aliceSocket);
+    const aliceInbox = new RoomInbox(aliceSocket);
+    expect((await aliceSocket.emitWithAck('joinRoom', { roomId: room.id })).ok).toBe(true);
+    await alicePresence.waitFor([alice.id]);
+
+    const bobSocket = await bob.connectChat({ socketUrl: second.urls.socket });
+    const bobInbox = new RoomInbox(bobSocket);
+    const bobPresence = presenceOf(bobSocket);
+    expect((await bobSocket.emitWithAck('joinRoom', { roomId: room.id })).ok).toBe(true);
+    await bobPresence.waitFor([alice.id, bob.id]);
+    await alicePresence.waitFor([alice.id, bob.id]);
+
+    const fromAlice = await aliceSocket.emitWithAck('sendMessage', { roomId: room.id, message: 'hi from gateway 1', clientMessageId: randomUUID() });
+    const fromBob = await bobSocket.emitWithAck('sendMessage', { roomId: room.id, message: 'hi from gateway 2', clientMessageId: randomUUID() });
+    if (!fromAlice.ok || !fromBob.ok) throw new Error('send failed');
+    expect(await bobInbox.waitForMessages(2)).toEqual([fromAlice.message, fromBob.message]);
+    expect(await aliceInbox.waitForMessages(2)).toEqual([fromAlice.message, fromBob.message]);
+
+    const typingSeen: Typing[] = [];
+    const ownTyping: Typing[] = [];
+    aliceSocket.on('typing', (t) => typingSeen.push(t));
+    bobSocket.on('typing', (t) => ownTyping.push(t));
+    expect(await bobSocket.emitWithAck('typing', { roomId: room.id, isTyping: true })).toEqual({ ok: true });
+    const deadline = Date.now() + 5000;
+    while (typingSeen.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(typingSeen).toEqual([{ roomId: room.id, userId: bob.id, isTyping: true }]);
+    expect(ownTyping).toEqual([]);
+
+    const outsider = await (await env.signedUpUser()).connectChat();
+    expect(await outsider.emitWithAck('typing', { roomId: room.id, isTyping: true })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+
+    bobSocket.disconnect();
+    await alicePresence.waitFor([alice.id]);
+    aliceSocket.disconnect();
+  });
+
+  it('forgets the users of a gateway that stops, and tells its clients to reconnect before closing', async () => {
+    const aliceSocket = await alice.connectChat();
+    const alicePresence = presenceOf(aliceSocket);
+    await aliceSocket.emitWithAck('joinRoom', { roomId: room.id });
+    const bobSocket = await bob.connectChat({ socketUrl: second.urls.socket });
+    await bobSocket.emitWithAck('joinRoom', { roomId: room.id });
+    await alicePresence.waitFor([alice.id, bob.id]);
+
+    const shutdown = new Promise<{ code: string; reconnectAfterMs: number }>((resolve) => bobSocket.once('serverShutdown', resolve));
+    const closed = new Promise<string>((resolve) => bobSocket.once('disconnect', resolve));
+    await second.stop();
+    expect(await shutdown).toMatchObject({ code: 'UNAVAILABLE', reconnectAfterMs: expect.any(Number) });
+    // A transport close (not a server-side disconnect) is what makes Socket.IO clients reconnect by themselves.
+    expect(await closed).toBe('transport close');
+    await alicePresence.waitFor([alice.id]);
+    aliceSocket.disconnect();
+  });
+
+  it('a client with automatic reconnection comes back by itself after its gateway restarts', async () => {
+    const aliceSocket = await alice.connectChat({ reconnection: true });
+    const reconnected = new Promise<void>((resolve) => aliceSocket.io.once('reconnect', () => resolve()));
+    await env.stack.stopService('gateway');
+    await env.stack.startService('gateway');
+    await reconnected;
+    expect(await aliceSocket.emitWithAck('ping', {})).toMatchObject({ ok: true });
+    aliceSocket.disconnect();
+  });
+});
