@@ -134,6 +134,15 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     expect(tombstone?.message).toBeUndefined();
   });
 
+  it('looks users up by username, case-insensitively, for signed-in callers only', async () => {
+    const found = await alice.http<{ users: unknown[] }>('GET', `/users?usernames=${bob.username.toUpperCase()},nobody_here`);
+    expect(found.status).toBe(200);
+    expect(found.body.users).toEqual([{ id: bob.id, username: bob.username }]);
+    expect((await alice.http('GET', '/users')).status).toBe(400);
+    const anonymous = await fetch(`${env.config().apiUrl}/users?usernames=${bob.username}`);
+    expect(anonymous.status).toBe(401);
+  });
+
   it('answers malformed ids and oversized input with 400 and unknown ids with 404', async () => {
     const malformed = await alice.http('PATCH', '/chat/messages/not-a-uuid', { message: 'x' });
     expect(malformed.status).toBe(400);

@@ -2051,6 +2051,21 @@ export const contractSchemas = {
         }
       }
     },
+    "UserList": {
+      "type": "object",
+      "required": [
+        "users"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "users": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/User"
+          }
+        }
+      }
+    },
     "UserOk": {
       "type": "object",
       "required": [
@@ -2247,6 +2262,7 @@ export interface SchemaTypes {
   Typing: models.Typing;
   TypingRequest: models.TypingRequest;
   User: models.User;
+  UserList: components['schemas']['UserList'];
   UserOk: models.UserOk;
   UserReply: models.UserReply;
   UsersOk: models.UsersOk;

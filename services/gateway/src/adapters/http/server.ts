@@ -11,6 +11,7 @@ import { installErrorHandling } from './errors.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { registerChatRoutes } from './chat-routes.ts';
 import { registerNotificationRoutes } from './notification-routes.ts';
+import { registerUserRoutes } from './user-routes.ts';
 
 type GatewayHealth = components['schemas']['GatewayHealth'];
 
@@ -39,5 +40,6 @@ export function createHttpApp(options: {
   registerAuthRoutes(app, options.backend, { secureCookies: options.secureCookies, metrics: options.metrics });
   registerChatRoutes(app, options);
   registerNotificationRoutes(app, options);
+  registerUserRoutes(app, options);
   return app;
 }
