@@ -70,3 +70,11 @@ export async function startOpsServer(options: {
   options.log.info({ port: options.port }, 'ops server listening (/health, /metrics)');
   return server;
 }
+
+/** Stops an HTTP server, dropping idle keep-alive connections (a metrics scraper) that would hold close() open. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    server.closeAllConnections();
+  });
+}

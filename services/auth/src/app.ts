@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import {
+  closeServer,
   Lifecycle,
   connectNats,
   createMetricsRegistry,
@@ -78,12 +78,4 @@ export async function startAuth(config: AuthConfig, log: Logger): Promise<Runnin
     await lifecycle.shutdown();
     throw err;
   }
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((err) => (err ? reject(err) : resolve()));
-    // Keep-alive connections (e.g. a scraper) would otherwise hold close() open.
-    server.closeAllConnections();
-  });
 }

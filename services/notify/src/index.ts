@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
+  closeServer,
   connectNats,
   createMetricsRegistry,
   createPool,
@@ -88,7 +89,7 @@ export async function startNotify(config: NotifyConfig, log: Logger): Promise<No
         nats: () => nc.flush(),
       },
     });
-    lifecycle.add('ops', ops, (s) => new Promise<void>((resolve) => s.close(() => resolve())));
+    lifecycle.add('ops server', ops, closeServer);
     return { opsPort: (ops.address() as { port: number }).port, close: () => lifecycle.shutdown() };
   } catch (err) {
     await lifecycle.shutdown();
