@@ -104,9 +104,15 @@ export class SocketServer {
     this.#chat.emit('serverShutdown', notice);
     this.#notifications.emit('serverShutdown', notice);
     this.#signals.close();
-    for (const nsp of [this.#chat, this.#notifications]) {
-      for (const socket of nsp.sockets.values()) socket.conn.close();
-    }
+    // Closing a transport waits for its buffered packets (the notice); io.close() would discard them.
+    const closed = [this.#chat, this.#notifications].flatMap((nsp) =>
+      [...nsp.sockets.values()].map((socket) => {
+        const gone = new Promise<void>((resolve) => socket.conn.once('close', () => resolve()));
+        socket.conn.close();
+        return gone;
+      }),
+    );
+    await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     await new Promise<void>((resolve) => this.#io.close(() => resolve()));
   }
 }

@@ -1,0 +1,126 @@
+import { describe, it, expect, inject, beforeAll, afterAll } from 'vitest';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { io, type Socket } from 'socket.io-client';
+import { subjects, type ChatClientToServerEvents, type ChatServerToClientEvents, type MessageAck } from '@chatrt/contracts';
+import { connectNats, createLogger, request, type NatsConnection } from '@chatrt/service-kit';
+import { startNatsServer, type RunningNats } from '../../../harness/src/infra/nats.ts';
+import { loadAuthConfig, startAuth, type RunningAuth } from '../../auth/src/index.ts';
+import { loadGatewayConfig, startGateway, type Gateway } from '../src/index.ts';
+
+const log = createLogger('gateway-test', 'silent');
+
+/**
+ * A gateway in-process on a private nats-server (the shared one carries other files' auth instances, whose
+ * keys would not verify our tokens), with the real auth service beside it.
+ */
+describe('gateway readiness and graceful shutdown', () => {
+  let dir: string;
+  let nats: RunningNats;
+  let nc: NatsConnection;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(`${tmpdir()}/gateway-int-`);
+    await chmod(dir, 0o755);
+    nats = await startNatsServer({ dataDir: `${dir}/nats` });
+    nc = await connectNats(nats.url, 'gateway-test', log);
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await nats?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const gatewayConfig = (extra: NodeJS.ProcessEnv = {}) =>
+    loadGatewayConfig({ NATS_URL: nats.url, PORT: '0', WEBSOCKET_PORT: '0', LOG_LEVEL: 'silent', ...extra });
+
+  it('reports 503 with the failing check until the auth service is there, then 200', async () => {
+    const gateway = await startGateway(gatewayConfig(), log);
+    let auth: RunningAuth | undefined;
+    try {
+      const health = async () => {
+        const res = await fetch(`http://127.0.0.1:${gateway.socketPort}/health`);
+        return { status: res.status, body: (await res.json()) as { checks: Record<string, string> } };
+      };
+      const down = await health();
+      expect(down.status).toBe(503);
+      expect(down.body.checks['authKeys']).toBe('not loaded');
+      auth = await startAuthService();
+      const up = await health();
+      expect(up.status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${gateway.httpPort}/api/health`)).status).toBe(200);
+    } finally {
+      await gateway.close();
+      await auth?.close();
+    }
+  });
+
+  it('answers an ack still in flight when it is asked to stop, then tells the client to reconnect', async () => {
+    const auth = await startAuthService();
+    const gateway = await startGateway(gatewayConfig({ SHUTDOWN_GRACE_MS: '5000' }), log);
+    // A chat service that takes its time: the ack for this send is pending when shutdown begins.
+    const received = Promise.withResolvers<void>();
+    const answered = Promise.withResolvers<void>();
+    const slowChat = nc.subscribe(subjects.chatSendMessage, {
+      callback: (_err, msg) => {
+        received.resolve();
+        const command = msg.json<{ actorId: string; roomId: string; message: string; clientMessageId: string }>();
+        setTimeout(() => {
+          const reply: MessageAck = {
+            ok: true,
+            message: { id: randomUUID(), roomId: command.roomId, seq: 1, senderId: command.actorId, message: command.message, clientMessageId: command.clientMessageId, createdAt: new Date().toISOString(), deleted: false },
+          };
+          msg.respond(JSON.stringify(reply));
+          answered.resolve();
+        }, 500);
+      },
+    });
+    try {
+      const token = await sessionTokenFor(nc);
+      const socket: Socket<ChatServerToClientEvents, ChatClientToServerEvents> = io(`http://127.0.0.1:${gateway.socketPort}/chat`, { auth: { token }, transports: ['websocket'], reconnection: false });
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      const events: string[] = [];
+      socket.on('serverShutdown', () => events.push('serverShutdown'));
+      socket.on('disconnect', (reason) => events.push(`disconnect: ${reason}`));
+      const ack = new Promise<MessageAck>((resolve) =>
+        socket.emit('sendMessage', { roomId: randomUUID(), message: 'in flight', clientMessageId: randomUUID() }, (reply) => {
+          events.push('ack');
+          resolve(reply);
+        }),
+      );
+      await received.promise;
+      await gateway.close();
+      expect(await ack).toMatchObject({ ok: true, message: { message: 'in flight' } });
+      await answered.promise;
+      expect(events).toEqual(['ack', 'serverShutdown', 'disconnect: transport close']);
+    } finally {
+      slowChat.unsubscribe();
+      await auth.close();
+    }
+  });
+
+  async function startAuthService(): Promise<RunningAuth> {
+    const key = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    return startAuth(
+      loadAuthConfig({ DATABASE_URL: inject('databaseUrl'), NATS_URL: nats.url, OPS_PORT: '0', LOG_LEVEL: 'silent', AUTH_SIGNING_KEY: key }),
+      log,
+    );
+  }
+});
+
+/** Registers and logs in a fresh user over NATS and returns a session token for the socket handshake. */
+async function sessionTokenFor(nc: NatsConnection): Promise<string> {
+  const username = `gw_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
+  const password = 'correct horse battery staple';
+  await request(nc, subjects.authRegister, { username, password }, 5000);
+  const login = await request(nc, subjects.authLogin, { username, password }, 5000);
+  if (!login.ok) throw new Error(login.error.message);
+  const token = await request(nc, subjects.authIssueSessionToken, { sessionId: login.session.id }, 5000);
+  if (!token.ok) throw new Error(token.error.message);
+  return token.sessionToken.token;
+}
