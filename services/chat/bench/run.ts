@@ -149,8 +149,11 @@ async function measured<T extends object>(opsPort: number, pool: Pool, work: () 
   const elapsed = (performance.now() - started) / 1000;
   const after = { batches: await batchStats(opsPort), cpu: await cpuTimes(dir), wal: await walStats(pool) };
   const batches = after.batches.count - before.batches.count;
+  const ours = (after.cpu.node - before.cpu.node) + (after.cpu.postgres - before.cpu.postgres) + (after.cpu.natsServer - before.cpu.natsServer);
+  const persisted = 'persistedPerSecond' in result ? Number(result.persistedPerSecond) * elapsed : 0;
   return {
     ...result,
+    cpuMicrosPerMessage: persisted > 0 ? Math.round((ours / persisted) * 1e6) : undefined,
     transactionsPerSecond: Math.round(batches / elapsed),
     meanBatchSize: round((after.batches.sum - before.batches.sum) / Math.max(1, batches)),
     walFlushesPerSecond: Math.round((after.wal.syncs - before.wal.syncs) / elapsed),

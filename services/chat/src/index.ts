@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import {
+  closeServer,
   connectNats,
   createMetricsRegistry,
   createPool,
@@ -115,12 +115,4 @@ export async function startChat(config: ChatConfig, log: Logger): Promise<ChatSe
     await lifecycle.shutdown();
     throw err;
   }
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((err) => (err ? reject(err) : resolve()));
-    // Keep-alive connections (a metrics scraper) would otherwise hold close() open.
-    server.closeAllConnections();
-  });
 }

@@ -48,6 +48,7 @@ export interface GroupCommitOptions {
   concurrency: number;
 }
 
+/** The store's collaborators and limits. */
 export interface RoomEventStoreOptions {
   pool: Pool;
   /** Read models updated in each transaction, in this order. */
@@ -187,7 +188,8 @@ export class RoomEventStore {
       result = await inTransaction(this.#options.pool, async (client) => {
         const decisions = await this.#decide(client, batch);
         const lost = await this.#append(client, decisions);
-        const kept = decisions.filter((d) => !lost.includes(d.item));
+        const lostItems = new Set(lost);
+        const kept = decisions.filter((d) => !lostItems.has(d.item));
         await runProjections(client, this.#options.projections, kept.flatMap((d) => (d.kind === 'appended' ? d.events : [])));
         return { decisions: kept, lost };
       });

@@ -81,12 +81,3 @@ export async function readEventsInRoomOrder(db: Queryable, cursor: StreamCursor 
     : await db.query<EventRow>(`SELECT ${eventColumns} FROM chat.events ORDER BY room_id, seq LIMIT $1`, [limit]);
   return rows.map(toRecordedEvent);
 }
-
-/** A room's events with seq in (afterSeq, toSeq], ascending. */
-export async function readRoomEvents(db: Queryable, roomId: string, afterSeq: number, toSeq: number): Promise<RecordedRoomEvent[]> {
-  const { rows } = await db.query<EventRow>(
-    `SELECT ${eventColumns} FROM chat.events WHERE room_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq`,
-    [roomId, afterSeq, toSeq],
-  );
-  return rows.map(toRecordedEvent);
-}

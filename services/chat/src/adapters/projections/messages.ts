@@ -174,7 +174,7 @@ export async function findMessageRoom(db: Queryable, messageId: string): Promise
 }
 
 /** A stored row as the rules see it. */
-export function toMessageState(row: MessageRow): MessageState {
+function toMessageState(row: MessageRow): MessageState {
   return {
     id: row.id,
     roomId: row.room_id,

@@ -11,6 +11,7 @@ const retiredSchema = 'chat_retired';
 /** One rebuild at a time per database. */
 const rebuildLock = 'chat.rebuild';
 
+/** What to rebuild from where, and how. */
 export interface RebuildOptions {
   pool: Pool;
   log: Logger;
