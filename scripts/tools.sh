@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Provisions the pinned toolchain this project runs on (Node 24 LTS, nats-server) into a per-user cache,
-# then puts it first on PATH. Sourced by every entry point, so a fresh machine needs no manual step.
+# then puts it first on PATH; installs Debian's Chromium for the browser tests. Sourced by every entry point,
+# so a fresh machine needs no manual step.
 # Idempotent: a second call only checks versions.
 set -euo pipefail
 
@@ -37,5 +38,21 @@ ensure_nats_server() {
   export NATS_SERVER_BIN="$bin"
 }
 
+ensure_chromium() {
+  # The browser tests drive Debian's Chromium with playwright-core; test tools' own browser downloads are
+  # not possible on these machines, so the system package is the browser. The emoji font makes the page's
+  # status icons (⏳ ✅ ❌ 🔔) visible in screenshots.
+  if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "[tools] installing chromium and fonts-noto-color-emoji from apt (for the browser tests)" >&2
+      apt-get update -qq >&2 && apt-get install -y -qq chromium fonts-noto-color-emoji >&2
+    else
+      echo "[tools] chromium or its emoji font is missing and cannot be installed here (apt-get install chromium fonts-noto-color-emoji)" >&2
+    fi
+  fi
+  export CHROMIUM_BIN=/usr/bin/chromium
+}
+
 ensure_node
 ensure_nats_server
+ensure_chromium

@@ -28,6 +28,7 @@ function banner(stack: Stack, dataDir: string, socketEnabled: boolean): string {
       ]
     : [['Health', `http://localhost:${api}/api/health`]];
   const rows: [string, string][] = [
+    ['Chat page', `http://localhost:${api}/apps/chat`],
     ['REST API', `http://localhost:${api}/api`],
     ...socketRows,
     ...stack.services.flatMap((name): [string, string][] =>
@@ -59,6 +60,10 @@ async function launch(): Promise<void> {
       notify: portFromEnv('NOTIFY_OPS_PORT', defaultOpsPorts.notify),
     },
   };
+  // The gateway serves the page at /apps/chat only if it is built when the gateway starts.
+  const { ensurePageBuilt } = await import('@chatrt/chat-app/build');
+  if (await ensurePageBuilt()) console.log('[start] built the chat page (apps/chat/dist)');
+
   const startup = new AbortController();
   let stopping = false;
   const shutdown = async (exitCode: number): Promise<never> => {

@@ -85,6 +85,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       maxPayloadBytes: config.maxPayloadBytes,
       secureCookies: config.secureCookies,
       health: health('api', () => httpPort),
+      webApp: { socket: { enabled: config.socketEnabled, port: socketPort ?? null, path: config.socketPath } },
     });
     await app.listen({ port: config.httpPort, host: '0.0.0.0' });
     httpPort = (app.server.address() as { port: number }).port;

@@ -11,6 +11,7 @@ import { installErrorHandling } from './errors.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { registerChatRoutes } from './chat-routes.ts';
 import { registerNotificationRoutes } from './notification-routes.ts';
+import { registerWebApp, type WebAppRuntimeConfig } from './web-app.ts';
 import { registerUserRoutes } from './user-routes.ts';
 
 type GatewayHealth = components['schemas']['GatewayHealth'];
@@ -26,6 +27,8 @@ export function createHttpApp(options: {
   maxPayloadBytes: number;
   secureCookies: boolean;
   health: () => Promise<GatewayHealth>;
+  /** Runtime config of the chat page served at /apps/chat/. */
+  webApp: WebAppRuntimeConfig;
 }): FastifyInstance {
   const app = Fastify({ loggerInstance: options.log.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: options.maxPayloadBytes, disableRequestLogging: true });
   void app.register(cookie);
@@ -41,5 +44,6 @@ export function createHttpApp(options: {
   registerChatRoutes(app, options);
   registerNotificationRoutes(app, options);
   registerUserRoutes(app, options);
+  registerWebApp(app, { runtime: options.webApp, log: options.log });
   return app;
 }

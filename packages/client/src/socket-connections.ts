@@ -1,0 +1,282 @@
+import { Manager, type Socket } from 'socket.io-client';
+import type {
+  ApiError,
+  ChatClientToServerEvents,
+  ChatServerToClientEvents,
+  ErrorCode,
+  NotificationsClientToServerEvents,
+  NotificationsServerToClientEvents,
+  ServerShutdown,
+} from '@chatrt/contracts';
+import { backoffDelay } from './backoff.ts';
+import type { EndpointConfig, TimingConfig } from './config.ts';
+import { startHeartbeat } from './heartbeat.ts';
+import { diagnostics, type ClientLogger } from './logger.ts';
+import type { SessionTokens } from './token.ts';
+
+/** The `/chat` socket, typed by the contract. */
+export type ChatSocket = Socket<ChatServerToClientEvents, ChatClientToServerEvents>;
+/** The `/notifications` socket, typed by the contract. */
+export type NotificationsSocket = Socket<NotificationsServerToClientEvents, NotificationsClientToServerEvents>;
+
+/** What the connection layer reports to the client. */
+export interface ConnectionHooks {
+  /** Called once per new socket object, before it connects: attach the event handlers here. */
+  setupChat(socket: ChatSocket): void;
+  setupNotifications(socket: NotificationsSocket): void;
+  /** Called on every (re)connect. */
+  onChatConnect(socket: ChatSocket): void;
+  onNotificationsConnect(socket: NotificationsSocket): void;
+  /** Connected or given-up state changed. */
+  onChange(): void;
+  /** The token endpoint says there is no session any more. */
+  onUnauthenticated(): void;
+}
+
+/** Handshake refusals (the `connect_error` message is the code); the Socket.IO manager does not retry these itself. */
+const refusalCodes: ReadonlySet<string> = new Set<ErrorCode>(['UNAUTHENTICATED', 'UNAVAILABLE', 'FORBIDDEN', 'VALIDATION_FAILED']);
+
+type Namespace = '/chat' | '/notifications';
+/** The parts of a socket this module handles the same way for both namespaces. */
+type AnySocket = Socket<
+  { sessionExpired: (payload: ApiError) => void; serverShutdown: (payload: ServerShutdown) => void },
+  { ping: (payload: Record<string, never>, ack: (reply: unknown) => void) => void }
+>;
+
+/**
+ * Both namespaces over one Socket.IO manager (one transport): handshake with a fresh session token, the
+ * ops doc's reconnection (5 attempts from 1 s, exponential, websocket then polling), the 30 s application
+ * heartbeat, a new token after `sessionExpired` or an UNAUTHENTICATED refusal, and, once the attempts are
+ * used up, `gaveUp` (the client falls back to REST) with a new round of attempts every `socketProbeIntervalMs`.
+ */
+export class SocketConnections {
+  readonly #endpoints: EndpointConfig;
+  readonly #timings: TimingConfig;
+  readonly #tokens: SessionTokens;
+  readonly #logger: ClientLogger;
+  readonly #hooks: ConnectionHooks;
+  #manager: Manager | undefined;
+  #chat: ChatSocket | undefined;
+  #notifications: NotificationsSocket | undefined;
+  #gaveUp = false;
+  #closed = true;
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  #probeTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #heartbeats = new Map<Namespace, () => void>();
+  readonly #refusals = new Map<Namespace, number>();
+  /** The token each namespace last presented, so an expiry only discards that token, not a newer one. */
+  readonly #presented = new Map<Namespace, string>();
+  /** Namespaces told `sessionExpired`: their coming server disconnect is reconnected at once. */
+  readonly #expired = new Set<Namespace>();
+
+  constructor(options: { endpoints: EndpointConfig; timings: TimingConfig; tokens: SessionTokens; logger: ClientLogger; hooks: ConnectionHooks }) {
+    this.#endpoints = options.endpoints;
+    this.#timings = options.timings;
+    this.#tokens = options.tokens;
+    this.#logger = options.logger;
+    this.#hooks = options.hooks;
+  }
+
+  get chat(): ChatSocket | undefined {
+    return this.#chat;
+  }
+
+  get notifications(): NotificationsSocket | undefined {
+    return this.#notifications;
+  }
+
+  get chatConnected(): boolean {
+    return this.#chat?.connected ?? false;
+  }
+
+  /** The reconnection attempts are used up and no socket is connected. */
+  get gaveUp(): boolean {
+    return this.#gaveUp;
+  }
+
+  /** Creates the manager and both sockets and starts connecting. */
+  open(): void {
+    if (!this.#closed) return;
+    this.#closed = false;
+    this.#gaveUp = false;
+    const { socketUrl, socketPath } = this.#endpoints;
+    const t = this.#timings;
+    const manager = new Manager(socketUrl, {
+      path: socketPath,
+      autoConnect: false,
+      reconnection: true,
+      reconnectionAttempts: t.reconnectionAttempts,
+      reconnectionDelay: t.reconnectionDelayMs,
+      reconnectionDelayMax: t.reconnectionDelayMaxMs,
+      randomizationFactor: 0.5,
+      transports: ['websocket', 'polling'],
+      // If the websocket cannot open, try long-polling before counting the attempt as failed.
+      tryAllTransports: true,
+      withCredentials: true,
+    });
+    this.#manager = manager;
+    manager.on('reconnect_attempt', (attempt) => this.#logger.debug(`[Socket] Reconnection attempt ${attempt}`));
+    manager.on('reconnect_failed', () => this.#giveUp());
+    const chat: ChatSocket = manager.socket('/chat', { auth: this.#auth('/chat') });
+    const notifications: NotificationsSocket = manager.socket('/notifications', { auth: this.#auth('/notifications') });
+    this.#chat = chat;
+    this.#notifications = notifications;
+    this.#wire(chat as unknown as AnySocket, '/chat', () => this.#hooks.onChatConnect(chat));
+    this.#wire(notifications as unknown as AnySocket, '/notifications', () => this.#hooks.onNotificationsConnect(notifications));
+    this.#hooks.setupChat(chat);
+    this.#hooks.setupNotifications(notifications);
+    for (const namespace of ['/chat', '/notifications'] as const) this.#logger.info(diagnostics.connecting(socketUrl, namespace));
+    chat.connect();
+    notifications.connect();
+  }
+
+  /** Disconnects both sockets for good and forgets them. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    clearTimeout(this.#probeTimer);
+    for (const stop of this.#heartbeats.values()) stop();
+    this.#heartbeats.clear();
+    this.#chat?.disconnect();
+    this.#notifications?.disconnect();
+    this.#manager?.removeAllListeners();
+    this.#chat = undefined;
+    this.#notifications = undefined;
+    this.#manager = undefined;
+    this.#gaveUp = false;
+  }
+
+  /** Tries now instead of waiting for the next round (e.g. the device came back online). */
+  retryNow(): void {
+    if (this.#closed) return;
+    if (this.#gaveUp) this.#probe();
+  }
+
+  /** The handshake payload: a token fetched (or refreshed) right before each connection attempt. */
+  #auth(namespace: Namespace): (cb: (data: object) => void) => void {
+    return (cb) => {
+      this.#tokens.get().then(
+        (token) => {
+          if (token === null) {
+            this.#hooks.onUnauthenticated();
+            return;
+          }
+          this.#presented.set(namespace, token);
+          cb({ token });
+        },
+        (err: unknown) => {
+          // The token endpoint is unreachable: try the last token; a refusal comes back as connect_error.
+          this.#logger.warn('[Socket] Session token unavailable', err);
+          const last = this.#tokens.current;
+          cb(last ? { token: last } : {});
+        },
+      );
+    };
+  }
+
+  #wire(socket: AnySocket, namespace: Namespace, onConnect: () => void): void {
+    socket.on('connect', () => {
+      if (this.#closed) return;
+      this.#logger.info(diagnostics.connected(namespace, socket.id));
+      this.#refusals.set(namespace, 0);
+      this.#gaveUp = false;
+      clearTimeout(this.#probeTimer);
+      this.#startHeartbeat(socket, namespace);
+      onConnect();
+      this.#hooks.onChange();
+    });
+    socket.on('disconnect', (reason) => {
+      this.#heartbeats.get(namespace)?.();
+      this.#heartbeats.delete(namespace);
+      if (this.#closed) return;
+      this.#logger.info(`[Socket] Disconnected from ${namespace} (${reason})`);
+      this.#hooks.onChange();
+      // The server ended this socket (token expired, or it wants a resume): Socket.IO leaves reconnecting to us.
+      if (reason === 'io server disconnect') {
+        const delay = this.#expired.delete(namespace) ? 0 : this.#timings.reconnectionDelayMs;
+        this.#later(() => socket.connect(), delay);
+      }
+    });
+    socket.on('connect_error', (err) => this.#onConnectError(socket, namespace, err));
+    socket.on('sessionExpired', () => {
+      this.#logger.info(`[Socket] Session token expired on ${namespace}; reconnecting with a new one`);
+      this.#expired.add(namespace);
+      this.#discardPresentedToken(namespace);
+    });
+    socket.on('serverShutdown', (notice) => {
+      this.#logger.info(`[Socket] Server restarting; reconnecting in about ${notice.reconnectAfterMs} ms`);
+    });
+  }
+
+  #onConnectError(socket: AnySocket, namespace: Namespace, err: Error): void {
+    if (this.#closed) return;
+    if (!refusalCodes.has(err.message)) {
+      // A transport failure: the manager's own reconnection handles it.
+      this.#logger.debug(`[Socket] ${namespace} connection error: ${err.message}`);
+      return;
+    }
+    if (err.message === 'UNAUTHENTICATED') this.#discardPresentedToken(namespace);
+    const refusals = this.#refusals.get(namespace) ?? 0;
+    this.#refusals.set(namespace, refusals + 1);
+    if (refusals + 1 >= this.#timings.reconnectionAttempts && namespace === '/chat') {
+      this.#giveUp();
+      return;
+    }
+    const delay = backoffDelay(refusals, { baseMs: this.#timings.reconnectionDelayMs, maxMs: this.#timings.reconnectionDelayMaxMs });
+    this.#logger.warn(`[Socket] ${namespace} refused the connection (${err.message}); retrying in ${delay} ms`);
+    this.#later(() => socket.connect(), delay);
+  }
+
+  #discardPresentedToken(namespace: Namespace): void {
+    const presented = this.#presented.get(namespace);
+    if (presented === undefined || presented === this.#tokens.current) this.#tokens.invalidate();
+  }
+
+  #giveUp(): void {
+    if (this.#closed) return;
+    if (!this.#gaveUp) {
+      this.#gaveUp = true;
+      this.#logger.error(diagnostics.failed(this.#timings.reconnectionAttempts));
+      this.#logger.warn(diagnostics.fallback);
+      this.#hooks.onChange();
+    }
+    clearTimeout(this.#probeTimer);
+    this.#probeTimer = setTimeout(() => this.#probe(), this.#timings.socketProbeIntervalMs);
+  }
+
+  /** A new round of connection attempts while in fallback; a failed round ends in `#giveUp` again. */
+  #probe(): void {
+    clearTimeout(this.#probeTimer);
+    if (this.#closed) return;
+    this.#logger.debug(`[Socket] Trying ${this.#endpoints.socketUrl} again`);
+    for (const [namespace, socket] of [['/chat', this.#chat], ['/notifications', this.#notifications]] as const) {
+      this.#refusals.set(namespace, 0);
+      if (socket && !socket.connected) socket.connect();
+    }
+  }
+
+  #startHeartbeat(socket: AnySocket, namespace: Namespace): void {
+    this.#heartbeats.get(namespace)?.();
+    const stop = startHeartbeat({
+      intervalMs: this.#timings.heartbeatIntervalMs,
+      isConnected: () => socket.connected,
+      ping: () => socket.timeout(this.#timings.heartbeatTimeoutMs).emitWithAck('ping', {}),
+      onMissed: (err) => {
+        this.#logger.warn(`[Socket] Heartbeat on ${namespace} unanswered; reconnecting`, err);
+        // Closing the transport makes the manager reconnect (and resume) as after any network loss.
+        this.#manager?.engine?.close();
+      },
+    });
+    this.#heartbeats.set(namespace, stop);
+  }
+
+  #later(run: () => void, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      if (!this.#closed) run();
+    }, delayMs);
+    this.#timers.add(timer);
+  }
+}

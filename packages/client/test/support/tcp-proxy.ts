@@ -1,0 +1,69 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
+/**
+ * A TCP forwarder in front of the Socket.IO port, to take the socket server away while REST stays up.
+ * `cut()` resets every connection and every new one until `restore()`; the port stays bound all along,
+ * so nothing else (e.g. a stack starting in parallel) can take it in between.
+ */
+export class TcpProxy {
+  readonly #targetPort: number;
+  readonly #server: Server;
+  readonly #connections = new Set<Socket>();
+  #down = false;
+  port = 0;
+
+  private constructor(targetPort: number) {
+    this.#targetPort = targetPort;
+    this.#server = createServer((client) => this.#forward(client));
+  }
+
+  /** Listens on a free port and forwards to `targetPort` on localhost. */
+  static async start(targetPort: number): Promise<TcpProxy> {
+    const proxy = new TcpProxy(targetPort);
+    await new Promise<void>((resolve, reject) => {
+      proxy.#server.once('error', reject);
+      proxy.#server.listen(0, '127.0.0.1', () => resolve());
+    });
+    proxy.port = (proxy.#server.address() as { port: number }).port;
+    return proxy;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The socket server becomes unreachable: open connections are reset, new ones too. */
+  cut(): void {
+    this.#down = true;
+    for (const socket of this.#connections) socket.resetAndDestroy();
+    this.#connections.clear();
+  }
+
+  /** The socket server is reachable again. */
+  restore(): void {
+    this.#down = false;
+  }
+
+  /** Stops listening (end of test). */
+  stop(): Promise<void> {
+    this.cut();
+    return new Promise((resolve) => this.#server.close(() => resolve()));
+  }
+
+  #forward(client: Socket): void {
+    if (this.#down) {
+      client.resetAndDestroy();
+      return;
+    }
+    const upstream = connect(this.#targetPort, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      this.#connections.add(socket);
+      socket.on('close', () => this.#connections.delete(socket));
+      socket.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  }
+}
