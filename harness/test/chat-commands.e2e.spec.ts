@@ -134,11 +134,15 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     expect(tombstone?.message).toBeUndefined();
   });
 
-  it('looks users up by username, case-insensitively, for signed-in callers only', async () => {
+  it('looks users up by username (case-insensitively) or by id, for signed-in callers only', async () => {
     const found = await alice.http<{ users: unknown[] }>('GET', `/users?usernames=${bob.username.toUpperCase()},nobody_here`);
     expect(found.status).toBe(200);
     expect(found.body.users).toEqual([{ id: bob.id, username: bob.username }]);
+    const byId = await alice.http<{ users: unknown[] }>('GET', `/users?ids=${bob.id},${randomUUID()}`);
+    expect(byId.body.users).toEqual([{ id: bob.id, username: bob.username }]);
     expect((await alice.http('GET', '/users')).status).toBe(400);
+    expect((await alice.http('GET', `/users?usernames=${bob.username}&ids=${bob.id}`)).status).toBe(400);
+    expect((await alice.http('GET', '/users?ids=not-a-uuid')).body).toMatchObject({ error: { code: 'VALIDATION_FAILED', path: '/ids/0' } });
     const anonymous = await fetch(`${env.config().apiUrl}/users?usernames=${bob.username}`);
     expect(anonymous.status).toBe(401);
   });

@@ -44,6 +44,26 @@ export function RoomView(props: {
 
   // Removed from the room: say so; added back (it is in the room list again): follow it again.
   const [removed, setRemoved] = useState(false);
+
+  // Members and senders are ids; look up the names the page does not know yet, then draw them.
+  const [, setNamesLearned] = useState(0);
+  const people = [...(props.room?.memberIds ?? []), ...messages.flatMap((m) => (m.senderId ? [m.senderId] : []))];
+  const unknownPeople = props.names.unknown(people).join(',');
+  useEffect(() => {
+    if (!unknownPeople) return;
+    let current = true;
+    props.account.findUsersById(unknownPeople.split(',')).then(
+      (users) => {
+        if (!current) return;
+        props.names.remember(users);
+        setNamesLearned((n) => n + 1);
+      },
+      (err: unknown) => console.warn('[Chat] could not look up user names; showing short ids', err),
+    );
+    return () => {
+      current = false;
+    };
+  }, [unknownPeople, props.account, props.names]);
   const listed = props.room !== undefined;
   const wasListed = useRef(listed);
   useEffect(

@@ -38,6 +38,13 @@ export class AccountApi {
     return (await this.#call<{ users: User[] }>('GET', `/users?${query.toString()}`)).users;
   }
 
+  /** The users with these ids (at most 100); unknown ids are left out. */
+  async findUsersById(ids: readonly string[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    const query = new URLSearchParams({ ids: ids.slice(0, 100).join(',') });
+    return (await this.#call<{ users: User[] }>('GET', `/users?${query.toString()}`)).users;
+  }
+
   async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: Response;
     try {

@@ -3,8 +3,8 @@ import type { User } from '@chatrt/contracts';
 const storageKey = 'chat.userNames';
 
 /**
- * Usernames the page has learned (its own, and everyone it looked up by name), kept in localStorage.
- * The API has no lookup by id, so other senders show as a short id until their name is known.
+ * Usernames the page has learned (its own, everyone it looked up by name, and senders and members it looked up
+ * by id), kept in localStorage. An id shows as a short id until its name is known.
  */
 export class UserNames {
   readonly #names: Map<string, string>;
@@ -20,6 +20,11 @@ export class UserNames {
     } catch {
       // Storage full or disabled: names are still known for this visit.
     }
+  }
+
+  /** The distinct ids among `userIds` whose name is not known yet. */
+  unknown(userIds: readonly string[]): string[] {
+    return [...new Set(userIds)].filter((id) => !this.#names.has(id));
   }
 
   /** The username, or `user 1a2b3c4d` when unknown. */

@@ -79,6 +79,8 @@ describe('chat page in a real browser', () => {
     await bob.page.roomButton('Design review').locator('.count', { hasText: '1' }).waitFor({ timeout: 20_000 });
     await bob.page.openRoom('Design review');
     await bob.page.waitForMessage('Hello Bob');
+    // Bob never looked Alice up by name: the page learns it from her id.
+    await bob.page.messages('Hello Bob').locator('.sender', { hasText: alice.username }).waitFor({ timeout: 10_000 });
 
     // Bob types: Alice sees it, knowing Bob's name from adding him.
     await bob.page.page.getByLabel('Message', { exact: true }).fill('Hi Alice');

@@ -1,4 +1,5 @@
 import type {
+  FindUsersByIdQuery,
   FindUsersQuery,
   IssueSessionTokenCommand,
   LoginCommand,
@@ -36,6 +37,7 @@ export interface AuthStore {
   findCredentials(usernameKey: string): Promise<UserCredentials | undefined>;
   /** Users whose username key is one of `usernameKeys`, in one query; unknown keys are simply absent. */
   findUsers(usernameKeys: string[]): Promise<User[]>;
+  findUsersById(ids: string[]): Promise<User[]>;
   insertSession(row: { idHash: Buffer; userId: string; createdAt: Date; expiresAt: Date }): Promise<void>;
   findSession(idHash: Buffer): Promise<StoredSession | undefined>;
 }
@@ -76,6 +78,7 @@ export interface AuthService {
   issueSessionToken(command: IssueSessionTokenCommand): Promise<SessionTokenOk>;
   /** Looks users up by username, case-insensitively (e.g. to resolve @mentions); unknown names are left out. */
   findUsers(query: FindUsersQuery): Promise<UsersOk>;
+  findUsersById(query: FindUsersByIdQuery): Promise<UsersOk>;
   verificationKeys(): VerificationKeysReply;
 }
 
@@ -155,6 +158,11 @@ export function createAuthService(deps: {
       const keys = [...new Set(usernames.map(usernameKey))];
       const users = keys.length === 0 ? [] : await store.findUsers(keys);
       return { ok: true, users };
+    },
+
+    async findUsersById({ ids }) {
+      const unique = [...new Set(ids)];
+      return { ok: true, users: unique.length === 0 ? [] : await store.findUsersById(unique) };
     },
 
     verificationKeys() {

@@ -68,6 +68,10 @@ export interface EventMetadata {
   'actorId': string;
 }
 
+export interface FindUsersByIdQuery {
+  'ids': string[];
+}
+
 export interface FindUsersQuery {
   'usernames': string[];
 }

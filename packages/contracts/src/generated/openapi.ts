@@ -215,7 +215,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Looks users up by username (case-insensitive), e.g. to add them to a room; unknown names are left out. */
+        /**
+         * @description Looks users up by username (case-insensitive, e.g. to add them to a room) or by id (e.g. to show who sent
+         *     a message); give exactly one of the two. Unknown names and ids are left out.
+         */
         get: operations["findUsers"];
         put?: never;
         post?: never;
@@ -946,9 +949,11 @@ export interface operations {
     };
     findUsers: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Comma-separated usernames (at most 100). */
-                usernames: string;
+                usernames?: string;
+                /** @description Comma-separated user ids (at most 100). */
+                ids?: string;
             };
             header?: never;
             path?: never;

@@ -274,6 +274,22 @@ export const contractSchemas = {
         }
       }
     },
+    "FindUsersByIdQuery": {
+      "type": "object",
+      "required": [
+        "ids"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "ids": {
+          "type": "array",
+          "maxItems": 100,
+          "items": {
+            "$ref": "#/$defs/Id"
+          }
+        }
+      }
+    },
     "FindUsersQuery": {
       "type": "object",
       "required": [
@@ -2167,6 +2183,7 @@ export interface SchemaTypes {
   ErrorCode: models.ErrorCode;
   ErrorResponse: components['schemas']['ErrorResponse'];
   EventMetadata: models.EventMetadata;
+  FindUsersByIdQuery: models.FindUsersByIdQuery;
   FindUsersQuery: models.FindUsersQuery;
   FindUsersReply: models.FindUsersReply;
   GatewayHealth: components['schemas']['GatewayHealth'];

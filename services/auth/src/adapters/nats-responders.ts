@@ -14,6 +14,7 @@ export function startAuthResponders(nc: NatsConnection, service: AuthService, lo
     respond(nc, subjects.authResolveSession, (query) => service.resolveSession(query), options),
     respond(nc, subjects.authIssueSessionToken, (command) => service.issueSessionToken(command), options),
     respond(nc, subjects.authFindUsers, (query) => service.findUsers(query), options),
+    respond(nc, subjects.authUsersById, (query) => service.findUsersById(query), options),
     respond(nc, subjects.authVerificationKeys, async () => service.verificationKeys(), options),
   ];
   return {

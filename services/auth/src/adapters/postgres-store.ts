@@ -40,6 +40,14 @@ export function createPostgresAuthStore(pool: Pool): AuthStore {
       return rows.map((row) => ({ id: row.id, username: row.username }));
     },
 
+    async findUsersById(ids) {
+      const { rows } = await pool.query<{ id: string; username: string }>(
+        'SELECT id, username FROM auth.users WHERE id = ANY($1::uuid[]) ORDER BY lower(username)',
+        [ids],
+      );
+      return rows.map((row) => ({ id: row.id, username: row.username }));
+    },
+
     async insertSession(row) {
       await pool.query(
         'INSERT INTO auth.sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',

@@ -9,14 +9,24 @@ import { ContractFailure, requireValid, unwrap } from './errors.ts';
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
 type UserList = Json<operations['findUsers']['responses']['200']>;
 
-/** `/api/users`: username lookup for signed-in users (to add members by name). */
+/** `/api/users`: lookup by username (to add members by name) or by id (to name senders), for signed-in users. */
 export function registerUserRoutes(app: FastifyInstance, deps: { backend: Backend; verifier: TokenVerifier }): void {
-  app.get<{ Querystring: { usernames?: string } }>('/api/users', async (req, reply) => {
+  app.get<{ Querystring: { usernames?: string; ids?: string } }>('/api/users', async (req, reply) => {
     await authenticate(req, deps.backend, deps.verifier);
-    const usernames = (req.query.usernames ?? '').split(',').map((name) => name.trim()).filter(Boolean);
-    if (usernames.length === 0) throw new ContractFailure(failure('VALIDATION_FAILED', 'usernames is required', { path: '/usernames' }));
-    const query = requireValid('FindUsersQuery', { usernames });
-    const { users } = unwrap(await deps.backend.request(subjects.authFindUsers, query));
+    const usernames = commaList(req.query.usernames);
+    const ids = commaList(req.query.ids);
+    if ((usernames.length === 0) === (ids.length === 0)) {
+      throw new ContractFailure(failure('VALIDATION_FAILED', 'give either usernames or ids', { path: '/usernames' }));
+    }
+    const found =
+      usernames.length > 0
+        ? await deps.backend.request(subjects.authFindUsers, requireValid('FindUsersQuery', { usernames }))
+        : await deps.backend.request(subjects.authUsersById, requireValid('FindUsersByIdQuery', { ids }));
+    const { users } = unwrap(found);
     return reply.status(200).send({ users } satisfies UserList);
   });
+}
+
+function commaList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
 }
