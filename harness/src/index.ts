@@ -3,3 +3,4 @@ export { clientConfigFromEnv, type ClientConfig } from './client/client-config.t
 export { ChatUser, RoomInbox, type ChatSocket, type ConnectOptions, type HttpResult, type NotificationsSocket } from './client/chat-user.ts';
 export { startTestStack, type TestStack } from './testing/test-stack.ts';
 export { startStack, type Stack, type ExtraGateway } from './stack/index.ts';
+export { eventually } from './testing/eventually.ts';

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Notification, NotificationPage, Room } from '@chatrt/contracts';
-import { startTestStack, type ChatSocket, type ChatUser, type NotificationsSocket, type TestStack } from '../src/index.ts';
+import { eventually, startTestStack, type ChatSocket, type ChatUser, type NotificationsSocket, type TestStack } from '../src/index.ts';
 
 /** Collects `notification` events and keeps the latest state of each notification by id. */
 function collect(socket: NotificationsSocket) {
@@ -36,16 +36,6 @@ describe('notifications: mentions and coalesced unread messages, over REST and l
     const res = await bob.http<NotificationPage>('GET', `/notifications${query}`);
     expect(res.status).toBe(200);
     return res.body.notifications;
-  }
-
-  async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (done(value)) return value;
-      if (Date.now() > deadline) throw new Error(`condition not met; last ${JSON.stringify(value)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
   }
 
   beforeAll(async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { subjects, type LoginReply, type NatsRequests, type NatsRequestSubject } from '@chatrt/contracts';
 import { connectNats, createLogger, createPool, request, type NatsConnection, type Pool } from '@chatrt/service-kit';
 import { loadAuthConfig, startAuth, type RunningAuth } from '../src/index.ts';
+import { eventually } from '../../../harness/src/testing/eventually.ts';
 
 const log = createLogger('auth-test', 'error');
 const signingKeyPem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -25,16 +26,6 @@ function call<S extends NatsRequestSubject>(nc: NatsConnection, subject: S, payl
   return request(nc, subject, payload, 5_000);
 }
 
-/** Re-runs `probe` until `done` holds, failing after `timeoutMs`; for conditions that become true with time. */
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function registerAndLogin(nc: NatsConnection, username = freshUsername()): Promise<Extract<LoginReply, { ok: true }>> {
   const registered = await call(nc, subjects.authRegister, { username, password });

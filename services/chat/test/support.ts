@@ -7,6 +7,9 @@ import { loadChatConfig, startChat, type ChatService } from '../src/index.ts';
 import { createChatHandlers, type ChatHandlers } from '../src/adapters/chat-handlers.ts';
 import { RoomEventStore, type RoomEventStoreOptions } from '../src/adapters/postgres/event-store.ts';
 import { chatProjections } from '../src/adapters/projections/index.ts';
+import { eventually } from '../../../harness/src/testing/eventually.ts';
+
+export { eventually };
 
 /** A chat service started in-process on the run's Postgres and NATS, with a client connection and a pool. */
 export interface TestChat {
@@ -64,16 +67,6 @@ export function ok<R extends { ok: boolean }>(reply: R): Extract<R, { ok: true }
   return reply as Extract<R, { ok: true }>;
 }
 
-/** Re-reads `probe` until `done` holds; fails after `timeoutMs` with the last value seen. */
-export async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /**
  * Handlers over their own event store on `pool`: like another chat instance (its group commit and room

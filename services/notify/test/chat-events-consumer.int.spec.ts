@@ -5,6 +5,7 @@ import { jetstream, jetstreamManager, JetStreamApiError } from '@nats-io/jetstre
 import pg from 'pg';
 import { streams, subjects, type ChatEvents } from '@chatrt/contracts';
 import { createLogger } from '@chatrt/service-kit';
+import { eventually } from '../../../harness/src/testing/eventually.ts';
 import { startNotify, loadNotifyConfig, type Notify } from '../src/index.ts';
 
 const log = createLogger('notify-test', 'silent');
@@ -46,16 +47,6 @@ describe('notify consumes chat events durably and applies each once', () => {
     return rows.map((r) => r.user_id);
   }
 
-  async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (done(value)) return value;
-      if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
   it('applies events published while it was stopped, and a replayed event only once', async () => {
     const js = jetstream(nc);
     const roomId = randomUUID();
@@ -66,7 +57,7 @@ describe('notify consumes chat events durably and applies each once', () => {
     let notify: Notify = await startNotify(config(), log);
     try {
       await js.publish(subjects.chatEvents(roomId), JSON.stringify(first), { msgID: first.metadata.eventId });
-      expect(await waitFor(() => members(roomId), (m) => m.length === 1)).toEqual([alice]);
+      expect(await eventually(() => members(roomId), (m) => m.length === 1)).toEqual([alice]);
     } finally {
       await notify.close();
     }
@@ -78,9 +69,9 @@ describe('notify consumes chat events durably and applies each once', () => {
 
     notify = await startNotify(config(), log);
     try {
-      expect(await waitFor(() => members(roomId), (m) => m.length === 2)).toEqual([alice, bob]);
+      expect(await eventually(() => members(roomId), (m) => m.length === 2)).toEqual([alice, bob]);
       const jsm = await jetstreamManager(nc);
-      await waitFor(() => jsm.consumers.info(streams.chatEvents, consumerName), (info) => info.num_pending === 0 && info.num_ack_pending === 0);
+      await eventually(() => jsm.consumers.info(streams.chatEvents, consumerName), (info) => info.num_pending === 0 && info.num_ack_pending === 0);
       const { rows } = await db.query('SELECT event_id FROM notify.processed_events WHERE room_id = $1', [roomId]);
       expect(rows).toHaveLength(2);
     } finally {

@@ -19,6 +19,9 @@ import { connectNats, createLogger, createPool, request, type NatsConnection, ty
 import { loadAuthConfig, startAuth, type RunningAuth } from '@chatrt/auth';
 import { startNatsServer, type RunningNats } from '../../../harness/src/infra/nats.ts';
 import { loadNotifyConfig, startNotify, type Notify } from '../src/index.ts';
+import { eventually } from '../../../harness/src/testing/eventually.ts';
+
+export { eventually };
 
 const log = createLogger('notify-test', 'silent');
 const signingKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -222,13 +225,3 @@ export class RoomEvents {
   }
 }
 
-/** Re-runs `probe` until `done` holds, failing after `timeoutMs`; for state that converges over time. */
-export async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
