@@ -23,7 +23,7 @@ describe('walking skeleton: register → token → socket → room → live mess
     await env?.stop();
   });
 
-  it('registers and logs in with an HttpOnly SameSite session cookie', async () => {
+  it('registers, logs in with an HttpOnly SameSite session cookie, and logs out', async () => {
     const probe = new ChatUser(config);
     const registered = await probe.http('POST', '/auth/register', { username: probe.username, password: probe.password });
     expect(registered.status).toBe(201);
@@ -49,6 +49,11 @@ describe('walking skeleton: register → token → socket → room → live mess
     const cookie = loggedIn.headers.getSetCookie().find((c) => c.startsWith('sid='));
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
+
+    const loggedOut = await probe.http('POST', '/auth/logout');
+    expect(loggedOut.status).toBe(204);
+    expect(loggedOut.headers.getSetCookie().find((c) => c.startsWith('sid='))).toMatch(/^sid=;/);
+    expect((await probe.http('GET', '/auth/session-token', undefined, { cookie: cookie!.split(';')[0]! })).status).toBe(401);
 
     for (const user of Object.values(users)) await user.signUp();
   });

@@ -20,12 +20,12 @@ export function App(props: { config: PageConfig }) {
   const options = useMemo<ChatClientOptions>(() => ({ ...props.config }), [props.config]);
   return (
     <SocketProvider key={session} options={options}>
-      <Shell account={account} names={names} onSignedIn={() => setSession((n) => n + 1)} />
+      <Shell account={account} names={names} onSessionChanged={() => setSession((n) => n + 1)} />
     </SocketProvider>
   );
 }
 
-function Shell(props: { account: AccountApi; names: UserNames; onSignedIn: () => void }) {
+function Shell(props: { account: AccountApi; names: UserNames; onSessionChanged: () => void }) {
   const { status, userId } = useSockets();
 
   const submit = async (mode: AuthMode, username: string, password: string): Promise<string | undefined> => {
@@ -33,7 +33,7 @@ function Shell(props: { account: AccountApi; names: UserNames; onSignedIn: () =>
       if (mode === 'register') await props.account.register(username, password);
       const user = await props.account.login(username, password);
       props.names.remember([user]);
-      props.onSignedIn();
+      props.onSessionChanged();
       return undefined;
     } catch (err) {
       return err instanceof AccountError ? err.message : String(err);
@@ -49,5 +49,9 @@ function Shell(props: { account: AccountApi; names: UserNames; onSignedIn: () =>
       </main>
     );
   }
-  return <ChatScreen account={props.account} names={props.names} selfId={userId} />;
+  const logOut = async (): Promise<void> => {
+    await props.account.logout();
+    props.onSessionChanged();
+  };
+  return <ChatScreen account={props.account} names={props.names} selfId={userId} onLogOut={logOut} />;
 }

@@ -14,7 +14,7 @@ import { RoomView } from './RoomView.tsx';
 import type { UserNames } from './user-names.ts';
 
 /** The signed-in page: top bar (connection, bell), room list and new-room form, the open room. */
-export function ChatScreen(props: { account: AccountApi; names: UserNames; selfId: string }) {
+export function ChatScreen(props: { account: AccountApi; names: UserNames; selfId: string; onLogOut: () => Promise<void> }) {
   const { client, status, markNotificationsRead } = useSockets();
   const [roomId, openRoom] = useRoomRoute();
   const { rooms, error: roomsError, refresh } = useRooms(client);
@@ -91,6 +91,9 @@ export function ChatScreen(props: { account: AccountApi; names: UserNames; selfI
         <span className="me">
           Signed in as <strong>{props.names.nameOf(props.selfId)}</strong>
         </span>
+        <button type="button" onClick={() => void props.onLogOut().catch((err: unknown) => setAlert(errorText(err)))}>
+          Log out
+        </button>
       </header>
       {alert && (
         <div className="alert" role="alert">

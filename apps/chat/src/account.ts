@@ -31,6 +31,11 @@ export class AccountApi {
     return this.#call('POST', '/auth/login', { username, password });
   }
 
+  /** Ends the session and clears its cookie. */
+  async logout(): Promise<void> {
+    await this.#call<undefined>('POST', '/auth/logout');
+  }
+
   /** The users with these names (case-insensitive); unknown names are left out. */
   async findUsers(usernames: readonly string[]): Promise<User[]> {
     if (usernames.length === 0) return [];

@@ -96,6 +96,14 @@ describe('chat page in a real browser', () => {
     }
     await screenshot(alice.page.page, 'two-users-alice');
     await screenshot(bob.page.page, 'two-users-bob');
+
+    // Logging out ends the session on the server: the page returns to the form and a log-in works again.
+    await alice.page.page.getByRole('button', { name: 'Log out' }).click();
+    await alice.page.page.getByLabel('Username').waitFor({ timeout: 10_000 });
+    const token = await alice.page.page.evaluate(async () => (await fetch('/api/auth/session-token', { credentials: 'include' })).status);
+    expect(token).toBe(401);
+    await alice.page.logIn(alice.username, password);
+    await alice.page.waitForConnection('connected');
   });
 
   it('queues messages while offline (⏳) and delivers each exactly once when back online', { timeout: 90_000 }, async () => {

@@ -12,7 +12,7 @@ import {
   type Logger,
 } from '@chatrt/service-kit';
 import type { AuthConfig } from './config.ts';
-import { createAuthService } from './auth-service.ts';
+import { createAuthService, type AuthService } from './auth-service.ts';
 import { createAuthMetrics } from './adapters/metrics.ts';
 import { startAuthResponders } from './adapters/nats-responders.ts';
 import { createPasswordHasher } from './adapters/password-hasher.ts';
@@ -59,6 +59,7 @@ export async function startAuth(config: AuthConfig, log: Logger): Promise<Runnin
       log,
     });
     lifecycle.add('responders', startAuthResponders(nc, service, log), (r) => r.close());
+    lifecycle.add('session purge', schedulePurge(service, log), clearInterval);
 
     const ops = await startOpsServer({
       port: config.opsPort,
@@ -78,4 +79,18 @@ export async function startAuth(config: AuthConfig, log: Logger): Promise<Runnin
     await lifecycle.shutdown();
     throw err;
   }
+}
+
+const purgeIntervalMs = 60 * 60 * 1000;
+
+/** Deletes expired sessions hourly (they are refused anyway; this keeps the table small). */
+function schedulePurge(service: AuthService, log: Logger): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    service.purgeExpiredSessions().then(
+      (deleted) => deleted > 0 && log.info({ deleted }, 'expired sessions deleted'),
+      (err: unknown) => log.error({ err }, 'deleting expired sessions failed; will retry next hour'),
+    );
+  }, purgeIntervalMs);
+  timer.unref();
+  return timer;
 }

@@ -4,6 +4,8 @@ import type {
   IssueSessionTokenCommand,
   LoginCommand,
   LoginOk,
+  LogoutCommand,
+  Ok,
   RegisterCommand,
   ResolveSessionQuery,
   SessionTokenOk,
@@ -40,6 +42,9 @@ export interface AuthStore {
   findUsersById(ids: string[]): Promise<User[]>;
   insertSession(row: { idHash: Buffer; userId: string; createdAt: Date; expiresAt: Date }): Promise<void>;
   findSession(idHash: Buffer): Promise<StoredSession | undefined>;
+  deleteSession(idHash: Buffer): Promise<void>;
+  /** Deletes sessions that expired before `now`; returns how many. */
+  deleteExpiredSessions(now: Date): Promise<number>;
 }
 
 /** Slow, salted password hashing. */
@@ -75,6 +80,10 @@ export interface AuthService {
   register(command: RegisterCommand): Promise<UserOk>;
   login(command: LoginCommand): Promise<LoginOk>;
   resolveSession(query: ResolveSessionQuery): Promise<UserOk>;
+  /** Ends a session; ending an unknown or ended one is not an error. */
+  logout(command: LogoutCommand): Promise<Ok>;
+  /** Deletes expired sessions (they are already refused); returns how many. */
+  purgeExpiredSessions(): Promise<number>;
   issueSessionToken(command: IssueSessionTokenCommand): Promise<SessionTokenOk>;
   /** Looks users up by username, case-insensitively (e.g. to resolve @mentions); unknown names are left out. */
   findUsers(query: FindUsersQuery): Promise<UsersOk>;
@@ -135,6 +144,13 @@ export function createAuthService(deps: {
       log.info({ userId: credentials.user.id }, 'user logged in');
       return { ok: true, user: credentials.user, session: { id: sessionId, expiresAt: expiresAt.toISOString() } };
     },
+
+    async logout({ sessionId }) {
+      await store.deleteSession(sessionIds.hash(sessionId));
+      return { ok: true };
+    },
+
+    purgeExpiredSessions: () => store.deleteExpiredSessions(clock()),
 
     async resolveSession({ sessionId }) {
       const { user } = await liveSession(sessionId);

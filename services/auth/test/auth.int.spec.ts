@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { subjects, type LoginReply, type NatsRequests, type NatsRequestSubject } from '@chatrt/contracts';
 import { connectNats, createLogger, createPool, request, type NatsConnection, type Pool } from '@chatrt/service-kit';
 import { loadAuthConfig, startAuth, type RunningAuth } from '../src/index.ts';
+import { createPostgresAuthStore } from '../src/adapters/postgres-store.ts';
 import { eventually } from '../../../harness/src/testing/eventually.ts';
 
 const log = createLogger('auth-test', 'error');
@@ -168,6 +169,15 @@ describe('auth service over NATS (default lifetimes)', () => {
     expect(unknown).toEqual(expected);
   });
 
+  it('ends a session on logout (idempotently); the session then resolves no more', async () => {
+    const login = await registerAndLogin(nc);
+    expect(await call(nc, subjects.authLogout, { sessionId: login.session.id })).toEqual({ ok: true });
+    expect(await call(nc, subjects.authResolveSession, { sessionId: login.session.id })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    expect(await call(nc, subjects.authLogout, { sessionId: login.session.id })).toEqual({ ok: true });
+    const { rows } = await pool.query('SELECT 1 FROM auth.sessions WHERE user_id = $1', [login.user.id]);
+    expect(rows).toHaveLength(0);
+  });
+
   it('rejects unknown session ids', async () => {
     const sessionId = 'A'.repeat(43);
     expect(await call(nc, subjects.authResolveSession, { sessionId })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
@@ -244,5 +254,20 @@ describe('auth service over NATS (1 s sessions, key from a file)', () => {
 
     const token = await call(nc, subjects.authIssueSessionToken, { sessionId: login.session.id });
     expect(token).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'session is invalid or expired' } });
+
+    // The purge deletes exactly the sessions that expired (this one), not live ones.
+    const pool = createPool(inject('databaseUrl'), log, 1);
+    try {
+      const store = createPostgresAuthStore(pool);
+      const live = await registerAndLogin(nc);
+      // Cut off just after the first session's end: the second one, created later, ends later.
+      await store.deleteExpiredSessions(new Date(Date.parse(login.session.expiresAt) + 1));
+      const { rows } = await pool.query<{ user_id: string }>('SELECT user_id FROM auth.sessions WHERE user_id = ANY($1::uuid[])', [
+        [login.user.id, live.user.id],
+      ]);
+      expect(rows.map((r) => r.user_id)).toEqual([live.user.id]);
+    } finally {
+      await pool.end();
+    }
   });
 });

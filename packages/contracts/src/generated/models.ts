@@ -135,6 +135,10 @@ export interface LoginOk {
 
 export type LoginReply = LoginOk | AckFailure;
 
+export interface LogoutCommand {
+  'sessionId': string;
+}
+
 export interface MarkedReadOk {
   'ok': true;
   'updated': number;

@@ -571,6 +571,19 @@ export const contractSchemas = {
     "LoginRequest": {
       "$ref": "#/$defs/LoginCommand"
     },
+    "LogoutCommand": {
+      "type": "object",
+      "required": [
+        "sessionId"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "sessionId": {
+          "type": "string",
+          "maxLength": 200
+        }
+      }
+    },
     "MarkNotificationsReadBody": {
       "type": "object",
       "description": "Either `ids` or `all`.",
@@ -2201,6 +2214,7 @@ export interface SchemaTypes {
   LoginOk: models.LoginOk;
   LoginReply: models.LoginReply;
   LoginRequest: components['schemas']['LoginRequest'];
+  LogoutCommand: models.LogoutCommand;
   MarkNotificationsReadBody: components['schemas']['MarkNotificationsReadBody'];
   MarkNotificationsReadCommand: models.MarkNotificationsReadCommand;
   MarkNotificationsReadReply: models.MarkNotificationsReadReply;

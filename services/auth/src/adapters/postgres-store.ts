@@ -65,6 +65,15 @@ export function createPostgresAuthStore(pool: Pool): AuthStore {
       const row = rows[0];
       return row && { user: { id: row.id, username: row.username }, expiresAt: row.expires_at };
     },
+
+    async deleteSession(idHash) {
+      await pool.query('DELETE FROM auth.sessions WHERE id_hash = $1', [idHash]);
+    },
+
+    async deleteExpiredSessions(now) {
+      const { rowCount } = await pool.query('DELETE FROM auth.sessions WHERE expires_at < $1', [now]);
+      return rowCount ?? 0;
+    },
   };
 }
 

@@ -41,6 +41,13 @@ export function registerAuthRoutes(
     return reply.status(200).send(user satisfies LoginOk);
   });
 
+  app.post('/api/auth/logout', async (req, reply) => {
+    const sessionId = req.cookies[sessionCookie];
+    if (sessionId) unwrap(await backend.request(subjects.authLogout, { sessionId }));
+    void reply.clearCookie(sessionCookie, { path: '/' });
+    return reply.status(204).send();
+  });
+
   app.get('/api/auth/session-token', async (req, reply) => {
     const sessionId = req.cookies[sessionCookie];
     if (!sessionId) throw new CodedError('UNAUTHENTICATED', 'log in first (no session cookie)');
