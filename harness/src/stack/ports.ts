@@ -7,9 +7,8 @@ import type { StackPortChoice, StackPorts } from './types.ts';
 export async function resolvePorts(choice: StackPortChoice = {}): Promise<StackPorts> {
   const taken = new Set<number>();
   const pick = async (fixed: number | undefined): Promise<number> => {
-    let port = fixed ?? (await freePort());
-    // The OS may hand out a port twice in a row, since nothing holds it between calls.
-    while (fixed === undefined && taken.has(port)) port = await freePort();
+    const port = fixed ?? (await freePort());
+    if (taken.has(port)) throw new Error(`port ${port} is chosen twice for one stack`);
     taken.add(port);
     return port;
   };
