@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subjects, type Room } from '@chatrt/contracts';
-import { call, ok, startTestChat, type TestChat } from './support.ts';
+import { subjects } from '@chatrt/contracts';
+import { call, createRoom, ok, startTestChat, type TestChat } from './support.ts';
 
 let t: TestChat;
 
@@ -13,10 +13,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function createRoom(actorId: string, memberIds: string[] = []): Promise<Room> {
-  return ok(await call(t.nc, subjects.chatCreateRoom, { actorId, name: 'general', memberIds })).room;
-}
-
 async function storedSeqs(roomId: string): Promise<number[]> {
   const { rows } = await t.db.query<{ seq: string }>('SELECT seq FROM chat.events WHERE room_id = $1 ORDER BY seq', [roomId]);
   return rows.map((r) => Number(r.seq));
@@ -27,8 +23,8 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 describe('createRoom', () => {
   it('creates a room with the creator first and other members once, each event its own seq', async () => {
     const [alice, bob, carol] = [randomUUID(), randomUUID(), randomUUID()];
-    const room = await createRoom(alice, [bob, alice, carol, bob]);
-    expect(room).toMatchObject({ name: 'general', memberIds: [alice, bob, carol], lastSeq: 4 });
+    const room = await createRoom(t.nc, alice, [bob, alice, carol, bob]);
+    expect(room).toMatchObject({ name: 'room', memberIds: [alice, bob, carol], lastSeq: 4 });
     expect(Date.parse(room.createdAt)).not.toBeNaN();
     expect(await storedSeqs(room.id)).toEqual([1, 2, 3, 4]);
     expect(ok(await call(t.nc, subjects.chatGetRoom, { actorId: carol, roomId: room.id })).room).toEqual(room);
@@ -38,7 +34,7 @@ describe('createRoom', () => {
 describe('sendMessage and history', () => {
   it('stores a message and serves it back in the history', async () => {
     const [alice, bob] = [randomUUID(), randomUUID()];
-    const room = await createRoom(alice, [bob]);
+    const room = await createRoom(t.nc, alice, [bob]);
     const clientMessageId = randomUUID();
     const { message } = ok(await call(t.nc, subjects.chatSendMessage, { actorId: bob, roomId: room.id, message: 'hello', clientMessageId }));
     expect(message).toMatchObject({ roomId: room.id, seq: 4, senderId: bob, message: 'hello', clientMessageId });
@@ -50,14 +46,14 @@ describe('sendMessage and history', () => {
 
   it('assigns a clientMessageId when the sender gives none', async () => {
     const alice = randomUUID();
-    const room = await createRoom(alice);
+    const room = await createRoom(t.nc, alice);
     const { message } = ok(await call(t.nc, subjects.chatSendMessage, { actorId: alice, roomId: room.id, message: 'hi' }));
     expect(message.clientMessageId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('answers a repeated send with the original message and appends nothing', async () => {
     const alice = randomUUID();
-    const room = await createRoom(alice);
+    const room = await createRoom(t.nc, alice);
     const send = { actorId: alice, roomId: room.id, message: 'once', clientMessageId: 'retry-1' };
     const first = ok(await call(t.nc, subjects.chatSendMessage, send)).message;
     const again = ok(await call(t.nc, subjects.chatSendMessage, { ...send, message: 'changed on retry' })).message;
@@ -67,7 +63,7 @@ describe('sendMessage and history', () => {
 
   it('stores one message for concurrent identical sends, and every reply names it', async () => {
     const alice = randomUUID();
-    const room = await createRoom(alice);
+    const room = await createRoom(t.nc, alice);
     const send = { actorId: alice, roomId: room.id, message: 'hi', clientMessageId: randomUUID() };
     const replies = await Promise.all(Array.from({ length: 10 }, () => call(t.nc, subjects.chatSendMessage, send)));
     const messages = replies.map((r) => ok(r).message);
@@ -79,7 +75,7 @@ describe('sendMessage and history', () => {
 
   it('keeps the idempotency key per sender: another member may reuse the same clientMessageId', async () => {
     const [alice, bob] = [randomUUID(), randomUUID()];
-    const room = await createRoom(alice, [bob]);
+    const room = await createRoom(t.nc, alice, [bob]);
     const a = ok(await call(t.nc, subjects.chatSendMessage, { actorId: alice, roomId: room.id, message: 'a', clientMessageId: 'same' }));
     const b = ok(await call(t.nc, subjects.chatSendMessage, { actorId: bob, roomId: room.id, message: 'b', clientMessageId: 'same' }));
     expect(b.message.id).not.toBe(a.message.id);
@@ -89,7 +85,7 @@ describe('sendMessage and history', () => {
   it('stores each of 50 concurrent senders once with gap-free seqs', async () => {
     const creator = randomUUID();
     const senders = Array.from({ length: 50 }, () => randomUUID());
-    const room = await createRoom(creator, senders);
+    const room = await createRoom(t.nc, creator, senders);
     const replies = await Promise.all(
       senders.map((actorId, i) =>
         call(t.nc, subjects.chatSendMessage, { actorId, roomId: room.id, message: `m${i}`, clientMessageId: `c${i}` }),
@@ -108,7 +104,7 @@ describe('sendMessage and history', () => {
 describe('refusals', () => {
   it('forbids non-members to send, read the room or its history', async () => {
     const [alice, mallory] = [randomUUID(), randomUUID()];
-    const room = await createRoom(alice);
+    const room = await createRoom(t.nc, alice);
     const forbidden = { ok: false, error: expect.objectContaining({ code: 'FORBIDDEN' }) };
     expect(await call(t.nc, subjects.chatSendMessage, { actorId: mallory, roomId: room.id, message: 'hi' })).toEqual(forbidden);
     expect(await call(t.nc, subjects.chatGetRoom, { actorId: mallory, roomId: room.id })).toEqual(forbidden);
@@ -126,7 +122,7 @@ describe('refusals', () => {
 
   it('answers VALIDATION_FAILED for a malformed id, an over-long message or page size', async () => {
     const alice = randomUUID();
-    const room = await createRoom(alice);
+    const room = await createRoom(t.nc, alice);
     const invalid = { ok: false, error: expect.objectContaining({ code: 'VALIDATION_FAILED' }) };
     expect(await call(t.nc, subjects.chatSendMessage, { actorId: 'not-a-uuid', roomId: room.id, message: 'hi' })).toEqual(invalid);
     expect(await call(t.nc, subjects.chatCreateRoom, { actorId: alice, name: 'x', memberIds: ['nope'] })).toEqual(invalid);
@@ -138,7 +134,7 @@ describe('refusals', () => {
 describe('paging', () => {
   it('pages backwards with before, forwards with after, and reports hasMore in that direction', async () => {
     const alice = randomUUID();
-    const room = await createRoom(alice); // seq 1 RoomCreated, 2 MemberAdded
+    const room = await createRoom(t.nc, alice); // seq 1 RoomCreated, 2 MemberAdded
     for (let i = 0; i < 10; i++) {
       ok(await call(t.nc, subjects.chatSendMessage, { actorId: alice, roomId: room.id, message: `m${i}` })); // seq 3..12
     }

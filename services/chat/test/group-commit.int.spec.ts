@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subjects, type AckFailure, type MessageOk, type ReadMarkerOk, type Room } from '@chatrt/contracts';
+import type { AckFailure, MessageOk, ReadMarkerOk } from '@chatrt/contracts';
 import { CodedError, createLogger, createPool } from '@chatrt/service-kit';
 import { chatProjections } from '../src/adapters/projections/index.ts';
 import type { Projection } from '../src/adapters/projections/projection.ts';
-import { call, eventually, ok, startInstance, startTestChat, type TestChat } from './support.ts';
+import { createRoom, eventually, ok, startInstance, startTestChat, type TestChat } from './support.ts';
 
 let t: TestChat;
 
@@ -15,10 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-async function createRoom(actorId: string, memberIds: string[] = []): Promise<Room> {
-  return ok(await call(t.nc, subjects.chatCreateRoom, { actorId, name: 'batched', memberIds })).room;
-}
 
 /** A handler's answer as the responder would send it: a refusal becomes `{ok:false}`. */
 function answered<R>(reply: Promise<R>): Promise<R | AckFailure> {
@@ -41,7 +37,7 @@ describe('group commit', () => {
       onBatch: (size) => batches.push(size),
     });
     const [alice, bob, mallory] = [randomUUID(), randomUUID(), randomUUID()];
-    const rooms = [await createRoom(alice, [bob]), await createRoom(bob), await createRoom(alice)];
+    const rooms = [await createRoom(t.nc, alice, [bob]), await createRoom(t.nc, bob), await createRoom(t.nc, alice)];
     const [r1, r2, r3] = rooms.map((r) => r.id) as [string, string, string];
     const replies = await Promise.all<{ ok: boolean }>([
       answered(handlers.sendMessage({ actorId: alice, roomId: r1, message: 'a', clientMessageId: 'k1' })),
@@ -68,7 +64,7 @@ describe('group commit', () => {
 
   it('requeues only the room that lost a race to another instance; the rest of the batch commits', async () => {
     const alice = randomUUID();
-    const [contended, quiet] = [await createRoom(alice), await createRoom(alice)];
+    const [contended, quiet] = [await createRoom(t.nc, alice), await createRoom(t.nc, alice)];
     // Instance A's transactions append, then wait on an advisory lock the test holds.
     const gate = Math.floor(Math.random() * 1_000_000_000);
     const gated: Projection = { name: 'gate', tables: [], apply: () => [{ text: 'SELECT pg_advisory_xact_lock($1)', values: [gate] }] };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subjects, type Room } from '@chatrt/contracts';
-import { call, ok, startTestChat, type TestChat } from './support.ts';
+import { subjects } from '@chatrt/contracts';
+import { call, createRoom, ok, refused, startTestChat, type TestChat } from './support.ts';
 
 let t: TestChat;
 
@@ -13,19 +13,13 @@ afterAll(async () => {
   await t?.close();
 });
 
-const refused = (code: string) => ({ ok: false, error: expect.objectContaining({ code }) });
-
-async function createRoom(actorId: string, memberIds: string[] = []): Promise<Room> {
-  return ok(await call(t.nc, subjects.chatCreateRoom, { actorId, name: 'members', memberIds })).room;
-}
-
 const add = (actorId: string, roomId: string, userId: string) => call(t.nc, subjects.chatAddMember, { actorId, roomId, userId });
 const remove = (actorId: string, roomId: string, userId: string) => call(t.nc, subjects.chatRemoveMember, { actorId, roomId, userId });
 
 describe('addMember', () => {
   it('lets any member add a user, who may then act; adding again appends nothing', async () => {
     const [alice, bob, carol] = [randomUUID(), randomUUID(), randomUUID()];
-    const room = await createRoom(alice, [bob]);
+    const room = await createRoom(t.nc, alice, [bob]);
     const { room: after } = ok(await add(bob, room.id, carol));
     expect(after).toMatchObject({ memberIds: [alice, bob, carol], lastSeq: 4 });
     ok(await call(t.nc, subjects.chatSendMessage, { actorId: carol, roomId: room.id, message: 'hi' }));
@@ -35,7 +29,7 @@ describe('addMember', () => {
 
   it('is forbidden to non-members and not found for unknown rooms', async () => {
     const [alice, mallory] = [randomUUID(), randomUUID()];
-    const room = await createRoom(alice);
+    const room = await createRoom(t.nc, alice);
     expect(await add(mallory, room.id, mallory)).toEqual(refused('FORBIDDEN'));
     expect(await add(alice, randomUUID(), mallory)).toEqual(refused('NOT_FOUND'));
   });
@@ -44,7 +38,7 @@ describe('addMember', () => {
 describe('removeMember', () => {
   it('lets a member leave, after which they can neither read nor send', async () => {
     const [alice, bob] = [randomUUID(), randomUUID()];
-    const room = await createRoom(alice, [bob]);
+    const room = await createRoom(t.nc, alice, [bob]);
     const { room: after } = ok(await remove(bob, room.id, bob));
     expect(after).toMatchObject({ memberIds: [alice], lastSeq: 4 });
     expect(await call(t.nc, subjects.chatSendMessage, { actorId: bob, roomId: room.id, message: 'hi' })).toEqual(refused('FORBIDDEN'));
@@ -54,7 +48,7 @@ describe('removeMember', () => {
 
   it('lets the creator remove anyone, forbids others to remove someone else, and is idempotent', async () => {
     const [alice, bob, carol] = [randomUUID(), randomUUID(), randomUUID()];
-    const room = await createRoom(alice, [bob, carol]);
+    const room = await createRoom(t.nc, alice, [bob, carol]);
     expect(await remove(bob, room.id, carol)).toEqual(refused('FORBIDDEN'));
     expect(await remove(bob, room.id, alice)).toEqual(refused('FORBIDDEN'));
     expect(ok(await remove(alice, room.id, carol)).room.memberIds).toEqual([alice, bob]);
@@ -66,7 +60,7 @@ describe('removeMember', () => {
 
   it('puts a re-added member last', async () => {
     const [alice, bob, carol] = [randomUUID(), randomUUID(), randomUUID()];
-    const room = await createRoom(alice, [bob, carol]);
+    const room = await createRoom(t.nc, alice, [bob, carol]);
     ok(await remove(bob, room.id, bob));
     expect(ok(await add(carol, room.id, bob)).room.memberIds).toEqual([alice, carol, bob]);
   });

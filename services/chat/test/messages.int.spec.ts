@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subjects, type Message, type Room } from '@chatrt/contracts';
-import { call, ok, startTestChat, type TestChat } from './support.ts';
+import { subjects, type Message } from '@chatrt/contracts';
+import { call, createRoom, ok, refused, startTestChat, type TestChat } from './support.ts';
 
 let t: TestChat;
 
@@ -12,12 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-const refused = (code: string) => ({ ok: false, error: expect.objectContaining({ code }) });
-
-async function createRoom(actorId: string, memberIds: string[] = []): Promise<Room> {
-  return ok(await call(t.nc, subjects.chatCreateRoom, { actorId, name: 'edits', memberIds })).room;
-}
 
 async function send(actorId: string, roomId: string, message: string, clientMessageId = randomUUID()): Promise<Message> {
   return ok(await call(t.nc, subjects.chatSendMessage, { actorId, roomId, message, clientMessageId })).message;
@@ -35,7 +29,7 @@ async function history(actorId: string, roomId: string): Promise<Message[]> {
 describe('editMessage', () => {
   it('replaces the text, keeps the seq of MessageSent, and shows the edit in history', async () => {
     const [alice, bob] = [randomUUID(), randomUUID()];
-    const room = await createRoom(alice, [bob]);
+    const room = await createRoom(t.nc, alice, [bob]);
     const sent = await send(bob, room.id, 'helo');
     const { message } = ok(await call(t.nc, subjects.chatEditMessage, { actorId: bob, messageId: sent.id, message: 'hello' }));
     expect(message).toMatchObject({ id: sent.id, seq: sent.seq, message: 'hello', deleted: false, createdAt: sent.createdAt });
@@ -46,7 +40,7 @@ describe('editMessage', () => {
 
   it('appends nothing for the same text and answers with the message as it is', async () => {
     const alice = randomUUID();
-    const room = await createRoom(alice);
+    const room = await createRoom(t.nc, alice);
     const sent = await send(alice, room.id, 'same');
     const reply = ok(await call(t.nc, subjects.chatEditMessage, { actorId: alice, messageId: sent.id, message: 'same' }));
     expect(reply.message).toEqual(sent);
@@ -55,7 +49,7 @@ describe('editMessage', () => {
 
   it('is forbidden to other members, non-members and an author who left', async () => {
     const [alice, bob, mallory] = [randomUUID(), randomUUID(), randomUUID()];
-    const room = await createRoom(alice, [bob]);
+    const room = await createRoom(t.nc, alice, [bob]);
     const sent = await send(bob, room.id, 'mine');
     expect(await call(t.nc, subjects.chatEditMessage, { actorId: alice, messageId: sent.id, message: 'x' })).toEqual(refused('FORBIDDEN'));
     expect(await call(t.nc, subjects.chatEditMessage, { actorId: mallory, messageId: sent.id, message: 'x' })).toEqual(refused('FORBIDDEN'));
@@ -65,7 +59,7 @@ describe('editMessage', () => {
 
   it('conflicts with a deleted message, refuses bad lengths, and does not find unknown messages', async () => {
     const alice = randomUUID();
-    const room = await createRoom(alice);
+    const room = await createRoom(t.nc, alice);
     const sent = await send(alice, room.id, 'text');
     expect(await call(t.nc, subjects.chatEditMessage, { actorId: alice, messageId: sent.id, message: '' })).toEqual(refused('VALIDATION_FAILED'));
     expect(await call(t.nc, subjects.chatEditMessage, { actorId: alice, messageId: sent.id, message: 'x'.repeat(4001) })).toEqual(
@@ -80,7 +74,7 @@ describe('editMessage', () => {
 describe('deleteMessage', () => {
   it('leaves a tombstone without text in history, and deleting again appends nothing', async () => {
     const [alice, bob] = [randomUUID(), randomUUID()];
-    const room = await createRoom(alice, [bob]);
+    const room = await createRoom(t.nc, alice, [bob]);
     const sent = await send(bob, room.id, 'secret');
     await call(t.nc, subjects.chatEditMessage, { actorId: bob, messageId: sent.id, message: 'edited secret' });
     const { message: tombstone } = ok(await call(t.nc, subjects.chatDeleteMessage, { actorId: bob, messageId: sent.id }));
@@ -101,7 +95,7 @@ describe('deleteMessage', () => {
 
   it('answers a retried send of a deleted message with its tombstone', async () => {
     const alice = randomUUID();
-    const room = await createRoom(alice);
+    const room = await createRoom(t.nc, alice);
     const clientMessageId = randomUUID();
     const sent = await send(alice, room.id, 'gone soon', clientMessageId);
     ok(await call(t.nc, subjects.chatDeleteMessage, { actorId: alice, messageId: sent.id }));
@@ -112,7 +106,7 @@ describe('deleteMessage', () => {
 
   it('is forbidden to anyone but the author and not found for unknown messages', async () => {
     const [alice, bob] = [randomUUID(), randomUUID()];
-    const room = await createRoom(alice, [bob]);
+    const room = await createRoom(t.nc, alice, [bob]);
     const sent = await send(bob, room.id, 'mine');
     expect(await call(t.nc, subjects.chatDeleteMessage, { actorId: alice, messageId: sent.id })).toEqual(refused('FORBIDDEN'));
     expect(await call(t.nc, subjects.chatDeleteMessage, { actorId: alice, messageId: randomUUID() })).toEqual(refused('NOT_FOUND'));

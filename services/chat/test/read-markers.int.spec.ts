@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subjects, type Message, type Room } from '@chatrt/contracts';
+import { subjects, type Message } from '@chatrt/contracts';
 import type { ChatHandlers } from '../src/adapters/chat-handlers.ts';
-import { call, ok, startInstance, startTestChat, type TestChat } from './support.ts';
+import { call, createRoom, ok, refused, startInstance, startTestChat, type TestChat } from './support.ts';
 
 let t: TestChat;
 
@@ -13,12 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-const refused = (code: string) => ({ ok: false, error: expect.objectContaining({ code }) });
-
-async function createRoom(actorId: string, memberIds: string[] = []): Promise<Room> {
-  return ok(await call(t.nc, subjects.chatCreateRoom, { actorId, name: 'reads', memberIds })).room;
-}
 
 async function send(actorId: string, roomId: string, message = 'm'): Promise<Message> {
   return ok(await call(t.nc, subjects.chatSendMessage, { actorId, roomId, message })).message;
@@ -49,7 +43,7 @@ async function expectCountsMatch(roomId: string, users: string[]): Promise<void>
 describe('markRead', () => {
   it('moves the marker forward only, and refuses a seq beyond the room', async () => {
     const [alice, bob] = [randomUUID(), randomUUID()];
-    const room = await createRoom(alice, [bob]);
+    const room = await createRoom(t.nc, alice, [bob]);
     await send(alice, room.id);
     await send(alice, room.id); // seq 5
     expect(ok(await markRead(bob, room.id, 4)).readMarker).toEqual({ roomId: room.id, seq: 4 });
@@ -64,7 +58,7 @@ describe('markRead', () => {
 
   it('is for members only', async () => {
     const [alice, mallory] = [randomUUID(), randomUUID()];
-    const room = await createRoom(alice);
+    const room = await createRoom(t.nc, alice);
     expect(await markRead(mallory, room.id, 1)).toEqual(refused('FORBIDDEN'));
     expect(await markRead(alice, randomUUID(), 1)).toEqual(refused('NOT_FOUND'));
   });
@@ -73,7 +67,7 @@ describe('markRead', () => {
 describe('listRooms and unread counts', () => {
   it("counts other members' non-deleted messages after the caller's marker", async () => {
     const [alice, bob, carol] = [randomUUID(), randomUUID(), randomUUID()];
-    const room = await createRoom(alice, [bob, carol]); // seq 1..4
+    const room = await createRoom(t.nc, alice, [bob, carol]); // seq 1..4
     const a1 = await send(alice, room.id); // 5
     const a2 = await send(alice, room.id); // 6
     await send(alice, room.id); // 7
@@ -95,8 +89,8 @@ describe('listRooms and unread counts', () => {
 
   it('lists only the rooms the user is a member of, with the room fields', async () => {
     const [alice, bob] = [randomUUID(), randomUUID()];
-    const first = await createRoom(alice, [bob]);
-    const second = await createRoom(bob, [alice]);
+    const first = await createRoom(t.nc, alice, [bob]);
+    const second = await createRoom(t.nc, bob, [alice]);
     await send(bob, second.id);
     const { rooms } = ok(await call(t.nc, subjects.chatListRooms, { actorId: alice }));
     expect(rooms).toEqual([

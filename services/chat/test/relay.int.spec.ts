@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subjects, type Room } from '@chatrt/contracts';
+import { subjects } from '@chatrt/contracts';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { chatProjections } from '../src/adapters/projections/index.ts';
 import type { Projection } from '../src/adapters/projections/projection.ts';
-import { call, eventually, ok, readRoomStream, startInstance, startTestChat, storedInStream, type TestChat } from './support.ts';
+import { call, createRoom, eventually, ok, readRoomStream, startInstance, startTestChat, storedInStream, type TestChat } from './support.ts';
 
 let t: TestChat;
 let js: JetStreamClient;
@@ -34,14 +34,10 @@ async function unpublished(roomId: string): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
-async function createRoom(actorId: string, memberIds: string[] = []): Promise<Room> {
-  return ok(await call(t.nc, subjects.chatCreateRoom, { actorId, name: 'relayed', memberIds })).room;
-}
-
 describe('outbox relay to JetStream', () => {
   it('publishes every committed event once, in seq order, with its event id as Nats-Msg-Id', async () => {
     const senders = [randomUUID(), randomUUID(), randomUUID()];
-    const room = await createRoom(senders[0]!, senders);
+    const room = await createRoom(t.nc, senders[0]!, senders);
     await Promise.all(
       senders.map(async (actorId) => {
         for (let i = 0; i < 10; i++) ok(await call(t.nc, subjects.chatSendMessage, { actorId, roomId: room.id, message: `m${i}` }));
@@ -52,7 +48,7 @@ describe('outbox relay to JetStream', () => {
     expect(received.map((r) => r.event.seq)).toEqual(Array.from({ length: lastSeq }, (_, i) => i + 1));
     expect(received.map((r) => r.event.metadata.eventId)).toEqual(await eventIds(room.id));
     expect(received.every((r) => r.msgId === r.event.metadata.eventId)).toBe(true);
-    expect(received[0]!.event).toMatchObject({ type: 'RoomCreated', roomId: room.id, seq: 1, data: { name: 'relayed' } });
+    expect(received[0]!.event).toMatchObject({ type: 'RoomCreated', roomId: room.id, seq: 1, data: { name: 'room' } });
     expect(received.at(-1)!.event).toMatchObject({ type: 'MessageSent', seq: lastSeq });
     await eventually(() => unpublished(room.id), (n) => n === 0);
     expect(await storedCount(room.id)).toBe(lastSeq);
@@ -60,7 +56,7 @@ describe('outbox relay to JetStream', () => {
 
   it('stores nothing twice when events are published again (a crash between PubAck and delete)', async () => {
     const alice = randomUUID();
-    const room = await createRoom(alice);
+    const room = await createRoom(t.nc, alice);
     ok(await call(t.nc, subjects.chatSendMessage, { actorId: alice, roomId: room.id, message: 'hi' }));
     const [first] = await readStream(room.id, 3);
     await eventually(() => unpublished(room.id), (n) => n === 0);
@@ -96,7 +92,7 @@ describe('outbox relay to JetStream', () => {
         (n) => n > 0,
       );
 
-      const fast = await createRoom(randomUUID());
+      const fast = await createRoom(t.nc, randomUUID());
       await readStream(fast.id, 2);
 
       await holder.query('SELECT pg_advisory_unlock($1)', [gate]);

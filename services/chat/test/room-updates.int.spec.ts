@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subjects, type Message, type RoomUpdatesOk } from '@chatrt/contracts';
-import { call, ok, startTestChat, type TestChat } from './support.ts';
+import { call, ok, refused, startTestChat, type TestChat } from './support.ts';
 
 let t: TestChat;
 
@@ -12,8 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-const refused = (code: string) => ({ ok: false, error: expect.objectContaining({ code }) });
 
 async function send(actorId: string, roomId: string, message: string): Promise<Message> {
   return ok(await call(t.nc, subjects.chatSendMessage, { actorId, roomId, message })).message;

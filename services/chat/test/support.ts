@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
-import { streams, subjects, type ChatEvents, type NatsRequests, type NatsRequestSubject } from '@chatrt/contracts';
+import { expect, inject } from 'vitest';
+import { streams, subjects, type ChatEvents, type NatsRequests, type NatsRequestSubject, type Room } from '@chatrt/contracts';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connectNats, createLogger, createPool, request, type NatsConnection, type Pool } from '@chatrt/service-kit';
 import { loadChatConfig, startChat, type ChatService } from '../src/index.ts';
@@ -116,3 +116,11 @@ export async function storedInStream(nc: NatsConnection, roomId: string): Promis
   const info = await (await jetstreamManager(nc)).streams.info(streams.chatEvents, { subjects_filter: subject });
   return info.state.subjects?.[subject] ?? 0;
 }
+
+/** Creates a room over NATS as `actorId` (with the other members) and returns it. */
+export async function createRoom(nc: NatsConnection, actorId: string, memberIds: string[] = [], name = 'room'): Promise<Room> {
+  return ok(await call(nc, subjects.chatCreateRoom, { actorId, name, memberIds })).room;
+}
+
+/** Matches a `{ok:false}` reply with this error code. */
+export const refused = (code: string) => ({ ok: false, error: expect.objectContaining({ code }) });
