@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RoomSummary } from '@chatrt/contracts';
+import { ChatClientError } from '@chatrt/client';
 import { useRateLimit, useRoomMessages, useSockets } from '@chatrt/client/react';
 import type { AccountApi } from './account.ts';
 import { AddMemberForm } from './components/AddMemberForm.tsx';
@@ -36,14 +37,29 @@ export function RoomView(props: {
   const [loadingOlder, setLoadingOlder] = useState(false);
   const reachable = status === 'connected' || status === 'fallback';
 
-  useEffect(() => {
-    setRoomError(undefined);
-    client.joinRoom(roomId).catch((err: unknown) => setRoomError(errorText(err)));
-    return () => client.leaveRoom(roomId);
-  }, [client, roomId]);
-
   // Removed from the room: say so; added back (it is in the room list again): follow it again.
   const [removed, setRemoved] = useState(false);
+  const { onMembersChanged } = props;
+  // A join refused as FORBIDDEN means the membership ended after the room list was loaded (the removal
+  // raced the join, so no memberRemoved reaches this page): the same as being removed.
+  const [joining, setJoining] = useState(true);
+  const join = useCallback(() => {
+    setJoining(true);
+    return client
+      .joinRoom(roomId)
+      .catch((err: unknown) => {
+        if (err instanceof ChatClientError && err.code === 'FORBIDDEN') {
+          setRemoved(true);
+          onMembersChanged();
+        } else setRoomError(errorText(err));
+      })
+      .finally(() => setJoining(false));
+  }, [client, roomId, onMembersChanged]);
+  useEffect(() => {
+    setRoomError(undefined);
+    void join();
+    return () => client.leaveRoom(roomId);
+  }, [client, roomId, join]);
 
   // Members and senders are ids; look up the names the page does not know yet, then draw them.
   const [, setNamesLearned] = useState(0);
@@ -76,10 +92,10 @@ export function RoomView(props: {
   useEffect(() => {
     if (removed && listed && !wasListed.current) {
       setRemoved(false);
-      client.joinRoom(roomId).catch((err: unknown) => setRoomError(errorText(err)));
+      void join();
     }
     wasListed.current = listed;
-  }, [client, roomId, removed, listed]);
+  }, [removed, listed, join]);
 
   // The latest page tells whether there is older history (the join loads the same page into the store).
   useEffect(() => {
@@ -143,7 +159,7 @@ export function RoomView(props: {
   const room = lastKnown.current;
   const memberCount = props.room?.memberIds.length;
   return (
-    <main className="room-view" aria-labelledby="room-title">
+    <main className="room-view" aria-labelledby="room-title" aria-busy={joining}>
       <div className="room-head">
         <h2 id="room-title">{room?.name ?? 'Room'}</h2>
         {memberCount !== undefined && (

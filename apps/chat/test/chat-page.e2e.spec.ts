@@ -164,6 +164,24 @@ describe('chat page in a real browser', () => {
     expect(history.body.messages.filter((m) => m.message === 'let me back in')).toHaveLength(1);
   });
 
+  it('says so when the membership ended between loading the room list and opening the room', async () => {
+    const owner = await env.signedUpUser();
+    const member = await env.signedUpUser();
+    const room = await owner.http<{ id: string }>('POST', '/chat/rooms', { name: 'Gone before opened', memberIds: [member.id] });
+    expect(room.status).toBe(201);
+    const page = await openChatPage(browser, origin);
+    pages.push(page);
+    await page.logIn(member.username, member.password);
+    await page.waitForConnection('connected');
+    await page.roomButton('Gone before opened').waitFor();
+
+    // No memberRemoved reaches a page that has not joined the room: the refused join tells it.
+    expect((await owner.http('DELETE', `/chat/rooms/${room.body.id}/members`, { userId: member.id })).status).toBe(200);
+    await page.openRoom('Gone before opened');
+    await page.page.getByText('You are no longer a member of this room.').waitFor();
+    await page.roomButton('Gone before opened').waitFor({ state: 'detached' });
+  });
+
   it('pages back through history when scrolled to the top or asked to', { timeout: 90_000 }, async () => {
     const seeder = await env.signedUpUser();
     const reader = await env.signedUpUser();

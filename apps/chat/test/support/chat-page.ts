@@ -62,9 +62,11 @@ export class ChatPage {
     return this.page.getByRole('navigation', { name: 'Rooms' }).locator('button.room', { hasText: name });
   }
 
+  /** Opens a room from the list and waits until the page follows it (its join has been answered). */
   async openRoom(name: string): Promise<void> {
     await this.roomButton(name).click({ timeout: shortWaitMs });
     await this.page.getByRole('heading', { name }).waitFor({ timeout: shortWaitMs });
+    await this.page.locator('main.room-view[aria-busy="false"]').waitFor({ timeout: shortWaitMs });
   }
 
   /** Types into the message box and presses Enter. */
