@@ -20,7 +20,7 @@ function collect(socket: NotificationsSocket) {
   };
 }
 
-describe('notifications: mentions and coalesced unread messages, over REST and live on /notifications', () => {
+describe('notifications: mentions, coalesced unread messages and room invitations, over REST and live on /notifications', () => {
   let env: TestStack;
   let alice: ChatUser, bob: ChatUser;
   let room: Room;
@@ -49,7 +49,7 @@ describe('notifications: mentions and coalesced unread messages, over REST and l
 
   afterAll(() => env?.stop());
 
-  it('notifies an offline member once per room (coalesced) and once per mention', async () => {
+  it('notifies an offline member once per room (coalesced), once per mention, and of being added', async () => {
     const first = await say(`hello @${bob.username}`);
     await say('second');
     const third = await say('third');
@@ -63,6 +63,8 @@ describe('notifications: mentions and coalesced unread messages, over REST and l
     expect(mentions[0]).toMatchObject({ roomId: room.id, messageId: first.id, read: false });
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ roomId: room.id, messageId: third.id, count: 3, read: false });
+    // Alice created the room with Bob in it; she added herself, so only Bob hears of it.
+    expect(all.filter((n) => n.type === 'addedToRoom')).toEqual([expect.objectContaining({ roomId: room.id, actorId: alice.id, read: false })]);
     expect(await alice.http<NotificationPage>('GET', '/notifications').then((r) => r.body.notifications)).toEqual([]);
   });
 
@@ -74,7 +76,7 @@ describe('notifications: mentions and coalesced unread messages, over REST and l
     const subscribed = await one.emitWithAck('subscribe', { afterCursor: 0 });
     expect(subscribed).toMatchObject({ ok: true, cursor: expect.any(Number) });
     expect((await two.emitWithAck('subscribe', {})).ok).toBe(true);
-    expect(inboxOne.latest().size).toBe(2);
+    expect([...inboxOne.latest().values()].map((n) => n.type).sort()).toEqual(['addedToRoom', 'mention', 'message']);
 
     const mention = await say(`@${bob.username} are you there?`);
     for (const inbox of [inboxOne, inboxTwo]) {

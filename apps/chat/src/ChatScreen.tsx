@@ -8,6 +8,7 @@ import { NotificationBell } from './components/NotificationBell.tsx';
 import { RoomList } from './components/RoomList.tsx';
 import { connectionState } from './connection-state.ts';
 import { errorText } from './error-text.ts';
+import { useKnownNames } from './hooks/use-known-names.ts';
 import { useRoomRoute } from './hooks/use-room-route.ts';
 import { useRooms } from './hooks/use-rooms.ts';
 import { RoomView } from './RoomView.tsx';
@@ -53,6 +54,11 @@ export function ChatScreen(props: { account: AccountApi; names: UserNames; selfI
   }, [notifications, roomId, markNotificationsRead]);
 
   const roomName = (id: string) => rooms.find((r) => r.id === id)?.name ?? 'a room';
+  useKnownNames(
+    notifications.notifications.flatMap((n) => (n.actorId ? [n.actorId] : [])),
+    props.account,
+    props.names,
+  );
 
   const createRoom = async (name: string, usernames: string[]): Promise<string | undefined> => {
     try {
@@ -84,6 +90,7 @@ export function ChatScreen(props: { account: AccountApi; names: UserNames; selfI
           notifications={[...notifications.notifications]}
           unreadCount={notifications.unreadCount}
           roomName={roomName}
+          personName={props.names.nameOf}
           onOpenItem={openNotification}
           onMarkRead={(ids) => void markNotificationsRead(ids).catch((err: unknown) => setAlert(errorText(err)))}
           onMarkAllRead={() => void markNotificationsRead('all').catch((err: unknown) => setAlert(errorText(err)))}

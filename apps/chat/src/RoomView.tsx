@@ -9,6 +9,7 @@ import { MessageList } from './components/MessageList.tsx';
 import { RateLimitNotice } from './components/RateLimitNotice.tsx';
 import { TypingIndicator } from './components/TypingIndicator.tsx';
 import { errorText } from './error-text.ts';
+import { useKnownNames } from './hooks/use-known-names.ts';
 import { useTyping } from './hooks/use-typing.ts';
 import type { UserNames } from './user-names.ts';
 
@@ -61,25 +62,9 @@ export function RoomView(props: {
     return () => client.leaveRoom(roomId);
   }, [client, roomId, join]);
 
-  // Members and senders are ids; look up the names the page does not know yet, then draw them.
-  const [, setNamesLearned] = useState(0);
+  // Members and senders are ids; their names are looked up when the page does not know them yet.
   const people = [...(props.room?.memberIds ?? []), ...messages.flatMap((m) => (m.senderId ? [m.senderId] : []))];
-  const unknownPeople = props.names.unknown(people).join(',');
-  useEffect(() => {
-    if (!unknownPeople) return;
-    let current = true;
-    props.account.findUsersById(unknownPeople.split(',')).then(
-      (users) => {
-        if (!current) return;
-        props.names.remember(users);
-        setNamesLearned((n) => n + 1);
-      },
-      (err: unknown) => console.warn('[Chat] could not look up user names; showing short ids', err),
-    );
-    return () => {
-      current = false;
-    };
-  }, [unknownPeople, props.account, props.names]);
+  useKnownNames(people, props.account, props.names);
   const listed = props.room !== undefined;
   const wasListed = useRef(listed);
   useEffect(

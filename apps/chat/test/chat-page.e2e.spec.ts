@@ -217,7 +217,7 @@ describe('chat page in a real browser', () => {
     await screenshot(page.page, 'history-paged');
   });
 
-  it('rings the bell for a mention, lists it and marks it read', { timeout: 60_000 }, async () => {
+  it('rings the bell for a mention and for being added, lists them and marks them read', { timeout: 60_000 }, async () => {
     const alice = await newUser('alice');
     const bob = await newUser('bob');
     await alice.page.waitForConnection('connected');
@@ -230,6 +230,8 @@ describe('chat page in a real browser', () => {
     await bell.click();
     const panel = bob.page.page.getByRole('region', { name: 'Notifications' });
     await panel.getByRole('button', { name: 'You were mentioned in Mentions', exact: true }).waitFor();
+    // Being added is a notification too, naming who did it (the page looks the name up by id).
+    await panel.getByRole('button', { name: `${alice.username} added you to Mentions`, exact: true }).waitFor({ timeout: 10_000 });
     await screenshot(bob.page.page, 'notifications-open');
 
     await panel.getByRole('button', { name: 'Mark all read' }).click();

@@ -10,7 +10,7 @@ import type {
 import type { Logger } from '@chatrt/service-kit';
 import { markReadTarget } from './domain/mark-read.ts';
 import { mentionCandidates, mentionedUserIds } from './domain/mentions.ts';
-import { notificationsForMessage, type NotificationChange } from './domain/notifications.ts';
+import { notificationsForAddedMember, notificationsForMessage, type NotificationChange } from './domain/notifications.ts';
 import type { PresenceBook } from './domain/presence-book.ts';
 import type { NotifyMetrics } from './adapters/metrics.ts';
 import type { NotificationPublisher } from './adapters/notification-publisher.ts';
@@ -66,21 +66,30 @@ export function createNotifyService(deps: {
       const result = await store.applyOnce(event, {
         deliveryCount,
         newId: deps.newId,
-        decide: (room) => {
-          if (event.type !== 'MessageSent') return [];
-          decided = notificationsForMessage({
-            message: {
+        decide: async (loadRoom) => {
+          if (event.type === 'MemberAdded') {
+            decided = notificationsForAddedMember({
               roomId: event.roomId,
-              messageId: event.data.messageId,
-              seq: event.seq,
-              senderId: event.data.senderId,
-              sentAt: event.metadata.occurredAt,
-            },
-            members: room.members,
-            online: presence.online(event.roomId, clock().getTime()),
-            mentionedUserIds: mentionedUserIds(event.data.message, found),
-            unread: room.unread,
-          });
+              userId: event.data.userId,
+              actorId: event.metadata.actorId,
+              addedAt: event.metadata.occurredAt,
+            });
+          } else if (event.type === 'MessageSent') {
+            const room = await loadRoom();
+            decided = notificationsForMessage({
+              message: {
+                roomId: event.roomId,
+                messageId: event.data.messageId,
+                seq: event.seq,
+                senderId: event.data.senderId,
+                sentAt: event.metadata.occurredAt,
+              },
+              members: room.members,
+              online: presence.online(event.roomId, clock().getTime()),
+              mentionedUserIds: mentionedUserIds(event.data.message, found),
+              unread: room.unread,
+            });
+          }
           return decided;
         },
       });

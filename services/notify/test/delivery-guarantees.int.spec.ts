@@ -120,7 +120,7 @@ describe('notify applies every chat event once, across restarts, replays and out
       const messages = notifications.filter((n) => n.type === 'message');
       expect(messages.map((n) => n.count)).toEqual(rooms.map(() => count));
       const lastIds = new Set(timelines.map((t) => (t[lastMessage] as Extract<ChatEvents, { type: 'MessageSent' }>).data.messageId));
-      for (const n of messages) expect(lastIds.has(n.messageId)).toBe(true);
+      for (const n of messages) expect(lastIds.has(n.messageId ?? '')).toBe(true);
       expect(notifications.filter((n) => n.type === 'mention')).toHaveLength(rooms.length * mentions);
       // Every change took the user's next cursor: the counter equals the number of changes, the newest holds it.
       const changes = rooms.length * (count + mentions);

@@ -49,6 +49,37 @@ describe('notify turns chat events into notifications', () => {
     }
   });
 
+  it('tells a member someone else added to a room, live and once, and nobody who added themselves', async () => {
+    const [owner, ann] = [await fx.register('owner'), await fx.register('ann')];
+    const room = new RoomEvents();
+    const [annInbox, ownerInbox] = [await fx.inbox(ann.id), await fx.inbox(owner.id)];
+    try {
+      await fx.publish(room.memberAdded(owner.id));
+      const added = room.memberAdded(ann.id, owner.id);
+      await fx.publish(added);
+      // A redelivery (the relay's retry under a new message id) adds nothing.
+      await fx.publish(added, randomUUID());
+
+      const [live] = await annInbox.until((r) => r.length >= 1);
+      expect(live).toEqual({
+        id: expect.any(String),
+        type: 'addedToRoom',
+        roomId: room.roomId,
+        actorId: owner.id,
+        createdAt: added.metadata.occurredAt,
+        updatedAt: added.metadata.occurredAt,
+        read: false,
+        cursor: 1,
+      });
+      await fx.idle();
+      expect(await fx.list(ann.id)).toEqual([live]);
+      expect(ownerInbox.received).toEqual([]);
+      expect(await fx.list(owner.id)).toEqual([]);
+    } finally {
+      for (const inbox of [annInbox, ownerInbox]) inbox.close();
+    }
+  });
+
   it('coalesces messages to an offline member into one notification; members online anywhere only get mentions', async () => {
     const [author, ann, bob] = [await fx.register('author'), await fx.register('ann'), await fx.register('bob')];
     const room = new RoomEvents();

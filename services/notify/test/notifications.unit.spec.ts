@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { CodedError } from '@chatrt/service-kit';
-import { notificationsForMessage, type SentMessage } from '../src/domain/notifications.ts';
+import { notificationsForAddedMember, notificationsForMessage, type SentMessage } from '../src/domain/notifications.ts';
 import { markReadTarget } from '../src/domain/mark-read.ts';
 
 const [author, ann, bob, cat] = [
@@ -18,6 +18,20 @@ const message: SentMessage = {
   sentAt: '2026-01-01T00:00:05.000Z',
 };
 const base = { roomId, messageId: message.messageId, messageSeq: 5, at: message.sentAt };
+
+describe('notificationsForAddedMember', () => {
+  const at = '2026-01-01T00:00:01.000Z';
+
+  it('tells the new member who added them', () => {
+    expect(notificationsForAddedMember({ roomId, userId: ann, actorId: author, addedAt: at })).toEqual([
+      { kind: 'create', type: 'addedToRoom', userId: ann, roomId, actorId: author, at },
+    ]);
+  });
+
+  it('tells nobody when the member added themselves (the creator of a room)', () => {
+    expect(notificationsForAddedMember({ roomId, userId: author, actorId: author, addedAt: at })).toEqual([]);
+  });
+});
 
 describe('notificationsForMessage', () => {
   it('creates a message notification (count 1) for every member not online, never for the author', () => {

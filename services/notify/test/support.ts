@@ -205,8 +205,9 @@ export class RoomEvents {
   readonly roomId = randomUUID();
   #seq = 0;
 
-  memberAdded(userId: string): ChatEvents {
-    return this.#event({ type: 'MemberAdded', data: { userId } }, userId);
+  /** `userId` joins the room, added by `by` (by default by themselves, as a room's creator is). */
+  memberAdded(userId: string, by = userId): ChatEvents {
+    return this.#event({ type: 'MemberAdded', data: { userId } }, by);
   }
 
   memberRemoved(userId: string): ChatEvents {

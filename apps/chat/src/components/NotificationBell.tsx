@@ -9,6 +9,7 @@ export function NotificationBell(props: {
   notifications: Notification[];
   unreadCount: number;
   roomName: (roomId: string) => string;
+  personName: (userId: string) => string;
   onOpenItem: (notification: Notification) => void;
   onMarkRead: (ids: string[]) => void;
   onMarkAllRead: () => void;
@@ -69,10 +70,10 @@ export function NotificationBell(props: {
                       close();
                     }}
                   >
-                    {describe(n, props.roomName(n.roomId))}
+                    {describe(n, props.roomName(n.roomId), props.personName)}
                   </button>
                   {!n.read && (
-                    <button type="button" className="link" onClick={() => props.onMarkRead([n.id])} aria-label={`Mark read: ${describe(n, props.roomName(n.roomId))}`}>
+                    <button type="button" className="link" onClick={() => props.onMarkRead([n.id])} aria-label={`Mark read: ${describe(n, props.roomName(n.roomId), props.personName)}`}>
                       Mark read
                     </button>
                   )}
@@ -86,8 +87,15 @@ export function NotificationBell(props: {
   );
 }
 
-function describe(n: Notification, room: string): string {
-  if (n.type === 'mention') return `You were mentioned in ${room}`;
-  const count = n.count ?? 1;
-  return `${count} new ${count === 1 ? 'message' : 'messages'} in ${room}`;
+function describe(n: Notification, room: string, personName: (userId: string) => string): string {
+  switch (n.type) {
+    case 'mention':
+      return `You were mentioned in ${room}`;
+    case 'addedToRoom':
+      return `${n.actorId ? personName(n.actorId) : 'Someone'} added you to ${room}`;
+    case 'message': {
+      const count = n.count ?? 1;
+      return `${count} new ${count === 1 ? 'message' : 'messages'} in ${room}`;
+    }
+  }
 }

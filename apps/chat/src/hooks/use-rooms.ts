@@ -8,8 +8,8 @@ const refreshIntervalMs = 15_000;
 
 /**
  * The caller's rooms with unread counts (`GET /api/chat/rooms`): loaded at once, again when a
- * notification, a membership change, a reconnect or coming back to the tab may have changed them, and
- * every few seconds as a safety net (being added to a room sends the new member no event).
+ * notification (being added to a room is one), a membership change, a reconnect or coming back to the tab
+ * may have changed them, and every few seconds as a safety net (notifications can lag behind).
  */
 export function useRooms(client: ChatClient): { rooms: RoomSummary[]; error: string | undefined; refresh: () => void } {
   const [rooms, setRooms] = useState<RoomSummary[]>([]);

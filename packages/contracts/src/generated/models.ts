@@ -11,8 +11,6 @@ export interface AddMemberCommand {
   'userId': string;
 }
 
-export type AnonymousSchema_26 = "mention" | "message";
-
 export interface ApiError {
   'code': ErrorCode;
   'message': string;
@@ -311,9 +309,10 @@ export interface MessageUpdate {
 
 export interface Notification {
   'id': string;
-  'type': AnonymousSchema_26;
+  'type': NotificationType;
   'roomId': string;
-  'messageId': string;
+  'messageId'?: string;
+  'actorId'?: string;
   'count'?: number;
   'createdAt': string;
   'updatedAt': string;
@@ -338,6 +337,8 @@ export interface NotificationPageOk {
 }
 
 export type NotificationPageReply = NotificationPageOk | AckFailure;
+
+export type NotificationType = "mention" | "message" | "addedToRoom";
 
 export interface Ok {
   'ok': true;

@@ -431,16 +431,22 @@ export interface components {
         MessageText: string;
         /** @description Chosen by the sender; a repeated send with the same value returns the stored message. */
         ClientMessageId: string;
+        /** @enum {string} */
+        NotificationType: "mention" | "message" | "addedToRoom";
         /**
          * @description `mention`: a message names the user as `@username`. `message`: messages in a room the user had not
          *     joined on any gateway, coalesced into one unread notification per room (`count`, latest `messageId`).
+         *     `addedToRoom`: another member (`actorId`) added the user to the room, also when creating it; the room
+         *     is in the user's room list from then on.
          */
         Notification: {
             id: components["schemas"]["Id"];
-            /** @enum {string} */
-            type: "mention" | "message";
+            type: components["schemas"]["NotificationType"];
             roomId: components["schemas"]["Id"];
-            messageId: components["schemas"]["Id"];
+            /** @description The message (types mention and message). */
+            messageId?: components["schemas"]["Id"];
+            /** @description Who added the user (type addedToRoom). */
+            actorId?: components["schemas"]["Id"];
             /** @description Messages coalesced (type message). */
             count?: number;
             /** Format: date-time */

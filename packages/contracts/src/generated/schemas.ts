@@ -1243,12 +1243,11 @@ export const contractSchemas = {
     },
     "Notification": {
       "type": "object",
-      "description": "`mention`: a message names the user as `@username`. `message`: messages in a room the user had not\njoined on any gateway, coalesced into one unread notification per room (`count`, latest `messageId`).\n",
+      "description": "`mention`: a message names the user as `@username`. `message`: messages in a room the user had not\njoined on any gateway, coalesced into one unread notification per room (`count`, latest `messageId`).\n`addedToRoom`: another member (`actorId`) added the user to the room, also when creating it; the room\nis in the user's room list from then on.\n",
       "required": [
         "id",
         "type",
         "roomId",
-        "messageId",
         "createdAt",
         "updatedAt",
         "read",
@@ -1260,17 +1259,18 @@ export const contractSchemas = {
           "$ref": "#/$defs/Id"
         },
         "type": {
-          "type": "string",
-          "enum": [
-            "mention",
-            "message"
-          ]
+          "$ref": "#/$defs/NotificationType"
         },
         "roomId": {
           "$ref": "#/$defs/Id"
         },
         "messageId": {
-          "$ref": "#/$defs/Id"
+          "$ref": "#/$defs/Id",
+          "description": "The message (types mention and message)."
+        },
+        "actorId": {
+          "$ref": "#/$defs/Id",
+          "description": "Who added the user (type addedToRoom)."
         },
         "count": {
           "type": "integer",
@@ -1358,6 +1358,14 @@ export const contractSchemas = {
         {
           "$ref": "#/$defs/AckFailure"
         }
+      ]
+    },
+    "NotificationType": {
+      "type": "string",
+      "enum": [
+        "mention",
+        "message",
+        "addedToRoom"
       ]
     },
     "Ok": {
@@ -2253,6 +2261,7 @@ export interface SchemaTypes {
   NotificationPage: models.NotificationPage;
   NotificationPageOk: models.NotificationPageOk;
   NotificationPageReply: models.NotificationPageReply;
+  NotificationType: models.NotificationType;
   Ok: models.Ok;
   OkAck: models.OkAck;
   PingRequest: models.PingRequest;

@@ -17,8 +17,11 @@ export interface RoomSnapshot {
   unread: UnreadMessageNotification[];
 }
 
-/** Decides a message's notifications from the room as stored when the event is applied. */
-export type DecideNotifications = (room: RoomSnapshot) => NotificationChange[];
+/**
+ * Decides an event's notifications; `room` reads (and locks) the room as stored when the event is
+ * applied, for the decisions that need it.
+ */
+export type DecideNotifications = (room: () => Promise<RoomSnapshot>) => Promise<NotificationChange[]>;
 
 /** The outcome of applying one chat event. */
 export type ApplyResult = { applied: false } | { applied: true; changed: UserNotification[] };
@@ -29,7 +32,8 @@ export interface NotificationStore {
   isProcessed(eventId: string): Promise<boolean>;
   /**
    * Applies a chat event once: its processed_events row, the room's progress, membership change,
-   * notification changes and their links commit in one transaction. `decide` runs only for MessageSent.
+   * notification changes and their links commit in one transaction; `decide` runs after the membership
+   * change.
    * An event applied before changes nothing and answers `{applied: false}`. Throws WaitForEarlierEvents
    * when the room's previous event is not applied yet (see `mayApplyInOrder`).
    */
@@ -49,7 +53,8 @@ interface NotificationRow {
   user_id: string;
   type: Notification['type'];
   room_id: string;
-  message_id: string;
+  message_id: string | null;
+  actor_id: string | null;
   count: number;
   created_at: Date;
   updated_at: Date;
@@ -58,7 +63,7 @@ interface NotificationRow {
   cursor: string;
 }
 
-const columns = 'id, user_id, type, room_id, message_id, count, created_at, updated_at, read, cursor';
+const columns = 'id, user_id, type, room_id, message_id, actor_id, count, created_at, updated_at, read, cursor';
 
 /** The Postgres notification store. */
 export function createNotificationStore(pool: Pool): NotificationStore {
@@ -78,8 +83,7 @@ export function createNotificationStore(pool: Pool): NotificationStore {
         if (inserted.rowCount === 0) return { applied: false } as const;
         await advanceRoom(client, event, deliveryCount);
         await applyMembership(client, event);
-        if (event.type !== 'MessageSent') return { applied: true, changed: [] };
-        const changes = decide(await roomSnapshot(client, event.roomId));
+        const changes = await decide(() => roomSnapshot(client, event.roomId));
         const changed = await applyChanges(client, changes, newId);
         if (changed.length > 0) {
           await client.query(
@@ -207,18 +211,20 @@ async function applyChanges(client: PoolClient, changes: NotificationChange[], n
   const rows: NotificationRow[] = [];
   if (creates.length > 0) {
     const inserted = await client.query<NotificationRow>(
-      `INSERT INTO notify.notifications (id, user_id, type, room_id, message_id, message_seq, count, created_at, updated_at, read, cursor)
-       SELECT id, user_id, type, room_id, message_id, message_seq, 1, at, at, false, cursor
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::int[], $7::timestamptz[], $8::bigint[])
-           AS t(id, user_id, type, room_id, message_id, message_seq, at, cursor)
+      `INSERT INTO notify.notifications
+              (id, user_id, type, room_id, message_id, message_seq, actor_id, count, created_at, updated_at, read, cursor)
+       SELECT id, user_id, type, room_id, message_id, message_seq, actor_id, 1, at, at, false, cursor
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::int[], $7::uuid[], $8::timestamptz[], $9::bigint[])
+           AS t(id, user_id, type, room_id, message_id, message_seq, actor_id, at, cursor)
        RETURNING ${columns}`,
       [
         creates.map((c) => c.id),
         creates.map((c) => c.userId),
         creates.map((c) => c.type),
         creates.map((c) => c.roomId),
-        creates.map((c) => c.messageId),
-        creates.map((c) => c.messageSeq),
+        creates.map((c) => (c.type === 'addedToRoom' ? null : c.messageId)),
+        creates.map((c) => (c.type === 'addedToRoom' ? null : c.messageSeq)),
+        creates.map((c) => (c.type === 'addedToRoom' ? c.actorId : null)),
         creates.map((c) => c.at),
         creates.map((c) => c.cursor),
       ],
@@ -292,7 +298,8 @@ function toUserNotification(row: NotificationRow): UserNotification {
       id: row.id,
       type: row.type,
       roomId: row.room_id,
-      messageId: row.message_id,
+      ...(row.message_id !== null ? { messageId: row.message_id } : {}),
+      ...(row.actor_id !== null ? { actorId: row.actor_id } : {}),
       ...(row.type === 'message' ? { count: row.count } : {}),
       createdAt: row.created_at.toISOString(),
       updatedAt: row.updated_at.toISOString(),

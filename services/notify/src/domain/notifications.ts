@@ -1,6 +1,9 @@
 import type { Notification } from '@chatrt/contracts';
 
-/** What a notification is about: the user was named, or messages arrived in a room they were not in. */
+/**
+ * What a notification is about: the user was named, messages arrived in a room they were not in, or
+ * someone added them to a room.
+ */
 export type NotificationType = Notification['type'];
 
 /** A MessageSent, as far as notifications care. */
@@ -22,15 +25,33 @@ export interface UnreadMessageNotification {
   messageSeq: number;
 }
 
+/** A MemberAdded, as far as notifications care. */
+export interface AddedMember {
+  roomId: string;
+  userId: string;
+  /** Who added them (the room's creator for the members it was created with). */
+  actorId: string;
+  /** When (ISO 8601). */
+  addedAt: string;
+}
+
 /** A change to make to a user's notifications. */
 export type NotificationChange =
   | {
       kind: 'create';
-      type: NotificationType;
+      type: 'mention' | 'message';
       userId: string;
       roomId: string;
       messageId: string;
       messageSeq: number;
+      at: string;
+    }
+  | {
+      kind: 'create';
+      type: 'addedToRoom';
+      userId: string;
+      roomId: string;
+      actorId: string;
       at: string;
     }
   | {
@@ -74,4 +95,13 @@ export function notificationsForMessage(input: {
     changes.push({ kind: 'coalesce', id: unread.id, userId, latest, at: message.sentAt });
   }
   return changes;
+}
+
+/**
+ * The notification being added to a room causes: one `addedToRoom` for the new member, unless they added
+ * themselves (a room's creator becomes its first member that way).
+ */
+export function notificationsForAddedMember(added: AddedMember): NotificationChange[] {
+  if (added.userId === added.actorId) return [];
+  return [{ kind: 'create', type: 'addedToRoom', userId: added.userId, roomId: added.roomId, actorId: added.actorId, at: added.addedAt }];
 }
