@@ -5,8 +5,8 @@ import { roomStream } from '../src/domain/delivery.ts';
 
 /** A room's delivery to one socket, as the /chat namespace builds it. */
 class RoomDelivery extends ResumableDelivery<ChatEvents, RoomUpdate> {
-  constructor(afterSeq: number, emit: (update: RoomUpdate) => void) {
-    super(afterSeq, roomStream, emit);
+  constructor(afterSeq: number, emit: (update: RoomUpdate) => void, maxBuffered?: number) {
+    super(afterSeq, roomStream, emit, maxBuffered);
   }
 }
 
@@ -79,6 +79,39 @@ describe('ResumableDelivery of a room', () => {
     await delivery.catchUp(store(10, () => true, 3).fetch);
     delivery.onLive(sent(13));
     expect(out.seqs).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+  });
+
+  it('keeps at most maxBuffered live events while catching up, and reads what it dropped from the store', async () => {
+    const out = collect();
+    const delivery = new RoomDelivery(0, out.emit, 3);
+    delivery.holdLive();
+    for (let seq = 1; seq <= 10; seq += 1) {
+      delivery.onLive(sent(seq));
+      expect(delivery.buffered).toBeLessThanOrEqual(3);
+    }
+    await delivery.catchUp(store(10, () => true, 4).fetch);
+    delivery.onLive(sent(11));
+    expect(out.seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
+  it('asks the store again when live events were dropped while its last page was on the way', async () => {
+    const out = collect();
+    const delivery = new RoomDelivery(0, out.emit, 2);
+    // The room holds 3 events when the replay starts; 4..8 are stored and published while a page is on the way.
+    let stored = 3;
+    const calls: number[] = [];
+    await delivery.catchUp(async (after) => {
+      calls.push(after);
+      const page = { items: [] as RoomUpdate[], last: stored, hasMore: false };
+      for (let seq = after + 1; seq <= stored; seq += 1) page.items.push({ event: 'message', payload: message(seq) });
+      if (stored === 3) {
+        for (stored = 4; stored <= 8; stored += 1) delivery.onLive(sent(stored));
+        stored = 8;
+      }
+      return page;
+    });
+    expect(calls).toEqual([0, 3]);
+    expect(out.seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('pages past stretches of private events using the page cursor, not the last delivered seq', async () => {
