@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import type { components, Message, MessagePage, ReadMarker, Room } from '@chatrt/contracts';
+import type { components, Message, MessagePage, ReadMarker, Room, RoomUpdatePage } from '@chatrt/contracts';
 
 type RoomList = components['schemas']['RoomList'];
 import { RoomInbox, startTestStack, type ChatSocket, type ChatUser, type TestStack } from '../src/index.ts';
@@ -132,6 +132,25 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     const tombstone = carolInbox.messages.find((m) => m.id === sent[1]!.id);
     expect(tombstone).toMatchObject({ deleted: true });
     expect(tombstone?.message).toBeUndefined();
+
+    // REST serves the same updates in pages, for clients without a socket.
+    const overRest: RoomUpdatePage['updates'] = [];
+    for (let afterSeq = 0, pages = 0; ; pages++) {
+      const page = await carol.http<RoomUpdatePage>('GET', `/chat/rooms/${room.id}/updates?afterSeq=${afterSeq}&limit=3`);
+      expect(page.status).toBe(200);
+      overRest.push(...page.body.updates);
+      afterSeq = page.body.lastSeq;
+      if (!page.body.hasMore) break;
+      expect(pages).toBeLessThan(joined.room.lastSeq);
+    }
+    expect(overRest).toEqual(carolInbox.updates);
+    expect((await bob.http('GET', `/chat/rooms/${room.id}/updates?afterSeq=0`)).status).toBe(403);
+    expect((await carol.http('GET', `/chat/rooms/${room.id}/updates`)).body).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect((await carol.http('GET', `/chat/rooms/${room.id}/updates?afterSeq=0&limit=501`)).status).toBe(400);
+    // The caller is who the session says, whatever the query claims.
+    expect((await bob.http('GET', `/chat/rooms/${room.id}/updates?afterSeq=0&actorId=${carol.id}`)).status).toBe(403);
+    expect((await carol.http('GET', '/chat/rooms/not-a-uuid/updates?afterSeq=0')).body).toMatchObject({ error: { path: '/roomId' } });
+    expect((await carol.http('GET', `/chat/rooms/${randomUUID()}/updates?afterSeq=0`)).status).toBe(404);
   });
 
   it('looks users up by username (case-insensitively) or by id, for signed-in callers only', async () => {

@@ -411,7 +411,6 @@ export class ChatClient {
     const previous = this.#status;
     this.#status = status;
     if (status === 'fallback' && previous !== 'fallback') {
-      this.#rooms.enterFallback();
       this.#poller.start();
     } else if (status !== 'fallback' && previous === 'fallback') {
       this.#poller.stop();

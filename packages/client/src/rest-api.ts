@@ -7,6 +7,7 @@ import type {
   ReadMarker,
   Room,
   RoomSummary,
+  RoomUpdatePage,
   SessionToken,
   components,
 } from '@chatrt/contracts';
@@ -70,6 +71,13 @@ export class RestApi {
       if (value !== undefined) params.set(key, String(value));
     }
     return this.#call('GET', `/chat/messages?${params.toString()}`);
+  }
+
+  /** A room's updates after `afterSeq` as the socket delivers them (what fallback polling reads). */
+  listRoomUpdates(roomId: string, query: { afterSeq: number; limit?: number }): Promise<RoomUpdatePage> {
+    const params = new URLSearchParams({ afterSeq: String(query.afterSeq) });
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    return this.#call('GET', `/chat/rooms/${encodeURIComponent(roomId)}/updates?${params.toString()}`);
   }
 
   async listRooms(): Promise<RoomSummary[]> {

@@ -34,8 +34,8 @@ export interface PendingMessage {
 }
 
 /**
- * One room's messages in seq order, fed by the live stream (`applyUpdate`), by history and REST polling
- * (`merge`) and by my own sends (`addPending`). Never doubles a message (one entry per id; my pending one
+ * One room's messages in seq order, fed by room updates (`applyUpdate`: live, replayed or polled over
+ * REST), by history pages and acks (`merge`) and by my own sends (`addPending`). Never doubles a message (one entry per id; my pending one
  * becomes the stored one when it arrives with the same clientMessageId) and never goes back: stream
  * updates at or below `resumeSeq` are ignored, and `resumeSeq` is where a rejoin resumes.
  */
@@ -62,7 +62,7 @@ export class RoomMessages implements ReadableStore<readonly RoomMessage[]> {
     return this.#resumeSeq;
   }
 
-  /** Highest seq of a stored message (REST polling continues after it). */
+  /** Highest seq of a stored message (a room with history but no resume point resumes after it). */
   get highestMessageSeq(): number | undefined {
     const last = this.#order.at(-1);
     return last === undefined ? undefined : this.#stored.get(last)?.seq;

@@ -23,25 +23,21 @@ export interface RoomSyncDeps {
   onJoinRefused(roomId: string, error: ChatClientError): void;
 }
 
-interface JoinedRoom {
-  /** REST polling continues after this seq; set when a fallback starts, moved only by polled pages. */
-  pollCursor: number | undefined;
-}
-
 const pollPagesPerRound = 10;
 const pollPageSize = 200;
 
 /**
  * Keeps joined rooms complete across every change of connection. Over the socket a room is joined with
  * `afterSeq` = its store's resume point, so the server replays what was missed before going live (a first
- * join goes live at once and loads the latest page of history over REST). In fallback, REST polling asks
- * for messages after a cursor that only polled pages move; the stream resume point is left alone, so the
- * next socket join replays edits and deletions the polling could not see, and the store drops the repeats.
+ * join goes live at once and loads the latest page of history over REST). In fallback, REST polling reads
+ * the same room updates after the same resume point (`GET /chat/rooms/{id}/updates`), so edits, deletions
+ * and membership changes arrive without a socket too, and the next socket join resumes where polling left
+ * off, with nothing missed or repeated.
  */
 export class RoomSync {
   readonly #deps: RoomSyncDeps;
   readonly #rooms = new Map<string, RoomMessages>();
-  readonly #joined = new Map<string, JoinedRoom>();
+  readonly #joined = new Set<string>();
 
   constructor(deps: RoomSyncDeps) {
     this.#deps = deps;
@@ -68,14 +64,14 @@ export class RoomSync {
   }
 
   joinedRooms(): string[] {
-    return [...this.#joined.keys()];
+    return [...this.#joined];
   }
 
   /** Records a room as joined (it is joined on the next connect if not now); returns whether it is new. */
   follow(roomId: string): boolean {
     this.room(roomId);
     if (this.#joined.has(roomId)) return false;
-    this.#joined.set(roomId, { pollCursor: undefined });
+    this.#joined.add(roomId);
     return true;
   }
 
@@ -96,40 +92,51 @@ export class RoomSync {
 
   /** Joins every followed room again after a (re)connect; refusals unfollow the room. */
   rejoinAll(socket: ChatSocket): void {
-    for (const roomId of this.#joined.keys()) this.#rejoin(roomId, socket);
+    for (const roomId of this.#joined) this.#rejoin(roomId, socket);
   }
 
-  /** Joins in fallback: the latest history page is where polling and the next socket join start. */
+  /** Joins in fallback: a room never seen loads its latest history page, and polling resumes after it. */
   async joinOverRest(roomId: string): Promise<void> {
     const store = this.room(roomId);
-    if (store.resumeSeq === undefined) {
-      const page = await this.history(roomId, { limit: this.#deps.historyPageSize });
-      // The page shows the room as of now up to its newest message, so resuming after that loses nothing.
-      store.advanceResumeSeq(page.messages.at(-1)?.seq ?? 0);
-    }
-    const joined = this.#joined.get(roomId);
-    if (joined && joined.pollCursor === undefined) joined.pollCursor = store.resumeSeq;
+    if (store.resumeSeq !== undefined) return;
+    const page = await this.history(roomId, { limit: this.#deps.historyPageSize });
+    // The page shows the room as of now up to its newest message; later events are polled (again) after it.
+    store.advanceResumeSeq(page.messages.at(-1)?.seq ?? 0);
   }
 
-  /** A fallback starts: polling of each room continues from its stream resume point. */
-  enterFallback(): void {
-    for (const [roomId, joined] of this.#joined) joined.pollCursor = this.#rooms.get(roomId)?.resumeSeq;
-  }
-
-  /** One round of REST polling over the joined rooms. */
+  /**
+   * One round of REST polling over the joined rooms. A room the server refuses (removed, deleted) is
+   * unfollowed and reported; one that cannot be reached leaves the others polled, then fails the round.
+   */
   async poll(): Promise<void> {
-    for (const [roomId, joined] of this.#joined) {
-      if (joined.pollCursor === undefined) {
-        await this.joinOverRest(roomId);
-        continue;
+    let unreachable: ChatClientError | undefined;
+    for (const roomId of [...this.#joined]) {
+      try {
+        await this.#pollRoom(roomId);
+      } catch (err) {
+        const error = toClientError(err);
+        if (isTransient(error)) {
+          unreachable ??= error;
+          continue;
+        }
+        this.#joined.delete(roomId);
+        this.#deps.onJoinRefused(roomId, error);
       }
-      for (let page = 0; page < pollPagesPerRound; page++) {
-        const result = await this.#deps.api.listMessages(roomId, { after: joined.pollCursor, limit: pollPageSize });
-        this.stored(roomId, result.messages);
-        const last = result.messages.at(-1)?.seq;
-        if (last !== undefined) joined.pollCursor = Math.max(joined.pollCursor, last);
-        if (!result.hasMore) break;
-      }
+    }
+    if (unreachable) throw unreachable;
+  }
+
+  async #pollRoom(roomId: string): Promise<void> {
+    const store = this.room(roomId);
+    if (store.resumeSeq === undefined) return this.joinOverRest(roomId);
+    for (let round = 0; round < pollPagesPerRound; round++) {
+      const page = await this.#deps.api.listRoomUpdates(roomId, { afterSeq: store.resumeSeq ?? 0, limit: pollPageSize });
+      for (const update of page.updates) this.apply(update);
+      // Removed from the room by one of these updates: stop here, as the socket would.
+      if (!this.#joined.has(roomId)) return;
+      // Pages may end in events members do not see; the resume point still moves past them.
+      store.advanceResumeSeq(page.lastSeq);
+      if (!page.hasMore) return;
     }
   }
 
@@ -141,7 +148,7 @@ export class RoomSync {
     return page;
   }
 
-  /** Stored messages from an ack or a poll: merged; the new ones are announced. */
+  /** Stored messages from an ack: merged; the new ones are announced. */
   stored(roomId: string, messages: readonly Message[]): void {
     const added = new Set(this.room(roomId).merge(messages));
     for (const message of messages) {

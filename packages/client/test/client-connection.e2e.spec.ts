@@ -182,12 +182,31 @@ describe('ChatClient against the real stack: connect, resume, fallback, REST-onl
     expect(logger.texts().some((t) => t.startsWith('[Socket] Connecting'))).toBe(false);
     expect(logger.texts('warn')).toContain(diagnostics.fallback);
 
+    // Polled first, and refused below: the rooms after it must go on being polled.
+    const leaving = (await bob.http<Room>('POST', '/chat/rooms', { name: 'leaving', memberIds: [alice.id] })).body;
+    await client.joinRoom(leaving.id);
     await client.joinRoom(room.id);
     const store = client.room(room.id);
     const polled = await bobSays('to the REST-only client');
     await until(store, () => store.get().some((m) => m.id === polled.id), 'a polled message');
     const sent = await client.send(room.id, 'from the REST-only client').settled();
     expect(store.get().filter((m) => m.id === sent.id)).toHaveLength(1);
+
+    // Edits and deletions arrive without a socket too: polling reads the same room updates.
+    const edited = await bob.http<Message>('PATCH', `/chat/messages/${polled.id}`, { message: 'edited while polling' });
+    expect(edited.status).toBe(200);
+    await until(store, () => store.get().find((m) => m.id === polled.id)?.text === 'edited while polling', 'an edit polled over REST');
+    const doomed = await bobSays('deleted while polling');
+    expect((await bob.http('DELETE', `/chat/messages/${doomed.id}`)).status).toBe(200);
+    await until(store, () => store.get().find((m) => m.id === doomed.id)?.deleted === true, 'a deletion polled over REST');
+
+    // Removed from a room: it is reported and dropped, and the other room is still polled.
+    const refused = new Promise<string>((resolve) => client.on('error', (err) => err.code === 'FORBIDDEN' && resolve(err.code)));
+    expect((await bob.http('DELETE', `/chat/rooms/${leaving.id}/members`, { userId: alice.id })).status).toBe(200);
+    expect(await refused).toBe('FORBIDDEN');
+    expect(client.joinedRooms()).toEqual([room.id]);
+    const later = await bobSays('still polled after the refusal');
+    await until(store, () => store.get().some((m) => m.id === later.id), 'a message polled after another room was refused');
     expect((await client.listRooms()).map((r) => r.id)).toContain(room.id);
     expect(statuses).toEqual(['fallback']);
     await client.stop();

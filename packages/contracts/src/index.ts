@@ -13,6 +13,6 @@ export {
 export type { SchemaTypes } from './generated/schemas.ts';
 export { validate, type SchemaName, type ValidationResult } from './validators.ts';
 
-import type { RoomUpdatesOk } from './generated/models.ts';
+import type { RoomUpdatePage } from './generated/models.ts';
 /** One socket event of a room (name and payload); Modelina inlines this union, so it is named here. */
-export type RoomUpdate = RoomUpdatesOk['updates'][number];
+export type RoomUpdate = RoomUpdatePage['updates'][number];

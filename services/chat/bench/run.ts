@@ -74,7 +74,7 @@ try {
   let afterSeq = Math.max(0, bigEvents - 100_000);
   let pagesRead = 0;
   for (;;) {
-    const page = ok(await call(nc, subjects.chatRoomUpdates, { actorId: big.alice, roomId: big.roomId, afterSeq, limit: 500 }));
+    const { page } = ok(await call(nc, subjects.chatRoomUpdates, { actorId: big.alice, roomId: big.roomId, afterSeq, limit: 500 }));
     pagesRead++;
     afterSeq = page.lastSeq;
     if (!page.hasMore) break;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subjects, type Message, type RoomUpdatesOk } from '@chatrt/contracts';
+import { subjects, type Message, type RoomUpdatePage } from '@chatrt/contracts';
 import { call, ok, refused, startTestChat, type TestChat } from './support.ts';
 
 let t: TestChat;
@@ -21,8 +21,8 @@ async function edit(actorId: string, messageId: string, message: string): Promis
   return ok(await call(t.nc, subjects.chatEditMessage, { actorId, messageId, message })).message;
 }
 
-async function updates(actorId: string, roomId: string, afterSeq: number, limit?: number): Promise<RoomUpdatesOk> {
-  return ok(await call(t.nc, subjects.chatRoomUpdates, { actorId, roomId, afterSeq, ...(limit === undefined ? {} : { limit }) }));
+async function updates(actorId: string, roomId: string, afterSeq: number, limit?: number): Promise<RoomUpdatePage> {
+  return ok(await call(t.nc, subjects.chatRoomUpdates, { actorId, roomId, afterSeq, ...(limit === undefined ? {} : { limit }) })).page;
 }
 
 describe('roomUpdates', () => {
@@ -49,7 +49,6 @@ describe('roomUpdates', () => {
       await updates(bob, room.id, 13, 4),
     ];
     expect(p1).toEqual({
-      ok: true,
       updates: [
         { event: 'memberAdded', payload: { roomId: room.id, seq: 2, userId: alice } },
         { event: 'memberAdded', payload: { roomId: room.id, seq: 3, userId: bob } },
@@ -59,7 +58,6 @@ describe('roomUpdates', () => {
       hasMore: true,
     });
     expect(p2).toEqual({
-      ok: true,
       updates: [
         { event: 'message', payload: tombstone },
         { event: 'messageEdited', payload: { roomId: room.id, seq: 6, messageId: one.id, message: 'one!', editedAt: oneEdited.editedAt } },
@@ -69,7 +67,6 @@ describe('roomUpdates', () => {
       hasMore: true,
     });
     expect(p3).toEqual({
-      ok: true,
       updates: [
         { event: 'messageDeleted', payload: { roomId: room.id, seq: 9, messageId: two.id, deletedAt: expect.any(String) } },
         { event: 'message', payload: threeEdited },
@@ -79,19 +76,18 @@ describe('roomUpdates', () => {
       hasMore: true,
     });
     expect(p4).toEqual({
-      ok: true,
       updates: [{ event: 'messageEdited', payload: expect.objectContaining({ seq: 13, messageId: three.id, message: 'three!' }) }],
       lastSeq: 13,
       hasMore: false,
     });
-    expect(p5).toEqual({ ok: true, updates: [], lastSeq: 13, hasMore: false });
+    expect(p5).toEqual({ updates: [], lastSeq: 13, hasMore: false });
     expect(JSON.stringify([p1, p2, p3, p4, p5])).not.toContain('secret');
 
     // One big page equals the small pages joined; a page of only a read marker moves lastSeq on.
     const all = await updates(bob, room.id, 0);
     expect(all.updates).toEqual([...p1.updates, ...p2.updates, ...p3.updates, ...p4.updates]);
     expect(all).toMatchObject({ lastSeq: 13, hasMore: false });
-    expect(await updates(bob, room.id, 9, 1)).toEqual({ ok: true, updates: [], lastSeq: 10, hasMore: true });
+    expect(await updates(bob, room.id, 9, 1)).toEqual({ updates: [], lastSeq: 10, hasMore: true });
     expect(p1.updates.concat(p3.updates).map((u) => u.payload)).toContainEqual(at(11));
   });
 

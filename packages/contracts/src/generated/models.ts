@@ -439,11 +439,15 @@ export interface RoomSummary {
   'unreadCount': number;
 }
 
-export interface RoomUpdatesOk {
-  'ok': true;
+export interface RoomUpdatePage {
   'updates': (MessageUpdate | MessageEditedUpdate | MessageDeletedUpdate | MemberAddedUpdate | MemberRemovedUpdate)[];
   'lastSeq': number;
   'hasMore': boolean;
+}
+
+export interface RoomUpdatesOk {
+  'ok': true;
+  'page': RoomUpdatePage;
 }
 
 export interface RoomUpdatesQuery {

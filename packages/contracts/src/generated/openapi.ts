@@ -207,6 +207,29 @@ export interface paths {
         patch: operations["editMessage"];
         trace?: never;
     };
+    "/api/chat/rooms/{roomId}/updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roomId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * @description The room's events after `afterSeq` as the socket delivers them (`message`, `messageEdited`,
+         *     `messageDeleted`, `memberAdded`, `memberRemoved`, each with its seq): what a client without a socket
+         *     polls to stay as complete as one with it. Page on from `lastSeq` while `hasMore`.
+         */
+        get: operations["listRoomUpdates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/chat/messages": {
         parameters: {
             query?: never;
@@ -392,6 +415,12 @@ export interface components {
             /** @description More messages exist beyond this page in the paging direction. */
             hasMore: boolean;
         };
+        RoomUpdatePage: {
+            /** @description Ascending by seq. Events members do not see (read markers) are left out; `lastSeq` is the highest seq the page covered, so the next page starts after it. */
+            updates: components["schemas"]["RoomUpdate"][];
+            lastSeq: components["schemas"]["Seq"];
+            hasMore: boolean;
+        };
         Username: string;
         Password: string;
         RegisterCommand: {
@@ -431,6 +460,56 @@ export interface components {
         MessageText: string;
         /** @description Chosen by the sender; a repeated send with the same value returns the stored message. */
         ClientMessageId: string;
+        MessageUpdate: {
+            /** @constant */
+            event: "message";
+            payload: components["schemas"]["Message"];
+        };
+        /** @description Live `messageEdited`; `seq` is the edit's own seq. */
+        MessageEdit: {
+            roomId: components["schemas"]["Id"];
+            seq: components["schemas"]["Seq"];
+            messageId: components["schemas"]["Id"];
+            message: components["schemas"]["MessageText"];
+            /** Format: date-time */
+            editedAt: string;
+        };
+        MessageEditedUpdate: {
+            /** @constant */
+            event: "messageEdited";
+            payload: components["schemas"]["MessageEdit"];
+        };
+        /** @description Live `messageDeleted`; `seq` is the deletion's own seq. */
+        MessageDeletion: {
+            roomId: components["schemas"]["Id"];
+            seq: components["schemas"]["Seq"];
+            messageId: components["schemas"]["Id"];
+            /** Format: date-time */
+            deletedAt: string;
+        };
+        MessageDeletedUpdate: {
+            /** @constant */
+            event: "messageDeleted";
+            payload: components["schemas"]["MessageDeletion"];
+        };
+        /** @description Live `memberAdded` / `memberRemoved`. */
+        MembershipChange: {
+            roomId: components["schemas"]["Id"];
+            seq: components["schemas"]["Seq"];
+            userId: components["schemas"]["Id"];
+        };
+        MemberAddedUpdate: {
+            /** @constant */
+            event: "memberAdded";
+            payload: components["schemas"]["MembershipChange"];
+        };
+        MemberRemovedUpdate: {
+            /** @constant */
+            event: "memberRemoved";
+            payload: components["schemas"]["MembershipChange"];
+        };
+        /** @description One socket event (name and payload) of a room, as the gateway emits it. */
+        RoomUpdate: components["schemas"]["MessageUpdate"] | components["schemas"]["MessageEditedUpdate"] | components["schemas"]["MessageDeletedUpdate"] | components["schemas"]["MemberAddedUpdate"] | components["schemas"]["MemberRemovedUpdate"];
         /** @enum {string} */
         NotificationType: "mention" | "message" | "addedToRoom";
         /**
@@ -924,6 +1003,37 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listRoomUpdates: {
+        parameters: {
+            query: {
+                afterSeq: components["schemas"]["Seq"];
+                /** @description Room events scanned (default 200). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                roomId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of room updates, ascending by seq. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomUpdatePage"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
         };
     };

@@ -1800,20 +1800,15 @@ export const contractSchemas = {
         }
       ]
     },
-    "RoomUpdatesOk": {
+    "RoomUpdatePage": {
       "type": "object",
       "required": [
-        "ok",
         "updates",
         "lastSeq",
         "hasMore"
       ],
       "additionalProperties": false,
       "properties": {
-        "ok": {
-          "type": "boolean",
-          "const": true
-        },
         "updates": {
           "type": "array",
           "description": "Ascending by seq. Events members do not see (read markers) are left out; `lastSeq` is the highest seq the page covered, so the next page starts after it.",
@@ -1826,6 +1821,23 @@ export const contractSchemas = {
         },
         "hasMore": {
           "type": "boolean"
+        }
+      }
+    },
+    "RoomUpdatesOk": {
+      "type": "object",
+      "required": [
+        "ok",
+        "page"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "ok": {
+          "type": "boolean",
+          "const": true
+        },
+        "page": {
+          "$ref": "#/$defs/RoomUpdatePage"
         }
       }
     },
@@ -2285,6 +2297,7 @@ export interface SchemaTypes {
   RoomListOk: models.RoomListOk;
   RoomOk: models.RoomOk;
   RoomSummary: models.RoomSummary;
+  RoomUpdatePage: models.RoomUpdatePage;
   RoomUpdatesOk: models.RoomUpdatesOk;
   RoomUpdatesQuery: models.RoomUpdatesQuery;
   RoomUpdatesReply: models.RoomUpdatesReply;

@@ -162,7 +162,7 @@ export function createChatHandlers(deps: ChatHandlerDeps): ChatHandlers {
     },
 
     async roomUpdates({ actorId, roomId, afterSeq, limit = defaultUpdatesPageSize }) {
-      return { ok: true, ...(await readRoomUpdates(pool, { roomId, actorId, afterSeq, limit })) };
+      return { ok: true, page: await readRoomUpdates(pool, { roomId, actorId, afterSeq, limit }) };
     },
   };
 }

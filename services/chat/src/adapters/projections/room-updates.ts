@@ -1,4 +1,4 @@
-import type { RoomUpdatesOk } from '@chatrt/contracts';
+import type { RoomUpdate, RoomUpdatePage } from '@chatrt/contracts';
 import { assertNever, NotAMemberError, RoomNotFoundError, type RecordedRoomEvent } from '../../domain/index.ts';
 import { toNumber, type Queryable } from '../postgres/sql.ts';
 import { liveSchema } from './projection.ts';
@@ -24,7 +24,6 @@ interface UpdateRow {
   m_deleted: boolean | null;
 }
 
-type Update = RoomUpdatesOk['updates'][number];
 
 /**
  * A room's updates after `afterSeq`, as members see them now: one query that checks membership and
@@ -35,7 +34,7 @@ type Update = RoomUpdatesOk['updates'][number];
 export async function readRoomUpdates(
   db: Queryable,
   query: { roomId: string; actorId: string; afterSeq: number; limit: number },
-): Promise<Omit<RoomUpdatesOk, 'ok'>> {
+): Promise<RoomUpdatePage> {
   const { rows } = await db.query<UpdateRow>(
     `SELECT r.is_member, p.*
      FROM (SELECT $2::uuid = ANY (member_ids) AS is_member FROM ${liveSchema}.rooms WHERE id = $1) r
@@ -67,7 +66,7 @@ export async function readRoomUpdates(
   };
 }
 
-function toUpdate(roomId: string, row: UpdateRow): Update[] {
+function toUpdate(roomId: string, row: UpdateRow): RoomUpdate[] {
   const seq = toNumber(row.seq!);
   switch (row.type) {
     case 'MessageSent':

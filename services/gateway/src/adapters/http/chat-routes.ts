@@ -17,6 +17,7 @@ type ReadMarker = Json<operations['markRead']['responses']['200']>;
 type MessageCreated = Json<operations['sendMessage']['responses']['201']>;
 type MessageChanged = Json<operations['editMessage']['responses']['200']>;
 type MessagePage = Json<operations['listMessages']['responses']['200']>;
+type RoomUpdatePage = Json<operations['listRoomUpdates']['responses']['200']>;
 
 type RoomParams = { Params: { roomId: string } };
 type MessageParams = { Params: { messageId: string } };
@@ -78,6 +79,13 @@ export function registerChatRoutes(
     const command = requireValid('MarkReadCommand', { actorId, roomId: req.params.roomId, seq });
     const { readMarker } = unwrap(await backend.request(subjects.chatMarkRead, command));
     return reply.status(200).send(readMarker satisfies ReadMarker);
+  });
+
+  app.get<RoomParams>('/api/chat/rooms/:roomId/updates', async (req, reply) => {
+    const actorId = await caller(req);
+    const query = requireValid('RoomUpdatesQuery', { ...typedQuery(req.query), roomId: req.params.roomId, actorId });
+    const { page } = unwrap(await backend.request(subjects.chatRoomUpdates, query));
+    return reply.status(200).send(page satisfies RoomUpdatePage);
   });
 
   app.post('/api/chat/messages', async (req, reply) => {

@@ -110,8 +110,9 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
     async function replay(roomId: string, delivery: ResumableDelivery<ChatEvents, RoomUpdate>): Promise<void> {
       try {
         await delivery.catchUp(async (afterSeq) => {
-          const page = await backend.request(subjects.chatRoomUpdates, { actorId, roomId, afterSeq, limit: deps.replayPageSize });
-          if (!page.ok) throw new Error(`${page.error.code}: ${page.error.message}`);
+          const reply = await backend.request(subjects.chatRoomUpdates, { actorId, roomId, afterSeq, limit: deps.replayPageSize });
+          if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
+          const { page } = reply;
           metrics.replayedUpdates.inc(page.updates.length);
           return { items: page.updates, last: page.lastSeq, hasMore: page.hasMore };
         });
