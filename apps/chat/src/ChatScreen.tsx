@@ -23,12 +23,13 @@ export function ChatScreen(props: { account: AccountApi; names: UserNames; selfI
   const [alert, setAlert] = useState<string>();
 
   useEffect(() => {
-    // A refused message shows its error on itself; the countdown shows rate limits; anything else gets a line.
-    // The client reports a refused message both ways in one go, so the check waits for both.
+    // A refused message shows its error on itself, a refused room in the room view; the countdown shows rate
+    // limits; anything else gets a line. The client reports those both ways in one go, so the check waits for both.
     const shownInline = new WeakSet<Error>();
     const offState = client.on('messageState', (m) => {
       if (m.error) shownInline.add(m.error);
     });
+    const offRoom = client.on('roomRefused', (_roomId, err) => shownInline.add(err));
     const offError = client.on('error', (err) =>
       queueMicrotask(() => {
         if (err.code !== 'RATE_LIMITED' && !shownInline.has(err)) setAlert(errorText(err));
@@ -36,6 +37,7 @@ export function ChatScreen(props: { account: AccountApi; names: UserNames; selfI
     );
     return () => {
       offState();
+      offRoom();
       offError();
     };
   }, [client]);

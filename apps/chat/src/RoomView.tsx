@@ -43,19 +43,25 @@ export function RoomView(props: {
   const { onMembersChanged } = props;
   // A join refused as FORBIDDEN means the membership ended after the room list was loaded (the removal
   // raced the join, so no memberRemoved reaches this page): the same as being removed.
+  const refused = useCallback(
+    (err: unknown) => {
+      if (err instanceof ChatClientError && err.code === 'FORBIDDEN') {
+        setRemoved(true);
+        onMembersChanged();
+      } else setRoomError(errorText(err));
+    },
+    [onMembersChanged],
+  );
   const [joining, setJoining] = useState(true);
   const join = useCallback(() => {
     setJoining(true);
     return client
       .joinRoom(roomId)
-      .catch((err: unknown) => {
-        if (err instanceof ChatClientError && err.code === 'FORBIDDEN') {
-          setRemoved(true);
-          onMembersChanged();
-        } else setRoomError(errorText(err));
-      })
+      .catch(refused)
       .finally(() => setJoining(false));
-  }, [client, roomId, onMembersChanged]);
+  }, [client, roomId, refused]);
+  // Refused later: when joined again after a reconnect (e.g. the page opened before connecting) or polled.
+  useEffect(() => client.on('roomRefused', (id, err) => id === roomId && refused(err)), [client, roomId, refused]);
   useEffect(() => {
     setRoomError(undefined);
     void join();

@@ -164,7 +164,7 @@ describe('chat page in a real browser', () => {
     expect(history.body.messages.filter((m) => m.message === 'let me back in')).toHaveLength(1);
   });
 
-  it('says so when the membership ended between loading the room list and opening the room', async () => {
+  it('says so when a room is opened after the membership ended (a stale list, an old link)', async () => {
     const owner = await env.signedUpUser();
     const member = await env.signedUpUser();
     const room = await owner.http<{ id: string }>('POST', '/chat/rooms', { name: 'Gone before opened', memberIds: [member.id] });
@@ -177,9 +177,9 @@ describe('chat page in a real browser', () => {
 
     // No memberRemoved reaches a page that has not joined the room: the refused join tells it.
     expect((await owner.http('DELETE', `/chat/rooms/${room.body.id}/members`, { userId: member.id })).status).toBe(200);
-    await page.openRoom('Gone before opened');
+    await page.open(`rooms/${room.body.id}`);
     await page.page.getByText('You are no longer a member of this room.').waitFor();
-    await page.roomButton('Gone before opened').waitFor({ state: 'detached' });
+    expect(await page.roomButton('Gone before opened').count()).toBe(0);
   });
 
   it('pages back through history when scrolled to the top or asked to', { timeout: 90_000 }, async () => {

@@ -84,7 +84,10 @@ export class ChatClient {
       self,
       onStored: (message) => this.#sender.settle(message),
       onFresh: (update) => this.#announce(update),
-      onJoinRefused: (_roomId, error) => this.#emitter.emit('error', error),
+      onJoinRefused: (roomId, error) => {
+        this.#emitter.emit('roomRefused', roomId, error);
+        this.#emitter.emit('error', error);
+      },
     });
     this.#sender = new MessageSender({
       outbox: this.outbox,

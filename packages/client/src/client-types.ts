@@ -67,6 +67,11 @@ export interface ChatClientEvents {
   rateLimit: (state: RateLimitState) => void;
   /** Sending is allowed again after a RATE_LIMITED block. */
   rateLimitEnd: () => void;
+  /**
+   * A followed room was refused when joined again after a reconnect or polled in fallback (FORBIDDEN: the
+   * user was removed; NOT_FOUND): it is no longer followed. The same error also goes to `error`.
+   */
+  roomRefused: (roomId: string, error: ChatClientError) => void;
   /** Something the UI should show failed: a refused send, a full outbox, a refused rejoin. */
   error: (error: ChatClientError) => void;
 }

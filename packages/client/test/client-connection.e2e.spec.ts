@@ -201,9 +201,11 @@ describe('ChatClient against the real stack: connect, resume, fallback, REST-onl
     await until(store, () => store.get().find((m) => m.id === doomed.id)?.deleted === true, 'a deletion polled over REST');
 
     // Removed from a room: it is reported and dropped, and the other room is still polled.
-    const refused = new Promise<string>((resolve) => client.on('error', (err) => err.code === 'FORBIDDEN' && resolve(err.code)));
+    const refused = new Promise<[string, string]>((resolve) => client.on('roomRefused', (roomId, err) => resolve([roomId, err.code])));
+    const reported = new Promise<string>((resolve) => client.on('error', (err) => resolve(err.code)));
     expect((await bob.http('DELETE', `/chat/rooms/${leaving.id}/members`, { userId: alice.id })).status).toBe(200);
-    expect(await refused).toBe('FORBIDDEN');
+    expect(await refused).toEqual([leaving.id, 'FORBIDDEN']);
+    expect(await reported).toBe('FORBIDDEN');
     expect(client.joinedRooms()).toEqual([room.id]);
     const later = await bobSays('still polled after the refusal');
     await until(store, () => store.get().some((m) => m.id === later.id), 'a message polled after another room was refused');

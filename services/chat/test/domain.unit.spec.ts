@@ -214,6 +214,15 @@ describe('AddMember', () => {
     expect(when(given(createRoom([bob])), addMember(alice, bob))).toEqual([]);
   });
 
+  it("starts the new member's read marker at their joining, so earlier messages are not unread to them", () => {
+    const room = apply(given(createRoom([bob]), send(alice, 'one'), send(alice, 'two')), addMember(bob, carol)); // carol at seq 6
+    expect(active(room).readMarkers.get(carol)).toBe(6);
+    expect(when(room, markRead(carol, 4))).toEqual([]);
+    // Removed and added again: what was said in between is not unread either.
+    const again = apply(apply(apply(room, removeMember(alice, carol)), send(alice, 'three')), addMember(alice, carol)); // seq 9
+    expect(active(again).readMarkers.get(carol)).toBe(9);
+  });
+
   it('is forbidden to non-members', () => {
     expect(() => when(given(createRoom([bob])), addMember(carol, carol))).toThrow(refusal('FORBIDDEN'));
   });

@@ -87,6 +87,24 @@ describe('listRooms and unread counts', () => {
     await expectCountsMatch(room.id, [alice, bob, carol]);
   });
 
+  it("starts a new member's marker at their joining: what came before is history, not unread", async () => {
+    const [alice, bob] = [randomUUID(), randomUUID()];
+    const room = await createRoom(t.nc, alice); // seq 1..2
+    for (let i = 0; i < 3; i++) await send(alice, room.id); // 3..5
+    const addBob = () => call(t.nc, subjects.chatAddMember, { actorId: alice, roomId: room.id, userId: bob });
+    ok(await addBob()); // 6
+    expect(await unread(bob, room.id)).toBe(0);
+    expect(ok(await markRead(bob, room.id, 4)).readMarker).toEqual({ roomId: room.id, seq: 6 });
+    await send(alice, room.id); // 7
+    expect(await unread(bob, room.id)).toBe(1);
+
+    ok(await call(t.nc, subjects.chatRemoveMember, { actorId: alice, roomId: room.id, userId: bob })); // 8
+    await send(alice, room.id); // 9
+    ok(await addBob()); // 10
+    expect(await unread(bob, room.id)).toBe(0);
+    await expectCountsMatch(room.id, [alice, bob]);
+  });
+
   it('lists only the rooms the user is a member of, with the room fields', async () => {
     const [alice, bob] = [randomUUID(), randomUUID()];
     const first = await createRoom(t.nc, alice, [bob]);

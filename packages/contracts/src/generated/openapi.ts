@@ -454,7 +454,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             lastSeq: components["schemas"]["Seq"];
-            /** @description Other members' non-deleted messages after this member's read marker. */
+            /** @description Other members' non-deleted messages after this member's read marker (which starts at the seq they joined at, so earlier history is not unread). */
             unreadCount: number;
         };
         MessageText: string;

@@ -1776,7 +1776,7 @@ export const contractSchemas = {
         "unreadCount": {
           "type": "integer",
           "minimum": 0,
-          "description": "Other members' non-deleted messages after this member's read marker."
+          "description": "Other members' non-deleted messages after this member's read marker (which starts at the seq they joined at, so earlier history is not unread)."
         }
       }
     },

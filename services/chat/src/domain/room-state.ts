@@ -61,9 +61,13 @@ export function evolve(state: RoomState, event: RecordedRoomEvent): RoomState {
   if (state.status === 'absent') return state;
   const room: ActiveRoom = { ...state, lastSeq: event.seq };
   switch (event.type) {
-    case 'MemberAdded':
+    case 'MemberAdded': {
       if (room.memberIds.includes(event.data.userId)) return room;
-      return { ...room, memberIds: [...room.memberIds, event.data.userId] };
+      // What was said before someone joined is history to them, not unread: their marker starts here.
+      const readMarkers = new Map(room.readMarkers);
+      readMarkers.set(event.data.userId, Math.max(readMarkers.get(event.data.userId) ?? 0, event.seq));
+      return { ...room, memberIds: [...room.memberIds, event.data.userId], readMarkers };
+    }
     case 'MemberRemoved':
       return { ...room, memberIds: room.memberIds.filter((id) => id !== event.data.userId) };
     case 'MessageSent':

@@ -25,13 +25,15 @@ export const roomMembersProjection: Projection = {
     const membership = new Map<string, { room_id: string; user_id: string; is_member: boolean }>();
     const sent = new Map<string, { room_id: string; user_id: string; delta: number }>();
     const deleted: string[] = [];
-    const markers = new Map<string, { room_id: string; user_id: string; read_seq: number }>();
+    const markers: MarkerMoves = new Map();
     for (const event of events) {
       switch (event.type) {
         case 'MemberAdded':
         case 'MemberRemoved': {
           const key = `${event.roomId}/${event.data.userId}`;
           membership.set(key, { room_id: event.roomId, user_id: event.data.userId, is_member: event.type === 'MemberAdded' });
+          // A new member's marker starts at their joining (as the domain's evolve has it): earlier messages are not unread.
+          if (event.type === 'MemberAdded') moveMarker(markers, event.roomId, event.data.userId, event.seq);
           break;
         }
         case 'MessageSent': {
@@ -44,12 +46,9 @@ export const roomMembersProjection: Projection = {
         case 'MessageDeleted':
           deleted.push(event.data.messageId);
           break;
-        case 'ReadMarkerMoved': {
-          const key = `${event.roomId}/${event.data.userId}`;
-          const readSeq = Math.max(markers.get(key)?.read_seq ?? 0, event.data.readSeq);
-          markers.set(key, { room_id: event.roomId, user_id: event.data.userId, read_seq: readSeq });
+        case 'ReadMarkerMoved':
+          moveMarker(markers, event.roomId, event.data.userId, event.data.readSeq);
           break;
-        }
         case 'RoomCreated':
         case 'MessageEdited':
           break;
@@ -121,6 +120,14 @@ export const roomMembersProjection: Projection = {
     return statements;
   },
 };
+
+type MarkerMoves = Map<string, { room_id: string; user_id: string; read_seq: number }>;
+
+/** Records a marker move of the run; markers only move forward. */
+function moveMarker(markers: MarkerMoves, roomId: string, userId: string, seq: number): void {
+  const key = `${roomId}/${userId}`;
+  markers.set(key, { room_id: roomId, user_id: userId, read_seq: Math.max(markers.get(key)?.read_seq ?? 0, seq) });
+}
 
 /** Loads read markers for (room, user) pairs; a pair without a row has read nothing (0). */
 export async function readMarkers(db: Queryable, pairs: readonly { roomId: string; userId: string }[]): Promise<Map<string, number>> {
