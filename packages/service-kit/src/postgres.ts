@@ -13,6 +13,25 @@ export function createPool(connectionString: string, log: Logger, max = 10): pg.
   return pool;
 }
 
+/** Runs `work` in a transaction on a pooled connection; a connection that cannot roll back is discarded. */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch((rollbackErr: Error) => {
+      broken = rollbackErr;
+    });
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
+
 /**
  * Applies the service's SQL migrations in `dir` to its own schema, recording them in that schema, so
  * services sharing a database never see each other's tables or migration history.

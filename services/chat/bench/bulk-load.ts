@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool } from '@chatrt/service-kit';
+import { inTransaction, type Pool } from '@chatrt/service-kit';
 
 /** A bulk-loaded room: two members alternating as senders. */
 export interface BigRoom {
@@ -16,9 +16,7 @@ export interface BigRoom {
  */
 export async function bulkLoadRoom(pool: Pool, events: number): Promise<BigRoom> {
   const room: BigRoom = { roomId: randomUUID(), alice: randomUUID(), bob: randomUUID() };
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     await client.query(
       `INSERT INTO chat.events (event_id, room_id, seq, type, data, actor_id, client_message_id, occurred_at) VALUES
          (gen_random_uuid(), $1, 1, 'RoomCreated', '{"name":"big"}', $2, NULL, now() - interval '2 days'),
@@ -48,21 +46,16 @@ export async function bulkLoadRoom(pool: Pool, events: number): Promise<BigRoom>
     );
     await client.query(
       `INSERT INTO chat.room_members (room_id, user_id, is_member, read_seq, own_live, read_live)
-       SELECT $1, m.sender_id, true, 0, count(*), 0 FROM chat.messages m WHERE m.room_id = $1 GROUP BY m.sender_id`,
-      [room.roomId],
+       SELECT $1, m.sender_id, true, CASE WHEN m.sender_id = $2 THEN 2 ELSE 3 END, count(*), 0
+       FROM chat.messages m WHERE m.room_id = $1 GROUP BY m.sender_id`,
+      [room.roomId, room.alice],
     );
     await client.query(
       `INSERT INTO chat.projection_checkpoints (room_id, seqs)
        VALUES ($1, jsonb_build_object('rooms', $2::bigint, 'messages', $2::bigint, 'room_members', $2::bigint))`,
       [room.roomId, events],
     );
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK');
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
   await pool.query('VACUUM (ANALYZE) chat.events');
   await pool.query('VACUUM (ANALYZE) chat.messages');
   return room;

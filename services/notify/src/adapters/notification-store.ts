@@ -1,5 +1,5 @@
 import type { ChatEvents, Notification, NotificationPage } from '@chatrt/contracts';
-import type { Pool, PoolClient } from '@chatrt/service-kit';
+import { inTransaction, type Pool, type PoolClient } from '@chatrt/service-kit';
 import type { MarkReadTarget } from '../domain/mark-read.ts';
 import { membershipChange } from '../domain/membership.ts';
 import { mayApplyInOrder, WaitForEarlierEvents } from '../domain/room-order.ts';
@@ -270,21 +270,6 @@ async function takeCursors(client: PoolClient, counts: Map<string, number>): Pro
     [users, users.map((u) => counts.get(u) ?? 0)],
   );
   return new Map(rows.map((r) => [r.user_id, Number(r.last_cursor) - (counts.get(r.user_id) ?? 0) + 1]));
-}
-
-async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
 }
 
 function page(rows: NotificationRow[], limit: number): NotificationPage {

@@ -1,5 +1,5 @@
 import type { Message } from '@chatrt/contracts';
-import { CodedError, type Logger, type Pool, type PoolClient } from '@chatrt/service-kit';
+import { CodedError, inTransaction, type Logger, type Pool, type PoolClient } from '@chatrt/service-kit';
 import {
   absentRoom,
   evolve,
@@ -15,7 +15,6 @@ import { markerKey, readMarkers } from '../projections/room-members.ts';
 import { readRoomStates } from '../projections/rooms.ts';
 import { appendEvents } from './events-table.ts';
 import { findStoredMessages, idempotencyKeyOf } from './idempotency.ts';
-import { inTransaction } from './sql.ts';
 
 /** Decides a command against the room's current state; may throw a CodedError to refuse it. */
 export type Decider = (state: RoomState) => RoomEvent[];

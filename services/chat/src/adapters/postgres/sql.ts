@@ -13,22 +13,3 @@ export type Queryable = Pick<Pool | PoolClient, 'query'>;
 export function toNumber(value: string | number): number {
   return typeof value === 'number' ? value : Number(value);
 }
-
-/** Runs `work` in a transaction on a pooled connection; a connection that cannot roll back is discarded. */
-export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch((rollbackErr: Error) => {
-      broken = rollbackErr;
-    });
-    throw err;
-  } finally {
-    client.release(broken);
-  }
-}

@@ -1,6 +1,6 @@
-import type { Logger, Pool, PoolClient } from '@chatrt/service-kit';
+import { inTransaction, type Logger, type Pool, type PoolClient } from '@chatrt/service-kit';
 import { readEventsInRoomOrder, toRecordedEvent, eventColumns, type EventRow, type StreamCursor } from '../postgres/events-table.ts';
-import { inTransaction, toNumber, type Queryable } from '../postgres/sql.ts';
+import { toNumber, type Queryable } from '../postgres/sql.ts';
 import { checkpointsTable, liveSchema, runProjections, type Projection } from './projection.ts';
 import { chatProjections } from './index.ts';
 
