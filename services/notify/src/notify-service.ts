@@ -10,7 +10,12 @@ import type {
 import type { Logger } from '@chatrt/service-kit';
 import { markReadTarget } from './domain/mark-read.ts';
 import { mentionCandidates, mentionedUserIds } from './domain/mentions.ts';
-import { notificationsForAddedMember, notificationsForMessage, type NotificationChange } from './domain/notifications.ts';
+import {
+  notificationsForAddedMember,
+  notificationsForDeletedMessage,
+  notificationsForMessage,
+  type NotificationChange,
+} from './domain/notifications.ts';
 import type { PresenceBook } from './domain/presence-book.ts';
 import type { NotifyMetrics } from './adapters/metrics.ts';
 import type { NotificationPublisher } from './adapters/notification-publisher.ts';
@@ -66,7 +71,7 @@ export function createNotifyService(deps: {
       const result = await store.applyOnce(event, {
         deliveryCount,
         newId: deps.newId,
-        decide: async (loadRoom) => {
+        decide: async (reads) => {
           if (event.type === 'MemberAdded') {
             decided = notificationsForAddedMember({
               roomId: event.roomId,
@@ -74,8 +79,13 @@ export function createNotifyService(deps: {
               actorId: event.metadata.actorId,
               addedAt: event.metadata.occurredAt,
             });
+          } else if (event.type === 'MessageDeleted') {
+            decided = notificationsForDeletedMessage({
+              unreadMentions: await reads.unreadMentions(event.data.messageId),
+              deletedAt: event.metadata.occurredAt,
+            });
           } else if (event.type === 'MessageSent') {
-            const room = await loadRoom();
+            const room = await reads.room();
             decided = notificationsForMessage({
               message: {
                 roomId: event.roomId,
@@ -96,7 +106,9 @@ export function createNotifyService(deps: {
       if (!result.applied) return republish(eventId);
 
       for (const change of decided) {
-        metrics.notification(change.kind === 'create' ? change.type : 'message', change.kind === 'create' ? 'created' : 'updated');
+        if (change.kind === 'create') metrics.notification(change.type, 'created');
+        else if (change.kind === 'coalesce') metrics.notification('message', 'updated');
+        else metrics.notification('mention', 'retracted');
       }
       if (decided.length > 0) log.debug({ eventId, roomId: event.roomId, notifications: decided.length }, 'notifications changed');
       await publisher.publish(result.changed);

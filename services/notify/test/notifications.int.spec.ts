@@ -80,6 +80,36 @@ describe('notify turns chat events into notifications', () => {
     }
   });
 
+  it('turns an unread mention read when its message is deleted, once, and leaves read ones alone', async () => {
+    const [author, ann, bob] = [await fx.register('author'), await fx.register('ann'), await fx.register('bob')];
+    const room = new RoomEvents();
+    for (const user of [author, ann, bob]) await fx.publish(room.memberAdded(user.id));
+    const sent = room.messageSent(author.id, `@${ann.username} @${bob.username} look`);
+    await fx.publish(sent);
+    await fx.idle();
+    const mentionOf = async (userId: string) => (await fx.list(userId)).find((n) => n.type === 'mention');
+    const bobsMention = await mentionOf(bob.id);
+    expect(await fx.call(subjects.notifyMarkRead, { userId: bob.id, ids: [bobsMention!.id] })).toEqual({ ok: true, updated: 1 });
+    const bobRead = await mentionOf(bob.id);
+
+    const annInbox = await fx.inbox(ann.id);
+    try {
+      const deleted = room.messageDeleted(author.id, sent.data.messageId);
+      await fx.publish(deleted);
+      await fx.publish(deleted, randomUUID());
+      const [retracted] = await annInbox.until((r) => r.length >= 1);
+      expect(retracted).toMatchObject({ type: 'mention', messageId: sent.data.messageId, read: true, updatedAt: deleted.metadata.occurredAt });
+      await fx.idle();
+      expect(await mentionOf(ann.id)).toEqual(retracted);
+      expect(await fx.list(ann.id, { unread: true })).toEqual([expect.objectContaining({ type: 'message' })]);
+      expect(await mentionOf(bob.id)).toEqual(bobRead);
+      // The redelivered deletion re-published the same state; nothing took another cursor.
+      expect(new Set(annInbox.received.map((n) => n.cursor))).toEqual(new Set([retracted!.cursor]));
+    } finally {
+      annInbox.close();
+    }
+  });
+
   it('coalesces messages to an offline member into one notification; members online anywhere only get mentions', async () => {
     const [author, ann, bob] = [await fx.register('author'), await fx.register('ann'), await fx.register('bob')];
     const room = new RoomEvents();

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { CodedError } from '@chatrt/service-kit';
-import { notificationsForAddedMember, notificationsForMessage, type SentMessage } from '../src/domain/notifications.ts';
+import { notificationsForAddedMember, notificationsForDeletedMessage, notificationsForMessage, type SentMessage } from '../src/domain/notifications.ts';
 import { markReadTarget } from '../src/domain/mark-read.ts';
 
 const [author, ann, bob, cat] = [
@@ -30,6 +30,17 @@ describe('notificationsForAddedMember', () => {
 
   it('tells nobody when the member added themselves (the creator of a room)', () => {
     expect(notificationsForAddedMember({ roomId, userId: author, actorId: author, addedAt: at })).toEqual([]);
+  });
+});
+
+describe('notificationsForDeletedMessage', () => {
+  it('turns each unread mention of the message read, in user order', () => {
+    const at = '2026-01-01T00:09:00.000Z';
+    expect(notificationsForDeletedMessage({ unreadMentions: [{ id: 'n2', userId: bob }, { id: 'n1', userId: ann }], deletedAt: at })).toEqual([
+      { kind: 'retract', id: 'n1', userId: ann, at },
+      { kind: 'retract', id: 'n2', userId: bob, at },
+    ]);
+    expect(notificationsForDeletedMessage({ unreadMentions: [], deletedAt: at })).toEqual([]);
   });
 });
 

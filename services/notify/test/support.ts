@@ -219,6 +219,10 @@ export class RoomEvents {
     return this.#event({ type: 'MessageSent', data }, senderId) as ChatEvents & { type: 'MessageSent' };
   }
 
+  messageDeleted(authorId: string, messageId: string): ChatEvents {
+    return this.#event({ type: 'MessageDeleted', data: { messageId } }, authorId);
+  }
+
   #event(body: Pick<ChatEvents, 'type' | 'data'>, actorId: string): ChatEvents {
     this.#seq += 1;
     const metadata = { eventId: randomUUID(), occurredAt: new Date().toISOString(), actorId };

@@ -513,7 +513,7 @@ export interface components {
         /** @enum {string} */
         NotificationType: "mention" | "message" | "addedToRoom";
         /**
-         * @description `mention`: a message names the user as `@username`. `message`: messages in a room the user had not
+         * @description `mention`: a message names the user as `@username` (turned read if the message is deleted before it is read). `message`: messages in a room the user had not
          *     joined on any gateway, coalesced into one unread notification per room (`count`, latest `messageId`).
          *     `addedToRoom`: another member (`actorId`) added the user to the room, also when creating it; the room
          *     is in the user's room list from then on.

@@ -1243,7 +1243,7 @@ export const contractSchemas = {
     },
     "Notification": {
       "type": "object",
-      "description": "`mention`: a message names the user as `@username`. `message`: messages in a room the user had not\njoined on any gateway, coalesced into one unread notification per room (`count`, latest `messageId`).\n`addedToRoom`: another member (`actorId`) added the user to the room, also when creating it; the room\nis in the user's room list from then on.\n",
+      "description": "`mention`: a message names the user as `@username` (turned read if the message is deleted before it is read). `message`: messages in a room the user had not\njoined on any gateway, coalesced into one unread notification per room (`count`, latest `messageId`).\n`addedToRoom`: another member (`actorId`) added the user to the room, also when creating it; the room\nis in the user's room list from then on.\n",
       "required": [
         "id",
         "type",

@@ -8,8 +8,11 @@ export interface NotifyMetrics {
    * applied, or failed; deferred and failed events are retried.
    */
   chatEvent(outcome: 'applied' | 'duplicate' | 'deferred' | 'failed'): void;
-  /** A notification was created, or updated by coalescing another message into it. */
-  notification(type: NotificationType, change: 'created' | 'updated'): void;
+  /**
+   * A notification was created, updated by coalescing another message into it, or retracted (a mention
+   * turned read because its message was deleted).
+   */
+  notification(type: NotificationType, change: 'created' | 'updated' | 'retracted'): void;
   /** Notifications turned read by one mark-read command. */
   markedRead(count: number): void;
 }
@@ -24,7 +27,7 @@ export function createNotifyMetrics(registry: Registry): NotifyMetrics {
   });
   const notifications = new Counter({
     name: 'notify_notifications_total',
-    help: 'Notifications created or updated (coalesced), by type.',
+    help: 'Notifications created, updated (coalesced) or retracted (mention of a deleted message), by type.',
     labelNames: ['type', 'change'] as const,
     registers: [registry],
   });

@@ -17,11 +17,16 @@ export interface RoomSnapshot {
   unread: UnreadMessageNotification[];
 }
 
-/**
- * Decides an event's notifications; `room` reads (and locks) the room as stored when the event is
- * applied, for the decisions that need it.
- */
-export type DecideNotifications = (room: () => Promise<RoomSnapshot>) => Promise<NotificationChange[]>;
+/** Reads, inside the event's transaction and locking what it returns, what some decisions need. */
+export interface DecisionReads {
+  /** The room's members and unread `message` notifications. */
+  room(): Promise<RoomSnapshot>;
+  /** The unread mentions of a message. */
+  unreadMentions(messageId: string): Promise<{ id: string; userId: string }[]>;
+}
+
+/** Decides an event's notifications from what it reads as stored when the event is applied. */
+export type DecideNotifications = (reads: DecisionReads) => Promise<NotificationChange[]>;
 
 /** The outcome of applying one chat event. */
 export type ApplyResult = { applied: false } | { applied: true; changed: UserNotification[] };
@@ -83,7 +88,10 @@ export function createNotificationStore(pool: Pool): NotificationStore {
         if (inserted.rowCount === 0) return { applied: false } as const;
         await advanceRoom(client, event, deliveryCount);
         await applyMembership(client, event);
-        const changes = await decide(() => roomSnapshot(client, event.roomId));
+        const changes = await decide({
+          room: () => roomSnapshot(client, event.roomId),
+          unreadMentions: (messageId) => unreadMentions(client, messageId),
+        });
         const changed = await applyChanges(client, changes, newId);
         if (changed.length > 0) {
           await client.query(
@@ -191,6 +199,15 @@ async function roomSnapshot(client: PoolClient, roomId: string): Promise<RoomSna
   };
 }
 
+async function unreadMentions(client: PoolClient, messageId: string): Promise<{ id: string; userId: string }[]> {
+  const { rows } = await client.query<{ id: string; user_id: string }>(
+    `SELECT id, user_id FROM notify.notifications
+      WHERE message_id = $1 AND type = 'mention' AND NOT read ORDER BY user_id FOR UPDATE`,
+    [messageId],
+  );
+  return rows.map((r) => ({ id: r.id, userId: r.user_id }));
+}
+
 /** Writes the changes (each with its user's next cursor, in order); returns the rows as they are now. */
 async function applyChanges(client: PoolClient, changes: NotificationChange[], newId: () => string): Promise<UserNotification[]> {
   if (changes.length === 0) return [];
@@ -204,9 +221,11 @@ async function applyChanges(client: PoolClient, changes: NotificationChange[], n
   };
   const creates = [];
   const coalesces = [];
+  const retracts = [];
   for (const change of changes) {
     if (change.kind === 'create') creates.push({ ...change, id: newId(), cursor: cursorOf(change.userId) });
-    else coalesces.push({ ...change, cursor: cursorOf(change.userId) });
+    else if (change.kind === 'coalesce') coalesces.push({ ...change, cursor: cursorOf(change.userId) });
+    else retracts.push({ ...change, cursor: cursorOf(change.userId) });
   }
   const rows: NotificationRow[] = [];
   if (creates.length > 0) {
@@ -249,6 +268,17 @@ async function applyChanges(client: PoolClient, changes: NotificationChange[], n
         coalesces.map((c) => c.at),
         coalesces.map((c) => c.cursor),
       ],
+    );
+    rows.push(...updated.rows);
+  }
+  if (retracts.length > 0) {
+    const updated = await client.query<NotificationRow>(
+      `UPDATE notify.notifications n
+          SET read = true, updated_at = GREATEST(n.updated_at, t.at), cursor = t.cursor
+         FROM unnest($1::uuid[], $2::timestamptz[], $3::bigint[]) AS t(id, at, cursor)
+        WHERE n.id = t.id
+    RETURNING ${prefixed('n')}`,
+      [retracts.map((c) => c.id), retracts.map((c) => c.at), retracts.map((c) => c.cursor)],
     );
     rows.push(...updated.rows);
   }

@@ -55,6 +55,13 @@ export type NotificationChange =
       at: string;
     }
   | {
+      /** An unread mention whose message was deleted: it turns read, as there is nothing left to read. */
+      kind: 'retract';
+      id: string;
+      userId: string;
+      at: string;
+    }
+  | {
       /** One more message coalesced into an unread `message` notification. */
       kind: 'coalesce';
       id: string;
@@ -104,4 +111,17 @@ export function notificationsForMessage(input: {
 export function notificationsForAddedMember(added: AddedMember): NotificationChange[] {
   if (added.userId === added.actorId) return [];
   return [{ kind: 'create', type: 'addedToRoom', userId: added.userId, roomId: added.roomId, actorId: added.actorId, at: added.addedAt }];
+}
+
+/**
+ * What deleting a message does to its mentions: each one still unread turns read (the text is gone, so
+ * the bell stops pointing at it). Read ones, and `message` notifications, stay as they are.
+ */
+export function notificationsForDeletedMessage(input: {
+  unreadMentions: readonly { id: string; userId: string }[];
+  deletedAt: string;
+}): NotificationChange[] {
+  return [...input.unreadMentions]
+    .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0))
+    .map((mention) => ({ kind: 'retract', id: mention.id, userId: mention.userId, at: input.deletedAt }));
 }
