@@ -138,6 +138,45 @@ describe('chat page in a real browser', () => {
     await screenshot(alice.page.page, 'offline-delivered');
   });
 
+  it('keeps messages written offline in IndexedDB when the page is left, and sends each once when it is opened again', { timeout: 90_000 }, async () => {
+    const alice = await newUser('alice');
+    const bob = await newUser('bob');
+    await alice.page.waitForConnection('connected');
+    const roomId = await alice.page.createRoom('Left page', [bob.username]);
+
+    await alice.page.context.setOffline(true);
+    await alice.page.waitForConnection('offline');
+    const texts = ['kept one', 'kept two'];
+    for (const text of texts) await alice.page.send(text);
+    for (const text of texts) await alice.page.waitForMessage(text, 'sending');
+    // The outbox writes to IndexedDB right after showing ⏳; wait for both rows, then leave the page.
+    await alice.page.page.waitForFunction(
+      (expected) =>
+        new Promise<boolean>((resolve) => {
+          const open = indexedDB.open('chatrt-client');
+          open.onsuccess = () => {
+            const count = open.result.transaction('outbox').objectStore('outbox').count();
+            count.onsuccess = () => resolve(count.result === expected);
+            count.onerror = () => resolve(false);
+          };
+          open.onerror = () => resolve(false);
+        }),
+      texts.length,
+    );
+    // Leaving while still offline: the app is gone before the network is back (closing the tab instead
+    // lifts Playwright's offline emulation while the page still runs).
+    await alice.page.page.goto('about:blank');
+    await alice.page.context.setOffline(false);
+    expect((await bob.page.restHistory(roomId)).filter((m) => texts.includes(m.message ?? ''))).toEqual([]);
+
+    // Same browser profile, page opened again: the outbox is read back from IndexedDB and sent.
+    await alice.page.open(`rooms/${roomId}`);
+    await alice.page.waitForConnection('connected');
+    for (const text of texts) await alice.page.waitForMessage(text, 'sent', 30_000);
+    const stored = await bob.page.restHistory(roomId);
+    expect(stored.filter((m) => texts.includes(m.message ?? '')).map((m) => m.message)).toEqual(texts);
+  });
+
   it('marks a refused message ❌ and sends it with Retry once allowed again', { timeout: 60_000 }, async () => {
     const owner = await env.signedUpUser();
     const member = await env.signedUpUser();
