@@ -43,8 +43,14 @@ const schema = z
     PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
     /** How long a stopping gateway waits for pending acks before closing connections. */
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    /** Packets queued for one connection (it reads too slowly) before it is closed; it reconnects and resumes. */
+    SOCKET_MAX_BUFFERED_PACKETS: z.coerce.number().int().min(10).max(1_000_000).default(5000),
     /** Room updates fetched per page when a socket resumes. */
     REPLAY_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(200),
+  })
+  .refine((env) => env.SOCKET_MAX_BUFFERED_PACKETS >= 2 * env.REPLAY_PAGE_SIZE, {
+    message: 'must be at least twice REPLAY_PAGE_SIZE (a replay page is sent once the queue is down to half)',
+    path: ['SOCKET_MAX_BUFFERED_PACKETS'],
   })
   .transform((env) => ({
     natsUrl: env.NATS_URL,
@@ -64,6 +70,7 @@ const schema = z
     presenceHeartbeatMs: env.PRESENCE_HEARTBEAT_MS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     replayPageSize: env.REPLAY_PAGE_SIZE,
+    maxBufferedPackets: env.SOCKET_MAX_BUFFERED_PACKETS,
   }));
 
 export type GatewayConfig = z.infer<typeof schema>;

@@ -63,6 +63,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
         path: config.socketPath,
         allowedOrigins: config.allowedOrigins,
         maxPayloadBytes: config.maxPayloadBytes,
+        maxBufferedPackets: config.maxBufferedPackets,
         pingIntervalMs: config.pingIntervalMs,
         pingTimeoutMs: config.pingTimeoutMs,
         presenceHeartbeatMs: config.presenceHeartbeatMs,

@@ -9,7 +9,11 @@ export class TcpProxy {
   readonly #targetPort: number;
   readonly #server: Server;
   readonly #connections = new Set<Socket>();
+  /** Each forwarded connection: the client side and the server side. */
+  readonly #pairs = new Set<{ client: Socket; upstream: Socket }>();
   #down = false;
+  /** Server-to-client bytes per second for new connections (a slow link), or unlimited. */
+  #bytesPerSecond: number | undefined;
   port = 0;
 
   private constructor(targetPort: number) {
@@ -44,6 +48,27 @@ export class TcpProxy {
     this.#down = false;
   }
 
+  /**
+   * Open connections stop reading from the server (a client that does not keep up): what the server
+   * sends piles up in its socket buffers and then in its own queues, until `resume()`.
+   */
+  pause(): void {
+    for (const { client, upstream } of this.#pairs) {
+      upstream.unpipe(client);
+      upstream.pause();
+    }
+  }
+
+  /** Paused connections read from the server again. */
+  resume(): void {
+    for (const { client, upstream } of this.#pairs) upstream.pipe(client);
+  }
+
+  /** New connections get a slow link: server-to-client data flows at `bytesPerSecond` at most. */
+  throttle(bytesPerSecond: number | undefined): void {
+    this.#bytesPerSecond = bytesPerSecond;
+  }
+
   /** Stops listening (end of test). */
   stop(): Promise<void> {
     this.cut();
@@ -64,6 +89,19 @@ export class TcpProxy {
         upstream.destroy();
       });
     }
-    client.pipe(upstream).pipe(client);
+    const pair = { client, upstream };
+    this.#pairs.add(pair);
+    upstream.on('close', () => this.#pairs.delete(pair));
+    client.pipe(upstream);
+    const rate = this.#bytesPerSecond;
+    if (rate === undefined) {
+      upstream.pipe(client);
+      return;
+    }
+    upstream.on('data', (chunk: Buffer) => {
+      client.write(chunk);
+      upstream.pause();
+      setTimeout(() => upstream.resume(), (chunk.length / rate) * 1000);
+    });
   }
 }

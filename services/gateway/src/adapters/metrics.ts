@@ -9,6 +9,7 @@ export interface GatewayMetrics {
   ackDuration: Histogram<'namespace' | 'event'>;
   rateLimited: Counter<'transport'>;
   replayedUpdates: Counter;
+  slowConsumersDropped: Counter;
   natsRequestDuration: Histogram<'subject' | 'outcome'>;
 }
 
@@ -50,6 +51,11 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
       name: 'gateway_rate_limited_total',
       help: 'Sends refused by the per-user rate limit, by transport (socket | rest).',
       labelNames: ['transport'],
+      registers,
+    }),
+    slowConsumersDropped: new Counter({
+      name: 'socket_slow_consumers_dropped_total',
+      help: 'Connections closed because more packets were queued for them than SOCKET_MAX_BUFFERED_PACKETS.',
       registers,
     }),
     replayedUpdates: new Counter({

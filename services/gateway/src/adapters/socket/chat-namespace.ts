@@ -17,6 +17,7 @@ import type { InFlight } from './in-flight.ts';
 import { dispatchEvents } from './event-dispatch.ts';
 import type { SubjectFeed } from './subject-feed.ts';
 import type { RoomSignals } from './room-signals.ts';
+import type { OutboundQueues } from './outbound-queues.ts';
 import { ResumableDelivery } from './resumable-delivery.ts';
 import { roomStream } from '../../domain/delivery.ts';
 
@@ -38,6 +39,8 @@ export interface ChatNamespaceDeps {
   inFlight: InFlight;
   log: Logger;
   replayPageSize: number;
+  /** Paces replays to what each connection takes. */
+  outbound: OutboundQueues;
 }
 
 /** Local Socket.IO room of a chat room's joined sockets, and of a user's sockets. */
@@ -110,6 +113,7 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
     async function replay(roomId: string, delivery: ResumableDelivery<ChatEvents, RoomUpdate>): Promise<void> {
       try {
         await delivery.catchUp(async (afterSeq) => {
+          await deps.outbound.room(socket.conn);
           const reply = await backend.request(subjects.chatRoomUpdates, { actorId, roomId, afterSeq, limit: deps.replayPageSize });
           if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
           const { page } = reply;

@@ -14,6 +14,7 @@ import { notificationStream } from '../../domain/delivery.ts';
 import type { SocketData } from './authenticate.ts';
 import { dispatchEvents } from './event-dispatch.ts';
 import type { InFlight } from './in-flight.ts';
+import type { OutboundQueues } from './outbound-queues.ts';
 import { ResumableDelivery } from './resumable-delivery.ts';
 import type { SubjectFeed } from './subject-feed.ts';
 
@@ -34,7 +35,15 @@ type Handlers = { [E in EventName]: (input: Payload<E>) => Promise<Ack<E>> };
  */
 export function serveNotificationsNamespace(
   nsp: NotificationsNamespace,
-  deps: { backend: Backend; notifications: SubjectFeed<Notification>; metrics: GatewayMetrics; inFlight: InFlight; log: Logger; replayPageSize: number },
+  deps: {
+    backend: Backend;
+    notifications: SubjectFeed<Notification>;
+    metrics: GatewayMetrics;
+    inFlight: InFlight;
+    log: Logger;
+    replayPageSize: number;
+    outbound: OutboundQueues;
+  },
 ): void {
   const { backend, notifications, metrics, inFlight, log } = deps;
   nsp.on('connection', (socket) => {
@@ -50,6 +59,7 @@ export function serveNotificationsNamespace(
         unsubscribe = await notifications.listen(userId, (n) => delivery.onLive(n));
         try {
           await delivery.catchUp(async (after) => {
+            await deps.outbound.room(socket.conn);
             const reply = await backend.request(subjects.notifyChanges, { userId, afterCursor: after, limit: deps.replayPageSize });
             if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
             const { notifications: items, hasMore } = reply.page;

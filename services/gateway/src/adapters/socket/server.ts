@@ -11,11 +11,12 @@ import { serveChatNamespace, roomChannel, userChannel, type ChatNamespace, type 
 import { serveNotificationsNamespace, type NotificationsNamespace } from './notifications-namespace.ts';
 import { trackConnections } from './connection-lifecycle.ts';
 import { RoomSignals } from './room-signals.ts';
+import { OutboundQueues } from './outbound-queues.ts';
 import type { NatsConnection } from '@chatrt/service-kit';
 
 type GatewayHealth = components['schemas']['GatewayHealth'];
 
-export interface SocketServerOptions extends Omit<ChatNamespaceDeps, 'signals'> {
+export interface SocketServerOptions extends Omit<ChatNamespaceDeps, 'signals' | 'outbound'> {
   nc: NatsConnection;
   gatewayId: string;
   verifier: TokenVerifier;
@@ -23,6 +24,8 @@ export interface SocketServerOptions extends Omit<ChatNamespaceDeps, 'signals'> 
   path: string;
   allowedOrigins: string[];
   maxPayloadBytes: number;
+  /** Packets queued for one connection before it is dropped as too slow (it reconnects and resumes). */
+  maxBufferedPackets: number;
   pingIntervalMs: number;
   pingTimeoutMs: number;
   presenceHeartbeatMs: number;
@@ -64,6 +67,11 @@ export class SocketServer {
       pingTimeout: options.pingTimeoutMs,
       transports: ['websocket', 'polling'],
     });
+    const outbound = new OutboundQueues(this.#io, {
+      maxBufferedPackets: options.maxBufferedPackets,
+      onDrop: () => options.metrics.slowConsumersDropped.inc(),
+      log: options.log,
+    });
     const authenticate = tokenMiddleware(options.verifier, options.metrics, options.log);
     this.#chat = this.#io.of(namespaces.chat) as ChatNamespace;
     this.#notifications = this.#io.of(namespaces.notifications) as NotificationsNamespace;
@@ -81,8 +89,8 @@ export class SocketServer {
       nsp.use(authenticate);
       trackConnections(nsp, options.metrics, options.log);
     }
-    serveChatNamespace(this.#chat, { ...options, log: options.log.child({ namespace: namespaces.chat }), signals: this.#signals });
-    serveNotificationsNamespace(this.#notifications, { ...options, log: options.log.child({ namespace: namespaces.notifications }) });
+    serveChatNamespace(this.#chat, { ...options, outbound, log: options.log.child({ namespace: namespaces.chat }), signals: this.#signals });
+    serveNotificationsNamespace(this.#notifications, { ...options, outbound, log: options.log.child({ namespace: namespaces.notifications }) });
   }
 
   listen(port: number): Promise<number> {
