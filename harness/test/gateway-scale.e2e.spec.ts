@@ -74,6 +74,27 @@ describe('several gateways: messages, typing and presence across them; graceful 
     aliceSocket.disconnect();
   });
 
+  it("one user's send limit spans the gateways (default 5/s, burst 10)", async () => {
+    const carol = await env.signedUpUser();
+    const own = (await carol.http<Room>('POST', '/chat/rooms', { name: 'limits' })).body;
+    const here = await carol.connectChat();
+    const there = await carol.connectChat({ socketUrl: second.urls.socket });
+    const send = (socket: ChatSocket) => socket.emitWithAck('sendMessage', { roomId: own.id, message: 'burst', clientMessageId: randomUUID() });
+    for (let i = 0; i < 10; i++) expect((await send(here)).ok).toBe(true);
+    // The first gateway shares what it let through every 50 ms; the second then counts it too.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const refused = await send(there);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) } });
+    const overRest = await fetch(`${second.urls.api}/api/chat/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${(await carol.sessionToken()).token}` },
+      body: JSON.stringify({ roomId: own.id, message: 'burst' }),
+    });
+    expect(overRest.status).toBe(429);
+    here.disconnect();
+    there.disconnect();
+  });
+
   it('forgets the users of a gateway that stops, and tells its clients to reconnect before closing', async () => {
     const aliceSocket = await alice.connectChat();
     const alicePresence = presenceOf(aliceSocket);

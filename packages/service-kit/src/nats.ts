@@ -43,7 +43,7 @@ export function respond<S extends NatsRequestSubject>(
   const answer = async (msg: Msg): Promise<void> => {
     let reply: unknown;
     try {
-      const checked = validate(requestSchemas[subject], decode(msg));
+      const checked = validate(requestSchemas[subject], decodeJson(msg));
       reply = checked.ok
         ? await handler(checked.value as Request<S>)
         : failure('VALIDATION_FAILED', checked.message, { path: checked.path });
@@ -76,7 +76,8 @@ export function respond<S extends NatsRequestSubject>(
   };
 }
 
-function decode(msg: Msg): unknown {
+/** A message's JSON body, or undefined when it is not JSON (contract validation then refuses it). */
+export function decodeJson(msg: Msg): unknown {
   try {
     return msg.json();
   } catch {

@@ -31,10 +31,12 @@ const schema = z
     SESSION_COOKIE_SECURE: booleanEnv(false),
     /** Largest Socket.IO frame / REST body accepted, in bytes. */
     MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(64 * 1024),
-    /** Per-user sends per second on average, over all of a user's sockets and REST calls. */
+    /** Per-user sends per second on average, over all of a user's sockets and REST calls on every gateway. */
     RATE_LIMIT_MESSAGES_PER_SECOND: z.coerce.number().positive().max(10_000).default(5),
     /** Sends a user may make at once before the average applies. */
     RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
+    /** How often each gateway tells the others which sends it let through (the limit spans all gateways). */
+    RATE_LIMIT_SHARE_INTERVAL_MS: z.coerce.number().int().min(5).max(10_000).default(50),
     /** Engine.IO heartbeat: the server pings this often… */
     SOCKET_PING_INTERVAL_MS: z.coerce.number().int().min(1000).max(300_000).default(25_000),
     /** …and drops a client that has not answered within this. Together under the clients' 30 s heartbeat. */
@@ -64,7 +66,7 @@ const schema = z
     requestTimeoutMs: env.NATS_REQUEST_TIMEOUT_MS,
     secureCookies: env.SESSION_COOKIE_SECURE,
     maxPayloadBytes: env.MAX_PAYLOAD_BYTES,
-    rateLimit: { perSecond: env.RATE_LIMIT_MESSAGES_PER_SECOND, burst: env.RATE_LIMIT_BURST },
+    rateLimit: { perSecond: env.RATE_LIMIT_MESSAGES_PER_SECOND, burst: env.RATE_LIMIT_BURST, shareIntervalMs: env.RATE_LIMIT_SHARE_INTERVAL_MS },
     pingIntervalMs: env.SOCKET_PING_INTERVAL_MS,
     pingTimeoutMs: env.SOCKET_PING_TIMEOUT_MS,
     presenceHeartbeatMs: env.PRESENCE_HEARTBEAT_MS,

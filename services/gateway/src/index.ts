@@ -5,6 +5,7 @@ import type { GatewayConfig } from './config.ts';
 import { natsBackend } from './adapters/backend.ts';
 import { createGatewayMetrics } from './adapters/metrics.ts';
 import { createSendRateLimiter } from './adapters/rate-limiter.ts';
+import { shareAcrossGateways } from './adapters/send-sharing.ts';
 import { createTokenVerifier } from './adapters/token-verifier.ts';
 import { createHttpApp } from './adapters/http/server.ts';
 import { SocketServer } from './adapters/socket/server.ts';
@@ -33,7 +34,11 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     const metrics = createGatewayMetrics(registry);
     const backend = natsBackend(nc, config.requestTimeoutMs, metrics);
     const verifier = createTokenVerifier(backend, log);
-    const limiter = createSendRateLimiter(config.rateLimit);
+    const limiter = lifecycle.add(
+      'rate limit sharing',
+      shareAcrossGateways(createSendRateLimiter(config.rateLimit), { nc, gatewayId, log, flushIntervalMs: config.rateLimit.shareIntervalMs }),
+      (l) => l.close(),
+    );
     await verifier.refresh().catch((err: unknown) => log.warn({ err }, 'auth keys not loaded yet; will retry on first use'));
 
     const health = (service: string, port: () => number) => async (): Promise<GatewayHealth> => {

@@ -83,6 +83,11 @@ export interface GatewayPresence {
   'sync': boolean;
 }
 
+export interface GatewaySends {
+  'gatewayId': string;
+  'sends': UserSends[];
+}
+
 export interface GetRoomQuery {
   'actorId': string;
   'roomId': string;
@@ -528,6 +533,11 @@ export interface UserOk {
 }
 
 export type UserReply = UserOk | AckFailure;
+
+export interface UserSends {
+  'userId': string;
+  'count': number;
+}
 
 export interface UsersOk {
   'ok': true;

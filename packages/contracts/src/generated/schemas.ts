@@ -389,6 +389,28 @@ export const contractSchemas = {
         }
       }
     },
+    "GatewaySends": {
+      "type": "object",
+      "required": [
+        "gatewayId",
+        "sends"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "gatewayId": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 100
+        },
+        "sends": {
+          "type": "array",
+          "minItems": 1,
+          "items": {
+            "$ref": "#/$defs/UserSends"
+          }
+        }
+      }
+    },
     "GetRoomQuery": {
       "type": "object",
       "required": [
@@ -2142,6 +2164,23 @@ export const contractSchemas = {
         }
       ]
     },
+    "UserSends": {
+      "type": "object",
+      "required": [
+        "userId",
+        "count"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "userId": {
+          "$ref": "#/$defs/Id"
+        },
+        "count": {
+          "type": "integer",
+          "minimum": 1
+        }
+      }
+    },
     "Username": {
       "type": "string",
       "minLength": 3,
@@ -2221,6 +2260,7 @@ export interface SchemaTypes {
   FindUsersReply: models.FindUsersReply;
   GatewayHealth: components['schemas']['GatewayHealth'];
   GatewayPresence: models.GatewayPresence;
+  GatewaySends: models.GatewaySends;
   GetRoomQuery: models.GetRoomQuery;
   Id: components['schemas']['Id'];
   IssueSessionTokenCommand: models.IssueSessionTokenCommand;
@@ -2318,6 +2358,7 @@ export interface SchemaTypes {
   UserList: components['schemas']['UserList'];
   UserOk: models.UserOk;
   UserReply: models.UserReply;
+  UserSends: models.UserSends;
   UsersOk: models.UsersOk;
   VerificationKeysQuery: models.VerificationKeysQuery;
   VerificationKeysReply: models.VerificationKeysReply;

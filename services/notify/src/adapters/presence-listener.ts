@@ -1,5 +1,5 @@
 import { subjects, validate } from '@chatrt/contracts';
-import type { Logger, NatsConnection } from '@chatrt/service-kit';
+import { decodeJson, type Logger, type NatsConnection } from '@chatrt/service-kit';
 import type { PresenceBook } from '../domain/presence-book.ts';
 
 /** A running presence subscription; `close()` stops listening. */
@@ -18,7 +18,7 @@ export function listenToPresence(options: { nc: NatsConnection; book: PresenceBo
   const sub = nc.subscribe(subjects.gatewayPresenceWildcard, {
     callback: (err, msg) => {
       if (err) return log.error({ err }, 'presence subscription failed');
-      const checked = validate('GatewayPresence', safeJson(msg.data));
+      const checked = validate('GatewayPresence', decodeJson(msg));
       if (!checked.ok) return log.warn({ subject: msg.subject, error: checked.message }, 'invalid presence announcement dropped');
       book.apply(checked.value, Date.now());
     },
@@ -31,12 +31,4 @@ export function listenToPresence(options: { nc: NatsConnection; book: PresenceBo
       if (!sub.isClosed()) await sub.drain();
     },
   };
-}
-
-function safeJson(data: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(data));
-  } catch {
-    return undefined;
-  }
 }

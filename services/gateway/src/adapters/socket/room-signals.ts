@@ -1,5 +1,5 @@
 import { subjects, validate, type GatewayPresence, type Typing } from '@chatrt/contracts';
-import type { Logger, NatsConnection } from '@chatrt/service-kit';
+import { decodeJson, type Logger, type NatsConnection } from '@chatrt/service-kit';
 import type { Subscription } from '@nats-io/transport-node';
 import { PresenceTable } from '@chatrt/presence';
 
@@ -90,7 +90,7 @@ export class RoomSignals {
     const presence = this.#nc.subscribe(subjects.gatewayPresence(roomId), {
       callback: (err, msg) => {
         if (err) return this.#log.error({ err, roomId }, 'presence subscription failed');
-        const checked = validate('GatewayPresence', safeJson(msg.data));
+        const checked = validate('GatewayPresence', decodeJson(msg));
         if (!checked.ok) return this.#log.warn({ roomId, error: checked.message }, 'invalid presence announcement dropped');
         const { gatewayId, userIds, sync } = checked.value;
         if (gatewayId === this.#gatewayId) return;
@@ -101,7 +101,7 @@ export class RoomSignals {
     const typing = this.#nc.subscribe(subjects.gatewayTyping(roomId), {
       callback: (err, msg) => {
         if (err) return this.#log.error({ err, roomId }, 'typing subscription failed');
-        const checked = validate('Typing', safeJson(msg.data));
+        const checked = validate('Typing', decodeJson(msg));
         if (checked.ok) this.#sink.typing(roomId, checked.value);
       },
     });
@@ -119,13 +119,5 @@ export class RoomSignals {
       this.#announce(roomId, entry.table, false);
       if (entry.table.expire(now - 3 * this.#heartbeatMs)) this.#sink.presence(roomId, entry.table.online());
     }
-  }
-}
-
-function safeJson(data: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(data));
-  } catch {
-    return undefined;
   }
 }
