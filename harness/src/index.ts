@@ -4,3 +4,4 @@ export { ChatUser, RoomInbox, type ChatSocket, type ConnectOptions, type HttpRes
 export { startTestStack, type TestStack } from './testing/test-stack.ts';
 export { startStack, type Stack, type ExtraGateway } from './stack/index.ts';
 export { eventually } from './testing/eventually.ts';
+export { TcpProxy } from './testing/tcp-proxy.ts';

@@ -66,9 +66,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     interrupted.dispose();
   }
   /** Another gateway process on free ports, sharing this stack's NATS (a second node behind a balancer). */
-  const addGateway = async (): Promise<ExtraGateway> => {
+  const addGateway = async (gatewayOptions: { natsUrl?: string } = {}): Promise<ExtraGateway> => {
     const extraPorts: StackPorts = { ...ports, ...(await resolvePorts({ ops: ports.ops })) };
-    const instance = supervise('gateway', serviceEnv('gateway', config, { ...wiring, ports: extraPorts }), extraPorts);
+    const natsUrl = gatewayOptions.natsUrl ?? wiring.natsUrl;
+    const instance = supervise('gateway', serviceEnv('gateway', config, { ...wiring, ports: extraPorts, natsUrl }), extraPorts);
     await instance.start();
     extraGateways.push(instance);
     return {
@@ -124,9 +125,9 @@ function createHandle(
       if (stopping) throw new Error(`cannot start ${service}: the stack is stopped`);
       await get(service).start();
     },
-    addGateway: async () => {
+    addGateway: async (options) => {
       if (stopping) throw new Error('cannot add a gateway: the stack is stopped');
-      return addGateway();
+      return addGateway(options);
     },
     stop: () => (stopping ??= Promise.all(extraGateways.map((g) => g.stop())).then(() => stopAll(supervised, infra))),
   };

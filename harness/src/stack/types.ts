@@ -96,8 +96,11 @@ export interface Stack {
   stopService(service: ServiceName): Promise<void>;
   /** Starts a stopped service again with the same configuration; resolves once it is healthy. */
   startService(service: ServiceName): Promise<void>;
-  /** Starts one more gateway process on free ports (stopped with the stack); resolves once it is healthy. */
-  addGateway(): Promise<ExtraGateway>;
+  /**
+   * Starts one more gateway process on free ports (stopped with the stack); resolves once it is healthy.
+   * `natsUrl` points it at another address of the stack's NATS (e.g. a proxy that can cut its connection).
+   */
+  addGateway(options?: { natsUrl?: string }): Promise<ExtraGateway>;
   /** Stops every service in reverse start order, then the infrastructure this stack started. Idempotent. */
   stop(): Promise<void>;
 }

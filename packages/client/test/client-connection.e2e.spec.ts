@@ -1,9 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Message, MessagePage, Room } from '@chatrt/contracts';
-import { startTestStack, type ChatUser, type TestStack } from '@chatrt/harness';
+import { startTestStack, TcpProxy, type ChatUser, type TestStack } from '@chatrt/harness';
 import { diagnostics, type ChatClient, type ConnectionStatus } from '../src/index.ts';
 import { assertGapless, clientFor, fastTimings, texts, until } from './support/e2e.ts';
-import { TcpProxy } from './support/tcp-proxy.ts';
 
 describe('ChatClient against the real stack: connect, resume, fallback, REST-only, no session', () => {
   let env: TestStack;

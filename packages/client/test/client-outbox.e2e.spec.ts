@@ -3,11 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Message, MessagePage, Room } from '@chatrt/contracts';
-import { startTestStack, type ChatUser, type TestStack } from '@chatrt/harness';
+import { startTestStack, TcpProxy, type ChatUser, type TestStack } from '@chatrt/harness';
 import { ManualNetwork, type ChatClient, type ChatClientError } from '../src/index.ts';
 import { FileOutboxStore } from '../src/node/index.ts';
 import { assertGapless, clientFor, fastTimings, until } from './support/e2e.ts';
-import { TcpProxy } from './support/tcp-proxy.ts';
 
 describe('ChatClient outbox and notifications against the real stack', () => {
   let env: TestStack;

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '@chatrt/contracts';
-import { startTestStack, type ChatSocket, type ChatUser, type TestStack } from '@chatrt/harness';
+import { startTestStack, TcpProxy, type ChatSocket, type ChatUser, type TestStack } from '@chatrt/harness';
 import type { ChatClient } from '../src/index.ts';
 import { assertGapless, clientFor, fastTimings, until } from './support/e2e.ts';
-import { TcpProxy } from './support/tcp-proxy.ts';
 
 /** Packets the gateway queues for one connection before dropping it (small, so the test fills it fast). */
 const maxBufferedPackets = 200;

@@ -1,14 +1,8 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 import type { ChatEvents, Message, RoomUpdate } from '@chatrt/contracts';
 import { ResumableDelivery, type Page } from '../src/adapters/socket/resumable-delivery.ts';
 import { roomStream } from '../src/domain/delivery.ts';
 
-/** A room's delivery to one socket, as the /chat namespace builds it. */
-class RoomDelivery extends ResumableDelivery<ChatEvents, RoomUpdate> {
-  constructor(afterSeq: number, emit: (update: RoomUpdate) => void, maxBuffered?: number) {
-    super(afterSeq, roomStream, emit, maxBuffered);
-  }
-}
 
 const roomId = '00000000-0000-4000-8000-000000000001';
 const senderId = '00000000-0000-4000-8000-000000000002';
@@ -48,93 +42,136 @@ function store(last: number, visible: (seq: number) => boolean, scan: number) {
   return { fetch, calls };
 }
 
-function collect() {
+/** A room's delivery to one socket, as the /chat namespace builds it, with what it emitted and the failures it reported. */
+function roomDelivery(options: { after: number; fetch?: (after: number) => Promise<Page<RoomUpdate>>; maxBuffered?: number }) {
   const seqs: number[] = [];
-  return { seqs, emit: (update: RoomUpdate) => seqs.push(update.payload.seq) };
+  const failures: unknown[] = [];
+  const delivery = new ResumableDelivery<ChatEvents, RoomUpdate>({
+    after: options.after,
+    shape: roomStream,
+    emit: (update) => seqs.push(update.payload.seq),
+    source: {
+      fetchPage: options.fetch ?? (() => Promise.reject(new Error('this test has no store'))),
+      onCatchUpFailed: (err) => failures.push(err),
+    },
+    ...(options.maxBuffered === undefined ? {} : { maxBuffered: options.maxBuffered }),
+  });
+  return { delivery, seqs, failures };
 }
 
 describe('ResumableDelivery of a room', () => {
   it('delivers live events in order and drops repeats and older seqs', () => {
-    const out = collect();
-    const delivery = new RoomDelivery(0, out.emit);
+    const { delivery, seqs } = roomDelivery({ after: 0 });
     for (const seq of [1, 2, 2, 1, 3]) delivery.onLive(sent(seq));
-    expect(out.seqs).toEqual([1, 2, 3]);
+    expect(seqs).toEqual([1, 2, 3]);
   });
 
   it('emits nothing for private events but moves past their seq', () => {
-    const out = collect();
-    const delivery = new RoomDelivery(0, out.emit);
+    const { delivery, seqs } = roomDelivery({ after: 0 });
     delivery.onLive(readMarker(1));
     delivery.onLive(sent(2));
-    expect(out.seqs).toEqual([2]);
+    expect(seqs).toEqual([2]);
     expect(delivery.last).toBe(2);
   });
 
   it('replays across pages, then drains live events buffered during the replay without gap or duplicate', async () => {
-    const out = collect();
-    const delivery = new RoomDelivery(3, out.emit);
+    const { delivery, seqs } = roomDelivery({ after: 3, fetch: store(10, () => true, 3).fetch });
     delivery.holdLive();
     // Live events 9..12 arrive while the replay runs; 9 and 10 are also in the store.
     for (const seq of [9, 10, 11, 12]) delivery.onLive(sent(seq));
-    await delivery.catchUp(store(10, () => true, 3).fetch);
+    await delivery.catchUp();
     delivery.onLive(sent(13));
-    expect(out.seqs).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    expect(seqs).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+  });
+
+  it('reads a gap in the live stream from the store first, and drops the missing events when they come late', async () => {
+    const room = store(5, () => true, 10);
+    const { delivery, seqs, failures } = roomDelivery({ after: 0, fetch: room.fetch });
+    delivery.onLive(sent(1));
+    delivery.onLive(sent(2));
+    // 3 and 4 were lost on the way (or are late): 5 shows the gap.
+    delivery.onLive(sent(5));
+    await vi.waitFor(() => expect(seqs).toEqual([1, 2, 3, 4, 5]));
+    for (const seq of [3, 4, 6]) delivery.onLive(sent(seq));
+    expect(seqs).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(room.calls).toEqual([2]);
+    expect(failures).toEqual([]);
+  });
+
+  it('reports a gap it cannot fill and delivers nothing after it (the socket is dropped and resumes)', async () => {
+    const { delivery, seqs, failures } = roomDelivery({ after: 0 });
+    delivery.onLive(sent(1));
+    delivery.onLive(sent(3));
+    await vi.waitFor(() => expect(failures).toHaveLength(1));
+    delivery.onLive(sent(2));
+    delivery.onLive(sent(4));
+    expect(seqs).toEqual([1]);
+  });
+
+  it('fails, instead of looping, when the store does not have what the live stream claims', async () => {
+    const room = store(2, () => true, 10);
+    const { delivery, seqs, failures } = roomDelivery({ after: 0, fetch: room.fetch });
+    delivery.onLive(sent(1));
+    delivery.onLive(sent(4));
+    await vi.waitFor(() => expect(failures).toEqual([new Error('the store ends at 2, but the live stream is past 3')]));
+    expect(seqs).toEqual([1, 2]);
+    expect(room.calls).toEqual([1]);
   });
 
   it('keeps at most maxBuffered live events while catching up, and reads what it dropped from the store', async () => {
-    const out = collect();
-    const delivery = new RoomDelivery(0, out.emit, 3);
+    const { delivery, seqs } = roomDelivery({ after: 0, fetch: store(10, () => true, 4).fetch, maxBuffered: 3 });
     delivery.holdLive();
     for (let seq = 1; seq <= 10; seq += 1) {
       delivery.onLive(sent(seq));
       expect(delivery.buffered).toBeLessThanOrEqual(3);
     }
-    await delivery.catchUp(store(10, () => true, 4).fetch);
+    await delivery.catchUp();
     delivery.onLive(sent(11));
-    expect(out.seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 
   it('asks the store again when live events were dropped while its last page was on the way', async () => {
-    const out = collect();
-    const delivery = new RoomDelivery(0, out.emit, 2);
     // The room holds 3 events when the replay starts; 4..8 are stored and published while a page is on the way.
     let stored = 3;
     const calls: number[] = [];
-    await delivery.catchUp(async (after) => {
-      calls.push(after);
-      const page = { items: [] as RoomUpdate[], last: stored, hasMore: false };
-      for (let seq = after + 1; seq <= stored; seq += 1) page.items.push({ event: 'message', payload: message(seq) });
-      if (stored === 3) {
-        for (stored = 4; stored <= 8; stored += 1) delivery.onLive(sent(stored));
-        stored = 8;
-      }
-      return page;
+    const { delivery, seqs } = roomDelivery({
+      after: 0,
+      maxBuffered: 2,
+      fetch: async (after) => {
+        calls.push(after);
+        const page = { items: [] as RoomUpdate[], last: stored, hasMore: false };
+        for (let seq = after + 1; seq <= stored; seq += 1) page.items.push({ event: 'message', payload: message(seq) });
+        if (stored === 3) {
+          for (stored = 4; stored <= 8; stored += 1) delivery.onLive(sent(stored));
+          stored = 8;
+        }
+        return page;
+      },
     });
+    await delivery.catchUp();
     expect(calls).toEqual([0, 3]);
-    expect(out.seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('pages past stretches of private events using the page cursor, not the last delivered seq', async () => {
-    const out = collect();
-    const delivery = new RoomDelivery(0, out.emit);
     const room = store(20, (seq) => seq % 5 === 0, 3);
-    await delivery.catchUp(room.fetch);
-    expect(out.seqs).toEqual([5, 10, 15, 20]);
+    const { delivery, seqs } = roomDelivery({ after: 0, fetch: room.fetch });
+    await delivery.catchUp();
+    expect(seqs).toEqual([5, 10, 15, 20]);
     expect(room.calls).toEqual([0, 3, 6, 9, 12, 15, 18]);
   });
 
   it('refuses a store whose pages do not advance, instead of looping forever', async () => {
-    const delivery = new RoomDelivery(4, collect().emit);
-    await expect(delivery.catchUp(async () => ({ items: [], last: 4, hasMore: true }))).rejects.toThrow('did not advance');
+    const { delivery } = roomDelivery({ after: 4, fetch: async () => ({ items: [], last: 4, hasMore: true }) });
+    await expect(delivery.catchUp()).rejects.toThrow('did not advance');
   });
 
-  it('releases the buffer even when the replay fails, so live delivery resumes', async () => {
-    const out = collect();
-    const delivery = new RoomDelivery(0, out.emit);
+  it('stops after a failed catch-up: the buffer is dropped and nothing more is delivered', async () => {
+    const { delivery, seqs } = roomDelivery({ after: 0 });
     delivery.holdLive();
     delivery.onLive(sent(1));
-    await expect(delivery.catchUp(async () => Promise.reject(new Error('store down')))).rejects.toThrow('store down');
+    await expect(delivery.catchUp()).rejects.toThrow('this test has no store');
     delivery.onLive(sent(2));
-    expect(out.seqs).toEqual([1, 2]);
+    expect(seqs).toEqual([]);
   });
 });

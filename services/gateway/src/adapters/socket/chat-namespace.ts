@@ -86,12 +86,28 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
       const reply = await backend.request(subjects.chatGetRoom, { actorId, roomId });
       if (!reply.ok) return reply;
       leave(roomId);
-      const delivery = new ResumableDelivery(afterSeq ?? reply.room.lastSeq, roomStream, (update: RoomUpdate) => {
-        emitUpdate(socket, update);
-        // A removed member's socket stops receiving the room right after learning it was removed.
-        if (update.event === 'memberRemoved' && update.payload.userId === actorId) leave(roomId);
+      const delivery = new ResumableDelivery<ChatEvents, RoomUpdate>({
+        // A first join starts at the room's last seq; the catch-up below covers events published while subscribing.
+        after: afterSeq ?? reply.room.lastSeq,
+        shape: roomStream,
+        emit: (update) => {
+          emitUpdate(socket, update);
+          // A removed member's socket stops receiving the room right after learning it was removed.
+          if (update.event === 'memberRemoved' && update.payload.userId === actorId) leave(roomId);
+        },
+        source: {
+          fetchPage: async (after) => {
+            await deps.outbound.room(socket.conn);
+            const updates = await backend.request(subjects.chatRoomUpdates, { actorId, roomId, afterSeq: after, limit: deps.replayPageSize });
+            if (!updates.ok) throw new Error(`${updates.error.code}: ${updates.error.message}`);
+            const { page } = updates;
+            metrics.replayedUpdates.inc(page.updates.length);
+            return { items: page.updates, last: page.lastSeq, hasMore: page.hasMore };
+          },
+          onCatchUpFailed: (err) => catchUpFailed(roomId, err),
+        },
       });
-      if (afterSeq !== undefined) delivery.holdLive();
+      delivery.holdLive();
       const stopListening = await roomEvents.listen(roomId, (event) => delivery.onLive(event));
       if (socket.disconnected) {
         stopListening();
@@ -106,25 +122,14 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
       if (!(await signals.join(roomId, actorId))) {
         socket.emit('presence', { roomId, onlineUserIds: signals.online(roomId) });
       }
-      if (afterSeq !== undefined) void inFlight.track(replay(roomId, delivery));
+      void inFlight.track(delivery.catchUp().catch((err: unknown) => catchUpFailed(roomId, err)));
       return reply;
     }
 
-    async function replay(roomId: string, delivery: ResumableDelivery<ChatEvents, RoomUpdate>): Promise<void> {
-      try {
-        await delivery.catchUp(async (afterSeq) => {
-          await deps.outbound.room(socket.conn);
-          const reply = await backend.request(subjects.chatRoomUpdates, { actorId, roomId, afterSeq, limit: deps.replayPageSize });
-          if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
-          const { page } = reply;
-          metrics.replayedUpdates.inc(page.updates.length);
-          return { items: page.updates, last: page.lastSeq, hasMore: page.hasMore };
-        });
-      } catch (err) {
-        // The client would see a gap; dropping the socket makes it reconnect and resume from its last seq.
-        log.error({ err, roomId, socketId: socket.id }, 'replay failed; disconnecting so the client resumes');
-        socket.disconnect(true);
-      }
+    function catchUpFailed(roomId: string, err: unknown): void {
+      // The client would see a gap; dropping the socket makes it reconnect and resume from its last seq.
+      log.error({ err, roomId, socketId: socket.id }, 'catching up from the store failed; disconnecting so the client resumes');
+      socket.disconnect(true);
     }
 
     function leave(roomId: string): void {

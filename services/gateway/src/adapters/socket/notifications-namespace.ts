@@ -54,17 +54,28 @@ export function serveNotificationsNamespace(
       ping: async () => ({ ok: true, serverTime: new Date().toISOString() }),
       async subscribe({ afterCursor }) {
         unsubscribe?.();
-        const delivery = new ResumableDelivery(afterCursor ?? 0, notificationStream, (n: Notification) => socket.emit('notification', n));
+        const delivery = new ResumableDelivery<Notification, Notification>({
+          after: afterCursor ?? 0,
+          shape: notificationStream,
+          emit: (n) => socket.emit('notification', n),
+          source: {
+            fetchPage: async (after) => {
+              await deps.outbound.room(socket.conn);
+              const reply = await backend.request(subjects.notifyChanges, { userId, afterCursor: after, limit: deps.replayPageSize });
+              if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
+              const { notifications: items, hasMore } = reply.page;
+              return { items, last: items.at(-1)?.cursor ?? after, hasMore };
+            },
+            onCatchUpFailed: (err) => {
+              log.error({ err, socketId: socket.id }, 'catching up notifications failed; disconnecting so the client resumes');
+              socket.disconnect(true);
+            },
+          },
+        });
         delivery.holdLive();
         unsubscribe = await notifications.listen(userId, (n) => delivery.onLive(n));
         try {
-          await delivery.catchUp(async (after) => {
-            await deps.outbound.room(socket.conn);
-            const reply = await backend.request(subjects.notifyChanges, { userId, afterCursor: after, limit: deps.replayPageSize });
-            if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
-            const { notifications: items, hasMore } = reply.page;
-            return { items, last: items.at(-1)?.cursor ?? after, hasMore };
-          });
+          await delivery.catchUp();
         } catch (err) {
           log.error({ err, socketId: socket.id }, 'notification replay failed');
           unsubscribe();

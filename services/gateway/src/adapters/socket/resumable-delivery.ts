@@ -17,29 +17,51 @@ export interface StreamShape<Live, Item> {
 /** Live messages held per socket and stream while it catches up, by default. */
 export const DEFAULT_MAX_BUFFERED = 1_000;
 
+/** Where a delivery reads what it missed, and what happens when it cannot. */
+export interface DeliverySource<Item> {
+  /** The stored items after a position, one page. */
+  fetchPage(after: number): Promise<Page<Item>>;
+  /** A catch-up started by a gap in the live stream failed; the socket now misses something. */
+  onCatchUpFailed(err: unknown): void;
+}
+
 /**
  * Delivers one ordered stream (a room's updates, a user's notifications) to one socket exactly once and in
- * position order. While it catches up from the store it buffers live messages, then drains the buffer
- * dropping everything the replay already covered, so the seam between replay and live has no gap or repeat.
+ * position order. Positions are gap-free (every room event takes the next seq, every notification change
+ * the user's next cursor), and everything is stored before it is published, so the store can always fill in:
  *
- * The buffer is bounded: every live message is stored before it is published, so when a long replay meets
- * a busy stream the buffer is emptied and the replay reads on from the store until it has passed
- * everything dropped. Memory per catching-up socket stays at `maxBuffered` messages.
+ * - catching up (a join or subscribe): live messages are buffered while the store is read page by page,
+ *   then the buffer is drained, dropping what the store covered: no gap or repeat at the seam;
+ * - a gap in the live stream (core NATS dropped a message in a reconnect, or one arrives out of order):
+ *   the delivery buffers again and reads the missing positions from the store before going on.
+ *
+ * The buffer is bounded: when a long catch-up meets a busy stream it is emptied and the catch-up reads on
+ * from the store until it has passed everything dropped. Memory per socket stays at `maxBuffered` messages.
+ * After a failed catch-up the delivery stops (the caller drops the socket, and its client resumes).
  */
 export class ResumableDelivery<Live, Item> {
   #last: number;
   #buffer: Live[] | undefined;
   /** Live messages were dropped from the buffer since the current page was asked for. */
   #dropped = false;
+  #failed = false;
   readonly #shape: StreamShape<Live, Item>;
   readonly #emit: (item: Item) => void;
+  readonly #source: DeliverySource<Item>;
   readonly #maxBuffered: number;
 
-  constructor(after: number, shape: StreamShape<Live, Item>, emit: (item: Item) => void, maxBuffered = DEFAULT_MAX_BUFFERED) {
-    this.#last = after;
-    this.#shape = shape;
-    this.#emit = emit;
-    this.#maxBuffered = maxBuffered;
+  constructor(options: {
+    after: number;
+    shape: StreamShape<Live, Item>;
+    emit: (item: Item) => void;
+    source: DeliverySource<Item>;
+    maxBuffered?: number;
+  }) {
+    this.#last = options.after;
+    this.#shape = options.shape;
+    this.#emit = options.emit;
+    this.#source = options.source;
+    this.#maxBuffered = options.maxBuffered ?? DEFAULT_MAX_BUFFERED;
   }
 
   /** The highest position this socket has been given (or was told it already has). */
@@ -52,29 +74,44 @@ export class ResumableDelivery<Live, Item> {
     return this.#buffer?.length ?? 0;
   }
 
-  /** Starts buffering live messages; call before subscribing so nothing slips between replay and live. */
+  /** Starts buffering live messages; call before subscribing so nothing slips between catch-up and live. */
   holdLive(): void {
     this.#buffer ??= [];
   }
 
   onLive(live: Live): void {
-    if (!this.#buffer) return this.#deliverLive(live);
-    if (this.#buffer.length >= this.#maxBuffered) {
-      this.#buffer.length = 0;
-      this.#dropped = true;
+    if (this.#failed) return;
+    if (this.#buffer) {
+      if (this.#buffer.length >= this.#maxBuffered) {
+        this.#buffer.length = 0;
+        this.#dropped = true;
+      }
+      this.#buffer.push(live);
+      return;
     }
-    this.#buffer.push(live);
+    const position = this.#shape.livePosition(live);
+    if (position > this.#last + 1) {
+      // Something before this message is missing here: read it from the store first.
+      this.#buffer = [live];
+      this.catchUp(position - 1).catch((err: unknown) => this.#source.onCatchUpFailed(err));
+      return;
+    }
+    this.#deliverLive(live);
   }
 
-  /** Replays stored items after `last` page by page, then releases the buffered live messages. */
-  async catchUp(fetchPage: (after: number) => Promise<Page<Item>>): Promise<void> {
+  /**
+   * Reads stored items after `last` page by page, then releases the buffered live messages. `mustReach`:
+   * the position the store has to cover (a gap's end); if it does not, the catch-up fails rather than
+   * skipping the gap or trying again without end.
+   */
+  async catchUp(mustReach?: number): Promise<void> {
     this.holdLive();
     try {
       for (;;) {
         const cursor = this.#last;
         // Anything dropped before this request is already stored, so this page or a later one has it.
         this.#dropped = false;
-        const page = await fetchPage(cursor);
+        const page = await this.#source.fetchPage(cursor);
         if (page.hasMore && page.last <= cursor) throw new Error(`stored pages did not advance past ${cursor}`);
         for (const item of page.items) this.#deliver(item);
         // Pages may end in entries the socket does not see; the cursor still moves past them.
@@ -83,11 +120,18 @@ export class ResumableDelivery<Live, Item> {
         // Yield between pages so a client far behind does not hold the event loop.
         await new Promise((resolve) => setImmediate(resolve));
       }
-    } finally {
-      const buffered = this.#buffer ?? [];
+      if (mustReach !== undefined && this.#last < mustReach) {
+        throw new Error(`the store ends at ${this.#last}, but the live stream is past ${mustReach}`);
+      }
+    } catch (err) {
+      this.#failed = true;
       this.#buffer = undefined;
-      for (const live of buffered) this.#deliverLive(live);
+      throw err;
     }
+    const buffered = this.#buffer ?? [];
+    this.#buffer = undefined;
+    // Through onLive: a gap left in what was buffered starts another catch-up.
+    for (const live of buffered) this.onLive(live);
   }
 
   #deliverLive(live: Live): void {

@@ -1,7 +1,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
- * A TCP forwarder in front of the Socket.IO port, to take the socket server away while REST stays up.
+ * A TCP forwarder in front of a port (the Socket.IO server, NATS), to take a server away from its clients.
  * `cut()` resets every connection and every new one until `restore()`; the port stays bound all along,
  * so nothing else (e.g. a stack starting in parallel) can take it in between.
  */

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '@nats-io/transport-node';
+import { subjects, type Room } from '@chatrt/contracts';
+import { RoomInbox, startTestStack, TcpProxy, type ChatUser, type ExtraGateway, type TestStack } from '../src/index.ts';
+
+describe('a gateway that misses live events fills the gap from the store', () => {
+  let env: TestStack;
+  let natsProxy: TcpProxy;
+  let cutOff: ExtraGateway;
+  let alice: ChatUser, bob: ChatUser;
+  let room: Room;
+
+  beforeAll(async () => {
+    env = await startTestStack();
+    natsProxy = await TcpProxy.start(Number(new URL(env.stack.urls.natsUrl).port));
+    // This gateway reaches NATS only through the proxy, so the test can cut it off.
+    cutOff = await env.stack.addGateway({ natsUrl: `nats://127.0.0.1:${natsProxy.port}` });
+    alice = await env.signedUpUser();
+    bob = await env.signedUpUser();
+    room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'gaps', memberIds: [bob.id] })).body;
+  });
+
+  afterAll(async () => {
+    await natsProxy?.stop();
+    await env?.stop();
+  });
+
+  it('delivers events published while its NATS connection was down, in order, before the next live one', async () => {
+    const bobSocket = await bob.connectChat({ socketUrl: cutOff.urls.socket });
+    const inbox = new RoomInbox(bobSocket);
+    const joined = await bobSocket.emitWithAck('joinRoom', { roomId: room.id });
+    if (!joined.ok) throw new Error(JSON.stringify(joined.error));
+    const say = async (text: string) => {
+      const sent = await alice.http<{ id: string }>('POST', '/chat/messages', { roomId: room.id, message: text, clientMessageId: randomUUID() });
+      expect(sent.status).toBe(201);
+      return sent.body.id;
+    };
+
+    const before = await say('before the cut');
+    await inbox.waitFor(() => inbox.messages.some((m) => m.id === before), 'the message before the cut');
+
+    // Core NATS delivers nothing to a disconnected subscriber: published while the gateway is cut off, these
+    // never reach it live. A watcher on NATS itself tells when all three are out.
+    const watcher = await connect({ servers: env.stack.urls.natsUrl });
+    const published: string[] = [];
+    const watch = watcher.subscribe(subjects.chatEvents(room.id), {
+      callback: (_err, msg) => {
+        const event = msg.json<{ type: string; data: { messageId?: string } }>();
+        if (event.type === 'MessageSent' && event.data.messageId) published.push(event.data.messageId);
+      },
+    });
+    await watcher.flush();
+    natsProxy.cut();
+    const missed = [await say('missed one'), await say('missed two'), await say('missed three')];
+    const outage = Date.now() + 10_000;
+    while (!missed.every((id) => published.includes(id))) {
+      if (Date.now() > outage) throw new Error('the missed messages were never published');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    watch.unsubscribe();
+    await watcher.close();
+    expect(inbox.messages.filter((m) => missed.includes(m.id))).toEqual([]);
+    natsProxy.restore();
+
+    // The socket stayed connected all along. Once the gateway is back on NATS, the next live event shows the gap
+    // and the store fills it; until then each new message is missed too, so keep sending until one arrives.
+    const afters: string[] = [];
+    const deadline = Date.now() + 20_000;
+    while (!inbox.messages.some((m) => afters.includes(m.id))) {
+      if (Date.now() > deadline) throw new Error('no message arrived after the cut');
+      afters.push(await say(`after the cut ${afters.length + 1}`));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await inbox.waitFor(() => inbox.messages.some((m) => m.id === afters.at(-1)), 'the last message sent after the cut');
+    expect(bobSocket.connected).toBe(true);
+
+    // Exactly the room's history from `before` on: nothing missing, nothing doubled, in seq order.
+    const history = await alice.http<{ messages: Array<{ id: string }> }>('GET', `/chat/messages?roomId=${room.id}&limit=200`);
+    const stored = history.body.messages.map((m) => m.id);
+    const ids = inbox.messages.map((m) => m.id);
+    expect(ids.slice(ids.indexOf(before))).toEqual(stored.slice(stored.indexOf(before)));
+    expect(ids).toEqual(expect.arrayContaining(missed));
+    expect(inbox.seqs).toEqual([...inbox.seqs].sort((a, b) => a - b));
+    expect(new Set(inbox.seqs).size).toBe(inbox.seqs.length);
+    bobSocket.disconnect();
+  });
+});
