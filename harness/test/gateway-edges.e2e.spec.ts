@@ -23,7 +23,7 @@ describe('gateway edges: rate limits, unknown events, oversized frames, CORS, ex
   let socket: ChatSocket;
 
   beforeAll(async () => {
-    env = await startTestStack({ SESSION_TOKEN_TTL_SECONDS: String(tokenLifetimeSeconds), NATS_REQUEST_TIMEOUT_MS: '2000' });
+    env = await startTestStack({ SESSION_TOKEN_TTL_SECONDS: String(tokenLifetimeSeconds), NATS_REQUEST_TIMEOUT_MS: '2000', LOGIN_MAX_FAILURES: '3' });
     alice = await env.signedUpUser();
     room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'edges' })).body;
   });
@@ -124,6 +124,21 @@ describe('gateway edges: rate limits, unknown events, oversized frames, CORS, ex
     }
     const s = await freshSocket();
     expect((await s.emitWithAck('sendMessage', { roomId: room.id, message: 'back', clientMessageId: randomUUID() })).ok).toBe(true);
+  });
+
+  it('pauses password guessing: after 3 wrong passwords even the right one gets 429 with Retry-After', async () => {
+    const target = await env.signedUpUser();
+    const login = (password: string) =>
+      fetch(`${env.config().apiUrl}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: target.username, password }),
+      });
+    for (let i = 0; i < 3; i++) expect((await login('wrong-password')).status).toBe(401);
+    const paused = await login(target.password);
+    expect(paused.status).toBe(429);
+    expect(Number(paused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await paused.json()).toMatchObject({ error: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) } });
   });
 
   it('serves health with the ops doc fields and Prometheus metrics with the ops doc names on both ports', async () => {

@@ -4,6 +4,7 @@ import { connectNats, createMetricsRegistry, Lifecycle, type Logger } from '@cha
 import type { GatewayConfig } from './config.ts';
 import { natsBackend } from './adapters/backend.ts';
 import { createGatewayMetrics } from './adapters/metrics.ts';
+import { createLoginGuard } from './adapters/login-guard.ts';
 import { createSendRateLimiter } from './adapters/rate-limiter.ts';
 import { shareAcrossGateways } from './adapters/send-sharing.ts';
 import { createTokenVerifier } from './adapters/token-verifier.ts';
@@ -90,6 +91,8 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       log,
       maxPayloadBytes: config.maxPayloadBytes,
       secureCookies: config.secureCookies,
+      loginGuard: createLoginGuard(config.login),
+      trustProxy: config.trustProxy,
       health: health('api', () => httpPort),
       webApp: { socket: { enabled: config.socketEnabled, port: socketPort ?? null, path: config.socketPath } },
     });

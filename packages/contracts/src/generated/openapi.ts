@@ -93,6 +93,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * @description Failed attempts are limited per username and client address (LOGIN_MAX_FAILURES in a row, then a
+         *     LOGIN_BLOCK_SECONDS pause) and per client address (LOGIN_MAX_FAILURES_PER_ADDRESS a day); past either,
+         *     every attempt gets 429 with Retry-After, even with the right password. A successful login clears the
+         *     username's count.
+         */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -761,6 +767,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
     };

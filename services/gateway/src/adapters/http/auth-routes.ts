@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { subjects, type operations } from '@chatrt/contracts';
 import { CodedError } from '@chatrt/service-kit';
 import type { Backend } from '../backend.ts';
+import type { LoginGuard } from '../login-guard.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import { requireValid, unwrap } from './errors.ts';
 import { sessionCookie } from './authenticate.ts';
@@ -15,7 +16,7 @@ type SessionTokenOk = Json<operations['getSessionToken']['responses']['200']>;
 export function registerAuthRoutes(
   app: FastifyInstance,
   backend: Backend,
-  options: { secureCookies: boolean; metrics: GatewayMetrics },
+  options: { secureCookies: boolean; metrics: GatewayMetrics; loginGuard: LoginGuard },
 ): void {
   const counted = <T extends { ok: boolean }>(kind: 'register' | 'login', reply: T): T => {
     options.metrics.authEvents.inc({ kind, result: reply.ok ? 'ok' : 'refused' });
@@ -30,7 +31,16 @@ export function registerAuthRoutes(
 
   app.post('/api/auth/login', async (req, reply) => {
     const body = requireValid('LoginRequest', req.body);
-    const { user, session } = unwrap(counted('login', await backend.request(subjects.authLogin, body)));
+    const guard = options.loginGuard;
+    const decision = await guard.check(req.ip, body.username);
+    if (!decision.allowed) {
+      options.metrics.authEvents.inc({ kind: 'login', result: 'throttled' });
+      throw new CodedError('RATE_LIMITED', `too many failed logins; retry in ${decision.retryAfter} s`, { retryAfter: decision.retryAfter });
+    }
+    const answer = counted('login', await backend.request(subjects.authLogin, body));
+    if (!answer.ok && answer.error.code === 'UNAUTHENTICATED') await guard.failed(req.ip, body.username);
+    const { user, session } = unwrap(answer);
+    await guard.succeeded(req.ip, body.username);
     void reply.setCookie(sessionCookie, session.id, {
       httpOnly: true,
       sameSite: 'lax',

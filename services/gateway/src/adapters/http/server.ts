@@ -8,6 +8,7 @@ import type { GatewayMetrics } from '../metrics.ts';
 import type { SendRateLimiter } from '../rate-limiter.ts';
 import type { TokenVerifier } from '../token-verifier.ts';
 import { installErrorHandling } from './errors.ts';
+import type { LoginGuard } from '../login-guard.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { registerChatRoutes } from './chat-routes.ts';
 import { registerNotificationRoutes } from './notification-routes.ts';
@@ -26,11 +27,20 @@ export function createHttpApp(options: {
   log: Logger;
   maxPayloadBytes: number;
   secureCookies: boolean;
+  /** Failed-login throttling. */
+  loginGuard: LoginGuard;
+  /** Take client addresses from X-Forwarded-For (behind a proxy). */
+  trustProxy: boolean;
   health: () => Promise<GatewayHealth>;
   /** Runtime config of the chat page served at /apps/chat/. */
   webApp: WebAppRuntimeConfig;
 }): FastifyInstance {
-  const app = Fastify({ loggerInstance: options.log.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: options.maxPayloadBytes, disableRequestLogging: true });
+  const app = Fastify({
+    loggerInstance: options.log.child({ component: 'http' }) as FastifyBaseLogger,
+    bodyLimit: options.maxPayloadBytes,
+    disableRequestLogging: true,
+    trustProxy: options.trustProxy,
+  });
   void app.register(cookie);
   installErrorHandling(app, options.log);
   app.get('/api/health', async (_req, reply) => {
@@ -40,7 +50,7 @@ export function createHttpApp(options: {
   app.get('/api/metrics', async (_req, reply) => {
     return reply.status(200).type(options.registry.contentType).send(await options.registry.metrics());
   });
-  registerAuthRoutes(app, options.backend, { secureCookies: options.secureCookies, metrics: options.metrics });
+  registerAuthRoutes(app, options.backend, { secureCookies: options.secureCookies, metrics: options.metrics, loginGuard: options.loginGuard });
   registerChatRoutes(app, options);
   registerNotificationRoutes(app, options);
   registerUserRoutes(app, options);
