@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startTestStack, type TestStack } from '@chatrt/harness';
+import { accessibilityViolations } from './support/accessibility.ts';
 import { launchChromium, screenshot } from './support/browser.ts';
 import { ensurePageBuilt } from '../scripts/build-page.ts';
 import type { ChatPage } from './support/chat-page.ts';
@@ -219,6 +220,27 @@ describe('chat page in a real browser', () => {
     await page.open(`rooms/${room.body.id}`);
     await page.page.getByText('You are no longer a member of this room.').waitFor();
     expect(await page.roomButton('Gone before opened').count()).toBe(0);
+  });
+
+  it('has no serious or critical WCAG 2 A/AA violations (axe-core) signed out, in a room, and with the bell open', { timeout: 60_000 }, async () => {
+    const visitor = await openChatPage(browser, origin);
+    pages.push(visitor);
+    await visitor.page.getByRole('button', { name: 'Log in', exact: true }).waitFor();
+    expect(await accessibilityViolations(visitor.page)).toEqual([]);
+
+    const alice = await newUser('alice');
+    const bob = await newUser('bob');
+    await alice.page.waitForConnection('connected');
+    await alice.page.createRoom('Accessible', [bob.username]);
+    await alice.page.send(`hello @${bob.username}`);
+    await alice.page.waitForMessage(`hello @${bob.username}`, 'sent');
+    expect(await accessibilityViolations(alice.page.page)).toEqual([]);
+
+    const bell = bob.page.page.getByRole('button', { name: /^Notifications, \d+ unread$/ });
+    await bell.waitFor({ timeout: 20_000 });
+    await bell.click();
+    await bob.page.page.getByRole('region', { name: 'Notifications' }).waitFor();
+    expect(await accessibilityViolations(bob.page.page)).toEqual([]);
   });
 
   it('pages back through history when scrolled to the top or asked to', { timeout: 90_000 }, async () => {

@@ -60,42 +60,45 @@ export function MessageList(props: {
           {props.loadingOlder ? 'Loading…' : 'Load older messages'}
         </button>
       )}
-      <ol className="message-log" role="log" aria-live="polite" aria-label="Messages">
-        {props.messages.map((m) => {
-          // A pending message has no sender yet: it is always mine.
-          const sender = m.senderId;
-          const own = sender === undefined || sender === props.selfId;
-          return (
-            <li key={m.key} className={own ? 'message own' : 'message'} data-state={own ? m.state : undefined} data-client-id={m.clientMessageId}>
-              <div className="meta">
-                <span className="sender">{own ? 'You' : props.nameOf(sender)}</span>
-                <time dateTime={m.createdAt}>{time.format(new Date(m.createdAt))}</time>
-                {m.editedAt !== undefined && !m.deleted && <span className="muted">(edited)</span>}
-              </div>
-              <p className={m.deleted ? 'text deleted' : 'text'}>{m.deleted ? 'Message deleted' : m.text}</p>
-              {own && (
-                <div className="status">
-                  <span role="img" aria-label={statusText[m.state]} title={m.error?.message ?? statusText[m.state]} className="status-icon" data-testid="message-state">
-                    {statusIcon[m.state]}
-                  </span>
-                  {m.state === 'failed' && (
-                    <>
-                      {m.error && (
-                        <span className="error" title={m.error.message}>
-                          {errorText(m.error)}
-                        </span>
-                      )}
-                      <button type="button" className="retry" onClick={() => props.onRetry(m.clientMessageId)}>
-                        Retry
-                      </button>
-                    </>
-                  )}
+      {/* The live region wraps the list: a role on the <ol> itself would take its items out of the list. */}
+      <div role="log" aria-live="polite" aria-label="Messages">
+        <ol className="message-log">
+          {props.messages.map((m) => {
+            // A pending message has no sender yet: it is always mine.
+            const sender = m.senderId;
+            const own = sender === undefined || sender === props.selfId;
+            return (
+              <li key={m.key} className={own ? 'message own' : 'message'} data-state={own ? m.state : undefined} data-client-id={m.clientMessageId}>
+                <div className="meta">
+                  <span className="sender">{own ? 'You' : props.nameOf(sender)}</span>
+                  <time dateTime={m.createdAt}>{time.format(new Date(m.createdAt))}</time>
+                  {m.editedAt !== undefined && !m.deleted && <span className="muted">(edited)</span>}
                 </div>
-              )}
-            </li>
-          );
-        })}
-      </ol>
+                <p className={m.deleted ? 'text deleted' : 'text'}>{m.deleted ? 'Message deleted' : m.text}</p>
+                {own && (
+                  <div className="status">
+                    <span role="img" aria-label={statusText[m.state]} title={m.error?.message ?? statusText[m.state]} className="status-icon" data-testid="message-state">
+                      {statusIcon[m.state]}
+                    </span>
+                    {m.state === 'failed' && (
+                      <>
+                        {m.error && (
+                          <span className="error" title={m.error.message}>
+                            {errorText(m.error)}
+                          </span>
+                        )}
+                        <button type="button" className="retry" onClick={() => props.onRetry(m.clientMessageId)}>
+                          Retry
+                        </button>
+                      </>
+                    )}
+                  </div>
+                )}
+              </li>
+            );
+          })}
+        </ol>
+      </div>
       {props.messages.length === 0 && <p className="muted empty">No messages yet. Say hello!</p>}
     </div>
   );
