@@ -243,6 +243,44 @@ describe('chat page in a real browser', () => {
     expect(await accessibilityViolations(bob.page.page)).toEqual([]);
   });
 
+  it('works from the keyboard alone: log in, create a room, send, open and close the bell', { timeout: 60_000 }, async () => {
+    const bob = await env.signedUpUser();
+    const alice = await env.signedUpUser();
+    const page = await openChatPage(browser, origin);
+    pages.push(page);
+    const keys = page.page.keyboard;
+
+    await page.tabTo(/^Username$/);
+    await keys.type(alice.username);
+    await page.tabTo(/^Password$/);
+    await keys.type(alice.password);
+    await keys.press('Enter');
+    await page.page.getByText('Signed in as').waitFor();
+    await page.waitForConnection('connected');
+
+    await page.tabTo(/^Room name$/);
+    await keys.type('Keyboard only');
+    await page.tabTo(/^Members$/);
+    await keys.type(bob.username);
+    await keys.press('Enter');
+    await page.page.getByRole('heading', { name: 'Keyboard only' }).waitFor();
+    await page.page.locator('main.room-view[aria-busy="false"]').waitFor();
+
+    await page.tabTo(/^Message$/);
+    await keys.type('typed, never clicked');
+    await keys.press('Enter');
+    await page.waitForMessage('typed, never clicked', 'sent');
+
+    await page.tabTo(/^Notifications/);
+    await keys.press('Enter');
+    const panel = page.page.getByRole('region', { name: 'Notifications' });
+    await panel.waitFor();
+    await keys.press('Tab');
+    await keys.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+    expect(await page.page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '')).toMatch(/^Notifications/);
+  });
+
   it('pages back through history when scrolled to the top or asked to', { timeout: 90_000 }, async () => {
     const seeder = await env.signedUpUser();
     const reader = await env.signedUpUser();

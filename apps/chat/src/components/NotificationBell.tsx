@@ -19,20 +19,30 @@ export function NotificationBell(props: {
   const bell = useRef<HTMLButtonElement>(null);
   const panel = useRef<HTMLDivElement>(null);
 
+  const close = () => {
+    setOpen(false);
+    bell.current?.focus();
+  };
+
+  // A click elsewhere closes the list; Escape closes it wherever the focus is (on the bell, in the list or past it).
   useEffect(() => {
     if (!open) return;
     const onDocumentClick = (event: MouseEvent) => {
       const target = event.target as Node;
       if (!panel.current?.contains(target) && !bell.current?.contains(target)) setOpen(false);
     };
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      setOpen(false);
+      bell.current?.focus();
+    };
     document.addEventListener('click', onDocumentClick);
-    return () => document.removeEventListener('click', onDocumentClick);
+    document.addEventListener('keydown', onKeyDown);
+    return () => {
+      document.removeEventListener('click', onDocumentClick);
+      document.removeEventListener('keydown', onKeyDown);
+    };
   }, [open]);
-
-  const close = () => {
-    setOpen(false);
-    bell.current?.focus();
-  };
 
   const label = props.unreadCount === 0 ? 'Notifications' : `Notifications, ${props.unreadCount} unread`;
   return (
@@ -49,7 +59,7 @@ export function NotificationBell(props: {
         {props.unreadCount > 0 ? `${props.unreadCount} unread notifications` : ''}
       </span>
       {open && (
-        <div ref={panel} id={panelId} className="card bell-panel" role="region" aria-label="Notifications" onKeyDown={(e) => e.key === 'Escape' && close()}>
+        <div ref={panel} id={panelId} className="card bell-panel" role="region" aria-label="Notifications">
           <div className="bell-head">
             <h2>Notifications</h2>
             <button type="button" className="link" onClick={props.onMarkAllRead} disabled={props.unreadCount === 0}>

@@ -69,6 +69,25 @@ export class ChatPage {
     await this.page.locator('main.room-view[aria-busy="false"]').waitFor({ timeout: shortWaitMs });
   }
 
+  /**
+   * Presses Tab until the focused element's accessible name (label, aria-label or text) matches `name`, as a
+   * keyboard user would; fails if it is not reached within `maxTabs`.
+   */
+  async tabTo(name: RegExp, maxTabs = 40): Promise<void> {
+    const seen: string[] = [];
+    for (let i = 0; i < maxTabs; i++) {
+      await this.page.keyboard.press('Tab');
+      const focused = await this.page.evaluate(() => {
+        const el = document.activeElement as (HTMLElement & { labels?: NodeListOf<HTMLLabelElement> }) | null;
+        if (!el || el === document.body) return '';
+        return (el.getAttribute('aria-label') ?? el.labels?.[0]?.textContent ?? el.textContent ?? '').trim();
+      });
+      if (name.test(focused)) return;
+      seen.push(focused);
+    }
+    throw new Error(`Tab never reached ${name}; focus went through: ${seen.join(' → ')}`);
+  }
+
   /** Types into the message box and presses Enter. */
   async send(text: string): Promise<void> {
     const box = this.page.getByLabel('Message', { exact: true });
