@@ -13,10 +13,12 @@ export interface ProcessExit {
 export interface ServiceProcess {
   /** Resolves once the process has exited and all its output has been read. */
   readonly exited: Promise<ProcessExit>;
-  /** Whether `stop()` was called, so an exit is expected. */
+  /** Whether `stop()` or `kill()` was called, so an exit is expected. */
   readonly stopping: boolean;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited. */
   stop(graceMs: number): Promise<void>;
+  /** SIGKILL at once, a crash with no chance to clean up; resolves once the process has exited. */
+  kill(): Promise<void>;
 }
 
 /** Children still running, terminated if the launcher exits without stopping them. */
@@ -59,6 +61,11 @@ export function spawnService(options: { entry: string; cwd: string; env: NodeJS.
       child.kill('SIGTERM'); // a no-op when it already exited
       await exited;
       clearTimeout(kill);
+    },
+    async kill() {
+      stopping = true;
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

@@ -121,6 +121,7 @@ function createHandle(
     services: selected,
     logs: (service) => get(service).logs(),
     stopService: (service) => get(service).stop(),
+    killService: (service) => get(service).kill(),
     startService: async (service) => {
       if (stopping) throw new Error(`cannot start ${service}: the stack is stopped`);
       await get(service).start();

@@ -85,6 +85,14 @@ export class SupervisedService {
     if (this.#process === running) this.#process = undefined;
   }
 
+  /** SIGKILL, as a crash would end it; resolves once the process is gone. */
+  async kill(): Promise<void> {
+    const running = this.#process;
+    if (!running) return;
+    await running.kill();
+    if (this.#process === running) this.#process = undefined;
+  }
+
   #quote(): string {
     const lines = this.#output.lines(quotedLines);
     const header = `--- last ${lines.length} output lines of ${this.#setup.service} ---`;

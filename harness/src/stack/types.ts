@@ -94,6 +94,8 @@ export interface Stack {
   logs(service: ServiceName): string[];
   /** Stops one service (SIGTERM, then SIGKILL after the grace period); resolves once it has exited. */
   stopService(service: ServiceName): Promise<void>;
+  /** Kills one service with SIGKILL (a crash: nothing flushed, no goodbye); resolves once it has exited. */
+  killService(service: ServiceName): Promise<void>;
   /** Starts a stopped service again with the same configuration; resolves once it is healthy. */
   startService(service: ServiceName): Promise<void>;
   /**

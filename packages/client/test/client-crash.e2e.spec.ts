@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Message, MessagePage, Room } from '@chatrt/contracts';
+import { startTestStack, type ChatUser, type TestStack } from '@chatrt/harness';
+import type { ChatClient } from '../src/index.ts';
+import { assertGapless, clientFor, fastTimings, until } from './support/e2e.ts';
+
+describe('the chat service crashes (SIGKILL) while a client keeps writing', () => {
+  let env: TestStack;
+  let alice: ChatUser, bob: ChatUser;
+  let room: Room;
+  let client: ChatClient | undefined;
+
+  beforeAll(async () => {
+    env = await startTestStack({ RATE_LIMIT_MESSAGES_PER_SECOND: '1000', RATE_LIMIT_BURST: '1000' });
+    alice = await env.signedUpUser();
+    bob = await env.signedUpUser();
+    room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'crash', memberIds: [bob.id] })).body;
+  });
+
+  afterAll(async () => {
+    await client?.stop();
+    await env?.stop();
+  });
+
+  it('stores every message written exactly once, in the order written, and delivers them all', { timeout: 120_000 }, async () => {
+    ({ client } = await clientFor(env, alice, fastTimings));
+    await client.start();
+    await client.waitForStatus('connected');
+    await client.joinRoom(room.id);
+
+    const texts = Array.from({ length: 40 }, (_, i) => `crash ${String(i).padStart(2, '0')}`);
+    const sends: Promise<Message>[] = [];
+    let restart: Promise<void> | undefined;
+    for (const [i, text] of texts.entries()) {
+      sends.push(client.send(room.id, text).settled());
+      // Mid-stream the chat service dies without warning (sends in flight, maybe mid-commit) and comes back.
+      if (i === 15) restart = env.stack.killService('chat').then(() => env.stack.startService('chat'));
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await restart;
+    const stored = await Promise.all(sends);
+    expect(stored.map((m) => m.message)).toEqual(texts);
+
+    const history = await bob.http<MessagePage>('GET', `/chat/messages?roomId=${room.id}&limit=200`);
+    expect(history.body.messages.map((m) => m.message)).toEqual(texts);
+    const store = client.room(room.id);
+    await until(store, () => stored.every((m) => store.get().some((line) => line.id === m.id)), 'every message in the room view');
+    assertGapless(client, room.id);
+    expect(store.get().filter((line) => line.state === 'sent').map((line) => line.text)).toEqual(texts);
+  });
+});
