@@ -53,7 +53,8 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
 
   nsp.on('connection', (socket: ChatSocket) => {
     const actorId = socket.data.identity.userId;
-    const joined = new Map<string, () => void>();
+    /** The rooms this socket follows: each one's delivery, and how to stop following it. */
+    const joined = new Map<string, { delivery: ResumableDelivery<ChatEvents, RoomUpdate>; leave: () => void }>();
     void socket.join(userChannel(actorId));
 
     const handlers: Handlers = {
@@ -104,7 +105,7 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
             metrics.replayedUpdates.inc(page.updates.length);
             return { items: page.updates, last: page.lastSeq, hasMore: page.hasMore };
           },
-          onCatchUpFailed: (err) => catchUpFailed(roomId, err),
+          onCatchUpFailed: (err) => catchUpFailed(roomId, delivery, err),
         },
       });
       delivery.holdLive();
@@ -114,26 +115,31 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
         return failure('UNAVAILABLE', 'socket disconnected while joining');
       }
       await socket.join(roomChannel(roomId));
-      joined.set(roomId, () => {
-        stopListening();
-        void socket.leave(roomChannel(roomId));
-        signals.leave(roomId, actorId);
+      joined.set(roomId, {
+        delivery,
+        leave: () => {
+          stopListening();
+          void socket.leave(roomChannel(roomId));
+          signals.leave(roomId, actorId);
+        },
       });
       if (!(await signals.join(roomId, actorId))) {
         socket.emit('presence', { roomId, onlineUserIds: signals.online(roomId) });
       }
-      void inFlight.track(delivery.catchUp().catch((err: unknown) => catchUpFailed(roomId, err)));
+      void inFlight.track(delivery.catchUp().catch((err: unknown) => catchUpFailed(roomId, delivery, err)));
       return reply;
     }
 
-    function catchUpFailed(roomId: string, err: unknown): void {
+    function catchUpFailed(roomId: string, delivery: ResumableDelivery<ChatEvents, RoomUpdate>, err: unknown): void {
+      // A room left meanwhile (e.g. on learning of one's removal) misses nothing that matters.
+      if (joined.get(roomId)?.delivery !== delivery) return;
       // The client would see a gap; dropping the socket makes it reconnect and resume from its last seq.
       log.error({ err, roomId, socketId: socket.id }, 'catching up from the store failed; disconnecting so the client resumes');
       socket.disconnect(true);
     }
 
     function leave(roomId: string): void {
-      joined.get(roomId)?.();
+      joined.get(roomId)?.leave();
       joined.delete(roomId);
     }
 
