@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadConfig, commonEnv, portEnv } from '@chatrt/service-kit';
+import { defaultMaxConnections } from './adapters/connection-guard.ts';
 
 const booleanEnv = (fallback: boolean) =>
   z
@@ -55,6 +56,12 @@ const schema = z
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     /** Packets queued for one connection (it reads too slowly) before it is closed; it reconnects and resumes. */
     SOCKET_MAX_BUFFERED_PACKETS: z.coerce.number().int().min(10).max(1_000_000).default(5000),
+    /** Open TCP connections over REST and Socket.IO; past it new ones are closed at once. Default: the open-file limit less a reserve. */
+    MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000_000).optional(),
+    /** Open TCP connections from one peer address (0: no cap, e.g. behind a balancer that caps them itself). */
+    MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).max(10_000_000).default(1000),
+    /** A connection that has not sent a whole HTTP request (or, on Socket.IO, joined a namespace) by then is closed. */
+    HANDSHAKE_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
     /** Room updates fetched per page when a socket resumes. */
     REPLAY_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(200),
   })
@@ -83,6 +90,11 @@ const schema = z
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     replayPageSize: env.REPLAY_PAGE_SIZE,
     maxBufferedPackets: env.SOCKET_MAX_BUFFERED_PACKETS,
+    connections: {
+      maxConnections: env.MAX_CONNECTIONS ?? defaultMaxConnections(),
+      maxPerAddress: env.MAX_CONNECTIONS_PER_ADDRESS,
+      handshakeTimeoutMs: env.HANDSHAKE_TIMEOUT_MS,
+    },
   }));
 
 export type GatewayConfig = z.infer<typeof schema>;

@@ -3,11 +3,12 @@ import { subjects, type ChatEvents, type components, type Notification } from '@
 import { connectNats, createMetricsRegistry, Lifecycle, type Logger } from '@chatrt/service-kit';
 import type { GatewayConfig } from './config.ts';
 import { natsBackend } from './adapters/backend.ts';
-import { createGatewayMetrics } from './adapters/metrics.ts';
+import { createGatewayMetrics, observeFeeds } from './adapters/metrics.ts';
 import { createLoginGuard } from './adapters/login-guard.ts';
 import { createSendRateLimiter } from './adapters/rate-limiter.ts';
 import { shareAcrossGateways } from './adapters/send-sharing.ts';
 import { createTokenVerifier } from './adapters/token-verifier.ts';
+import { ConnectionGuard } from './adapters/connection-guard.ts';
 import { createHttpApp } from './adapters/http/server.ts';
 import { SocketServer } from './adapters/socket/server.ts';
 import { SubjectFeed } from './adapters/socket/subject-feed.ts';
@@ -40,6 +41,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       shareAcrossGateways(createSendRateLimiter(config.rateLimit), { nc, gatewayId, log, flushIntervalMs: config.rateLimit.shareIntervalMs }),
       (l) => l.close(),
     );
+    const connectionGuard = new ConnectionGuard(config.connections, { log, refused: metrics.connectionsRefused });
     await verifier.refresh().catch((err: unknown) => log.warn({ err }, 'auth keys not loaded yet; will retry on first use'));
 
     const health = (service: string, port: () => number) => async (): Promise<GatewayHealth> => {
@@ -54,6 +56,9 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
 
     let socketPort: number | undefined;
     if (config.socketEnabled) {
+      const roomEvents = new SubjectFeed<ChatEvents>(nc, log, subjects.chatEvents);
+      const notifications = new SubjectFeed<Notification>(nc, log, subjects.notifyEvents);
+      observeFeeds(registry, { room: roomEvents, notifications });
       const socketServer = new SocketServer({
         nc,
         gatewayId,
@@ -62,8 +67,8 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
         registry,
         metrics,
         limiter,
-        roomEvents: new SubjectFeed<ChatEvents>(nc, log, subjects.chatEvents),
-        notifications: new SubjectFeed<Notification>(nc, log, subjects.notifyEvents),
+        roomEvents,
+        notifications,
         inFlight: new InFlight(),
         log,
         path: config.socketPath,
@@ -72,6 +77,8 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
         maxBufferedPackets: config.maxBufferedPackets,
         pingIntervalMs: config.pingIntervalMs,
         pingTimeoutMs: config.pingTimeoutMs,
+        connectionGuard,
+        handshakeTimeoutMs: config.connections.handshakeTimeoutMs,
         presenceHeartbeatMs: config.presenceHeartbeatMs,
         replayPageSize: config.replayPageSize,
         health: health('websocket', () => socketPort ?? config.socketPort),
@@ -93,6 +100,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       secureCookies: config.secureCookies,
       loginGuard: createLoginGuard(config.login),
       trustProxy: config.trustProxy,
+      connectionGuard,
       health: health('api', () => httpPort),
       webApp: { socket: { enabled: config.socketEnabled, port: socketPort ?? null, path: config.socketPath } },
     });

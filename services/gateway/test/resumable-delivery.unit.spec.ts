@@ -175,3 +175,26 @@ describe('ResumableDelivery of a room', () => {
     expect(seqs).toEqual([]);
   });
 });
+
+describe('ResumableDelivery.stop', () => {
+  it('ends a catch-up under way after its current page, and ignores live messages from then on', async () => {
+    const { fetch } = store(1000, () => true, 100);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { delivery, seqs, failures } = roomDelivery({
+      after: 0,
+      fetch: async (after) => {
+        if (after >= 100) await gate;
+        return fetch(after);
+      },
+    });
+    const catchingUp = delivery.catchUp();
+    await vi.waitFor(() => expect(seqs).toHaveLength(100));
+    delivery.stop();
+    release();
+    await catchingUp;
+    delivery.onLive(sent(1001));
+    expect(seqs).toHaveLength(100);
+    expect(failures).toEqual([]);
+  });
+});

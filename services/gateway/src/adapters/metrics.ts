@@ -11,6 +11,36 @@ export interface GatewayMetrics {
   replayedUpdates: Counter;
   slowConsumersDropped: Counter;
   natsRequestDuration: Histogram<'subject' | 'outcome'>;
+  connectionsRefused: Counter<'server' | 'reason'>;
+}
+
+/** What `observeFeeds` reads from each live feed when Prometheus scrapes. */
+export interface FeedStats {
+  readonly size: number;
+  readonly listenerCount: number;
+}
+
+/** Gauges of the gateway's live NATS feeds, read at scrape time. */
+export function observeFeeds(registry: Registry, feeds: Record<'room' | 'notifications', FeedStats>): void {
+  const entries = Object.entries(feeds);
+  new Gauge({
+    name: 'gateway_feed_subscriptions',
+    help: 'NATS subscriptions held for local sockets, by feed (room | notifications): one per room or user served.',
+    labelNames: ['feed'],
+    registers: [registry],
+    collect() {
+      for (const [feed, stats] of entries) this.set({ feed }, stats.size);
+    },
+  });
+  new Gauge({
+    name: 'gateway_feed_listeners',
+    help: 'Sockets listening to the live feeds, by feed (room | notifications): one per socket and room or user.',
+    labelNames: ['feed'],
+    registers: [registry],
+    collect() {
+      for (const [feed, stats] of entries) this.set({ feed }, stats.listenerCount);
+    },
+  });
 }
 
 export function createGatewayMetrics(registry: Registry): GatewayMetrics {
@@ -68,6 +98,12 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
       help: 'Gateway → service request latency, by subject and outcome (ok | error code).',
       labelNames: ['subject', 'outcome'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    connectionsRefused: new Counter({
+      name: 'gateway_connections_refused_total',
+      help: 'TCP connections closed on arrival, by server (api | socket) and reason (total | per_address cap).',
+      labelNames: ['server', 'reason'],
       registers,
     }),
   };

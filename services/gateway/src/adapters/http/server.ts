@@ -7,6 +7,7 @@ import type { Backend } from '../backend.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import type { SendRateLimiter } from '../rate-limiter.ts';
 import type { TokenVerifier } from '../token-verifier.ts';
+import type { ConnectionGuard } from '../connection-guard.ts';
 import { installErrorHandling } from './errors.ts';
 import type { LoginGuard } from '../login-guard.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
@@ -31,6 +32,8 @@ export function createHttpApp(options: {
   loginGuard: LoginGuard;
   /** Take client addresses from X-Forwarded-For (behind a proxy). */
   trustProxy: boolean;
+  /** Caps connections and closes those that never complete a request. */
+  connectionGuard: ConnectionGuard;
   health: () => Promise<GatewayHealth>;
   /** Runtime config of the chat page served at /apps/chat/. */
   webApp: WebAppRuntimeConfig;
@@ -40,7 +43,9 @@ export function createHttpApp(options: {
     bodyLimit: options.maxPayloadBytes,
     disableRequestLogging: true,
     trustProxy: options.trustProxy,
+    http: options.connectionGuard.serverOptions,
   });
+  options.connectionGuard.protect(app.server, 'api');
   void app.register(cookie);
   installErrorHandling(app, options.log);
   app.get('/api/health', async (_req, reply) => {

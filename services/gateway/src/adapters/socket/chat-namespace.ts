@@ -19,6 +19,7 @@ import type { SubjectFeed } from './subject-feed.ts';
 import type { RoomSignals } from './room-signals.ts';
 import type { OutboundQueues } from './outbound-queues.ts';
 import { ResumableDelivery } from './resumable-delivery.ts';
+import { SerialQueues } from './serial-queues.ts';
 import { roomStream } from '../../domain/delivery.ts';
 
 export type ChatNamespace = Namespace<ChatClientToServerEvents, ChatServerToClientEvents, Record<string, never>, SocketData>;
@@ -55,6 +56,8 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
     const actorId = socket.data.identity.userId;
     /** The rooms this socket follows: each one's delivery, and how to stop following it. */
     const joined = new Map<string, { delivery: ResumableDelivery<ChatEvents, RoomUpdate>; leave: () => void }>();
+    /** Joins of one room on this socket run one after another, so a later join replaces an earlier one whole. */
+    const joining = new SerialQueues();
     void socket.join(userChannel(actorId));
 
     const handlers: Handlers = {
@@ -72,7 +75,7 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
       markRead: (input) => backend.request(subjects.chatMarkRead, { actorId, ...input }),
       addMember: (input) => backend.request(subjects.chatAddMember, { actorId, ...input }),
       removeMember: (input) => backend.request(subjects.chatRemoveMember, { actorId, ...input }),
-      joinRoom: (input) => join(input.roomId, input.afterSeq),
+      joinRoom: (input) => joining.run(input.roomId, () => join(input.roomId, input.afterSeq)),
       async typing({ roomId, isTyping }) {
         if (!joined.has(roomId)) return failure('FORBIDDEN', 'join the room before typing in it');
         signals.publishTyping({ roomId, userId: actorId, isTyping });
@@ -118,6 +121,7 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
       joined.set(roomId, {
         delivery,
         leave: () => {
+          delivery.stop();
           stopListening();
           void socket.leave(roomChannel(roomId));
           signals.leave(roomId, actorId);

@@ -16,6 +16,7 @@ import { dispatchEvents } from './event-dispatch.ts';
 import type { InFlight } from './in-flight.ts';
 import type { OutboundQueues } from './outbound-queues.ts';
 import { ResumableDelivery } from './resumable-delivery.ts';
+import { SerialQueues } from './serial-queues.ts';
 import type { SubjectFeed } from './subject-feed.ts';
 
 export type NotificationsNamespace = Namespace<
@@ -48,44 +49,57 @@ export function serveNotificationsNamespace(
   const { backend, notifications, metrics, inFlight, log } = deps;
   nsp.on('connection', (socket) => {
     const userId = socket.data.identity.userId;
-    let unsubscribe: (() => void) | undefined;
+    /** The socket's one notification delivery; a later `subscribe` replaces it whole (they run one at a time). */
+    let current: { delivery: ResumableDelivery<Notification, Notification>; unsubscribe: () => void } | undefined;
+    const subscribing = new SerialQueues();
+    const stopCurrent = () => {
+      current?.delivery.stop();
+      current?.unsubscribe();
+      current = undefined;
+    };
+
+    async function subscribe(afterCursor: number | undefined): Promise<Ack<'subscribe'>> {
+      stopCurrent();
+      const delivery = new ResumableDelivery<Notification, Notification>({
+        after: afterCursor ?? 0,
+        shape: notificationStream,
+        emit: (n) => socket.emit('notification', n),
+        source: {
+          fetchPage: async (after) => {
+            await deps.outbound.room(socket.conn);
+            const reply = await backend.request(subjects.notifyChanges, { userId, afterCursor: after, limit: deps.replayPageSize });
+            if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
+            const { notifications: items, hasMore } = reply.page;
+            return { items, last: items.at(-1)?.cursor ?? after, hasMore };
+          },
+          onCatchUpFailed: (err) => {
+            log.error({ err, socketId: socket.id }, 'catching up notifications failed; disconnecting so the client resumes');
+            socket.disconnect(true);
+          },
+        },
+      });
+      delivery.holdLive();
+      const unsubscribe = await notifications.listen(userId, (n) => delivery.onLive(n));
+      if (socket.disconnected) {
+        unsubscribe();
+        return failure('UNAVAILABLE', 'socket disconnected while subscribing');
+      }
+      current = { delivery, unsubscribe };
+      try {
+        await delivery.catchUp();
+      } catch (err) {
+        log.error({ err, socketId: socket.id }, 'notification replay failed');
+        if (current?.delivery === delivery) stopCurrent();
+        return failure('UNAVAILABLE', 'notifications are unavailable, retry');
+      }
+      return { ok: true, cursor: delivery.last };
+    }
 
     const handlers: Handlers = {
       ping: async () => ({ ok: true, serverTime: new Date().toISOString() }),
-      async subscribe({ afterCursor }) {
-        unsubscribe?.();
-        const delivery = new ResumableDelivery<Notification, Notification>({
-          after: afterCursor ?? 0,
-          shape: notificationStream,
-          emit: (n) => socket.emit('notification', n),
-          source: {
-            fetchPage: async (after) => {
-              await deps.outbound.room(socket.conn);
-              const reply = await backend.request(subjects.notifyChanges, { userId, afterCursor: after, limit: deps.replayPageSize });
-              if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
-              const { notifications: items, hasMore } = reply.page;
-              return { items, last: items.at(-1)?.cursor ?? after, hasMore };
-            },
-            onCatchUpFailed: (err) => {
-              log.error({ err, socketId: socket.id }, 'catching up notifications failed; disconnecting so the client resumes');
-              socket.disconnect(true);
-            },
-          },
-        });
-        delivery.holdLive();
-        unsubscribe = await notifications.listen(userId, (n) => delivery.onLive(n));
-        try {
-          await delivery.catchUp();
-        } catch (err) {
-          log.error({ err, socketId: socket.id }, 'notification replay failed');
-          unsubscribe();
-          unsubscribe = undefined;
-          return failure('UNAVAILABLE', 'notifications are unavailable, retry');
-        }
-        return { ok: true, cursor: delivery.last };
-      },
+      subscribe: ({ afterCursor }) => subscribing.run('subscribe', () => subscribe(afterCursor)),
     };
     dispatchEvents(socket, { schemas: clientEventSchemas.notifications, handlers, metrics, inFlight, log });
-    socket.on('disconnect', () => unsubscribe?.());
+    socket.on('disconnect', stopCurrent);
   });
 }

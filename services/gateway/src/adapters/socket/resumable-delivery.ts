@@ -45,6 +45,7 @@ export class ResumableDelivery<Live, Item> {
   /** Live messages were dropped from the buffer since the current page was asked for. */
   #dropped = false;
   #failed = false;
+  #stopped = false;
   readonly #shape: StreamShape<Live, Item>;
   readonly #emit: (item: Item) => void;
   readonly #source: DeliverySource<Item>;
@@ -79,8 +80,14 @@ export class ResumableDelivery<Live, Item> {
     this.#buffer ??= [];
   }
 
+  /** Ends the delivery: nothing more is emitted, and a catch-up under way ends after its current page. */
+  stop(): void {
+    this.#stopped = true;
+    this.#buffer = undefined;
+  }
+
   onLive(live: Live): void {
-    if (this.#failed) return;
+    if (this.#failed || this.#stopped) return;
     if (this.#buffer) {
       if (this.#buffer.length >= this.#maxBuffered) {
         this.#buffer.length = 0;
@@ -112,6 +119,7 @@ export class ResumableDelivery<Live, Item> {
         // Anything dropped before this request is already stored, so this page or a later one has it.
         this.#dropped = false;
         const page = await this.#source.fetchPage(cursor);
+        if (this.#stopped) return;
         if (page.hasMore && page.last <= cursor) throw new Error(`stored pages did not advance past ${cursor}`);
         for (const item of page.items) this.#deliver(item);
         // Pages may end in entries the socket does not see; the cursor still moves past them.
@@ -119,11 +127,13 @@ export class ResumableDelivery<Live, Item> {
         if (!page.hasMore && !this.#dropped) break;
         // Yield between pages so a client far behind does not hold the event loop.
         await new Promise((resolve) => setImmediate(resolve));
+        if (this.#stopped) return;
       }
       if (mustReach !== undefined && this.#last < mustReach) {
         throw new Error(`the store ends at ${this.#last}, but the live stream is past ${mustReach}`);
       }
     } catch (err) {
+      if (this.#stopped) return;
       this.#failed = true;
       this.#buffer = undefined;
       throw err;

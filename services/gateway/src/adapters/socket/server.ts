@@ -13,6 +13,7 @@ import { trackConnections } from './connection-lifecycle.ts';
 import { RoomSignals } from './room-signals.ts';
 import { OutboundQueues } from './outbound-queues.ts';
 import type { NatsConnection } from '@chatrt/service-kit';
+import type { ConnectionGuard } from '../connection-guard.ts';
 
 type GatewayHealth = components['schemas']['GatewayHealth'];
 
@@ -28,6 +29,10 @@ export interface SocketServerOptions extends Omit<ChatNamespaceDeps, 'signals' |
   maxBufferedPackets: number;
   pingIntervalMs: number;
   pingTimeoutMs: number;
+  /** Caps connections and closes those that never complete a request. */
+  connectionGuard: ConnectionGuard;
+  /** A connection that has not joined a namespace by then is closed. */
+  handshakeTimeoutMs: number;
   presenceHeartbeatMs: number;
   notifications: SubjectFeed<Notification>;
   health: () => Promise<GatewayHealth>;
@@ -44,7 +49,7 @@ export class SocketServer {
 
   constructor(options: SocketServerOptions) {
     this.#options = options;
-    this.http = createServer((req, res) => {
+    this.http = createServer(options.connectionGuard.serverOptions, (req, res) => {
       const path = (req.url ?? '/').split('?')[0];
       const send = (status: number, type: string, body: string) => {
         res.writeHead(status, { 'content-type': type });
@@ -65,8 +70,10 @@ export class SocketServer {
       maxHttpBufferSize: options.maxPayloadBytes,
       pingInterval: options.pingIntervalMs,
       pingTimeout: options.pingTimeoutMs,
+      connectTimeout: options.handshakeTimeoutMs,
       transports: ['websocket', 'polling'],
     });
+    options.connectionGuard.protect(this.http, 'socket');
     const outbound = new OutboundQueues(this.#io, {
       maxBufferedPackets: options.maxBufferedPackets,
       onDrop: () => options.metrics.slowConsumersDropped.inc(),

@@ -44,6 +44,13 @@ export class SubjectFeed<T> {
     return this.#feeds.size;
   }
 
+  /** Listeners over all keys: one per socket and key it follows, so a leak shows here. */
+  get listenerCount(): number {
+    let count = 0;
+    for (const feed of this.#feeds.values()) count += feed.listeners.size;
+    return count;
+  }
+
   #open(key: string): Feed<T> {
     const listeners = new Set<Listener<T>>();
     const subject = this.#subjectFor(key);
