@@ -47,7 +47,11 @@ describe('notify consumes chat events durably and applies each once', () => {
     return rows.map((r) => r.user_id);
   }
 
-  it('applies events published while it was stopped, and a replayed event only once', async () => {
+  // A new durable consumer starts at the beginning of the stream, which the shared test NATS fills with every
+  // other test's chat events: it works through all of those before this test's, so the waits are long.
+  const backlogMs = 60_000;
+
+  it('applies events published while it was stopped, and a replayed event only once', { timeout: 3 * backlogMs }, async () => {
     const js = jetstream(nc);
     const roomId = randomUUID();
     const [alice, bob] = [randomUUID(), randomUUID()].sort();
@@ -57,7 +61,7 @@ describe('notify consumes chat events durably and applies each once', () => {
     let notify: Notify = await startNotify(config(), log);
     try {
       await js.publish(subjects.chatEvents(roomId), JSON.stringify(first), { msgID: first.metadata.eventId });
-      expect(await eventually(() => members(roomId), (m) => m.length === 1)).toEqual([alice]);
+      expect(await eventually(() => members(roomId), (m) => m.length === 1, backlogMs)).toEqual([alice]);
     } finally {
       await notify.close();
     }
@@ -69,9 +73,13 @@ describe('notify consumes chat events durably and applies each once', () => {
 
     notify = await startNotify(config(), log);
     try {
-      expect(await eventually(() => members(roomId), (m) => m.length === 2)).toEqual([alice, bob]);
+      expect(await eventually(() => members(roomId), (m) => m.length === 2, backlogMs)).toEqual([alice, bob]);
       const jsm = await jetstreamManager(nc);
-      await eventually(() => jsm.consumers.info(streams.chatEvents, consumerName), (info) => info.num_pending === 0 && info.num_ack_pending === 0);
+      await eventually(
+        () => jsm.consumers.info(streams.chatEvents, consumerName),
+        (info) => info.num_pending === 0 && info.num_ack_pending === 0,
+        backlogMs,
+      );
       const { rows } = await db.query('SELECT event_id FROM notify.processed_events WHERE room_id = $1', [roomId]);
       expect(rows).toHaveLength(2);
     } finally {
