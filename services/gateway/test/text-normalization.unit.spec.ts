@@ -10,6 +10,7 @@ describe('normalizedText', () => {
       roomId: 'r',
     });
     expect(normalizedText({ name: decomposed })).toEqual({ name: 'Café Å' });
-    expect(normalizedText({ roomId: 'r' })).toEqual({ roomId: 'r' });
+    const untouched: { message?: string; roomId: string } = { roomId: 'r' };
+    expect(normalizedText(untouched)).toEqual({ roomId: 'r' });
   });
 });
