@@ -7,7 +7,7 @@ import type { Backend } from '../backend.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import type { SendRateLimiter } from '../rate-limiter.ts';
 import type { TokenVerifier } from '../token-verifier.ts';
-import { installErrorHandling } from './errors.ts';
+import { installErrorHandling, refuseMalformedUrl } from './errors.ts';
 import type { LoginGuard } from '../login-guard.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { registerChatRoutes } from './chat-routes.ts';
@@ -40,6 +40,7 @@ export function createHttpApp(options: {
     bodyLimit: options.maxPayloadBytes,
     disableRequestLogging: true,
     trustProxy: options.trustProxy,
+    frameworkErrors: refuseMalformedUrl,
   });
   void app.register(cookie);
   installErrorHandling(app, options.log);
