@@ -6,8 +6,12 @@ const id = '00000000-0000-4000-8000-000000000001';
 const hostileText = { nul: 'a\u0000b', loneHigh: 'a\uD800b', loneLow: '\uDC00', reversedPair: '\uDC00\uD800' };
 const fineText = ['héllo wörld', 'e\u0301', '💬 ok', '日本語', 'tab\tand\nnewline'];
 
-/** Each stored or looked-up text field, as a request carrying `text` in it. */
+/** Each stored or looked-up text field, as a request carrying `text` in it: at the edge and on NATS. */
 const textFields: Array<[SchemaName, (text: string) => unknown]> = [
+  ['SendMessageCommand', (text) => ({ actorId: id, roomId: id, message: text, clientMessageId: 'c1' })],
+  ['SendMessageCommand', (text) => ({ actorId: id, roomId: id, message: 'hi', clientMessageId: text })],
+  ['EditMessageCommand', (text) => ({ actorId: id, messageId: id, message: text })],
+  ['CreateRoomCommand', (text) => ({ actorId: id, name: text })],
   ['SendMessageRequest', (text) => ({ roomId: id, message: text, clientMessageId: 'c1' })],
   ['SendMessageRequest', (text) => ({ roomId: id, message: 'hi', clientMessageId: text })],
   ['EditMessageRequest', (text) => ({ messageId: id, message: text })],
