@@ -18,10 +18,16 @@ ajv.addSchema(contractSchemas);
 
 const compiled = new Map<SchemaName, ValidateFunction>();
 
-/** Validates `data` against the named schema from asyncapi.yaml/openapi.yaml. */
+/**
+ * Validates `data` against the named schema from asyncapi.yaml/openapi.yaml. Throws only for a name that
+ * is not a contract schema (a caller's bug), never because of `data`.
+ */
 export function validate<N extends SchemaName>(name: N, data: unknown): ValidationResult<SchemaTypes[N]> {
   let check = compiled.get(name);
   if (!check) {
+    if (typeof name !== 'string' || !Object.hasOwn(contractSchemas.$defs, name)) {
+      throw new TypeError(`no contract schema named '${String(name)}'`);
+    }
     check = ajv.compile({ $ref: `chat-contracts#/$defs/${name}` });
     compiled.set(name, check);
   }

@@ -1,4 +1,5 @@
 import { createLogger, type Logger } from './logger.ts';
+import { guardProcess } from './process-guard.ts';
 
 type Closer = { name: string; close: () => Promise<void> | void };
 
@@ -53,7 +54,8 @@ export function closeOnSignal(service: { close(): Promise<void> }, log: Logger):
 
 /**
  * The whole of a service's main.ts: load config, start, log `ready`, close on SIGINT/SIGTERM. A bad
- * config or a failed start is logged as fatal and exits 1, so supervisors see the failure.
+ * config or a failed start is logged as fatal and exits 1, so supervisors see the failure; so is an
+ * uncaught exception (see `guardProcess`).
  */
 export async function runService<C extends { logLevel: string }, S extends { close(): Promise<void> }>(
   name: string,
@@ -68,8 +70,10 @@ export async function runService<C extends { logLevel: string }, S extends { clo
     process.exit(1);
   }
   const log = createLogger(name, config.logLevel);
+  let service: S | undefined;
+  guardProcess(log, async () => service?.close());
   try {
-    const service = await start(config, log);
+    service = await start(config, log);
     const { close: _close, ...details } = service as Record<string, unknown>;
     log.info(details, 'ready');
     closeOnSignal(service, log);

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from './logger.ts';
+import { uncaughtErrors } from './process-guard.ts';
 
 /** A named readiness check; resolves when the dependency works, rejects otherwise. */
 export type HealthCheck = () => Promise<void>;
@@ -31,11 +32,12 @@ export async function checkHealth(service: string, checks: Record<string, Health
   return { status: failed ? 'unavailable' : 'ok', service, uptime: process.uptime(), checks: Object.fromEntries(results) };
 }
 
-/** A Prometheus registry with the process's default metrics, labelled with the service name. */
+/** A Prometheus registry with the process's default metrics and uncaught errors, labelled with the service name. */
 export function createMetricsRegistry(service: string): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
+  registry.registerMetric(uncaughtErrors);
   return registry;
 }
 

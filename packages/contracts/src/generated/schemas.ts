@@ -73,6 +73,7 @@ export const contractSchemas = {
       "type": "string",
       "minLength": 1,
       "maxLength": 100,
+      "pattern": "^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$",
       "description": "Chosen by the sender; a repeated send with the same value returns the stored message."
     },
     "CreateRoomAck": {
@@ -148,6 +149,7 @@ export const contractSchemas = {
     "Cursor": {
       "type": "integer",
       "minimum": 0,
+      "maximum": 9007199254740991,
       "description": "A user's notification change counter; every create or update of one of their notifications takes the next value."
     },
     "DeleteMessageCommand": {
@@ -302,7 +304,8 @@ export const contractSchemas = {
           "maxItems": 100,
           "items": {
             "type": "string",
-            "maxLength": 32
+            "maxLength": 32,
+            "pattern": "^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$"
           }
         }
       }
@@ -440,7 +443,8 @@ export const contractSchemas = {
       "properties": {
         "sessionId": {
           "type": "string",
-          "maxLength": 200
+          "maxLength": 200,
+          "pattern": "^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$"
         }
       }
     },
@@ -551,11 +555,13 @@ export const contractSchemas = {
       "properties": {
         "username": {
           "type": "string",
-          "maxLength": 32
+          "maxLength": 32,
+          "pattern": "^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$"
         },
         "password": {
           "type": "string",
-          "maxLength": 256
+          "maxLength": 256,
+          "pattern": "^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$"
         }
       }
     },
@@ -602,7 +608,8 @@ export const contractSchemas = {
       "properties": {
         "sessionId": {
           "type": "string",
-          "maxLength": 200
+          "maxLength": 200,
+          "pattern": "^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$"
         }
       }
     },
@@ -1243,6 +1250,7 @@ export const contractSchemas = {
     },
     "MessageText": {
       "type": "string",
+      "pattern": "^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$",
       "minLength": 1,
       "maxLength": 4000
     },
@@ -1416,7 +1424,8 @@ export const contractSchemas = {
     "Password": {
       "type": "string",
       "minLength": 8,
-      "maxLength": 256
+      "maxLength": 256,
+      "pattern": "^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$"
     },
     "PingRequest": {
       "type": "object",
@@ -1619,7 +1628,8 @@ export const contractSchemas = {
       "properties": {
         "sessionId": {
           "type": "string",
-          "maxLength": 200
+          "maxLength": 200,
+          "pattern": "^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$"
         }
       }
     },
@@ -1743,6 +1753,7 @@ export const contractSchemas = {
     },
     "RoomName": {
       "type": "string",
+      "pattern": "^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$",
       "minLength": 1,
       "maxLength": 100
     },
@@ -1945,6 +1956,7 @@ export const contractSchemas = {
     "Seq": {
       "type": "integer",
       "minimum": 0,
+      "maximum": 9007199254740991,
       "description": "Position of an event in its room's stream; 1 is the room's first event, gap-free."
     },
     "ServerShutdown": {
@@ -2177,7 +2189,8 @@ export const contractSchemas = {
         },
         "count": {
           "type": "integer",
-          "minimum": 1
+          "minimum": 1,
+          "maximum": 9007199254740991
         }
       }
     },

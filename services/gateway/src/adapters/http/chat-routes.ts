@@ -8,6 +8,7 @@ import type { TokenVerifier } from '../token-verifier.ts';
 import { authenticate } from './authenticate.ts';
 import { requireValid, unwrap } from './errors.ts';
 import { typedQuery } from './typed-query.ts';
+import { normalizedText } from '../../domain/text-normalization.ts';
 
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
 type RoomList = Json<operations['listRooms']['responses']['200']>;
@@ -52,7 +53,7 @@ export function registerChatRoutes(
 
   app.post('/api/chat/rooms', async (req, reply) => {
     const actorId = await caller(req);
-    const body = requireValid('CreateRoomRequest', req.body);
+    const body = normalizedText(requireValid('CreateRoomRequest', req.body));
     const { room } = unwrap(await backend.request(subjects.chatCreateRoom, { actorId, ...body }));
     return reply.status(201).send(room satisfies RoomCreated);
   });
@@ -90,7 +91,7 @@ export function registerChatRoutes(
 
   app.post('/api/chat/messages', async (req, reply) => {
     const actorId = await caller(req);
-    const body = requireValid('PostMessageRequest', req.body);
+    const body = normalizedText(requireValid('PostMessageRequest', req.body));
     const decision = await limiter.consume(actorId);
     if (!decision.allowed) {
       metrics.rateLimited.inc({ transport: 'rest' });
@@ -110,7 +111,7 @@ export function registerChatRoutes(
 
   app.patch<MessageParams>('/api/chat/messages/:messageId', async (req, reply) => {
     const actorId = await caller(req);
-    const { message } = requireValid('EditBody', req.body);
+    const { message } = normalizedText(requireValid('EditBody', req.body));
     const command = requireValid('EditMessageCommand', { actorId, messageId: req.params.messageId, message });
     const edited = unwrap(await backend.request(subjects.chatEditMessage, command));
     return reply.status(200).send(edited.message satisfies MessageChanged);

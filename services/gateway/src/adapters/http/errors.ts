@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { validate, type AckFailure, type ErrorCode, type SchemaName, type SchemaTypes, type components } from '@chatrt/contracts';
 import { CodedError, failure, type Logger } from '@chatrt/service-kit';
 import { httpStatusFor } from '../../domain/http-status.ts';
@@ -49,6 +49,11 @@ export function installErrorHandling(app: FastifyInstance, log: Logger): void {
     log.error({ err, method: req.method, url: req.url }, 'request failed');
     return reply.status(503).send(body('UNAVAILABLE', 'internal error, retry later'));
   });
+}
+
+/** Fastify's own refusals before routing (a malformed or over-long URL) in the contract's error shape. */
+export function refuseMalformedUrl(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  void reply.status(400).send(body('VALIDATION_FAILED', err.message));
 }
 
 function body(code: ErrorCode, message: string, retryAfter?: number): ErrorResponse {

@@ -8,7 +8,7 @@ import type { GatewayMetrics } from '../metrics.ts';
 import type { SendRateLimiter } from '../rate-limiter.ts';
 import type { TokenVerifier } from '../token-verifier.ts';
 import type { ConnectionGuard } from '../connection-guard.ts';
-import { installErrorHandling } from './errors.ts';
+import { installErrorHandling, refuseMalformedUrl } from './errors.ts';
 import type { LoginGuard } from '../login-guard.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { registerChatRoutes } from './chat-routes.ts';
@@ -44,6 +44,7 @@ export function createHttpApp(options: {
     disableRequestLogging: true,
     trustProxy: options.trustProxy,
     http: options.connectionGuard.serverOptions,
+    frameworkErrors: refuseMalformedUrl,
   });
   options.connectionGuard.protect(app.server, 'api');
   void app.register(cookie);

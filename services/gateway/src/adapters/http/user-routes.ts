@@ -11,10 +11,10 @@ type UserList = Json<operations['findUsers']['responses']['200']>;
 
 /** `/api/users`: lookup by username (to add members by name) or by id (to name senders), for signed-in users. */
 export function registerUserRoutes(app: FastifyInstance, deps: { backend: Backend; verifier: TokenVerifier }): void {
-  app.get<{ Querystring: { usernames?: string; ids?: string } }>('/api/users', async (req, reply) => {
+  app.get<{ Querystring: { usernames?: unknown; ids?: unknown } }>('/api/users', async (req, reply) => {
     await authenticate(req, deps.backend, deps.verifier);
-    const usernames = commaList(req.query.usernames);
-    const ids = commaList(req.query.ids);
+    const usernames = commaList(req.query.usernames, '/usernames');
+    const ids = commaList(req.query.ids, '/ids');
     if ((usernames.length === 0) === (ids.length === 0)) {
       throw new ContractFailure(failure('VALIDATION_FAILED', 'give either usernames or ids', { path: '/usernames' }));
     }
@@ -27,6 +27,10 @@ export function registerUserRoutes(app: FastifyInstance, deps: { backend: Backen
   });
 }
 
-function commaList(value: string | undefined): string[] {
+/** A comma-separated parameter given once; repeating it (`?ids=a&ids=b`) is refused. */
+function commaList(value: unknown, path: string): string[] {
+  if (value !== undefined && typeof value !== 'string') {
+    throw new ContractFailure(failure('VALIDATION_FAILED', `${path} must be given once, comma-separated`, { path }));
+  }
   return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
 }

@@ -21,6 +21,7 @@ import type { OutboundQueues } from './outbound-queues.ts';
 import { ResumableDelivery } from './resumable-delivery.ts';
 import { SerialQueues } from './serial-queues.ts';
 import { roomStream } from '../../domain/delivery.ts';
+import { normalizedText } from '../../domain/text-normalization.ts';
 
 export type ChatNamespace = Namespace<ChatClientToServerEvents, ChatServerToClientEvents, Record<string, never>, SocketData>;
 type ChatSocket = Socket<ChatClientToServerEvents, ChatServerToClientEvents, Record<string, never>, SocketData>;
@@ -61,16 +62,16 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
     void socket.join(userChannel(actorId));
 
     const handlers: Handlers = {
-      createRoom: (input) => backend.request(subjects.chatCreateRoom, { actorId, ...input }),
+      createRoom: (input) => backend.request(subjects.chatCreateRoom, { actorId, ...normalizedText(input) }),
       async sendMessage(input) {
         const decision = await limiter.consume(actorId);
         if (!decision.allowed) {
           metrics.rateLimited.inc({ transport: 'socket' });
           return failure('RATE_LIMITED', `too many messages; retry in ${decision.retryAfter} s`, { retryAfter: decision.retryAfter });
         }
-        return backend.request(subjects.chatSendMessage, { actorId, ...input });
+        return backend.request(subjects.chatSendMessage, { actorId, ...normalizedText(input) });
       },
-      editMessage: (input) => backend.request(subjects.chatEditMessage, { actorId, ...input }),
+      editMessage: (input) => backend.request(subjects.chatEditMessage, { actorId, ...normalizedText(input) }),
       deleteMessage: (input) => backend.request(subjects.chatDeleteMessage, { actorId, ...input }),
       markRead: (input) => backend.request(subjects.chatMarkRead, { actorId, ...input }),
       addMember: (input) => backend.request(subjects.chatAddMember, { actorId, ...input }),
