@@ -545,7 +545,8 @@ export const contractSchemas = {
       "type": "object",
       "required": [
         "username",
-        "password"
+        "password",
+        "clientAddress"
       ],
       "additionalProperties": false,
       "properties": {
@@ -556,6 +557,12 @@ export const contractSchemas = {
         "password": {
           "type": "string",
           "maxLength": 256
+        },
+        "clientAddress": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 64,
+          "description": "The client's IP address as the gateway sees it (failed logins are throttled per address)."
         }
       }
     },
@@ -591,7 +598,34 @@ export const contractSchemas = {
       ]
     },
     "LoginRequest": {
-      "$ref": "#/$defs/LoginCommand"
+      "type": "object",
+      "required": [
+        "username",
+        "password"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "username": {
+          "type": "string",
+          "maxLength": 32
+        },
+        "password": {
+          "type": "string",
+          "maxLength": 256
+        }
+      }
+    },
+    "LogoutAllCommand": {
+      "type": "object",
+      "required": [
+        "userId"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "userId": {
+          "$ref": "#/$defs/Id"
+        }
+      }
     },
     "LogoutCommand": {
       "type": "object",
@@ -1623,6 +1657,51 @@ export const contractSchemas = {
         }
       }
     },
+    "RevokedSessionsOk": {
+      "type": "object",
+      "required": [
+        "ok",
+        "revocations",
+        "hasMore"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "ok": {
+          "type": "boolean",
+          "const": true
+        },
+        "revocations": {
+          "type": "array",
+          "description": "Ascending by session id.",
+          "items": {
+            "$ref": "#/$defs/SessionRevocation"
+          }
+        },
+        "hasMore": {
+          "type": "boolean"
+        }
+      }
+    },
+    "RevokedSessionsQuery": {
+      "type": "object",
+      "description": "`afterSessionId`: the page starts after this session id (the last one of the previous page).",
+      "additionalProperties": false,
+      "properties": {
+        "afterSessionId": {
+          "$ref": "#/$defs/Id"
+        }
+      }
+    },
+    "RevokedSessionsReply": {
+      "oneOf": [
+        {
+          "$ref": "#/$defs/RevokedSessionsOk"
+        },
+        {
+          "$ref": "#/$defs/AckFailure"
+        }
+      ]
+    },
     "Room": {
       "type": "object",
       "required": [
@@ -1988,6 +2067,25 @@ export const contractSchemas = {
         }
       }
     },
+    "SessionRevocation": {
+      "type": "object",
+      "description": "An ended session, by the `sid` claim of its session tokens (a public id, not the session cookie).",
+      "required": [
+        "sessionId",
+        "until"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "sessionId": {
+          "$ref": "#/$defs/Id"
+        },
+        "until": {
+          "type": "string",
+          "format": "date-time",
+          "description": "Every session token of the session has expired by then; forget the revocation after it."
+        }
+      }
+    },
     "SessionToken": {
       "type": "object",
       "required": [
@@ -2032,6 +2130,22 @@ export const contractSchemas = {
           "$ref": "#/$defs/AckFailure"
         }
       ]
+    },
+    "SessionsRevoked": {
+      "type": "object",
+      "required": [
+        "revocations"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "revocations": {
+          "type": "array",
+          "minItems": 1,
+          "items": {
+            "$ref": "#/$defs/SessionRevocation"
+          }
+        }
+      }
     },
     "SubscribeNotificationsAck": {
       "oneOf": [
@@ -2274,6 +2388,7 @@ export interface SchemaTypes {
   LoginOk: models.LoginOk;
   LoginReply: models.LoginReply;
   LoginRequest: components['schemas']['LoginRequest'];
+  LogoutAllCommand: models.LogoutAllCommand;
   LogoutCommand: models.LogoutCommand;
   MarkNotificationsReadBody: components['schemas']['MarkNotificationsReadBody'];
   MarkNotificationsReadCommand: models.MarkNotificationsReadCommand;
@@ -2329,6 +2444,9 @@ export interface SchemaTypes {
   RegisterRequest: components['schemas']['RegisterRequest'];
   RemoveMemberCommand: models.RemoveMemberCommand;
   ResolveSessionQuery: models.ResolveSessionQuery;
+  RevokedSessionsOk: models.RevokedSessionsOk;
+  RevokedSessionsQuery: models.RevokedSessionsQuery;
+  RevokedSessionsReply: models.RevokedSessionsReply;
   Room: models.Room;
   RoomAck: models.RoomAck;
   RoomCreatedData: models.RoomCreatedData;
@@ -2346,9 +2464,11 @@ export interface SchemaTypes {
   Seq: components['schemas']['Seq'];
   ServerShutdown: models.ServerShutdown;
   Session: models.Session;
+  SessionRevocation: models.SessionRevocation;
   SessionToken: models.SessionToken;
   SessionTokenOk: models.SessionTokenOk;
   SessionTokenReply: models.SessionTokenReply;
+  SessionsRevoked: models.SessionsRevoked;
   SubscribeNotificationsAck: models.SubscribeNotificationsAck;
   SubscribeNotificationsRequest: models.SubscribeNotificationsRequest;
   SubscribedOk: models.SubscribedOk;
