@@ -9,6 +9,7 @@ import {
 } from '../src/domain/session-token.ts';
 
 const user = { id: '5b0c7a43-2f3e-4a43-9f7e-0c1f1c2f7a10', username: 'Alice.W' };
+const sessionId = '0d6f4a2e-8c1b-4f57-9a3e-2b7c5d9e1f04';
 
 describe('usernameKey', () => {
   it('lower-cases ASCII letters and keeps everything else', () => {
@@ -41,13 +42,14 @@ describe('session token claims', () => {
   const now = new Date('2025-01-01T00:00:00.750Z');
   const iat = Date.parse('2025-01-01T00:00:00Z') / 1000;
 
-  it('carries issuer, audience, user and a ttl-long lifetime in whole seconds', () => {
-    const claims = sessionTokenClaims({ user, now, ttlSeconds: 900, sessionExpiresAt: sessionExpiresAt(now, 604_800) });
+  it('carries issuer, audience, user, the session id and a ttl-long lifetime in whole seconds', () => {
+    const claims = sessionTokenClaims({ user, sessionId, now, ttlSeconds: 900, sessionExpiresAt: sessionExpiresAt(now, 604_800) });
     expect(claims).toEqual({
       iss: SESSION_TOKEN_ISSUER,
       aud: SESSION_TOKEN_AUDIENCE,
       sub: user.id,
       username: user.username,
+      sid: sessionId,
       iat,
       exp: iat + 900,
     });
@@ -56,7 +58,7 @@ describe('session token claims', () => {
 
   it('never outlives its session', () => {
     const sessionEnd = new Date('2025-01-01T00:01:00.500Z');
-    const claims = sessionTokenClaims({ user, now, ttlSeconds: 900, sessionExpiresAt: sessionEnd });
+    const claims = sessionTokenClaims({ user, sessionId, now, ttlSeconds: 900, sessionExpiresAt: sessionEnd });
     expect(claims.exp).toBe(iat + 60);
     expect(sessionTokenExpiresAt(claims).getTime()).toBeLessThanOrEqual(sessionEnd.getTime());
   });

@@ -4,10 +4,10 @@ import { connectNats, createMetricsRegistry, Lifecycle, type Logger } from '@cha
 import type { GatewayConfig } from './config.ts';
 import { natsBackend } from './adapters/backend.ts';
 import { createGatewayMetrics } from './adapters/metrics.ts';
-import { createLoginGuard } from './adapters/login-guard.ts';
 import { createSendRateLimiter } from './adapters/rate-limiter.ts';
 import { shareAcrossGateways } from './adapters/send-sharing.ts';
 import { createTokenVerifier } from './adapters/token-verifier.ts';
+import { watchSessionRevocations } from './adapters/session-revocations.ts';
 import { createHttpApp } from './adapters/http/server.ts';
 import { SocketServer } from './adapters/socket/server.ts';
 import { SubjectFeed } from './adapters/socket/subject-feed.ts';
@@ -34,19 +34,22 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     const registry = createMetricsRegistry('gateway');
     const metrics = createGatewayMetrics(registry);
     const backend = natsBackend(nc, config.requestTimeoutMs, metrics);
-    const verifier = createTokenVerifier(backend, log);
+    const revocations = lifecycle.add('session revocations', watchSessionRevocations({ nc, backend, log }), (r) => r.close());
+    const verifier = createTokenVerifier(backend, revocations, log);
     const limiter = lifecycle.add(
       'rate limit sharing',
       shareAcrossGateways(createSendRateLimiter(config.rateLimit), { nc, gatewayId, log, flushIntervalMs: config.rateLimit.shareIntervalMs }),
       (l) => l.close(),
     );
     await verifier.refresh().catch((err: unknown) => log.warn({ err }, 'auth keys not loaded yet; will retry on first use'));
+    await revocations.start();
 
     const health = (service: string, port: () => number) => async (): Promise<GatewayHealth> => {
       if (!verifier.ready()) await verifier.refresh().catch(() => {});
       const checks: Record<string, string> = {
         nats: nc.isClosed() ? 'closed' : 'ok',
         authKeys: verifier.ready() ? 'ok' : 'not loaded',
+        sessionRevocations: revocations.ready() ? 'ok' : 'not loaded',
       };
       const ok = Object.values(checks).every((v) => v === 'ok');
       return { status: ok ? 'ok' : 'unavailable', service, uptime: process.uptime(), port: port(), environment: config.environment, checks };
@@ -59,6 +62,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
         gatewayId,
         backend,
         verifier,
+        revocations,
         registry,
         metrics,
         limiter,
@@ -91,7 +95,6 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       log,
       maxPayloadBytes: config.maxPayloadBytes,
       secureCookies: config.secureCookies,
-      loginGuard: createLoginGuard(config.login),
       trustProxy: config.trustProxy,
       health: health('api', () => httpPort),
       webApp: { socket: { enabled: config.socketEnabled, port: socketPort ?? null, path: config.socketPath } },

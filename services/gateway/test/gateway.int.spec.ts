@@ -118,7 +118,7 @@ async function sessionTokenFor(nc: NatsConnection): Promise<string> {
   const username = `gw_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
   const password = 'correct horse battery staple';
   await request(nc, subjects.authRegister, { username, password }, 5000);
-  const login = await request(nc, subjects.authLogin, { username, password }, 5000);
+  const login = await request(nc, subjects.authLogin, { username, password, clientAddress: '127.0.0.1' }, 5000);
   if (!login.ok) throw new Error(login.error.message);
   const token = await request(nc, subjects.authIssueSessionToken, { sessionId: login.session.id }, 5000);
   if (!token.ok) throw new Error(token.error.message);
