@@ -46,6 +46,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
 
     const health = (service: string, port: () => number) => async (): Promise<GatewayHealth> => {
       if (!verifier.ready()) await verifier.refresh().catch(() => {});
+      if (!revocations.ready()) await revocations.start();
       const checks: Record<string, string> = {
         nats: nc.isClosed() ? 'closed' : 'ok',
         authKeys: verifier.ready() ? 'ok' : 'not loaded',

@@ -47,6 +47,7 @@ describe('gateway readiness and graceful shutdown', () => {
       const down = await health();
       expect(down.status).toBe(503);
       expect(down.body.checks['authKeys']).toBe('not loaded');
+      expect(down.body.checks['sessionRevocations']).toBe('not loaded');
       auth = await startAuthService();
       const up = await health();
       expect(up.status).toBe(200);
