@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { usernameKey } from '../src/domain/username.ts';
+import { loginVerdict, retryAfterSeconds } from '../src/domain/login-policy.ts';
+import { revokedUntil } from '../src/domain/revocation.ts';
 import { isSessionLive, sessionExpiresAt } from '../src/domain/session.ts';
 import {
   SESSION_TOKEN_AUDIENCE,
@@ -61,5 +63,39 @@ describe('session token claims', () => {
     const claims = sessionTokenClaims({ user, sessionId, now, ttlSeconds: 900, sessionExpiresAt: sessionEnd });
     expect(claims.exp).toBe(iat + 60);
     expect(sessionTokenExpiresAt(claims).getTime()).toBeLessThanOrEqual(sessionEnd.getTime());
+  });
+});
+
+describe('login policy (an attempt whose username and address pair is not paused)', () => {
+  const open = { knownMs: 0, unknownMs: 0 };
+  const sprayed = { knownMs: 0, unknownMs: 3_600_000 };
+  const guessed = { knownMs: 7_200_000, unknownMs: 0 };
+
+  it('lets a right password in and answers a wrong one 401 while the address is under its limits', () => {
+    expect(loginVerdict({ passwordValid: true, trustedHere: false, waits: open })).toEqual({ kind: 'succeed' });
+    expect(loginVerdict({ passwordValid: false, trustedHere: false, waits: open })).toEqual({ kind: 'fail' });
+  });
+
+  it('past the unknown-username limit, a right password still logs in; every failure gets 429', () => {
+    expect(loginVerdict({ passwordValid: true, trustedHere: false, waits: sprayed })).toEqual({ kind: 'succeed' });
+    expect(loginVerdict({ passwordValid: false, trustedHere: true, waits: sprayed })).toEqual({ kind: 'throttled', retryAfterSeconds: 3600 });
+  });
+
+  it('past the existing-username limit, only users trusted at the address get in; every 429 has the same wait', () => {
+    const both = { knownMs: 1_000, unknownMs: 5_000 };
+    expect(loginVerdict({ passwordValid: true, trustedHere: true, waits: guessed })).toEqual({ kind: 'succeed' });
+    expect(loginVerdict({ passwordValid: true, trustedHere: false, waits: guessed })).toEqual({ kind: 'throttled', retryAfterSeconds: 7200 });
+    expect(loginVerdict({ passwordValid: true, trustedHere: false, waits: both })).toEqual(loginVerdict({ passwordValid: false, trustedHere: false, waits: both }));
+  });
+
+  it('rounds waits up to whole seconds, at least one', () => {
+    expect(retryAfterSeconds(1)).toBe(1);
+    expect(retryAfterSeconds(1_001)).toBe(2);
+  });
+});
+
+describe('revocation window', () => {
+  it('outlasts the last token of the session by a minute of clock skew', () => {
+    expect(revokedUntil(new Date('2025-01-01T00:00:00.000Z'), 900).toISOString()).toBe('2025-01-01T00:16:00.000Z');
   });
 });
