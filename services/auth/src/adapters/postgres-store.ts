@@ -113,7 +113,7 @@ export function createPostgresAuthStore(pool: Pool): AuthStore {
 }
 
 /** Deletes the matching sessions and records their revocations in one statement (one transaction). */
-async function endSessions(pool: Pool, match: string, value: unknown, until: Date): Promise<Revocation[]> {
+async function endSessions(pool: Pool, match: 'id_hash = $1' | 'user_id = $1', value: Buffer | string, until: Date): Promise<Revocation[]> {
   const { rows } = await pool.query<{ session_id: string; until: Date }>(
     `WITH ended AS (DELETE FROM auth.sessions WHERE ${match} RETURNING id)
      INSERT INTO auth.revoked_sessions (session_id, until) SELECT id, $2 FROM ended
