@@ -55,6 +55,11 @@ export class ChatUser {
   async signUp(): Promise<User> {
     const registered = await this.http<User>('POST', '/auth/register', { username: this.username, password: this.password });
     if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${JSON.stringify(registered.body)}`);
+    return this.logIn();
+  }
+
+  /** Logs in (a new login session, e.g. a second device of a registered user); REST calls then carry its cookie. */
+  async logIn(): Promise<User> {
     const loggedIn = await this.http<User>('POST', '/auth/login', { username: this.username, password: this.password });
     if (loggedIn.status !== 200) throw new Error(`login failed: ${loggedIn.status} ${JSON.stringify(loggedIn.body)}`);
     this.user = loggedIn.body;

@@ -16,7 +16,9 @@ import { createAuthService, type AuthService } from './auth-service.ts';
 import { createAuthMetrics } from './adapters/metrics.ts';
 import { startAuthResponders } from './adapters/nats-responders.ts';
 import { createPasswordHasher } from './adapters/password-hasher.ts';
+import { createLoginThrottle } from './adapters/login-throttle.ts';
 import { createPostgresAuthStore } from './adapters/postgres-store.ts';
+import { natsRevocationPublisher } from './adapters/revocation-publisher.ts';
 import { sessionIds } from './adapters/session-ids.ts';
 import { createTokenSigner } from './adapters/token-signer.ts';
 
@@ -51,9 +53,11 @@ export async function startAuth(config: AuthConfig, log: Logger): Promise<Runnin
       passwords,
       signer,
       sessionIds,
+      throttle: createLoginThrottle(pool, config.login),
+      revocations: natsRevocationPublisher(nc, log),
       metrics: createAuthMetrics(registry),
       clock: () => new Date(),
-      newUserId: randomUUID,
+      newId: randomUUID,
       sessionTtlSeconds: config.sessionTtlSeconds,
       sessionTokenTtlSeconds: config.sessionTokenTtlSeconds,
       log,
@@ -83,11 +87,11 @@ export async function startAuth(config: AuthConfig, log: Logger): Promise<Runnin
 
 const purgeIntervalMs = 60 * 60 * 1000;
 
-/** Deletes expired sessions hourly (they are refused anyway; this keeps the table small). */
+/** Deletes expired sessions and stale login records hourly (they count no more; this keeps the tables small). */
 function schedulePurge(service: AuthService, log: Logger): NodeJS.Timeout {
   const timer = setInterval(() => {
-    service.purgeExpiredSessions().then(
-      (deleted) => deleted > 0 && log.info({ deleted }, 'expired sessions deleted'),
+    service.purgeExpired().then(
+      (deleted) => deleted > 0 && log.info({ deleted }, 'expired sessions and login records deleted'),
       (err: unknown) => log.error({ err }, 'deleting expired sessions failed; will retry next hour'),
     );
   }, purgeIntervalMs);

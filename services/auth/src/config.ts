@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, commonEnv, loadConfig, portEnv } from '@chatrt/service-kit';
 import { SESSION_TOKEN_TTL_LIMITS } from './domain/session-token.ts';
+import type { LoginThrottleOptions } from './adapters/login-throttle.ts';
 
 /** Everything the auth service needs to run, read once from the environment. */
 export interface AuthConfig {
@@ -17,6 +18,8 @@ export interface AuthConfig {
   sessionTokenTtlSeconds: number;
   /** Ed25519 private key that signs session tokens. */
   signingKey: KeyObject;
+  /** Failed-login limits (see domain/login-policy.ts). */
+  login: LoginThrottleOptions;
 }
 
 const SERVICE = 'auth';
@@ -38,6 +41,14 @@ const envSchema = z
       .default(SESSION_TOKEN_TTL_LIMITS.max),
     AUTH_SIGNING_KEY: optionalText,
     AUTH_SIGNING_KEY_FILE: optionalText,
+    /** Failed logins in a row for one username from one address before that pair is paused… */
+    LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
+    /** …for this many seconds. */
+    LOGIN_BLOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    /** Failed logins against existing usernames from one address in a day. */
+    LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(100),
+    /** Failed logins with usernames that do not exist from one address in a day. */
+    LOGIN_MAX_UNKNOWN_USER_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(100),
   })
   .superRefine((env, ctx) => {
     const given = [env.AUTH_SIGNING_KEY, env.AUTH_SIGNING_KEY_FILE].filter((v) => v !== undefined).length;
@@ -64,6 +75,12 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig
     sessionTtlSeconds: parsed.SESSION_TTL_SECONDS,
     sessionTokenTtlSeconds: parsed.SESSION_TOKEN_TTL_SECONDS,
     signingKey: loadSigningKey(parsed.AUTH_SIGNING_KEY, parsed.AUTH_SIGNING_KEY_FILE),
+    login: {
+      maxFailures: parsed.LOGIN_MAX_FAILURES,
+      blockSeconds: parsed.LOGIN_BLOCK_SECONDS,
+      maxFailuresPerAddress: parsed.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      maxUnknownUserFailuresPerAddress: parsed.LOGIN_MAX_UNKNOWN_USER_FAILURES_PER_ADDRESS,
+    },
   };
 }
 

@@ -2,12 +2,14 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { subjects, type LoginReply, type NatsRequests, type NatsRequestSubject } from '@chatrt/contracts';
+import { subjects, type LoginReply, type NatsRequests, type NatsRequestSubject, type SessionsRevoked } from '@chatrt/contracts';
 import { connectNats, createLogger, createPool, request, type NatsConnection, type Pool } from '@chatrt/service-kit';
 import { loadAuthConfig, startAuth, type RunningAuth } from '../src/index.ts';
 import { createPostgresAuthStore } from '../src/adapters/postgres-store.ts';
+import { createLoginThrottle } from '../src/adapters/login-throttle.ts';
+import { usernameKey } from '../src/domain/username.ts';
 import { eventually } from '../../../harness/src/testing/eventually.ts';
 
 const log = createLogger('auth-test', 'error');
@@ -23,6 +25,14 @@ function freshUsername(): string {
   return `u_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
 }
 
+/** A client address nobody else in this run uses, so failed-login counters start at zero. */
+function freshAddress(): string {
+  const bytes = randomUUID().replaceAll('-', '').slice(0, 6);
+  return `10.${parseInt(bytes.slice(0, 2), 16)}.${parseInt(bytes.slice(2, 4), 16)}.${parseInt(bytes.slice(4, 6), 16)}`;
+}
+
+const clientAddress = freshAddress();
+
 function call<S extends NatsRequestSubject>(nc: NatsConnection, subject: S, payload: NatsRequests[S]['request']) {
   return request(nc, subject, payload, 5_000);
 }
@@ -31,7 +41,7 @@ function call<S extends NatsRequestSubject>(nc: NatsConnection, subject: S, payl
 async function registerAndLogin(nc: NatsConnection, username = freshUsername()): Promise<Extract<LoginReply, { ok: true }>> {
   const registered = await call(nc, subjects.authRegister, { username, password });
   expect(registered.ok).toBe(true);
-  const login = await call(nc, subjects.authLogin, { username, password });
+  const login = await call(nc, subjects.authLogin, { username, password, clientAddress });
   if (!login.ok) throw new Error(`login failed: ${login.error.message}`);
   return login;
 }
@@ -54,6 +64,33 @@ describe('auth service over NATS (default lifetimes)', () => {
     await auth?.close();
   });
 
+  async function sidOf(sessionSecret: string): Promise<string> {
+    const issued = await call(nc, subjects.authIssueSessionToken, { sessionId: sessionSecret });
+    if (!issued.ok) throw new Error(issued.error.message);
+    return decodeJwt(issued.sessionToken.token)['sid'] as string;
+  }
+
+  /** The next `auth.evt.sessionsRevoked` message (subscribed before the caller acts). */
+  function nextRevocations(): Promise<SessionsRevoked> {
+    const sub = nc.subscribe(subjects.authSessionsRevoked, { max: 1, timeout: 5_000 });
+    return (async () => {
+      for await (const msg of sub) return msg.json<SessionsRevoked>();
+      throw new Error('no revocation published');
+    })();
+  }
+
+  async function listRevocations(): Promise<Array<{ sessionId: string; until: string }>> {
+    const all: Array<{ sessionId: string; until: string }> = [];
+    let afterSessionId: string | undefined;
+    for (;;) {
+      const page = await call(nc, subjects.authRevokedSessions, afterSessionId === undefined ? {} : { afterSessionId });
+      if (!page.ok) throw new Error(page.error.message);
+      all.push(...page.revocations);
+      afterSessionId = page.revocations.at(-1)?.sessionId;
+      if (!page.hasMore) return all;
+    }
+  }
+
   it('registers, logs in, resolves the session and issues a token the published key verifies', async () => {
     const username = freshUsername();
     const registered = await call(nc, subjects.authRegister, { username, password });
@@ -61,7 +98,7 @@ describe('auth service over NATS (default lifetimes)', () => {
     expect(registered.user).toEqual({ id: expect.any(String), username });
 
     const before = Date.now();
-    const login = await call(nc, subjects.authLogin, { username, password });
+    const login = await call(nc, subjects.authLogin, { username, password, clientAddress });
     if (!login.ok) throw new Error(login.error.message);
     expect(login.user).toEqual(registered.user);
     expect(login.session.id).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -106,7 +143,7 @@ describe('auth service over NATS (default lifetimes)', () => {
   it('logs in with the username in any case and answers with the name as registered', async () => {
     const username = `Mixed_${randomUUID().slice(0, 8)}`;
     const login = await registerAndLogin(nc, username);
-    const again = await call(nc, subjects.authLogin, { username: username.toUpperCase(), password });
+    const again = await call(nc, subjects.authLogin, { username: username.toUpperCase(), password, clientAddress });
     expect(again).toMatchObject({ ok: true, user: { id: login.user.id, username } });
   });
 
@@ -162,8 +199,8 @@ describe('auth service over NATS (default lifetimes)', () => {
 
   it('answers a wrong password and an unknown user alike', async () => {
     const login = await registerAndLogin(nc);
-    const wrong = await call(nc, subjects.authLogin, { username: login.user.username, password: `${password}!` });
-    const unknown = await call(nc, subjects.authLogin, { username: freshUsername(), password });
+    const wrong = await call(nc, subjects.authLogin, { username: login.user.username, password: `${password}!`, clientAddress });
+    const unknown = await call(nc, subjects.authLogin, { username: freshUsername(), password, clientAddress });
     const expected = { ok: false, error: { code: 'UNAUTHENTICATED', message: 'invalid username or password' } };
     expect(wrong).toEqual(expected);
     expect(unknown).toEqual(expected);
@@ -176,6 +213,63 @@ describe('auth service over NATS (default lifetimes)', () => {
     expect(await call(nc, subjects.authLogout, { sessionId: login.session.id })).toEqual({ ok: true });
     const { rows } = await pool.query('SELECT 1 FROM auth.sessions WHERE user_id = $1', [login.user.id]);
     expect(rows).toHaveLength(0);
+  });
+
+  it('puts the session\'s public id (not its secret) in every token as sid', async () => {
+    const login = await registerAndLogin(nc);
+    const issued = await call(nc, subjects.authIssueSessionToken, { sessionId: login.session.id });
+    if (!issued.ok) throw new Error(issued.error.message);
+    const { rows } = await pool.query<{ id: string }>('SELECT id FROM auth.sessions WHERE user_id = $1', [login.user.id]);
+    expect(rows).toHaveLength(1);
+    const claims = decodeJwt(issued.sessionToken.token);
+    expect(claims['sid']).toBe(rows[0]?.id);
+    expect(claims['sid']).not.toBe(login.session.id);
+  });
+
+  it('stores and publishes the revocation of a logged-out session, and lists it until its tokens expire', async () => {
+    const login = await registerAndLogin(nc);
+    const other = await call(nc, subjects.authLogin, { username: login.user.username, password, clientAddress });
+    if (!other.ok) throw new Error(other.error.message);
+    const sid = await sidOf(login.session.id);
+    const published = nextRevocations();
+    const before = Date.now();
+    expect(await call(nc, subjects.authLogout, { sessionId: login.session.id })).toEqual({ ok: true });
+
+    const { revocations } = await published;
+    expect(revocations).toEqual([{ sessionId: sid, until: expect.any(String) }]);
+    // Tokens live at most 900 s here; a minute more covers clock skew between services.
+    const until = Date.parse(revocations[0]!.until);
+    expect(until).toBeGreaterThanOrEqual(before + 960_000 - 1_000);
+    expect(until).toBeLessThanOrEqual(Date.now() + 960_000);
+    const { rows } = await pool.query<{ until: Date }>('SELECT until FROM auth.revoked_sessions WHERE session_id = $1', [sid]);
+    expect(rows.map((r) => r.until.toISOString())).toEqual([revocations[0]!.until]);
+
+    expect(await listRevocations()).toContainEqual({ sessionId: sid, until: revocations[0]!.until });
+    // The other session of the same user goes on.
+    expect(await call(nc, subjects.authResolveSession, { sessionId: other.session.id })).toMatchObject({ ok: true });
+  });
+
+  it('logs a user out everywhere: every session ends, each revocation is stored and published', async () => {
+    const first = await registerAndLogin(nc);
+    const second = await call(nc, subjects.authLogin, { username: first.user.username, password, clientAddress });
+    if (!second.ok) throw new Error(second.error.message);
+    const bystander = await registerAndLogin(nc);
+    const sids = [await sidOf(first.session.id), await sidOf(second.session.id)].sort();
+    const published = nextRevocations();
+
+    expect(await call(nc, subjects.authLogoutAll, { userId: first.user.id })).toEqual({ ok: true });
+    expect((await published).revocations.map((r) => r.sessionId).sort()).toEqual(sids);
+    for (const sessionId of [first.session.id, second.session.id]) {
+      expect(await call(nc, subjects.authResolveSession, { sessionId })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    }
+    expect(await call(nc, subjects.authResolveSession, { sessionId: bystander.session.id })).toMatchObject({ ok: true });
+    const listed = (await listRevocations()).map((r) => r.sessionId);
+    for (const sid of sids) expect(listed).toContain(sid);
+    // Pages go on after the given id, in id order.
+    const after = await call(nc, subjects.authRevokedSessions, { afterSessionId: sids[0]! });
+    if (!after.ok) throw new Error(after.error.message);
+    expect(after.revocations.map((r) => r.sessionId)).toContain(sids[1]);
+    expect(after.revocations.every((r) => r.sessionId > sids[0]!)).toBe(true);
   });
 
   it('rejects unknown session ids', async () => {
@@ -269,5 +363,93 @@ describe('auth service over NATS (1 s sessions, key from a file)', () => {
     } finally {
       await pool.end();
     }
+  });
+});
+
+describe('login throttling (3 in a row per username and address; per address a day: 4 against real users, 3 with unknown names)', () => {
+  const limits = { LOGIN_MAX_FAILURES: '3', LOGIN_MAX_FAILURES_PER_ADDRESS: '4', LOGIN_MAX_UNKNOWN_USER_FAILURES_PER_ADDRESS: '3' };
+  let auth: RunningAuth;
+  let nc: NatsConnection;
+  let pool: Pool;
+
+  beforeAll(async () => {
+    auth = await startAuth(loadAuthConfig(testEnv({ AUTH_SIGNING_KEY: signingKeyPem, ...limits })), log);
+    nc = await connectNats(inject('natsUrl'), 'auth-test-client', log);
+    pool = createPool(inject('databaseUrl'), log, 2);
+  });
+
+  afterAll(async () => {
+    await nc?.drain();
+    await pool?.end();
+    await auth?.close();
+  });
+
+  const login = (username: string, pw: string, address: string) => call(nc, subjects.authLogin, { username, password: pw, clientAddress: address });
+
+  async function registered(): Promise<string> {
+    const username = freshUsername();
+    expect((await call(nc, subjects.authRegister, { username, password })).ok).toBe(true);
+    return username;
+  }
+
+  it('pauses a username at an address after 3 failures in a row, right password or not, in the one store every instance reads', async () => {
+    const username = await registered();
+    const [address, elsewhere] = [freshAddress(), freshAddress()];
+    for (let i = 0; i < 3; i++) expect(await login(username, 'wrong-password', address)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    const paused = await login(username.toUpperCase(), password, address);
+    expect(paused).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    expect(!paused.ok && paused.error.retryAfter).toBeGreaterThan(890);
+    expect(await login(username, password, elsewhere)).toMatchObject({ ok: true });
+
+    // Another auth instance (another pool on the same database) sees the same pause.
+    const otherPool = createPool(inject('databaseUrl'), log, 1);
+    try {
+      const otherInstance = createLoginThrottle(otherPool, { maxFailures: 3, blockSeconds: 900, maxFailuresPerAddress: 4, maxUnknownUserFailuresPerAddress: 3 });
+      expect(await otherInstance.pairWaitMs(usernameKey(username), address)).toBeGreaterThan(890_000);
+      expect(await otherInstance.pairWaitMs(usernameKey(username), elsewhere)).toBe(0);
+    } finally {
+      await otherPool.end();
+    }
+  });
+
+  it('starts counting again after a successful login', async () => {
+    const username = await registered();
+    const address = freshAddress();
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 2; i++) expect(await login(username, 'wrong-password', address)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+      expect(await login(username, password, address)).toMatchObject({ ok: true });
+    }
+  });
+
+  it('spraying unknown usernames from an address holds back only failed attempts: real users still log in there', async () => {
+    const [newcomer, mistyper] = [await registered(), await registered()];
+    const address = freshAddress();
+    for (let i = 0; i < 3; i++) expect(await login(freshUsername(), password, address)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+
+    const held = await login(freshUsername(), password, address);
+    expect(held).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    expect(!held.ok && held.error.retryAfter).toBeGreaterThan(86_000);
+    // A wrong password for a real user gets the same answer, so the lock does not tell which names exist.
+    const wrong = await login(mistyper, 'wrong-password', address);
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    expect(await login(newcomer, password, address)).toMatchObject({ ok: true });
+    expect(await login(mistyper, password, address)).toMatchObject({ ok: true });
+    expect(await login(freshUsername(), password, freshAddress())).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+  });
+
+  it('failures against real users have their own daily limit per address; past it, users who logged in there before still can', async () => {
+    const regular = await registered();
+    const newcomer = await registered();
+    const targets = await Promise.all(Array.from({ length: 4 }, () => registered()));
+    const address = freshAddress();
+    expect(await login(regular, password, address)).toMatchObject({ ok: true });
+    // One wrong password per user: no pair reaches its limit, the address does.
+    for (const target of targets) expect(await login(target, 'wrong-password', address)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+
+    expect(await login(regular, password, address)).toMatchObject({ ok: true });
+    expect(await login(newcomer, password, address)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    expect(await login(targets[0]!, password, address)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    expect(await login(freshUsername(), password, address)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    expect(await login(newcomer, password, freshAddress())).toMatchObject({ ok: true });
   });
 });

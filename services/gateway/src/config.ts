@@ -38,13 +38,7 @@ const schema = z
     RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
     /** How often each gateway tells the others which sends it let through (the limit spans all gateways). */
     RATE_LIMIT_SHARE_INTERVAL_MS: z.coerce.number().int().min(5).max(10_000).default(50),
-    /** Failed logins in a row for one username from one address before that pair is paused… */
-    LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
-    /** …for this many seconds. */
-    LOGIN_BLOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
-    /** Failed logins from one address in a day, whatever the usernames. */
-    LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(100),
-    /** Behind a reverse proxy or load balancer: take the client address from X-Forwarded-For. */
+    /** Behind a reverse proxy or load balancer: take the client address from X-Forwarded-For (login throttling keys on it). */
     TRUST_PROXY: booleanEnv(false),
     /** Engine.IO heartbeat: the server pings this often… */
     SOCKET_PING_INTERVAL_MS: z.coerce.number().int().min(1000).max(300_000).default(25_000),
@@ -82,7 +76,6 @@ const schema = z
     secureCookies: env.SESSION_COOKIE_SECURE,
     maxPayloadBytes: env.MAX_PAYLOAD_BYTES,
     rateLimit: { perSecond: env.RATE_LIMIT_MESSAGES_PER_SECOND, burst: env.RATE_LIMIT_BURST, shareIntervalMs: env.RATE_LIMIT_SHARE_INTERVAL_MS },
-    login: { maxFailures: env.LOGIN_MAX_FAILURES, blockSeconds: env.LOGIN_BLOCK_SECONDS, maxFailuresPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS },
     trustProxy: env.TRUST_PROXY,
     pingIntervalMs: env.SOCKET_PING_INTERVAL_MS,
     pingTimeoutMs: env.SOCKET_PING_TIMEOUT_MS,

@@ -4,11 +4,11 @@ import { connectNats, createMetricsRegistry, Lifecycle, type Logger } from '@cha
 import type { GatewayConfig } from './config.ts';
 import { natsBackend } from './adapters/backend.ts';
 import { createGatewayMetrics, observeFeeds } from './adapters/metrics.ts';
-import { createLoginGuard } from './adapters/login-guard.ts';
 import { createSendRateLimiter } from './adapters/rate-limiter.ts';
 import { shareAcrossGateways } from './adapters/send-sharing.ts';
 import { createTokenVerifier } from './adapters/token-verifier.ts';
 import { ConnectionGuard } from './adapters/connection-guard.ts';
+import { watchSessionRevocations } from './adapters/session-revocations.ts';
 import { createHttpApp } from './adapters/http/server.ts';
 import { SocketServer } from './adapters/socket/server.ts';
 import { SubjectFeed } from './adapters/socket/subject-feed.ts';
@@ -35,7 +35,8 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     const registry = createMetricsRegistry('gateway');
     const metrics = createGatewayMetrics(registry);
     const backend = natsBackend(nc, config.requestTimeoutMs, metrics);
-    const verifier = createTokenVerifier(backend, log);
+    const revocations = lifecycle.add('session revocations', watchSessionRevocations({ nc, backend, log }), (r) => r.close());
+    const verifier = createTokenVerifier(backend, revocations, log);
     const limiter = lifecycle.add(
       'rate limit sharing',
       shareAcrossGateways(createSendRateLimiter(config.rateLimit), { nc, gatewayId, log, flushIntervalMs: config.rateLimit.shareIntervalMs }),
@@ -43,12 +44,15 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     );
     const connectionGuard = new ConnectionGuard(config.connections, { log, refused: metrics.connectionsRefused });
     await verifier.refresh().catch((err: unknown) => log.warn({ err }, 'auth keys not loaded yet; will retry on first use'));
+    await revocations.start();
 
     const health = (service: string, port: () => number) => async (): Promise<GatewayHealth> => {
       if (!verifier.ready()) await verifier.refresh().catch(() => {});
+      if (!revocations.ready()) await revocations.start();
       const checks: Record<string, string> = {
         nats: nc.isClosed() ? 'closed' : 'ok',
         authKeys: verifier.ready() ? 'ok' : 'not loaded',
+        sessionRevocations: revocations.ready() ? 'ok' : 'not loaded',
       };
       const ok = Object.values(checks).every((v) => v === 'ok');
       return { status: ok ? 'ok' : 'unavailable', service, uptime: process.uptime(), port: port(), environment: config.environment, checks };
@@ -64,6 +68,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
         gatewayId,
         backend,
         verifier,
+        revocations,
         registry,
         metrics,
         limiter,
@@ -98,7 +103,6 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       log,
       maxPayloadBytes: config.maxPayloadBytes,
       secureCookies: config.secureCookies,
-      loginGuard: createLoginGuard(config.login),
       trustProxy: config.trustProxy,
       connectionGuard,
       health: health('api', () => httpPort),

@@ -47,6 +47,7 @@ describe('gateway readiness and graceful shutdown', () => {
       const down = await health();
       expect(down.status).toBe(503);
       expect(down.body.checks['authKeys']).toBe('not loaded');
+      expect(down.body.checks['sessionRevocations']).toBe('not loaded');
       auth = await startAuthService();
       const up = await health();
       expect(up.status).toBe(200);
@@ -118,7 +119,7 @@ async function sessionTokenFor(nc: NatsConnection): Promise<string> {
   const username = `gw_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
   const password = 'correct horse battery staple';
   await request(nc, subjects.authRegister, { username, password }, 5000);
-  const login = await request(nc, subjects.authLogin, { username, password }, 5000);
+  const login = await request(nc, subjects.authLogin, { username, password, clientAddress: '127.0.0.1' }, 5000);
   if (!login.ok) throw new Error(login.error.message);
   const token = await request(nc, subjects.authIssueSessionToken, { sessionId: login.session.id }, 5000);
   if (!token.ok) throw new Error(token.error.message);

@@ -128,6 +128,7 @@ export type ListRoomsReply = RoomListOk | AckFailure;
 export interface LoginCommand {
   'username': string;
   'password': string;
+  'clientAddress': string;
 }
 
 export interface LoginOk {
@@ -137,6 +138,10 @@ export interface LoginOk {
 }
 
 export type LoginReply = LoginOk | AckFailure;
+
+export interface LogoutAllCommand {
+  'userId': string;
+}
 
 export interface LogoutCommand {
   'sessionId': string;
@@ -403,6 +408,18 @@ export interface ResolveSessionQuery {
   'sessionId': string;
 }
 
+export interface RevokedSessionsOk {
+  'ok': true;
+  'revocations': SessionRevocation[];
+  'hasMore': boolean;
+}
+
+export interface RevokedSessionsQuery {
+  'afterSessionId'?: string;
+}
+
+export type RevokedSessionsReply = RevokedSessionsOk | AckFailure;
+
 export interface Room {
   'id': string;
   'name': string;
@@ -486,6 +503,15 @@ export interface ServerShutdown {
 export interface Session {
   'id': string;
   'expiresAt': string;
+}
+
+export interface SessionRevocation {
+  'sessionId': string;
+  'until': string;
+}
+
+export interface SessionsRevoked {
+  'revocations': SessionRevocation[];
 }
 
 export interface SessionToken {

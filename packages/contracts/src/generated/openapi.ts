@@ -94,10 +94,13 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * @description Failed attempts are limited per username and client address (LOGIN_MAX_FAILURES in a row, then a
-         *     LOGIN_BLOCK_SECONDS pause) and per client address (LOGIN_MAX_FAILURES_PER_ADDRESS a day); past either,
-         *     every attempt gets 429 with Retry-After, even with the right password. A successful login clears the
-         *     username's count.
+         * @description Failed attempts are limited (by the auth service, across all gateways) per username and client address
+         *     (LOGIN_MAX_FAILURES in a row, then a LOGIN_BLOCK_SECONDS pause: 429 with Retry-After, even with the right
+         *     password; a successful login clears the count) and per client address for a day, counted apart for
+         *     existing usernames (LOGIN_MAX_FAILURES_PER_ADDRESS) and for unknown ones
+         *     (LOGIN_MAX_UNKNOWN_USER_FAILURES_PER_ADDRESS). While an address is over either, failed attempts from it
+         *     get 429; a right password still logs in, unless the address is over its limit for existing usernames
+         *     and the user has never logged in from that address (see the README's login throttling policy).
          */
         post: operations["login"];
         delete?: never;
@@ -115,8 +118,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Ends the session of the cookie and clears the cookie; idempotent (no cookie, or an ended session, is fine). */
+        /**
+         * @description Ends the session of the cookie and clears the cookie; idempotent (no cookie, or an ended session, is fine).
+         *     The session's tokens are refused at once on every gateway and its sockets get `sessionExpired`.
+         */
         post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Ends every login session of the caller (all devices), revokes their session tokens on every gateway at
+         *     once (their sockets get `sessionExpired` and are disconnected) and clears the cookie.
+         */
+        post: operations["logoutAll"];
         delete?: never;
         options?: never;
         head?: never;
@@ -330,7 +356,10 @@ export interface components {
             error: components["schemas"]["ApiError"];
         };
         RegisterRequest: components["schemas"]["RegisterCommand"];
-        LoginRequest: components["schemas"]["LoginCommand"];
+        LoginRequest: {
+            username: string;
+            password: string;
+        };
         MemberBody: {
             userId: components["schemas"]["Id"];
         };
@@ -446,10 +475,6 @@ export interface components {
             retryAfter?: number;
             /** @description JSON pointer of the failing field (VALIDATION_FAILED). */
             path?: string;
-        };
-        LoginCommand: {
-            username: string;
-            password: string;
         };
         RoomName: string;
         /** @description A room as listed for one member, with what that member has not read. */
@@ -750,7 +775,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LoginCommand"];
+                "application/json": components["schemas"]["LoginRequest"];
             };
         };
         responses: {
@@ -787,6 +812,26 @@ export interface operations {
                 };
                 content?: never;
             };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    logoutAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every session of the caller has ended. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
             503: components["responses"]["Unavailable"];
         };
     };

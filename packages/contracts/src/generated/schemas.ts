@@ -549,7 +549,8 @@ export const contractSchemas = {
       "type": "object",
       "required": [
         "username",
-        "password"
+        "password",
+        "clientAddress"
       ],
       "additionalProperties": false,
       "properties": {
@@ -562,6 +563,12 @@ export const contractSchemas = {
           "type": "string",
           "maxLength": 256,
           "pattern": "^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$"
+        },
+        "clientAddress": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 64,
+          "description": "The client's IP address as the gateway sees it (failed logins are throttled per address)."
         }
       }
     },
@@ -597,7 +604,36 @@ export const contractSchemas = {
       ]
     },
     "LoginRequest": {
-      "$ref": "#/$defs/LoginCommand"
+      "type": "object",
+      "required": [
+        "username",
+        "password"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "username": {
+          "type": "string",
+          "maxLength": 32,
+          "pattern": "^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$"
+        },
+        "password": {
+          "type": "string",
+          "maxLength": 256,
+          "pattern": "^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$"
+        }
+      }
+    },
+    "LogoutAllCommand": {
+      "type": "object",
+      "required": [
+        "userId"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "userId": {
+          "$ref": "#/$defs/Id"
+        }
+      }
     },
     "LogoutCommand": {
       "type": "object",
@@ -1633,6 +1669,51 @@ export const contractSchemas = {
         }
       }
     },
+    "RevokedSessionsOk": {
+      "type": "object",
+      "required": [
+        "ok",
+        "revocations",
+        "hasMore"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "ok": {
+          "type": "boolean",
+          "const": true
+        },
+        "revocations": {
+          "type": "array",
+          "description": "Ascending by session id.",
+          "items": {
+            "$ref": "#/$defs/SessionRevocation"
+          }
+        },
+        "hasMore": {
+          "type": "boolean"
+        }
+      }
+    },
+    "RevokedSessionsQuery": {
+      "type": "object",
+      "description": "`afterSessionId`: the page starts after this session id (the last one of the previous page).",
+      "additionalProperties": false,
+      "properties": {
+        "afterSessionId": {
+          "$ref": "#/$defs/Id"
+        }
+      }
+    },
+    "RevokedSessionsReply": {
+      "oneOf": [
+        {
+          "$ref": "#/$defs/RevokedSessionsOk"
+        },
+        {
+          "$ref": "#/$defs/AckFailure"
+        }
+      ]
+    },
     "Room": {
       "type": "object",
       "required": [
@@ -2000,6 +2081,25 @@ export const contractSchemas = {
         }
       }
     },
+    "SessionRevocation": {
+      "type": "object",
+      "description": "An ended session, by the `sid` claim of its session tokens (a public id, not the session cookie).",
+      "required": [
+        "sessionId",
+        "until"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "sessionId": {
+          "$ref": "#/$defs/Id"
+        },
+        "until": {
+          "type": "string",
+          "format": "date-time",
+          "description": "Every session token of the session has expired by then; forget the revocation after it."
+        }
+      }
+    },
     "SessionToken": {
       "type": "object",
       "required": [
@@ -2044,6 +2144,22 @@ export const contractSchemas = {
           "$ref": "#/$defs/AckFailure"
         }
       ]
+    },
+    "SessionsRevoked": {
+      "type": "object",
+      "required": [
+        "revocations"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "revocations": {
+          "type": "array",
+          "minItems": 1,
+          "items": {
+            "$ref": "#/$defs/SessionRevocation"
+          }
+        }
+      }
     },
     "SubscribeNotificationsAck": {
       "oneOf": [
@@ -2287,6 +2403,7 @@ export interface SchemaTypes {
   LoginOk: models.LoginOk;
   LoginReply: models.LoginReply;
   LoginRequest: components['schemas']['LoginRequest'];
+  LogoutAllCommand: models.LogoutAllCommand;
   LogoutCommand: models.LogoutCommand;
   MarkNotificationsReadBody: components['schemas']['MarkNotificationsReadBody'];
   MarkNotificationsReadCommand: models.MarkNotificationsReadCommand;
@@ -2342,6 +2459,9 @@ export interface SchemaTypes {
   RegisterRequest: components['schemas']['RegisterRequest'];
   RemoveMemberCommand: models.RemoveMemberCommand;
   ResolveSessionQuery: models.ResolveSessionQuery;
+  RevokedSessionsOk: models.RevokedSessionsOk;
+  RevokedSessionsQuery: models.RevokedSessionsQuery;
+  RevokedSessionsReply: models.RevokedSessionsReply;
   Room: models.Room;
   RoomAck: models.RoomAck;
   RoomCreatedData: models.RoomCreatedData;
@@ -2359,9 +2479,11 @@ export interface SchemaTypes {
   Seq: components['schemas']['Seq'];
   ServerShutdown: models.ServerShutdown;
   Session: models.Session;
+  SessionRevocation: models.SessionRevocation;
   SessionToken: models.SessionToken;
   SessionTokenOk: models.SessionTokenOk;
   SessionTokenReply: models.SessionTokenReply;
+  SessionsRevoked: models.SessionsRevoked;
   SubscribeNotificationsAck: models.SubscribeNotificationsAck;
   SubscribeNotificationsRequest: models.SubscribeNotificationsRequest;
   SubscribedOk: models.SubscribedOk;

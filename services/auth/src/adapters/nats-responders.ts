@@ -14,6 +14,8 @@ export function startAuthResponders(nc: NatsConnection, service: AuthService, lo
     respond(nc, subjects.authResolveSession, (query) => service.resolveSession(query), options),
     respond(nc, subjects.authIssueSessionToken, (command) => service.issueSessionToken(command), options),
     respond(nc, subjects.authLogout, (command) => service.logout(command), options),
+    respond(nc, subjects.authLogoutAll, (command) => service.logoutAll(command), options),
+    respond(nc, subjects.authRevokedSessions, (query) => service.revokedSessions(query), options),
     respond(nc, subjects.authFindUsers, (query) => service.findUsers(query), options),
     respond(nc, subjects.authUsersById, (query) => service.findUsersById(query), options),
     respond(nc, subjects.authVerificationKeys, async () => service.verificationKeys(), options),

@@ -1,11 +1,11 @@
 import type { Pool } from '@chatrt/service-kit';
-import type { AuthStore } from '../auth-service.ts';
+import type { AuthStore, Revocation } from '../auth-service.ts';
 import { usernameTaken } from '../domain/errors.ts';
 
 const UNIQUE_VIOLATION = '23505';
 const USERNAME_INDEX = 'users_username_lower_key';
 
-/** Users and sessions in the `auth` schema. */
+/** Users, sessions, revocations and trusted logins in the `auth` schema. */
 export function createPostgresAuthStore(pool: Pool): AuthStore {
   return {
     async insertUser(row) {
@@ -50,31 +50,82 @@ export function createPostgresAuthStore(pool: Pool): AuthStore {
 
     async insertSession(row) {
       await pool.query(
-        'INSERT INTO auth.sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
-        [row.idHash, row.userId, row.createdAt, row.expiresAt],
+        'INSERT INTO auth.sessions (id, id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
+        [row.id, row.idHash, row.userId, row.createdAt, row.expiresAt],
       );
     },
 
     async findSession(idHash) {
-      const { rows } = await pool.query<{ id: string; username: string; expires_at: Date }>(
-        `SELECT u.id, u.username, s.expires_at
+      const { rows } = await pool.query<{ session_id: string; id: string; username: string; expires_at: Date }>(
+        `SELECT s.id AS session_id, u.id, u.username, s.expires_at
            FROM auth.sessions s JOIN auth.users u ON u.id = s.user_id
           WHERE s.id_hash = $1`,
         [idHash],
       );
       const row = rows[0];
-      return row && { user: { id: row.id, username: row.username }, expiresAt: row.expires_at };
+      return row && { id: row.session_id, user: { id: row.id, username: row.username }, expiresAt: row.expires_at };
     },
 
-    async deleteSession(idHash) {
-      await pool.query('DELETE FROM auth.sessions WHERE id_hash = $1', [idHash]);
+    endSession: (idHash, until) => endSessions(pool, 'id_hash = $1', idHash, until),
+
+    endUserSessions: (userId, until) => endSessions(pool, 'user_id = $1', userId, until),
+
+    async revocationsAfter(afterSessionId, now, limit) {
+      const { rows } = await pool.query<{ session_id: string; until: Date }>(
+        `SELECT session_id, until FROM auth.revoked_sessions
+          WHERE until > $1 AND ($2::uuid IS NULL OR session_id > $2::uuid)
+          ORDER BY session_id LIMIT $3`,
+        [now, afterSessionId ?? null, limit],
+      );
+      return rows.map(toRevocation);
+    },
+
+    async recordTrustedLogin(userId, clientAddress, at) {
+      await pool.query(
+        `INSERT INTO auth.trusted_logins (user_id, client_address, last_login_at) VALUES ($1, $2, $3)
+           ON CONFLICT (user_id, client_address) DO UPDATE SET last_login_at = EXCLUDED.last_login_at`,
+        [userId, clientAddress, at],
+      );
+    },
+
+    async isTrustedLogin(userId, clientAddress, since) {
+      const { rows } = await pool.query(
+        'SELECT 1 FROM auth.trusted_logins WHERE user_id = $1 AND client_address = $2 AND last_login_at >= $3',
+        [userId, clientAddress, since],
+      );
+      return rows.length > 0;
     },
 
     async deleteExpiredSessions(now) {
       const { rowCount } = await pool.query('DELETE FROM auth.sessions WHERE expires_at < $1', [now]);
       return rowCount ?? 0;
     },
+
+    async deleteStaleLoginRecords(now, trustedSince) {
+      const deleted = await Promise.all([
+        pool.query('DELETE FROM auth.revoked_sessions WHERE until <= $1', [now]),
+        pool.query('DELETE FROM auth.login_failures WHERE expire < $1', [now.getTime()]),
+        pool.query('DELETE FROM auth.trusted_logins WHERE last_login_at < $1', [trustedSince]),
+      ]);
+      return deleted.reduce((sum, { rowCount }) => sum + (rowCount ?? 0), 0);
+    },
   };
+}
+
+/** Deletes the matching sessions and records their revocations in one statement (one transaction). */
+async function endSessions(pool: Pool, match: 'id_hash = $1' | 'user_id = $1', value: Buffer | string, until: Date): Promise<Revocation[]> {
+  const { rows } = await pool.query<{ session_id: string; until: Date }>(
+    `WITH ended AS (DELETE FROM auth.sessions WHERE ${match} RETURNING id)
+     INSERT INTO auth.revoked_sessions (session_id, until) SELECT id, $2 FROM ended
+       ON CONFLICT (session_id) DO UPDATE SET until = GREATEST(auth.revoked_sessions.until, EXCLUDED.until)
+     RETURNING session_id, until`,
+    [value, until],
+  );
+  return rows.map(toRevocation);
+}
+
+function toRevocation(row: { session_id: string; until: Date }): Revocation {
+  return { sessionId: row.session_id, until: row.until };
 }
 
 function isUniqueViolation(err: unknown, constraint: string): boolean {

@@ -8,3 +8,7 @@ export const invalidSession = (): CodedError => new CodedError('UNAUTHENTICATED'
 
 /** Another user holds the same username, compared case-insensitively. */
 export const usernameTaken = (): CodedError => new CodedError('CONFLICT', 'username is taken');
+
+/** Too many failed logins for this username or from this address. */
+export const tooManyFailedLogins = (retryAfter: number): CodedError =>
+  new CodedError('RATE_LIMITED', `too many failed logins; retry in ${retryAfter} s`, { retryAfter });

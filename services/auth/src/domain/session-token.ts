@@ -4,7 +4,7 @@ import type { User } from '@chatrt/contracts';
 export const SESSION_TOKEN_ISSUER = 'chat-auth';
 /** `aud` of every session token: the gateway is the only intended verifier. */
 export const SESSION_TOKEN_AUDIENCE = 'chat-gateway';
-/** Allowed session token lifetimes in seconds: short, because a token cannot be revoked before it expires; a few seconds is allowed for expiry drills. */
+/** Allowed session token lifetimes in seconds: short, so a revocation is kept at most this long; a few seconds is allowed for expiry drills. */
 export const SESSION_TOKEN_TTL_LIMITS = { min: 5, max: 900 } as const;
 
 /** The JWT claims of a session token; times in seconds since the epoch. */
@@ -14,6 +14,8 @@ export interface SessionTokenClaims {
   /** The user id. */
   sub: string;
   username: string;
+  /** The login session's public id (never its secret): a logout revokes the session's tokens by it. */
+  sid: string;
   iat: number;
   exp: number;
 }
@@ -22,7 +24,13 @@ export interface SessionTokenClaims {
  * Claims for a token issued at `now` for a live session. The token lives `ttlSeconds` but never past
  * its session's expiry, so an expiring session cannot be stretched by fetching a fresh token.
  */
-export function sessionTokenClaims(input: { user: User; now: Date; ttlSeconds: number; sessionExpiresAt: Date }): SessionTokenClaims {
+export function sessionTokenClaims(input: {
+  user: User;
+  sessionId: string;
+  now: Date;
+  ttlSeconds: number;
+  sessionExpiresAt: Date;
+}): SessionTokenClaims {
   const iat = Math.floor(input.now.getTime() / 1000);
   const sessionEnd = Math.floor(input.sessionExpiresAt.getTime() / 1000);
   return {
@@ -30,6 +38,7 @@ export function sessionTokenClaims(input: { user: User; now: Date; ttlSeconds: n
     aud: SESSION_TOKEN_AUDIENCE,
     sub: input.user.id,
     username: input.user.username,
+    sid: input.sessionId,
     iat,
     exp: Math.min(iat + input.ttlSeconds, sessionEnd),
   };

@@ -7,6 +7,8 @@ import type { Backend } from './backend.ts';
 export interface TokenIdentity {
   userId: string;
   username: string;
+  /** The login session's public id (`sid`): a logout revokes it. */
+  sessionId: string;
   /** Expiry, epoch milliseconds. */
   expiresAt: number;
 }
@@ -24,10 +26,11 @@ const audience = 'chat-gateway';
 const keyRefreshIntervalMs = 10_000;
 
 /**
- * Verifies session tokens locally with the auth service's public keys, fetched over NATS. An unknown key id
- * triggers one refresh (key rotation), at most every 10 s so bad tokens cannot flood the auth service.
+ * Verifies session tokens locally with the auth service's public keys, fetched over NATS, and refuses those
+ * of revoked (logged out) sessions. An unknown key id triggers one refresh (key rotation), at most every 10 s
+ * so bad tokens cannot flood the auth service.
  */
-export function createTokenVerifier(backend: Backend, log: Logger): TokenVerifier {
+export function createTokenVerifier(backend: Backend, revocations: { isRevoked(sessionId: string): boolean }, log: Logger): TokenVerifier {
   let keySet: ReturnType<typeof createLocalJWKSet> | undefined;
   let lastRefresh = 0;
 
@@ -43,10 +46,12 @@ export function createTokenVerifier(backend: Backend, log: Logger): TokenVerifie
     if (!keySet) await refresh();
     try {
       const { payload } = await jwtVerify(token, keySet!, { issuer, audience, algorithms: ['EdDSA'] });
-      if (typeof payload.sub !== 'string' || typeof payload['username'] !== 'string' || typeof payload.exp !== 'number') {
+      const { sub, exp, username, sid } = payload;
+      if (typeof sub !== 'string' || typeof username !== 'string' || typeof sid !== 'string' || typeof exp !== 'number') {
         throw new CodedError('UNAUTHENTICATED', 'session token lacks its claims');
       }
-      return { userId: payload.sub, username: payload['username'], expiresAt: payload.exp * 1000 };
+      if (revocations.isRevoked(sid)) throw new CodedError('UNAUTHENTICATED', 'session ended (logged out)');
+      return { userId: sub, username, sessionId: sid, expiresAt: exp * 1000 };
     } catch (err) {
       if (err instanceof errors.JWKSNoMatchingKey && allowRefresh && Date.now() - lastRefresh > keyRefreshIntervalMs) {
         await refresh();

@@ -9,7 +9,6 @@ import type { SendRateLimiter } from '../rate-limiter.ts';
 import type { TokenVerifier } from '../token-verifier.ts';
 import type { ConnectionGuard } from '../connection-guard.ts';
 import { installErrorHandling, refuseMalformedUrl } from './errors.ts';
-import type { LoginGuard } from '../login-guard.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { registerChatRoutes } from './chat-routes.ts';
 import { registerNotificationRoutes } from './notification-routes.ts';
@@ -28,8 +27,6 @@ export function createHttpApp(options: {
   log: Logger;
   maxPayloadBytes: number;
   secureCookies: boolean;
-  /** Failed-login throttling. */
-  loginGuard: LoginGuard;
   /** Take client addresses from X-Forwarded-For (behind a proxy). */
   trustProxy: boolean;
   /** Caps connections and closes those that never complete a request. */
@@ -56,7 +53,7 @@ export function createHttpApp(options: {
   app.get('/api/metrics', async (_req, reply) => {
     return reply.status(200).type(options.registry.contentType).send(await options.registry.metrics());
   });
-  registerAuthRoutes(app, options.backend, { secureCookies: options.secureCookies, metrics: options.metrics, loginGuard: options.loginGuard });
+  registerAuthRoutes(app, options.backend, { secureCookies: options.secureCookies, metrics: options.metrics, verifier: options.verifier });
   registerChatRoutes(app, options);
   registerNotificationRoutes(app, options);
   registerUserRoutes(app, options);

@@ -6,10 +6,11 @@ import type { SubjectFeed } from './subject-feed.ts';
 import type { Logger } from '@chatrt/service-kit';
 import type { GatewayMetrics } from '../metrics.ts';
 import type { TokenVerifier } from '../token-verifier.ts';
+import type { SessionRevocations } from '../session-revocations.ts';
 import { tokenMiddleware } from './authenticate.ts';
 import { serveChatNamespace, roomChannel, userChannel, type ChatNamespace, type ChatNamespaceDeps } from './chat-namespace.ts';
 import { serveNotificationsNamespace, type NotificationsNamespace } from './notifications-namespace.ts';
-import { trackConnections } from './connection-lifecycle.ts';
+import { endRevokedSessions, trackConnections } from './connection-lifecycle.ts';
 import { RoomSignals } from './room-signals.ts';
 import { OutboundQueues } from './outbound-queues.ts';
 import type { NatsConnection } from '@chatrt/service-kit';
@@ -21,6 +22,8 @@ export interface SocketServerOptions extends Omit<ChatNamespaceDeps, 'signals' |
   nc: NatsConnection;
   gatewayId: string;
   verifier: TokenVerifier;
+  /** Logged-out sessions: their sockets are disconnected. */
+  revocations: SessionRevocations;
   registry: Registry;
   path: string;
   allowedOrigins: string[];
@@ -92,10 +95,14 @@ export class SocketServer {
         presence: (roomId, onlineUserIds) => this.#chat.to(roomChannel(roomId)).emit('presence', { roomId, onlineUserIds }),
       },
     });
+    const lifecycle = { metrics: options.metrics, log: options.log, isRevoked: (sessionId: string) => options.revocations.isRevoked(sessionId) };
     for (const nsp of [this.#chat, this.#notifications]) {
       nsp.use(authenticate);
-      trackConnections(nsp, options.metrics, options.log);
+      trackConnections(nsp, lifecycle);
     }
+    options.revocations.onRevoked((sessionIds) => {
+      for (const nsp of [this.#chat, this.#notifications]) endRevokedSessions(nsp, sessionIds, lifecycle);
+    });
     serveChatNamespace(this.#chat, { ...options, outbound, log: options.log.child({ namespace: namespaces.chat }), signals: this.#signals });
     serveNotificationsNamespace(this.#notifications, { ...options, outbound, log: options.log.child({ namespace: namespaces.notifications }) });
   }
