@@ -150,6 +150,7 @@ export interface paths {
         /** @description The caller's rooms with their unread counts. */
         get: operations["listRooms"];
         put?: never;
+        /** @description Every listed member must be a registered user; unknown ids give 404 NOT_FOUND naming them and create nothing. */
         post: operations["createRoom"];
         delete?: never;
         options?: never;
@@ -168,6 +169,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description The user must be registered; an unknown id gives 404 NOT_FOUND and changes nothing. */
         post: operations["addMember"];
         /** @description A member removes themselves; the room's creator may remove anyone. */
         delete: operations["removeMember"];
@@ -386,7 +388,7 @@ export interface components {
         };
         CreateRoomRequest: {
             name: components["schemas"]["RoomName"];
-            /** @description Other members besides the creator. */
+            /** @description Other members besides the creator; each must be a registered user (NOT_FOUND otherwise). */
             memberIds?: components["schemas"]["Id"][];
         };
         Room: {
@@ -858,6 +860,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
         };
     };

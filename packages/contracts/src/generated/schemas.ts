@@ -104,7 +104,8 @@ export const contractSchemas = {
           "maxItems": 1000,
           "items": {
             "$ref": "#/$defs/Id"
-          }
+          },
+          "description": "Other members besides the creator; each must be a registered user (NOT_FOUND otherwise)."
         }
       }
     },
@@ -141,7 +142,7 @@ export const contractSchemas = {
           "items": {
             "$ref": "#/$defs/Id"
           },
-          "description": "Other members besides the creator."
+          "description": "Other members besides the creator; each must be a registered user (NOT_FOUND otherwise)."
         }
       }
     },
