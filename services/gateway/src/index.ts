@@ -5,8 +5,9 @@ import type { GatewayConfig } from './config.ts';
 import { natsBackend } from './adapters/backend.ts';
 import { createGatewayMetrics } from './adapters/metrics.ts';
 import { createLoginGuard } from './adapters/login-guard.ts';
-import { createSendRateLimiter } from './adapters/rate-limiter.ts';
-import { shareAcrossGateways } from './adapters/send-sharing.ts';
+import { createRateLimiter } from './adapters/rate-limiter.ts';
+import { shareAcrossGateways } from './adapters/rate-limit-sharing.ts';
+import { createRateLimitPolicy } from './adapters/rate-limit-policy.ts';
 import { createTokenVerifier } from './adapters/token-verifier.ts';
 import { createHttpApp } from './adapters/http/server.ts';
 import { SocketServer } from './adapters/socket/server.ts';
@@ -37,9 +38,10 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     const verifier = createTokenVerifier(backend, log);
     const limiter = lifecycle.add(
       'rate limit sharing',
-      shareAcrossGateways(createSendRateLimiter(config.rateLimit), { nc, gatewayId, log, flushIntervalMs: config.rateLimit.shareIntervalMs }),
+      shareAcrossGateways(createRateLimiter(config.rateLimits), { nc, gatewayId, log, flushIntervalMs: config.rateLimitShareIntervalMs }),
       (l) => l.close(),
     );
+    const rateLimits = createRateLimitPolicy(limiter, metrics);
     await verifier.refresh().catch((err: unknown) => log.warn({ err }, 'auth keys not loaded yet; will retry on first use'));
 
     const health = (service: string, port: () => number) => async (): Promise<GatewayHealth> => {
@@ -61,7 +63,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
         verifier,
         registry,
         metrics,
-        limiter,
+        rateLimits,
         roomEvents: new SubjectFeed<ChatEvents>(nc, log, subjects.chatEvents),
         notifications: new SubjectFeed<Notification>(nc, log, subjects.notifyEvents),
         inFlight: new InFlight(),
@@ -85,7 +87,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     const app = createHttpApp({
       backend,
       verifier,
-      limiter,
+      rateLimits,
       metrics,
       registry,
       log,

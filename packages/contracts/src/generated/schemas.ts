@@ -390,11 +390,11 @@ export const contractSchemas = {
         }
       }
     },
-    "GatewaySends": {
+    "GatewayUsage": {
       "type": "object",
       "required": [
         "gatewayId",
-        "sends"
+        "usage"
       ],
       "additionalProperties": false,
       "properties": {
@@ -403,11 +403,11 @@ export const contractSchemas = {
           "minLength": 1,
           "maxLength": 100
         },
-        "sends": {
+        "usage": {
           "type": "array",
           "minItems": 1,
           "items": {
-            "$ref": "#/$defs/UserSends"
+            "$ref": "#/$defs/UserUsage"
           }
         }
       }
@@ -1481,6 +1481,20 @@ export const contractSchemas = {
         }
       }
     },
+    "RateLimitKind": {
+      "type": "string",
+      "description": "The per-user rate limits, one token bucket each: send (sendMessage), createRoom, edit (editMessage, deleteMessage), join (joinRoom), membership (addMember, removeMember), read (markRead, notifications read), subscribe (notifications subscribe), typing.",
+      "enum": [
+        "send",
+        "createRoom",
+        "edit",
+        "join",
+        "membership",
+        "read",
+        "subscribe",
+        "typing"
+      ]
+    },
     "ReadBody": {
       "type": "object",
       "required": [
@@ -2165,16 +2179,20 @@ export const contractSchemas = {
         }
       ]
     },
-    "UserSends": {
+    "UserUsage": {
       "type": "object",
       "required": [
         "userId",
+        "kind",
         "count"
       ],
       "additionalProperties": false,
       "properties": {
         "userId": {
           "$ref": "#/$defs/Id"
+        },
+        "kind": {
+          "$ref": "#/$defs/RateLimitKind"
         },
         "count": {
           "type": "integer",
@@ -2261,7 +2279,7 @@ export interface SchemaTypes {
   FindUsersReply: models.FindUsersReply;
   GatewayHealth: components['schemas']['GatewayHealth'];
   GatewayPresence: models.GatewayPresence;
-  GatewaySends: models.GatewaySends;
+  GatewayUsage: models.GatewayUsage;
   GetRoomQuery: models.GetRoomQuery;
   Id: components['schemas']['Id'];
   IssueSessionTokenCommand: models.IssueSessionTokenCommand;
@@ -2321,6 +2339,7 @@ export interface SchemaTypes {
   Pong: models.Pong;
   PostMessageRequest: components['schemas']['PostMessageRequest'];
   Presence: models.Presence;
+  RateLimitKind: models.RateLimitKind;
   ReadBody: components['schemas']['ReadBody'];
   ReadMarker: models.ReadMarker;
   ReadMarkerMovedData: models.ReadMarkerMovedData;
@@ -2359,7 +2378,7 @@ export interface SchemaTypes {
   UserList: components['schemas']['UserList'];
   UserOk: models.UserOk;
   UserReply: models.UserReply;
-  UserSends: models.UserSends;
+  UserUsage: models.UserUsage;
   UsersOk: models.UsersOk;
   VerificationKeysQuery: models.VerificationKeysQuery;
   VerificationKeysReply: models.VerificationKeysReply;

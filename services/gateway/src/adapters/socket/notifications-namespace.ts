@@ -10,6 +10,7 @@ import {
 import { failure, type Logger } from '@chatrt/service-kit';
 import type { Backend } from '../backend.ts';
 import type { GatewayMetrics } from '../metrics.ts';
+import type { RateLimitPolicy } from '../rate-limit-policy.ts';
 import { notificationStream } from '../../domain/delivery.ts';
 import type { SocketData } from './authenticate.ts';
 import { dispatchEvents } from './event-dispatch.ts';
@@ -39,6 +40,7 @@ export function serveNotificationsNamespace(
     backend: Backend;
     notifications: SubjectFeed<Notification>;
     metrics: GatewayMetrics;
+    rateLimits: RateLimitPolicy;
     inFlight: InFlight;
     log: Logger;
     replayPageSize: number;
@@ -53,6 +55,8 @@ export function serveNotificationsNamespace(
     const handlers: Handlers = {
       ping: async () => ({ ok: true, serverTime: new Date().toISOString() }),
       async subscribe({ afterCursor }) {
+        const refused = deps.rateLimits.check(userId, 'subscribe', 'socket');
+        if (refused) return refused;
         unsubscribe?.();
         const delivery = new ResumableDelivery<Notification, Notification>({
           after: afterCursor ?? 0,
