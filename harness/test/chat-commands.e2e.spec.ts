@@ -176,4 +176,32 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     expect((await alice.http('POST', '/chat/messages', { roomId: room.id, message: 'x'.repeat(4001) })).status).toBe(400);
     expect((await alice.http('GET', `/chat/messages?roomId=${room.id}&limit=201`)).status).toBe(400);
   });
+
+  it('refuses members nobody registered with NOT_FOUND (REST and socket) and changes nothing', async () => {
+    const ghost = randomUUID();
+    const rest = await alice.http<{ error: { code: string; message: string } }>('POST', '/chat/rooms', { name: 'haunted', memberIds: [bob.id, ghost] });
+    expect(rest.status).toBe(404);
+    expect(rest.body.error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining(ghost) });
+    const created = await aliceSocket.emitWithAck('createRoom', { name: 'haunted', memberIds: [ghost] });
+    expect(created).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect((await aliceSocket.emitWithAck('addMember', { roomId: room.id, userId: ghost })).ok).toBe(false);
+    expect((await alice.http('POST', `/chat/rooms/${room.id}/members`, { userId: ghost })).status).toBe(404);
+    const rooms = (await alice.http<RoomList>('GET', '/chat/rooms')).body.rooms;
+    expect(rooms.filter((r) => r.name === 'haunted')).toEqual([]);
+    expect(rooms.find((r) => r.id === room.id)?.memberIds).not.toContain(ghost);
+  });
+
+  it('answers UNAVAILABLE for a new member while auth cannot say whether they exist, and adds them once it can', async () => {
+    const dave = await env.signedUpUser();
+    await env.stack.stopService('auth');
+    try {
+      expect(await aliceSocket.emitWithAck('addMember', { roomId: room.id, userId: dave.id })).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+      expect(await aliceSocket.emitWithAck('createRoom', { name: 'later', memberIds: [dave.id] })).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+    } finally {
+      await env.stack.startService('auth');
+    }
+    const added = await aliceSocket.emitWithAck('addMember', { roomId: room.id, userId: dave.id });
+    if (!added.ok) throw new Error(JSON.stringify(added.error));
+    expect(added.room.memberIds).toContain(dave.id);
+  });
 });

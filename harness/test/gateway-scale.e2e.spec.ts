@@ -27,7 +27,13 @@ describe('several gateways: messages, typing and presence across them; graceful 
   let room: Room;
 
   beforeAll(async () => {
-    env = await startTestStack({ PRESENCE_HEARTBEAT_MS: '500' });
+    env = await startTestStack({
+      PRESENCE_HEARTBEAT_MS: '500',
+      // Token buckets refill while the test waits for the gateways to share: slow refills keep the limits reached.
+      RATE_LIMIT_MESSAGES_PER_SECOND: '0.5',
+      RATE_LIMIT_CREATE_ROOM_PER_SECOND: '0.1',
+      RATE_LIMIT_CREATE_ROOM_BURST: '5',
+    });
     second = await env.stack.addGateway();
     alice = await env.signedUpUser();
     bob = await env.signedUpUser();
@@ -74,7 +80,7 @@ describe('several gateways: messages, typing and presence across them; graceful 
     aliceSocket.disconnect();
   });
 
-  it("one user's send limit spans the gateways (default 5/s, burst 10)", async () => {
+  it("one user's send limit spans the gateways (burst 10)", async () => {
     const carol = await env.signedUpUser();
     const own = (await carol.http<Room>('POST', '/chat/rooms', { name: 'limits' })).body;
     const here = await carol.connectChat();
@@ -92,6 +98,19 @@ describe('several gateways: messages, typing and presence across them; graceful 
     });
     expect(overRest.status).toBe(429);
     here.disconnect();
+    there.disconnect();
+  });
+
+  it("one user's room-creation limit spans the gateways too (burst 5), from REST to socket", async () => {
+    const dave = await env.signedUpUser();
+    for (let i = 0; i < 5; i++) expect((await dave.http('POST', '/chat/rooms', { name: `room ${i}` })).status).toBe(201);
+    // The first gateway shares what it let through every 50 ms; the second then counts it too.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const there = await dave.connectChat({ socketUrl: second.urls.socket });
+    expect(await there.emitWithAck('createRoom', { name: 'one too many' })).toMatchObject({
+      ok: false,
+      error: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) },
+    });
     there.disconnect();
   });
 

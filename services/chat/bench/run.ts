@@ -16,6 +16,7 @@ import { startNatsServer } from '../../../harness/src/infra/nats.ts';
 import { loadChatConfig, startChat } from '../src/index.ts';
 import { bulkLoadRoom } from './bulk-load.ts';
 import { cpuTimes, percentile, type CpuSample } from './measure.ts';
+import { answerUsersById } from '../test/fixtures/user-directory-stub.ts';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const seconds = env('BENCH_SECONDS', 10);
@@ -37,6 +38,8 @@ const chat = await startChat(config, log);
 // objects per request), so the client's bookkeeping does not eat the CPU the service is measured on.
 const nc = await connect({ servers: nats.url, name: 'chat-bench', noAsyncTraces: true });
 const db = createPool(postgres.url, log, 2);
+// No auth service here: a stand-in says every member exists.
+const users = answerUsersById(nc, log);
 
 try {
   print('chat bench', { seconds, rooms: roomCount, senders: senderCount, hotSenders, bigEvents, groupCommit: config.groupCommit, pool: config.databasePoolSize });
@@ -82,6 +85,7 @@ try {
   print('resume 100,000 events behind', { pages: pagesRead, seconds: round((performance.now() - catchUp) / 1000) });
   print('query plans (1M room)', await plans(db, big.roomId));
 } finally {
+  await users.close();
   await nc.drain();
   await db.end();
   await chat.close();

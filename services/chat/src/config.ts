@@ -16,6 +16,7 @@ const schema = z
     COMMIT_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(200),
     COMMIT_BATCH_WAIT_MS: z.coerce.number().min(0).max(50).default(0),
     COMMIT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    CHAT_AUTH_TIMEOUT_MS: millis(2000),
   })
   .transform((env) => ({
     natsUrl: env.NATS_URL,
@@ -31,6 +32,8 @@ const schema = z
     outboxPollMs: env.OUTBOX_POLL_MS,
     /** How often an instance that is not the relay tries to become it, in millis. */
     relayLockRetryMs: env.RELAY_LOCK_RETRY_MS,
+    /** Bound on asking auth whether users exist (createRoom, addMember), in millis; past it UNAVAILABLE. */
+    authTimeoutMs: env.CHAT_AUTH_TIMEOUT_MS,
     /** Group commit: how concurrent commands share transactions (see RoomEventStore). */
     groupCommit: {
       /** Most commands in one transaction. */

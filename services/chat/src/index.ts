@@ -19,6 +19,7 @@ import { OutboxRelay } from './adapters/jetstream/outbox-relay.ts';
 import { connectRelayNats } from './adapters/jetstream/relay-connection.ts';
 import { createChatMetrics } from './adapters/metrics.ts';
 import { startChatResponders } from './adapters/nats/responders.ts';
+import { natsUserDirectory } from './adapters/nats/user-directory.ts';
 import { RoomEventStore } from './adapters/postgres/event-store.ts';
 import { chatProjections } from './adapters/projections/index.ts';
 
@@ -87,6 +88,7 @@ export async function startChat(config: ChatConfig, log: Logger): Promise<ChatSe
     const handlers = createChatHandlers({
       store,
       pool,
+      users: natsUserDirectory(nc, { timeoutMs: config.authTimeoutMs }),
       policy: { messageMaxLength: config.messageMaxLength },
       newId: randomUUID,
       onReplay: () => metrics.idempotentReplays.inc(),

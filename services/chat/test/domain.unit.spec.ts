@@ -41,9 +41,11 @@ const when = (state: RoomState, command: RoomCommand) => decide(command, state, 
 
 const refusal = (code: string) => expect.objectContaining({ code });
 
-const createRoom = (memberIds: string[] = [], actorId = alice): RoomCommand => ({
+/** Every user the tests name exists, unless a command is given its own directory answer. */
+const everyone: ReadonlySet<string> = new Set([alice, bob, carol]);
+const createRoom = (memberIds: string[] = [], actorId = alice, knownUserIds = everyone): RoomCommand => ({
   type: 'CreateRoom',
-  data: { roomId, actorId, name: 'general', memberIds },
+  data: { roomId, actorId, name: 'general', memberIds, knownUserIds },
 });
 const messageIds = { first: '00000000-0000-4000-a000-000000000001', second: '00000000-0000-4000-a000-000000000002' };
 const send = (actorId: string, message: string, messageId = newId()): RoomCommand => ({
@@ -56,7 +58,10 @@ const edit = (actorId: string, messageId: string, message: string): RoomCommand 
 });
 const remove = (actorId: string, messageId: string): RoomCommand => ({ type: 'DeleteMessage', data: { roomId, actorId, messageId } });
 const markRead = (actorId: string, seq: number): RoomCommand => ({ type: 'MarkRead', data: { roomId, actorId, seq } });
-const addMember = (actorId: string, userId: string): RoomCommand => ({ type: 'AddMember', data: { roomId, actorId, userId } });
+const addMember = (actorId: string, userId: string, knownUserIds = everyone): RoomCommand => ({
+  type: 'AddMember',
+  data: { roomId, actorId, userId, knownUserIds },
+});
 const removeMember = (actorId: string, userId: string): RoomCommand => ({ type: 'RemoveMember', data: { roomId, actorId, userId } });
 
 function active(state: RoomState) {
@@ -84,6 +89,12 @@ describe('CreateRoom', () => {
   it('refuses an id that is already a room', () => {
     expect(() => when(given(createRoom()), createRoom())).toThrow(refusal('CONFLICT'));
   });
+  it('refuses members that do not exist with NOT_FOUND, naming them', () => {
+    expect(() => when(absentRoom, createRoom([bob, carol], alice, new Set([bob])))).toThrow(
+      expect.objectContaining({ code: 'NOT_FOUND', message: expect.stringContaining(carol) }),
+    );
+  });
+
 });
 
 describe('SendMessage', () => {
@@ -225,6 +236,10 @@ describe('AddMember', () => {
 
   it('is forbidden to non-members', () => {
     expect(() => when(given(createRoom([bob])), addMember(carol, carol))).toThrow(refusal('FORBIDDEN'));
+  });
+
+  it('refuses a user that does not exist with NOT_FOUND', () => {
+    expect(() => when(given(createRoom([bob])), addMember(alice, carol, new Set([alice, bob])))).toThrow(refusal('NOT_FOUND'));
   });
 });
 

@@ -106,6 +106,69 @@ describe('group commit', () => {
   });
 });
 
+describe('a command Postgres refuses', () => {
+  /** Commands in flight together in one instance: each good send in its own room, the bad one among them. */
+  async function sendAlongside(handlers: ReturnType<typeof startInstance>['handlers'], alice: string, bad: string) {
+    const rooms = await Promise.all(Array.from({ length: 60 }, () => createRoom(t.nc, alice)));
+    const [badRoom, ...goodRooms] = rooms.map((r) => r.id) as [string, ...string[]];
+    const sends = goodRooms.flatMap((roomId) => [1, 2].map((n) => ({ roomId, message: `good ${n}`, clientMessageId: randomUUID() })));
+    const badSend = { roomId: badRoom, message: bad, clientMessageId: randomUUID() };
+    const half = sends.length / 2;
+    const replies = await Promise.all(
+      [...sends.slice(0, half), badSend, ...sends.slice(half)].map((s) => answered(handlers.sendMessage({ actorId: alice, ...s }))),
+    );
+    const badReply = replies.splice(half, 1)[0]!;
+    return { replies, badReply, badSend, goodRooms };
+  }
+
+  async function storedWithKey(clientMessageId: string): Promise<number> {
+    const { rows } = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM chat.events WHERE data->>'clientMessageId' = $1`,
+      [clientMessageId],
+    );
+    return rows[0]!.n;
+  }
+
+  it('fails alone with VALIDATION_FAILED (a NUL byte), its batch neighbours in other rooms commit', async () => {
+    const batches: number[] = [];
+    const { handlers } = startInstance(t.db, {
+      groupCommit: { maxBatchSize: 500, maxWaitMs: 200, concurrency: 1 },
+      onBatch: (size) => batches.push(size),
+    });
+    const { replies, badReply, badSend, goodRooms } = await sendAlongside(handlers, randomUUID(), 'nul \u0000 byte');
+    expect(badReply).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(replies.filter((r) => !r.ok)).toEqual([]);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(replies.length);
+    expect(await storedWithKey(badSend.clientMessageId)).toBe(0);
+    expect(await storedSeqs(badSend.roomId)).toEqual([1, 2]);
+    for (const roomId of goodRooms) expect(await storedSeqs(roomId)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('fails alone with a code whatever Postgres refused (an injected failure), the others commit once, in order', async () => {
+    const poison = `poison ${randomUUID()}`;
+    // Fails the transaction that holds the poisoned message, with a SQLSTATE outside the data classes (42883).
+    const faulty: Projection = {
+      name: 'faulty',
+      tables: [],
+      apply: (events) =>
+        events.some((e) => e.type === 'MessageSent' && e.data.message === poison) ? [{ text: 'SELECT no_such_function()', values: [] }] : [],
+    };
+    const { handlers } = startInstance(t.db, {
+      projections: [...chatProjections, faulty],
+      groupCommit: { maxBatchSize: 500, maxWaitMs: 200, concurrency: 1 },
+    });
+    const { replies, badReply, badSend, goodRooms } = await sendAlongside(handlers, randomUUID(), poison);
+    expect(badReply).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+    expect(replies.filter((r) => !r.ok)).toEqual([]);
+    expect(await storedWithKey(badSend.clientMessageId)).toBe(0);
+    for (const [i, roomId] of goodRooms.entries()) {
+      expect(await storedSeqs(roomId)).toEqual([1, 2, 3, 4]);
+      const messages = [replies[2 * i], replies[2 * i + 1]].map((r) => (r as MessageOk).message);
+      expect(messages.map((m) => [m.message, m.seq])).toEqual([['good 1', 3], ['good 2', 4]]);
+    }
+  });
+});
+
 async function waiting(queryLike: string): Promise<number> {
   const { rows } = await t.db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,

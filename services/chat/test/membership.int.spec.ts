@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subjects } from '@chatrt/contracts';
 import { call, createRoom, ok, refused, startTestChat, type TestChat } from './support.ts';
+import { unknownUserId } from './fixtures/user-directory-stub.ts';
 
 let t: TestChat;
 
@@ -63,5 +64,25 @@ describe('removeMember', () => {
     const room = await createRoom(t.nc, alice, [bob, carol]);
     ok(await remove(bob, room.id, bob));
     expect(ok(await add(carol, room.id, bob)).room.memberIds).toEqual([alice, carol, bob]);
+  });
+});
+
+describe('members must exist (the auth service is asked first)', () => {
+  const roomsOf = async (actorId: string) => ok(await call(t.nc, subjects.chatListRooms, { actorId })).rooms;
+
+  it('createRoom with a user nobody registered answers NOT_FOUND naming them and stores no room', async () => {
+    const [alice, bob, ghost] = [randomUUID(), randomUUID(), unknownUserId()];
+    const reply = await call(t.nc, subjects.chatCreateRoom, { actorId: alice, name: 'haunted', memberIds: [bob, ghost] });
+    expect(reply).toEqual(refused('NOT_FOUND'));
+    expect(reply.ok || reply.error.message).toContain(ghost);
+    expect(await roomsOf(alice)).toEqual([]);
+    expect(await roomsOf(bob)).toEqual([]);
+  });
+
+  it('addMember of a user nobody registered answers NOT_FOUND and appends nothing', async () => {
+    const [alice, ghost] = [randomUUID(), unknownUserId()];
+    const room = await createRoom(t.nc, alice);
+    expect(await add(alice, room.id, ghost)).toEqual(refused('NOT_FOUND'));
+    expect(ok(await call(t.nc, subjects.chatGetRoom, { actorId: alice, roomId: room.id })).room).toEqual(room);
   });
 });

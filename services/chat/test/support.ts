@@ -8,6 +8,7 @@ import { createChatHandlers, type ChatHandlers } from '../src/adapters/chat-hand
 import { RoomEventStore, type RoomEventStoreOptions } from '../src/adapters/postgres/event-store.ts';
 import { chatProjections } from '../src/adapters/projections/index.ts';
 import { eventually } from '../../../harness/src/testing/eventually.ts';
+import { answerUsersById, stubUserDirectory } from './fixtures/user-directory-stub.ts';
 
 export { eventually };
 
@@ -38,6 +39,8 @@ export async function startTestChat(): Promise<TestChat> {
   });
   const chat = await startChat(config, log);
   const nc = await connectNats(config.natsUrl, 'chat-test-client', log);
+  // The auth service is not part of these tests: a stand-in tells which users exist.
+  const users = answerUsersById(nc, log);
   const db = createPool(config.databaseUrl, log, 4);
   return {
     chat,
@@ -45,6 +48,7 @@ export async function startTestChat(): Promise<TestChat> {
     db,
     poolUrl: config.databaseUrl,
     async close() {
+      await users.close();
       await nc.drain();
       await db.end();
       await chat.close();
@@ -82,7 +86,7 @@ export function startInstance(pool: Pool, overrides: Partial<RoomEventStoreOptio
     groupCommit: { maxBatchSize: 200, maxWaitMs: 0, concurrency: 2 },
     ...overrides,
   });
-  return { store, handlers: createChatHandlers({ store, pool, policy: { messageMaxLength: 4000 }, newId: randomUUID }) };
+  return { store, handlers: createChatHandlers({ store, pool, users: stubUserDirectory, policy: { messageMaxLength: 4000 }, newId: randomUUID }) };
 }
 
 /** An event read back from the CHAT_EVENTS stream with its Nats-Msg-Id. */

@@ -8,6 +8,9 @@ const booleanEnv = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1');
 
+const perSecond = (fallback: number) => z.coerce.number().positive().max(10_000).default(fallback);
+const burst = (fallback: number) => z.coerce.number().int().min(1).max(100_000).default(fallback);
+
 const schema = z
   .object({
     ...commonEnv,
@@ -33,10 +36,31 @@ const schema = z
     /** Largest Socket.IO frame / REST body accepted, in bytes. */
     MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(64 * 1024),
     /** Per-user sends per second on average, over all of a user's sockets and REST calls on every gateway. */
-    RATE_LIMIT_MESSAGES_PER_SECOND: z.coerce.number().positive().max(10_000).default(5),
+    RATE_LIMIT_MESSAGES_PER_SECOND: perSecond(5),
     /** Sends a user may make at once before the average applies. */
-    RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
-    /** How often each gateway tells the others which sends it let through (the limit spans all gateways). */
+    RATE_LIMIT_BURST: burst(10),
+    /** The other per-user limits, each "per second on average / at once" like sends. */
+    RATE_LIMIT_CREATE_ROOM_PER_SECOND: perSecond(1),
+    RATE_LIMIT_CREATE_ROOM_BURST: burst(30),
+    /** editMessage and deleteMessage together. */
+    RATE_LIMIT_EDITS_PER_SECOND: perSecond(5),
+    RATE_LIMIT_EDITS_BURST: burst(20),
+    /** joinRoom: a page rejoins every room it shows at once after a reconnect. */
+    RATE_LIMIT_JOINS_PER_SECOND: perSecond(20),
+    RATE_LIMIT_JOINS_BURST: burst(200),
+    /** addMember and removeMember together. */
+    RATE_LIMIT_MEMBERSHIP_PER_SECOND: perSecond(5),
+    RATE_LIMIT_MEMBERSHIP_BURST: burst(50),
+    /** markRead (room read markers) and marking notifications read. */
+    RATE_LIMIT_READS_PER_SECOND: perSecond(10),
+    RATE_LIMIT_READS_BURST: burst(50),
+    /** Notification subscriptions (one per /notifications socket and reconnect). */
+    RATE_LIMIT_SUBSCRIBES_PER_SECOND: perSecond(2),
+    RATE_LIMIT_SUBSCRIBES_BURST: burst(20),
+    /** typing signals. */
+    RATE_LIMIT_TYPING_PER_SECOND: perSecond(5),
+    RATE_LIMIT_TYPING_BURST: burst(20),
+    /** How often each gateway tells the others which commands it let through (the limits span all gateways). */
     RATE_LIMIT_SHARE_INTERVAL_MS: z.coerce.number().int().min(5).max(10_000).default(50),
     /** Behind a reverse proxy or load balancer: take the client address from X-Forwarded-For (login throttling keys on it). */
     TRUST_PROXY: booleanEnv(false),
@@ -75,7 +99,18 @@ const schema = z
     requestTimeoutMs: env.NATS_REQUEST_TIMEOUT_MS,
     secureCookies: env.SESSION_COOKIE_SECURE,
     maxPayloadBytes: env.MAX_PAYLOAD_BYTES,
-    rateLimit: { perSecond: env.RATE_LIMIT_MESSAGES_PER_SECOND, burst: env.RATE_LIMIT_BURST, shareIntervalMs: env.RATE_LIMIT_SHARE_INTERVAL_MS },
+    /** Per-user token buckets by kind (see RateLimitKind in asyncapi.yaml). */
+    rateLimits: {
+      send: { perSecond: env.RATE_LIMIT_MESSAGES_PER_SECOND, burst: env.RATE_LIMIT_BURST },
+      createRoom: { perSecond: env.RATE_LIMIT_CREATE_ROOM_PER_SECOND, burst: env.RATE_LIMIT_CREATE_ROOM_BURST },
+      edit: { perSecond: env.RATE_LIMIT_EDITS_PER_SECOND, burst: env.RATE_LIMIT_EDITS_BURST },
+      join: { perSecond: env.RATE_LIMIT_JOINS_PER_SECOND, burst: env.RATE_LIMIT_JOINS_BURST },
+      membership: { perSecond: env.RATE_LIMIT_MEMBERSHIP_PER_SECOND, burst: env.RATE_LIMIT_MEMBERSHIP_BURST },
+      read: { perSecond: env.RATE_LIMIT_READS_PER_SECOND, burst: env.RATE_LIMIT_READS_BURST },
+      subscribe: { perSecond: env.RATE_LIMIT_SUBSCRIBES_PER_SECOND, burst: env.RATE_LIMIT_SUBSCRIBES_BURST },
+      typing: { perSecond: env.RATE_LIMIT_TYPING_PER_SECOND, burst: env.RATE_LIMIT_TYPING_BURST },
+    },
+    rateLimitShareIntervalMs: env.RATE_LIMIT_SHARE_INTERVAL_MS,
     trustProxy: env.TRUST_PROXY,
     pingIntervalMs: env.SOCKET_PING_INTERVAL_MS,
     pingTimeoutMs: env.SOCKET_PING_TIMEOUT_MS,

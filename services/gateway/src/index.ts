@@ -4,8 +4,9 @@ import { connectNats, createMetricsRegistry, Lifecycle, type Logger } from '@cha
 import type { GatewayConfig } from './config.ts';
 import { natsBackend } from './adapters/backend.ts';
 import { createGatewayMetrics, observeFeeds } from './adapters/metrics.ts';
-import { createSendRateLimiter } from './adapters/rate-limiter.ts';
-import { shareAcrossGateways } from './adapters/send-sharing.ts';
+import { createRateLimiter } from './adapters/rate-limiter.ts';
+import { shareAcrossGateways } from './adapters/rate-limit-sharing.ts';
+import { createRateLimitPolicy } from './adapters/rate-limit-policy.ts';
 import { createTokenVerifier } from './adapters/token-verifier.ts';
 import { ConnectionGuard } from './adapters/connection-guard.ts';
 import { watchSessionRevocations } from './adapters/session-revocations.ts';
@@ -39,9 +40,10 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     const verifier = createTokenVerifier(backend, revocations, log);
     const limiter = lifecycle.add(
       'rate limit sharing',
-      shareAcrossGateways(createSendRateLimiter(config.rateLimit), { nc, gatewayId, log, flushIntervalMs: config.rateLimit.shareIntervalMs }),
+      shareAcrossGateways(createRateLimiter(config.rateLimits), { nc, gatewayId, log, flushIntervalMs: config.rateLimitShareIntervalMs }),
       (l) => l.close(),
     );
+    const rateLimits = createRateLimitPolicy(limiter, metrics);
     const connectionGuard = new ConnectionGuard(config.connections, { log, refused: metrics.connectionsRefused });
     await verifier.refresh().catch((err: unknown) => log.warn({ err }, 'auth keys not loaded yet; will retry on first use'));
     await revocations.start();
@@ -71,7 +73,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
         revocations,
         registry,
         metrics,
-        limiter,
+        rateLimits,
         roomEvents,
         notifications,
         inFlight: new InFlight(),
@@ -97,7 +99,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     const app = createHttpApp({
       backend,
       verifier,
-      limiter,
+      rateLimits,
       metrics,
       registry,
       log,

@@ -19,10 +19,17 @@ describe('loadGatewayConfig', () => {
       socketPort: 3001,
       socketPath: '/socket.io',
       allowedOrigins: ['http://localhost:3000'],
-      rateLimit: { perSecond: 5, burst: 10 },
+      rateLimits: { send: { perSecond: 5, burst: 10 }, join: { perSecond: 20, burst: 200 }, createRoom: { perSecond: 1, burst: 30 } },
       maxBufferedPackets: 5000,
       replayPageSize: 200,
     });
+  });
+
+  it('reads a rate and a burst for every rate-limited kind', () => {
+    const { rateLimits } = loadGatewayConfig({ RATE_LIMIT_EDITS_PER_SECOND: '0.5', RATE_LIMIT_EDITS_BURST: '3' });
+    expect(Object.keys(rateLimits).sort()).toEqual(['createRoom', 'edit', 'join', 'membership', 'read', 'send', 'subscribe', 'typing']);
+    expect(rateLimits.edit).toEqual({ perSecond: 0.5, burst: 3 });
+    expect(configError({ RATE_LIMIT_JOINS_BURST: '0' })).toContain('RATE_LIMIT_JOINS_BURST');
   });
 
   it('adds CORS origins but refuses wildcards', () => {

@@ -83,9 +83,9 @@ export interface GatewayPresence {
   'sync': boolean;
 }
 
-export interface GatewaySends {
+export interface GatewayUsage {
   'gatewayId': string;
-  'sends': UserSends[];
+  'usage': UserUsage[];
 }
 
 export interface GetRoomQuery {
@@ -370,6 +370,8 @@ export interface Presence {
   'onlineUserIds': string[];
 }
 
+export type RateLimitKind = "send" | "createRoom" | "edit" | "join" | "membership" | "read" | "subscribe" | "typing";
+
 export interface ReadMarker {
   'roomId': string;
   'seq': number;
@@ -560,14 +562,15 @@ export interface UserOk {
 
 export type UserReply = UserOk | AckFailure;
 
-export interface UserSends {
-  'userId': string;
-  'count': number;
-}
-
 export interface UsersOk {
   'ok': true;
   'users': User[];
+}
+
+export interface UserUsage {
+  'userId': string;
+  'kind': RateLimitKind;
+  'count': number;
 }
 
 export interface VerificationKeysQuery {

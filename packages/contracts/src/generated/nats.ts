@@ -29,7 +29,7 @@ export const subjects = {
   gatewayTypingWildcard: 'gateway.typing.*',
   gatewayPresence: (roomId: string) => `gateway.presence.${roomId}`,
   gatewayPresenceWildcard: 'gateway.presence.*',
-  gatewaySends: 'gateway.sends',
+  gatewayUsage: 'gateway.usage',
   authFindUsers: 'auth.qry.usersByName',
   authUsersById: 'auth.qry.usersById',
   notifyList: 'notify.qry.list',

@@ -176,6 +176,7 @@ export interface paths {
         /** @description The caller's rooms with their unread counts. */
         get: operations["listRooms"];
         put?: never;
+        /** @description Every listed member must be a registered user; unknown ids give 404 NOT_FOUND naming them and create nothing. */
         post: operations["createRoom"];
         delete?: never;
         options?: never;
@@ -194,6 +195,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description The user must be registered; an unknown id gives 404 NOT_FOUND and changes nothing. */
         post: operations["addMember"];
         /** @description A member removes themselves; the room's creator may remove anyone. */
         delete: operations["removeMember"];
@@ -415,7 +417,7 @@ export interface components {
         };
         CreateRoomRequest: {
             name: components["schemas"]["RoomName"];
-            /** @description Other members besides the creator. */
+            /** @description Other members besides the creator; each must be a registered user (NOT_FOUND otherwise). */
             memberIds?: components["schemas"]["Id"][];
         };
         Room: {
@@ -903,6 +905,8 @@ export interface operations {
             };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -934,6 +938,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -965,6 +970,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -996,6 +1002,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1023,6 +1030,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1055,6 +1063,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1232,6 +1241,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
     };

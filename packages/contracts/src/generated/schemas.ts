@@ -105,7 +105,8 @@ export const contractSchemas = {
           "maxItems": 1000,
           "items": {
             "$ref": "#/$defs/Id"
-          }
+          },
+          "description": "Other members besides the creator; each must be a registered user (NOT_FOUND otherwise)."
         }
       }
     },
@@ -142,7 +143,7 @@ export const contractSchemas = {
           "items": {
             "$ref": "#/$defs/Id"
           },
-          "description": "Other members besides the creator."
+          "description": "Other members besides the creator; each must be a registered user (NOT_FOUND otherwise)."
         }
       }
     },
@@ -392,11 +393,11 @@ export const contractSchemas = {
         }
       }
     },
-    "GatewaySends": {
+    "GatewayUsage": {
       "type": "object",
       "required": [
         "gatewayId",
-        "sends"
+        "usage"
       ],
       "additionalProperties": false,
       "properties": {
@@ -405,11 +406,11 @@ export const contractSchemas = {
           "minLength": 1,
           "maxLength": 100
         },
-        "sends": {
+        "usage": {
           "type": "array",
           "minItems": 1,
           "items": {
-            "$ref": "#/$defs/UserSends"
+            "$ref": "#/$defs/UserUsage"
           }
         }
       }
@@ -1525,6 +1526,20 @@ export const contractSchemas = {
         }
       }
     },
+    "RateLimitKind": {
+      "type": "string",
+      "description": "The per-user rate limits, one token bucket each: send (sendMessage), createRoom, edit (editMessage, deleteMessage), join (joinRoom), membership (addMember, removeMember), read (markRead, notifications read), subscribe (notifications subscribe), typing.",
+      "enum": [
+        "send",
+        "createRoom",
+        "edit",
+        "join",
+        "membership",
+        "read",
+        "subscribe",
+        "typing"
+      ]
+    },
     "ReadBody": {
       "type": "object",
       "required": [
@@ -2292,16 +2307,20 @@ export const contractSchemas = {
         }
       ]
     },
-    "UserSends": {
+    "UserUsage": {
       "type": "object",
       "required": [
         "userId",
+        "kind",
         "count"
       ],
       "additionalProperties": false,
       "properties": {
         "userId": {
           "$ref": "#/$defs/Id"
+        },
+        "kind": {
+          "$ref": "#/$defs/RateLimitKind"
         },
         "count": {
           "type": "integer",
@@ -2389,7 +2408,7 @@ export interface SchemaTypes {
   FindUsersReply: models.FindUsersReply;
   GatewayHealth: components['schemas']['GatewayHealth'];
   GatewayPresence: models.GatewayPresence;
-  GatewaySends: models.GatewaySends;
+  GatewayUsage: models.GatewayUsage;
   GetRoomQuery: models.GetRoomQuery;
   Id: components['schemas']['Id'];
   IssueSessionTokenCommand: models.IssueSessionTokenCommand;
@@ -2450,6 +2469,7 @@ export interface SchemaTypes {
   Pong: models.Pong;
   PostMessageRequest: components['schemas']['PostMessageRequest'];
   Presence: models.Presence;
+  RateLimitKind: models.RateLimitKind;
   ReadBody: components['schemas']['ReadBody'];
   ReadMarker: models.ReadMarker;
   ReadMarkerMovedData: models.ReadMarkerMovedData;
@@ -2493,7 +2513,7 @@ export interface SchemaTypes {
   UserList: components['schemas']['UserList'];
   UserOk: models.UserOk;
   UserReply: models.UserReply;
-  UserSends: models.UserSends;
+  UserUsage: models.UserUsage;
   UsersOk: models.UsersOk;
   VerificationKeysQuery: models.VerificationKeysQuery;
   VerificationKeysReply: models.VerificationKeysReply;

@@ -57,8 +57,16 @@ export interface ChatHandlers {
   roomUpdates(query: RoomUpdatesQuery): Promise<RoomUpdatesReply>;
 }
 
+/** Which users exist (the auth service owns them). */
+export interface UserDirectory {
+  /** The ids among `userIds` that belong to a user; throws a CodedError (UNAVAILABLE) when it cannot tell. */
+  existingUserIds(userIds: readonly string[]): Promise<ReadonlySet<string>>;
+}
+
 export interface ChatHandlerDeps {
   store: RoomEventStore;
+  /** Asked before a user becomes a member, so rooms never list users that do not exist. */
+  users: UserDirectory;
   /** For queries, which read the projections outside any command transaction. */
   pool: Pool;
   policy: RoomPolicy;
@@ -69,7 +77,7 @@ export interface ChatHandlerDeps {
 
 /** Wires commands to the domain and the event store, and queries to the read models. */
 export function createChatHandlers(deps: ChatHandlerDeps): ChatHandlers {
-  const { store, pool, policy, newId } = deps;
+  const { store, pool, policy, newId, users } = deps;
 
   /** Runs a command through the store and returns the room as its batch left it. */
   const run = async (command: RoomCommand, load: Omit<CommandRequest, 'roomId' | 'actorId' | 'decide'> = {}): Promise<AppendOutcome> =>
@@ -107,7 +115,9 @@ export function createChatHandlers(deps: ChatHandlerDeps): ChatHandlers {
   return {
     async createRoom({ actorId, name, memberIds = [] }) {
       const roomId = newId();
-      const outcome = await run({ type: 'CreateRoom', data: { roomId, actorId, name, memberIds } });
+      const others = memberIds.filter((id) => id !== actorId);
+      const knownUserIds = others.length > 0 ? await users.existingUserIds(others) : new Set<string>();
+      const outcome = await run({ type: 'CreateRoom', data: { roomId, actorId, name, memberIds, knownUserIds } });
       return { ok: true, room: toRoom(activeRoom(outcome, roomId)) };
     },
 
@@ -139,7 +149,8 @@ export function createChatHandlers(deps: ChatHandlerDeps): ChatHandlers {
     },
 
     async addMember({ actorId, roomId, userId }) {
-      const outcome = await run({ type: 'AddMember', data: { roomId, actorId, userId } });
+      const knownUserIds = await users.existingUserIds([userId]);
+      const outcome = await run({ type: 'AddMember', data: { roomId, actorId, userId, knownUserIds } });
       return { ok: true, room: toRoom(activeRoom(outcome, roomId)) };
     },
 

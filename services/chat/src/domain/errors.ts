@@ -71,3 +71,11 @@ export class SeqBeyondRoomError extends CodedError {
     this.name = 'SeqBeyondRoomError';
   }
 }
+
+/** Users that do not exist cannot become members. */
+export class UnknownUsersError extends CodedError {
+  constructor(userIds: readonly string[]) {
+    super('NOT_FOUND', `no such user: ${userIds.join(', ')}`);
+    this.name = 'UnknownUsersError';
+  }
+}

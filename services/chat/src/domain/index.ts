@@ -34,4 +34,5 @@ export {
   RoomAlreadyExistsError,
   InvalidMessageLengthError,
   SeqBeyondRoomError,
+  UnknownUsersError,
 } from './errors.ts';

@@ -8,12 +8,16 @@ import {
   RemovalNotAllowedError,
   RoomAlreadyExistsError,
   SeqBeyondRoomError,
+  UnknownUsersError,
 } from './errors.ts';
 
-/** Creates a room; the actor becomes its first member, then every other listed user. */
+/**
+ * Creates a room; the actor becomes its first member, then every other listed user. `knownUserIds`
+ * holds the listed users that exist, as the user directory answered before the command was decided.
+ */
 export interface CreateRoom {
   type: 'CreateRoom';
-  data: { roomId: string; actorId: string; name: string; memberIds: readonly string[] };
+  data: { roomId: string; actorId: string; name: string; memberIds: readonly string[]; knownUserIds: ReadonlySet<string> };
 }
 
 /** Posts a message; `messageId` and `clientMessageId` are chosen by the caller. */
@@ -40,10 +44,10 @@ export interface MarkRead {
   data: { roomId: string; actorId: string; seq: number };
 }
 
-/** A member adds a user to the room. */
+/** A member adds a user to the room; `knownUserIds` as in CreateRoom. */
 export interface AddMember {
   type: 'AddMember';
-  data: { roomId: string; actorId: string; userId: string };
+  data: { roomId: string; actorId: string; userId: string; knownUserIds: ReadonlySet<string> };
 }
 
 /** A member leaves, or the creator removes a member. */
@@ -90,6 +94,7 @@ function createRoom(command: CreateRoom['data'], state: RoomState): RoomEvent[] 
   if (state.status !== 'absent') throw new RoomAlreadyExistsError(command.roomId);
   const others = new Set(command.memberIds);
   others.delete(command.actorId);
+  requireKnownUsers([...others], command.knownUserIds);
   return [
     { type: 'RoomCreated', data: { name: command.name } },
     ...[command.actorId, ...others].map((userId): RoomEvent => ({ type: 'MemberAdded', data: { userId } })),
@@ -137,6 +142,7 @@ function markRead(command: MarkRead['data'], state: RoomState): RoomEvent[] {
 function addMember(command: AddMember['data'], state: RoomState): RoomEvent[] {
   const room = requireMember(state, command.roomId, command.actorId);
   if (room.memberIds.includes(command.userId)) return [];
+  requireKnownUsers([command.userId], command.knownUserIds);
   return [{ type: 'MemberAdded', data: { userId: command.userId } }];
 }
 
@@ -154,6 +160,12 @@ function authoredMessage(state: RoomState, command: { roomId: string; actorId: s
   if (!message) throw new MessageNotFoundError(command.messageId);
   if (message.senderId !== command.actorId) throw new NotTheAuthorError(command.messageId);
   return message;
+}
+
+/** Only users that exist may become members. */
+function requireKnownUsers(userIds: readonly string[], knownUserIds: ReadonlySet<string>): void {
+  const unknown = userIds.filter((id) => !knownUserIds.has(id));
+  if (unknown.length > 0) throw new UnknownUsersError(unknown);
 }
 
 function checkLength(message: string, policy: RoomPolicy): void {

@@ -7,7 +7,7 @@ export interface GatewayMetrics {
   messages: Counter<'namespace' | 'event'>;
   authEvents: Counter<'kind' | 'result'>;
   ackDuration: Histogram<'namespace' | 'event'>;
-  rateLimited: Counter<'transport'>;
+  rateLimited: Counter<'transport' | 'kind'>;
   replayedUpdates: Counter;
   slowConsumersDropped: Counter;
   natsRequestDuration: Histogram<'subject' | 'outcome'>;
@@ -79,8 +79,8 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
     }),
     rateLimited: new Counter({
       name: 'gateway_rate_limited_total',
-      help: 'Sends refused by the per-user rate limit, by transport (socket | rest).',
-      labelNames: ['transport'],
+      help: 'Commands refused by the per-user rate limits, by transport (socket | rest) and kind (send, join, …).',
+      labelNames: ['transport', 'kind'],
       registers,
     }),
     slowConsumersDropped: new Counter({

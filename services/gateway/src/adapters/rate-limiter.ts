@@ -1,33 +1,46 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimitKind } from '@chatrt/contracts';
+import { TokenBuckets, type BucketLimit } from '../domain/token-bucket.ts';
 
-/** Whether a user may send now, and if not, how many seconds to wait. */
+/** Every kind of client command with a per-user limit. */
+export const rateLimitKinds = ['send', 'createRoom', 'edit', 'join', 'membership', 'read', 'subscribe', 'typing'] as const satisfies readonly RateLimitKind[];
+
+/** A limit per kind. */
+export type RateLimits = Record<RateLimitKind, BucketLimit>;
+
+/** Whether a user may act now, and if not, how many whole seconds to wait. */
 export type RateDecision = { allowed: true } | { allowed: false; retryAfter: number };
 
-export interface SendRateLimiter {
-  consume(userId: string): Promise<RateDecision>;
-  /** Counts sends the user made elsewhere (another gateway) against their limit here. */
-  charge(userId: string, count: number): Promise<void>;
+export interface RateLimiter {
+  consume(userId: string, kind: RateLimitKind): RateDecision;
+  /** Counts commands the user made elsewhere (another gateway) against their limit here. */
+  charge(userId: string, kind: RateLimitKind, count: number): void;
 }
 
+/** How often buckets that refilled completely are forgotten, in millis. */
+const sweepIntervalMs = 60_000;
+
 /**
- * Per-user send limit shared by all of a user's sockets and REST calls on this gateway: up to `burst` sends
- * at once and `perSecond` on average (a window of `burst` sends per `burst / perSecond` seconds).
- * `shareAcrossGateways` extends it to every gateway.
+ * Per-user token buckets, one per kind, shared by all of a user's sockets and REST calls on this
+ * gateway (`shareAcrossGateways` extends them to every gateway). `now` is injectable for tests.
  */
-export function createSendRateLimiter(options: { perSecond: number; burst: number }): SendRateLimiter {
-  const limiter = new RateLimiterMemory({ keyPrefix: 'send', points: options.burst, duration: options.burst / options.perSecond });
+export function createRateLimiter(limits: RateLimits, now: () => number = Date.now): RateLimiter {
+  const buckets = new Map(rateLimitKinds.map((kind) => [kind, new TokenBuckets(limits[kind])]));
+  const bucketsOf = (kind: RateLimitKind) => buckets.get(kind)!;
+  let lastSweep = now();
+  const sweepNow = (at: number) => {
+    if (at - lastSweep < sweepIntervalMs) return;
+    lastSweep = at;
+    for (const bucket of buckets.values()) bucket.sweep(at);
+  };
   return {
-    async consume(userId) {
-      try {
-        await limiter.consume(userId);
-        return { allowed: true };
-      } catch (rejection) {
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        return { allowed: false, retryAfter: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
-      }
+    consume(userId, kind) {
+      const at = now();
+      sweepNow(at);
+      const result = bucketsOf(kind).take(userId, at);
+      return result.allowed ? result : { allowed: false, retryAfter: Math.max(1, Math.ceil(result.retryAfterMs / 1000)) };
     },
-    async charge(userId, count) {
-      await limiter.penalty(userId, count);
+    charge(userId, kind, count) {
+      bucketsOf(kind).charge(userId, count, now());
     },
   };
 }

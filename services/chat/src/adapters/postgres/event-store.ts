@@ -15,6 +15,7 @@ import { markerKey, readMarkers } from '../projections/room-members.ts';
 import { readRoomStates } from '../projections/rooms.ts';
 import { appendEvents } from './events-table.ts';
 import { findStoredMessages, idempotencyKeyOf } from './idempotency.ts';
+import { asCommandError, isCommandFailure } from './postgres-errors.ts';
 
 /** Decides a command against the room's current state; may throw a CodedError to refuse it. */
 export type Decider = (state: RoomState) => RoomEvent[];
@@ -85,7 +86,8 @@ type Decision =
  * the commands touch and the stored idempotency keys are read in it, each command is decided against
  * the state its predecessors left, then all events and their outbox rows are inserted in one
  * statement, the projections updated, and the whole batch committed with one WAL flush. Each command
- * is answered only after that commit; a refused command answers only itself.
+ * is answered only after that commit; a refused command answers only itself, and so does a command
+ * Postgres refuses (the batch is split until it stands alone).
  *
  * Concurrency stays optimistic: UNIQUE (room_id, seq) is the version check and the idempotency index
  * the duplicate check. Within this instance a room is in one batch at a time, so only other instances
@@ -182,6 +184,18 @@ export class RoomEventStore {
   }
 
   async #runBatch(batch: Pending[]): Promise<void> {
+    this.#requeue(await this.#settle(batch));
+  }
+
+  /**
+   * Commits a batch and answers its commands; returns those that lost a race (to be queued again). A
+   * batch that Postgres refuses for one command's sake (any SQLSTATE outside the connection and
+   * resource classes: a NUL byte in a text column, a value out of range, …) is split in two and each
+   * half settled on its own, first half first, until the refused command stands alone and fails alone.
+   * A room whose command lost a race in the first half keeps its later commands out of the second, so
+   * each room's commands still append in arrival order.
+   */
+  async #settle(batch: Pending[]): Promise<Pending[]> {
     let result: { decisions: Decision[]; lost: Pending[] };
     try {
       result = await inTransaction(this.#options.pool, async (client) => {
@@ -193,9 +207,21 @@ export class RoomEventStore {
         return { decisions: kept, lost };
       });
     } catch (err) {
-      this.#options.log.error({ err, commands: batch.length }, 'batch transaction failed');
-      for (const item of batch) item.reject(err);
-      return;
+      if (batch.length > 1 && isCommandFailure(err)) {
+        this.#options.log.warn({ err, commands: batch.length }, 'batch refused by Postgres; splitting it to isolate the command');
+        const middle = Math.ceil(batch.length / 2);
+        const lost = await this.#settle(batch.slice(0, middle));
+        const lostRooms = new Set(lost.map((item) => item.request.roomId));
+        const rest = batch.slice(middle);
+        const deferred = rest.filter((item) => lostRooms.has(item.request.roomId));
+        const lostLater = await this.#settle(rest.filter((item) => !lostRooms.has(item.request.roomId)));
+        return [...lost, ...deferred, ...lostLater];
+      }
+      if (isCommandFailure(err)) this.#options.log.warn({ err, roomId: batch[0]!.request.roomId }, 'command refused by Postgres');
+      else this.#options.log.error({ err, commands: batch.length }, 'batch transaction failed');
+      const refusal = asCommandError(err);
+      for (const item of batch) item.reject(refusal);
+      return [];
     }
     this.#options.onBatch(result.decisions.length);
     for (const decision of result.decisions) {
@@ -203,7 +229,7 @@ export class RoomEventStore {
       else if (decision.kind === 'duplicate') decision.item.resolve({ kind: 'duplicate', message: decision.message });
       else decision.item.reject(decision.error);
     }
-    this.#requeue(result.lost);
+    return result.lost;
   }
 
   /**

@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { subjects, type operations } from '@chatrt/contracts';
-import { CodedError } from '@chatrt/service-kit';
 import type { Backend } from '../backend.ts';
 import type { GatewayMetrics } from '../metrics.ts';
-import type { SendRateLimiter } from '../rate-limiter.ts';
+import type { RateLimitPolicy } from '../rate-limit-policy.ts';
 import type { TokenVerifier } from '../token-verifier.ts';
 import { authenticate } from './authenticate.ts';
 import { requireValid, unwrap } from './errors.ts';
@@ -30,9 +29,9 @@ type MessageParams = { Params: { messageId: string } };
  */
 export function registerChatRoutes(
   app: FastifyInstance,
-  deps: { backend: Backend; verifier: TokenVerifier; limiter: SendRateLimiter; metrics: GatewayMetrics },
+  deps: { backend: Backend; verifier: TokenVerifier; rateLimits: RateLimitPolicy; metrics: GatewayMetrics },
 ): void {
-  const { backend, verifier, limiter, metrics } = deps;
+  const { backend, verifier, rateLimits, metrics } = deps;
   const caller = (req: FastifyRequest) =>
     authenticate(req, backend, verifier).then(
       (c) => {
@@ -54,6 +53,7 @@ export function registerChatRoutes(
   app.post('/api/chat/rooms', async (req, reply) => {
     const actorId = await caller(req);
     const body = normalizedText(requireValid('CreateRoomRequest', req.body));
+    rateLimits.enforce(actorId, 'createRoom');
     const { room } = unwrap(await backend.request(subjects.chatCreateRoom, { actorId, ...body }));
     return reply.status(201).send(room satisfies RoomCreated);
   });
@@ -62,6 +62,7 @@ export function registerChatRoutes(
     const actorId = await caller(req);
     const { userId } = requireValid('MemberBody', req.body);
     const command = requireValid('AddMemberCommand', { actorId, roomId: req.params.roomId, userId });
+    rateLimits.enforce(actorId, 'membership');
     const { room } = unwrap(await backend.request(subjects.chatAddMember, command));
     return reply.status(200).send(room satisfies RoomAfterChange);
   });
@@ -70,6 +71,7 @@ export function registerChatRoutes(
     const actorId = await caller(req);
     const { userId } = requireValid('MemberBody', req.body);
     const command = requireValid('RemoveMemberCommand', { actorId, roomId: req.params.roomId, userId });
+    rateLimits.enforce(actorId, 'membership');
     const { room } = unwrap(await backend.request(subjects.chatRemoveMember, command));
     return reply.status(200).send(room satisfies RoomAfterChange);
   });
@@ -78,6 +80,7 @@ export function registerChatRoutes(
     const actorId = await caller(req);
     const { seq } = requireValid('ReadBody', req.body);
     const command = requireValid('MarkReadCommand', { actorId, roomId: req.params.roomId, seq });
+    rateLimits.enforce(actorId, 'read');
     const { readMarker } = unwrap(await backend.request(subjects.chatMarkRead, command));
     return reply.status(200).send(readMarker satisfies ReadMarker);
   });
@@ -92,11 +95,7 @@ export function registerChatRoutes(
   app.post('/api/chat/messages', async (req, reply) => {
     const actorId = await caller(req);
     const body = normalizedText(requireValid('PostMessageRequest', req.body));
-    const decision = await limiter.consume(actorId);
-    if (!decision.allowed) {
-      metrics.rateLimited.inc({ transport: 'rest' });
-      throw new CodedError('RATE_LIMITED', `too many messages; retry in ${decision.retryAfter} s`, { retryAfter: decision.retryAfter });
-    }
+    rateLimits.enforce(actorId, 'send');
     const { message } = unwrap(await backend.request(subjects.chatSendMessage, { actorId, ...body }));
     return reply.status(201).send(message satisfies MessageCreated);
   });
@@ -113,6 +112,7 @@ export function registerChatRoutes(
     const actorId = await caller(req);
     const { message } = normalizedText(requireValid('EditBody', req.body));
     const command = requireValid('EditMessageCommand', { actorId, messageId: req.params.messageId, message });
+    rateLimits.enforce(actorId, 'edit');
     const edited = unwrap(await backend.request(subjects.chatEditMessage, command));
     return reply.status(200).send(edited.message satisfies MessageChanged);
   });
@@ -120,6 +120,7 @@ export function registerChatRoutes(
   app.delete<MessageParams>('/api/chat/messages/:messageId', async (req, reply) => {
     const actorId = await caller(req);
     const command = requireValid('DeleteMessageCommand', { actorId, messageId: req.params.messageId });
+    rateLimits.enforce(actorId, 'edit');
     const deleted = unwrap(await backend.request(subjects.chatDeleteMessage, command));
     return reply.status(200).send(deleted.message satisfies MessageChanged);
   });

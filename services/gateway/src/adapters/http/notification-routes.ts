@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { subjects, type operations } from '@chatrt/contracts';
 import type { Backend } from '../backend.ts';
+import type { RateLimitPolicy } from '../rate-limit-policy.ts';
 import type { TokenVerifier } from '../token-verifier.ts';
 import { authenticate } from './authenticate.ts';
 import { requireValid, unwrap } from './errors.ts';
@@ -11,8 +12,11 @@ type NotificationPage = Json<operations['listNotifications']['responses']['200']
 type MarkedRead = Json<operations['markNotificationsRead']['responses']['200']>;
 
 /** `/api/notifications`: the caller's notifications and their read state, served by the notify service. */
-export function registerNotificationRoutes(app: FastifyInstance, deps: { backend: Backend; verifier: TokenVerifier }): void {
-  const { backend, verifier } = deps;
+export function registerNotificationRoutes(
+  app: FastifyInstance,
+  deps: { backend: Backend; verifier: TokenVerifier; rateLimits: RateLimitPolicy },
+): void {
+  const { backend, verifier, rateLimits } = deps;
 
   app.get('/api/notifications', async (req, reply) => {
     const { userId } = await authenticate(req, backend, verifier);
@@ -25,6 +29,7 @@ export function registerNotificationRoutes(app: FastifyInstance, deps: { backend
     const { userId } = await authenticate(req, backend, verifier);
     const body = requireValid('MarkNotificationsReadBody', req.body);
     const command = requireValid('MarkNotificationsReadCommand', { ...body, userId });
+    rateLimits.enforce(userId, 'read');
     const { updated } = unwrap(await backend.request(subjects.notifyMarkRead, command));
     return reply.status(200).send({ updated } satisfies MarkedRead);
   });

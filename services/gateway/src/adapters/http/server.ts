@@ -5,7 +5,7 @@ import type { components } from '@chatrt/contracts';
 import type { Logger } from '@chatrt/service-kit';
 import type { Backend } from '../backend.ts';
 import type { GatewayMetrics } from '../metrics.ts';
-import type { SendRateLimiter } from '../rate-limiter.ts';
+import type { RateLimitPolicy } from '../rate-limit-policy.ts';
 import type { TokenVerifier } from '../token-verifier.ts';
 import type { ConnectionGuard } from '../connection-guard.ts';
 import { installErrorHandling, refuseMalformedUrl } from './errors.ts';
@@ -21,7 +21,7 @@ type GatewayHealth = components['schemas']['GatewayHealth'];
 export function createHttpApp(options: {
   backend: Backend;
   verifier: TokenVerifier;
-  limiter: SendRateLimiter;
+  rateLimits: RateLimitPolicy;
   metrics: GatewayMetrics;
   registry: Registry;
   log: Logger;

@@ -1,6 +1,8 @@
 import type { Namespace, Socket } from 'socket.io';
 import {
   clientEventSchemas,
+  type AckFailure,
+  type RateLimitKind,
   subjects,
   type ChatClientToServerEvents,
   type ChatEvents,
@@ -11,7 +13,7 @@ import {
 import { failure, type Logger } from '@chatrt/service-kit';
 import type { Backend } from '../backend.ts';
 import type { GatewayMetrics } from '../metrics.ts';
-import type { SendRateLimiter } from '../rate-limiter.ts';
+import type { RateLimitPolicy } from '../rate-limit-policy.ts';
 import type { SocketData } from './authenticate.ts';
 import type { InFlight } from './in-flight.ts';
 import { dispatchEvents } from './event-dispatch.ts';
@@ -36,7 +38,7 @@ export interface ChatNamespaceDeps {
   /** Live events per room. */
   roomEvents: SubjectFeed<ChatEvents>;
   signals: RoomSignals;
-  limiter: SendRateLimiter;
+  rateLimits: RateLimitPolicy;
   metrics: GatewayMetrics;
   inFlight: InFlight;
   log: Logger;
@@ -49,9 +51,9 @@ export interface ChatNamespaceDeps {
 export const roomChannel = (roomId: string) => `room:${roomId}`;
 export const userChannel = (userId: string) => `user:${userId}`;
 
-/** Wires `/chat`: every client event is validated, rate-limited where it stores, answered, and acknowledged. */
+/** Wires `/chat`: every client event is validated, rate-limited (all but ping), answered, and acknowledged. */
 export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps): void {
-  const { backend, roomEvents, signals, limiter, metrics, inFlight, log } = deps;
+  const { backend, roomEvents, signals, rateLimits, metrics, inFlight, log } = deps;
 
   nsp.on('connection', (socket: ChatSocket) => {
     const actorId = socket.data.identity.userId;
@@ -61,27 +63,26 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
     const joining = new SerialQueues();
     void socket.join(userChannel(actorId));
 
+    /** The handler behind the user's `kind` limit: a refused event is answered RATE_LIMITED and goes no further. */
+    const limited =
+      <I, A>(kind: RateLimitKind, handle: (input: I) => Promise<A>) =>
+      async (input: I): Promise<A | AckFailure> =>
+        rateLimits.check(actorId, kind, 'socket') ?? handle(input);
+
     const handlers: Handlers = {
-      createRoom: (input) => backend.request(subjects.chatCreateRoom, { actorId, ...normalizedText(input) }),
-      async sendMessage(input) {
-        const decision = await limiter.consume(actorId);
-        if (!decision.allowed) {
-          metrics.rateLimited.inc({ transport: 'socket' });
-          return failure('RATE_LIMITED', `too many messages; retry in ${decision.retryAfter} s`, { retryAfter: decision.retryAfter });
-        }
-        return backend.request(subjects.chatSendMessage, { actorId, ...normalizedText(input) });
-      },
-      editMessage: (input) => backend.request(subjects.chatEditMessage, { actorId, ...normalizedText(input) }),
-      deleteMessage: (input) => backend.request(subjects.chatDeleteMessage, { actorId, ...input }),
-      markRead: (input) => backend.request(subjects.chatMarkRead, { actorId, ...input }),
-      addMember: (input) => backend.request(subjects.chatAddMember, { actorId, ...input }),
-      removeMember: (input) => backend.request(subjects.chatRemoveMember, { actorId, ...input }),
-      joinRoom: (input) => joining.run(input.roomId, () => join(input.roomId, input.afterSeq)),
-      async typing({ roomId, isTyping }) {
+      createRoom: limited('createRoom', (input) => backend.request(subjects.chatCreateRoom, { actorId, ...normalizedText(input) })),
+      sendMessage: limited('send', (input) => backend.request(subjects.chatSendMessage, { actorId, ...normalizedText(input) })),
+      editMessage: limited('edit', (input) => backend.request(subjects.chatEditMessage, { actorId, ...normalizedText(input) })),
+      deleteMessage: limited('edit', (input) => backend.request(subjects.chatDeleteMessage, { actorId, ...input })),
+      markRead: limited('read', (input) => backend.request(subjects.chatMarkRead, { actorId, ...input })),
+      addMember: limited('membership', (input) => backend.request(subjects.chatAddMember, { actorId, ...input })),
+      removeMember: limited('membership', (input) => backend.request(subjects.chatRemoveMember, { actorId, ...input })),
+      joinRoom: limited('join', (input) => joining.run(input.roomId, () => join(input.roomId, input.afterSeq))),
+      typing: limited('typing', async ({ roomId, isTyping }) => {
         if (!joined.has(roomId)) return failure('FORBIDDEN', 'join the room before typing in it');
         signals.publishTyping({ roomId, userId: actorId, isTyping });
         return { ok: true };
-      },
+      }),
       ping: async () => ({ ok: true, serverTime: new Date().toISOString() }),
     };
 

@@ -10,6 +10,7 @@ import {
 import { failure, type Logger } from '@chatrt/service-kit';
 import type { Backend } from '../backend.ts';
 import type { GatewayMetrics } from '../metrics.ts';
+import type { RateLimitPolicy } from '../rate-limit-policy.ts';
 import { notificationStream } from '../../domain/delivery.ts';
 import type { SocketData } from './authenticate.ts';
 import { dispatchEvents } from './event-dispatch.ts';
@@ -40,6 +41,7 @@ export function serveNotificationsNamespace(
     backend: Backend;
     notifications: SubjectFeed<Notification>;
     metrics: GatewayMetrics;
+    rateLimits: RateLimitPolicy;
     inFlight: InFlight;
     log: Logger;
     replayPageSize: number;
@@ -97,7 +99,7 @@ export function serveNotificationsNamespace(
 
     const handlers: Handlers = {
       ping: async () => ({ ok: true, serverTime: new Date().toISOString() }),
-      subscribe: ({ afterCursor }) => subscribing.run('subscribe', () => subscribe(afterCursor)),
+      subscribe: async ({ afterCursor }) => deps.rateLimits.check(userId, 'subscribe', 'socket') ?? subscribing.run('subscribe', () => subscribe(afterCursor)),
     };
     dispatchEvents(socket, { schemas: clientEventSchemas.notifications, handlers, metrics, inFlight, log });
     socket.on('disconnect', stopCurrent);
