@@ -13,6 +13,13 @@ export function createPool(connectionString: string, log: Logger, max = 10): pg.
   return pool;
 }
 
+/** A readiness check: a pooled connection answers `SELECT 1` (checkHealth bounds how long it may take). */
+export function postgresHealthCheck(pool: Pool): () => Promise<void> {
+  return async () => {
+    await pool.query('SELECT 1');
+  };
+}
+
 /** Runs `work` in a transaction on a pooled connection; a connection that cannot roll back is discarded. */
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { subjects, type ChatEvents, type components, type Notification } from '@chatrt/contracts';
-import { connectNats, createMetricsRegistry, Lifecycle, type Logger } from '@chatrt/service-kit';
+import { connectNats, createMetricsRegistry, Lifecycle, natsHealthCheck, type Logger } from '@chatrt/service-kit';
 import type { GatewayConfig } from './config.ts';
 import { natsBackend } from './adapters/backend.ts';
 import { createGatewayMetrics } from './adapters/metrics.ts';
@@ -42,10 +42,15 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     );
     await verifier.refresh().catch((err: unknown) => log.warn({ err }, 'auth keys not loaded yet; will retry on first use'));
 
+    const natsHealth = natsHealthCheck(nc);
     const health = (service: string, port: () => number) => async (): Promise<GatewayHealth> => {
+      const nats = natsHealth().then(
+        () => 'ok',
+        (err: unknown) => (err instanceof Error ? err.message : String(err)),
+      );
       if (!verifier.ready()) await verifier.refresh().catch(() => {});
       const checks: Record<string, string> = {
-        nats: nc.isClosed() ? 'closed' : 'ok',
+        nats: await nats,
         authKeys: verifier.ready() ? 'ok' : 'not loaded',
       };
       const ok = Object.values(checks).every((v) => v === 'ok');
