@@ -69,6 +69,29 @@ describe('a supervised stack restarts what crashes', () => {
     return before;
   };
 
+  it('reports a frozen (SIGSTOPped) nats-server as unavailable within a few seconds, and ready once it answers again', async () => {
+    const readiness = async () => {
+      const answers = await Promise.all(
+        [`${env.stack.urls.socket}/health`, `${env.stack.urls.api}/api/health`, `${env.stack.urls.ops.chat}/health`].map(async (url) => {
+          const response = await fetch(url);
+          return { status: response.status, nats: ((await response.json()) as { checks: Record<string, string> }).checks['nats'] };
+        }),
+      );
+      return answers;
+    };
+    expect((await readiness()).map((r) => r.status)).toEqual([200, 200, 200]);
+    const nats = pid('nats')!;
+    process.kill(nats, 'SIGSTOP');
+    try {
+      const frozen = await eventually(readiness, (answers) => answers.every((r) => r.status === 503), 5000);
+      for (const answer of frozen) expect(answer.nats).not.toBe('ok');
+    } finally {
+      process.kill(nats, 'SIGCONT');
+    }
+    await eventually(readiness, (answers) => answers.every((r) => r.status === 200), 10_000);
+    expect(pid('nats')).toBe(nats);
+  }, 60_000);
+
   it('restarts a SIGKILLed service, and a send succeeds once it is back', async () => {
     const others = () => servicePids().filter((_, i) => env.stack.services[i] !== 'chat');
     const othersBefore = others();
