@@ -100,6 +100,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       trustProxy: config.trustProxy,
       health: health('api', () => httpPort),
       webApp: { socket: { enabled: config.socketEnabled, port: socketPort ?? null, path: config.socketPath } },
+      pageConnectOrigins: config.pageConnectOrigins,
     });
     await app.listen({ port: config.httpPort, host: '0.0.0.0' });
     httpPort = (app.server.address() as { port: number }).port;
