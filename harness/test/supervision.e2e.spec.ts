@@ -112,8 +112,14 @@ describe('a supervised stack restarts what crashes', () => {
     const down = await eventually(gatewayHealth, (health) => health.status === 503, 3000);
     expect(down.checks['nats']).not.toBe('ok');
     await eventually(async () => pid('nats'), (now) => now !== undefined && now !== killed, 60_000);
-    const message = await sendEventually('after nats came back');
+    const message = await sendEventually(`after nats came back, @${bob.username}`);
     await bobInbox.waitFor(() => bobInbox.messages.some((m) => m.id === message.id), 'the message live', 30_000);
+    // notify's JetStream consumer resumed too: the mention reaches bob.
+    await eventually(
+      () => bob.http<{ notifications: { type: string; messageId?: string }[] }>('GET', '/notifications'),
+      (page) => page.status === 200 && page.body.notifications.some((n) => n.type === 'mention' && n.messageId === message.id),
+      30_000,
+    );
     expect((await gatewayHealth()).status).toBe(200);
     expect(servicePids()).toEqual(servicesBefore);
   }, 120_000);
