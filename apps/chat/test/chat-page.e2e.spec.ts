@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startTestStack, type TestStack } from '@chatrt/harness';
 import { accessibilityViolations } from './support/accessibility.ts';
-import { launchChromium, screenshot } from './support/browser.ts';
+import { cspViolations, launchChromium, screenshot } from './support/browser.ts';
 import { ensurePageBuilt } from '../scripts/build-page.ts';
 import type { ChatPage } from './support/chat-page.ts';
 import { closedPort } from './support/ports.ts';
@@ -105,6 +105,12 @@ describe('chat page in a real browser', () => {
     expect(token).toBe(401);
     await alice.page.logIn(alice.username, password);
     await alice.page.waitForConnection('connected');
+
+    // All of that ran under the gateway's Content-Security-Policy without a single violation.
+    const served = await fetch(`${origin}/apps/chat/`);
+    expect(served.headers.get('content-security-policy')).toContain(`ws://localhost:${new URL(env.stack.urls.socket).port}`);
+    expect(cspViolations(alice.page.consoleLines)).toEqual([]);
+    expect(cspViolations(bob.page.consoleLines)).toEqual([]);
   });
 
   it('queues messages while offline (⏳) and delivers each exactly once when back online', { timeout: 90_000 }, async () => {

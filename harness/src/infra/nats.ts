@@ -6,6 +6,9 @@ import { freePort, waitForPort } from './ports.ts';
 export interface RunningNats {
   url: string;
   port: number;
+  pid: number | undefined;
+  /** Resolves with how the server ended (exit code and signal), whether stopped or not. */
+  exited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -22,13 +25,20 @@ export async function startNatsServer(options: { dataDir: string; port?: number 
   });
   const stderr: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`nats-server exited (${code}): ${stderr.join('').slice(-2000)}`))),
-  );
-  exited.catch(() => {});
+  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(`exited (code ${code}, signal ${signal})`)));
   child.once('error', (err) => stderr.push(String(err)));
-  await Promise.race([waitForPort(port, 15_000), exited]);
-  return { url: `nats://127.0.0.1:${port}`, port, stop: () => stopChild(child) };
+  try {
+    await Promise.race([
+      waitForPort(port, 15_000),
+      exited.then((how) => {
+        throw new Error(`nats-server ${how}: ${stderr.join('').slice(-2000)}`);
+      }),
+    ]);
+  } catch (err) {
+    await stopChild(child);
+    throw err;
+  }
+  return { url: `nats://127.0.0.1:${port}`, port, pid: child.pid, exited, stop: () => stopChild(child) };
 }
 
 /** SIGTERM, then SIGKILL after 5 s; resolves when the process is gone. */

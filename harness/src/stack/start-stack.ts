@@ -8,6 +8,7 @@ import { ensureSigningKeyFile } from './signing-key.ts';
 import { healthUrls, serviceEnv, servicePorts, type Env, type StackWiring } from './service-config.ts';
 import { backendServiceNames, inStartOrder, serviceNames, type ServiceName } from './service-names.ts';
 import { SupervisedService } from './supervised-service.ts';
+import { Supervisor } from './supervisor.ts';
 import type { ExtraGateway, ServiceExit, Stack, StackOptions, StackPorts, StackUrls } from './types.ts';
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -28,12 +29,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     dataDir,
     databaseUrl: options.databaseUrl ?? config['DATABASE_URL'],
     natsUrl: options.natsUrl ?? config['NATS_URL'],
+    ...(options.supervision ? { supervision: options.supervision } : {}),
   });
   const supervised = new Map<ServiceName, SupervisedService>();
   const interrupted = whenAborted(options.signal);
   let wiring: StackWiring;
-  const supervise = (service: ServiceName, env: NodeJS.ProcessEnv, servicePortsOf: StackPorts) =>
-    new SupervisedService({
+  const supervisors: Supervisor[] = [];
+  const supervise = (service: ServiceName, env: NodeJS.ProcessEnv, servicePortsOf: StackPorts): SupervisedService => {
+    const { supervision } = options;
+    const supervisor = supervision && new Supervisor(service, supervision, () => instance.start());
+    if (supervisor) supervisors.push(supervisor);
+    const instance: SupervisedService = new SupervisedService({
       service,
       rootDir,
       env,
@@ -43,8 +49,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       stopGraceMs: options.stopGraceMs ?? 10_000,
       logBufferLines: options.logBufferLines ?? 1000,
       logSink: options.logSink,
-      onUnexpectedExit: options.onUnexpectedExit ?? reportUnexpectedExit,
+      onUnexpectedExit: supervisor
+        ? (exit) => supervisor.crashed(`exited (code ${exit.code}, signal ${exit.signal})`)
+        : (options.onUnexpectedExit ?? reportUnexpectedExit),
     });
+    return instance;
+  };
   try {
     wiring = {
       ports,
@@ -60,7 +70,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
   } catch (err) {
     // The start-up error is the one worth reporting; a failure to clean up after it is only logged.
-    await stopAll(supervised, infra).catch((stopErr: unknown) => console.error('[stack] cleanup after a failed start failed:', stopErr));
+    await stopAll(supervisors, supervised, infra).catch((stopErr: unknown) => console.error('[stack] cleanup after a failed start failed:', stopErr));
     throw err;
   } finally {
     interrupted.dispose();
@@ -78,7 +88,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     };
   };
   const extraGateways: SupervisedService[] = [];
-  return createHandle(selected, supervised, infra, ports, addGateway, extraGateways);
+  return createHandle(selected, supervised, supervisors, infra, ports, addGateway, extraGateways);
 }
 
 /** A promise that rejects with the signal's reason once it aborts (never without a signal). */
@@ -97,6 +107,7 @@ function whenAborted(signal: AbortSignal | undefined): { promise: Promise<never>
 function createHandle(
   selected: ServiceName[],
   supervised: Map<ServiceName, SupervisedService>,
+  supervisors: Supervisor[],
   infra: StackInfra,
   ports: Stack['ports'],
   addGateway: Stack['addGateway'],
@@ -120,6 +131,7 @@ function createHandle(
     ports,
     services: selected,
     logs: (service) => get(service).logs(),
+    pid: (name) => (name === 'nats' || name === 'postgres' ? infra.pid(name) : get(name).pid()),
     stopService: (service) => get(service).stop(),
     killService: (service) => get(service).kill(),
     startService: async (service) => {
@@ -130,13 +142,17 @@ function createHandle(
       if (stopping) throw new Error('cannot add a gateway: the stack is stopped');
       return addGateway(options);
     },
-    stop: () => (stopping ??= Promise.all(extraGateways.map((g) => g.stop())).then(() => stopAll(supervised, infra))),
+    stop: () =>
+      (stopping ??= Promise.all(supervisors.map((s) => s.stop()))
+        .then(() => Promise.all(extraGateways.map((g) => g.stop())))
+        .then(() => stopAll(supervisors, supervised, infra))),
   };
 }
 
-/** Stops services in reverse start order, then the infrastructure, even when one step fails. */
-async function stopAll(supervised: Map<ServiceName, SupervisedService>, infra: StackInfra): Promise<void> {
+/** Stops restarting, then services in reverse start order, then the infrastructure, even when one step fails. */
+async function stopAll(supervisors: Supervisor[], supervised: Map<ServiceName, SupervisedService>, infra: StackInfra): Promise<void> {
   try {
+    await Promise.all(supervisors.map((s) => s.stop()));
     for (const instance of [...supervised.values()].toReversed()) await instance.stop();
   } finally {
     await infra.stop();

@@ -35,6 +35,11 @@ export class SupervisedService {
     this.#output = new LineBuffer(setup.logBufferLines);
   }
 
+  /** The process id while it runs. */
+  pid(): number | undefined {
+    return this.#process?.pid;
+  }
+
   /** The last output lines, oldest first. */
   logs(): string[] {
     return this.#output.lines();

@@ -1,5 +1,6 @@
 import type { BackendServiceName, ServiceName } from './service-names.ts';
 import type { LogSink } from './log-sink.ts';
+import type { Supervision } from './supervisor.ts';
 
 /** The TCP ports the services listen on. */
 export interface StackPorts {
@@ -55,10 +56,15 @@ export interface StackOptions {
   /** Aborting it during start-up stops what was started so far and rejects `startStack` with its reason. */
   signal?: AbortSignal;
   /**
-   * Called when a running service exits without being asked to. Default: report it on stderr with its
-   * exit code and last output lines.
+   * Called when a running service exits without being asked to (unless supervised). Default: report it on
+   * stderr with its exit code and last output lines.
    */
   onUnexpectedExit?: (exit: ServiceExit) => void;
+  /**
+   * Restart every service, and the embedded Postgres and nats-server, when it dies (what `npm start` does).
+   * Default: none, a dead process stays dead (tests that kill things expect that).
+   */
+  supervision?: Supervision;
 }
 
 /** How a service process ended. */
@@ -92,6 +98,8 @@ export interface Stack {
   services: readonly ServiceName[];
   /** The last output lines of a service (kept across its restarts), oldest first. */
   logs(service: ServiceName): string[];
+  /** The process id of a running service or embedded server (undefined while it is down or given). */
+  pid(name: ServiceName | 'nats' | 'postgres'): number | undefined;
   /** Stops one service (SIGTERM, then SIGKILL after the grace period); resolves once it has exited. */
   stopService(service: ServiceName): Promise<void>;
   /** Kills one service with SIGKILL (a crash: nothing flushed, no goodbye); resolves once it has exited. */

@@ -1,6 +1,6 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { startStack, type Stack } from '../stack/index.ts';
+import { startStack, type Stack, type Supervision } from '../stack/index.ts';
 import { ChatUser } from '../client/chat-user.ts';
 import type { ClientConfig } from '../client/client-config.ts';
 
@@ -20,13 +20,15 @@ export interface TestStack {
 /**
  * Starts a stack with the launcher's own infrastructure (never a DATABASE_URL/NATS_URL that happens to be
  * in the environment) and `env` on top, for example a shorter token lifetime or a higher rate limit.
+ * Nothing is restarted behind a test's back unless it asks for `supervision` (as `npm start` runs).
  */
-export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
+export async function startTestStack(env: Record<string, string> = {}, options: { supervision?: Supervision } = {}): Promise<TestStack> {
   const dataDir = await mkdtemp(`${tmpdir()}/chat-e2e-`);
   // Postgres runs as its own user when we are root; it must be able to reach its data dir.
   await chmod(dataDir, 0o755);
   const stackEnv = { ...process.env, DATABASE_URL: undefined, NATS_URL: undefined, ...env };
-  let stack = await startStack({ dataDir, env: stackEnv });
+  const stackOptions = { dataDir, env: stackEnv, ...options };
+  let stack = await startStack(stackOptions);
   const users: ChatUser[] = [];
   const config = (): ClientConfig => ({
     apiUrl: `${stack.urls.api}/api`,
@@ -47,7 +49,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     },
     async restart() {
       await stack.stop();
-      stack = await startStack({ dataDir, env: stackEnv });
+      stack = await startStack(stackOptions);
       for (const user of users) user.config = config();
     },
     async stop() {

@@ -13,10 +13,25 @@ export function createPool(connectionString: string, log: Logger, max = 10): pg.
   return pool;
 }
 
-/** Runs `work` in a transaction on a pooled connection; a connection that cannot roll back is discarded. */
+/** A readiness check: a pooled connection answers `SELECT 1` (checkHealth bounds how long it may take). */
+export function postgresHealthCheck(pool: Pool): () => Promise<void> {
+  return async () => {
+    await pool.query('SELECT 1');
+  };
+}
+
+/**
+ * Runs `work` in a transaction on a pooled connection; a connection that failed or cannot roll back is
+ * discarded. A checked-out client has no error listener of the pool's, and an 'error' event without one
+ * (Postgres restarting between two queries) would crash the process: it is recorded here instead.
+ */
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  const onError = (err: Error) => {
+    broken = err;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -28,6 +43,7 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
     });
     throw err;
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }

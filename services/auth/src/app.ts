@@ -7,6 +7,8 @@ import {
   connectNats,
   createMetricsRegistry,
   createPool,
+  natsHealthCheck,
+  postgresHealthCheck,
   migrate,
   startOpsServer,
   type Logger,
@@ -69,10 +71,8 @@ export async function startAuth(config: AuthConfig, log: Logger): Promise<Runnin
       port: config.opsPort,
       service: SERVICE,
       checks: {
-        postgres: async () => {
-          await pool.query('SELECT 1');
-        },
-        nats: () => nc.flush(),
+        postgres: postgresHealthCheck(pool),
+        nats: natsHealthCheck(nc),
       },
       registry,
       log,

@@ -6,6 +6,8 @@ import {
   connectNats,
   createMetricsRegistry,
   createPool,
+  natsHealthCheck,
+  postgresHealthCheck,
   Lifecycle,
   migrate,
   startOpsServer,
@@ -54,6 +56,8 @@ export async function startChat(config: ChatConfig, log: Logger): Promise<ChatSe
     const registry = createMetricsRegistry(service);
     const metrics = createChatMetrics(registry);
     const relayNc = lifecycle.add('relay nats', await connectRelayNats(config.natsUrl, log), (c) => c.drain());
+    const natsRequests = natsHealthCheck(nc);
+    const natsRelay = natsHealthCheck(relayNc);
 
     // The relay starts before the responders so that, closing in reverse, it publishes the last
     // commits after the responders have stopped taking commands.
@@ -102,11 +106,9 @@ export async function startChat(config: ChatConfig, log: Logger): Promise<ChatSe
       registry,
       log,
       checks: {
-        postgres: async () => {
-          await pool.query('SELECT 1');
-        },
+        postgres: postgresHealthCheck(pool),
         nats: async () => {
-          await Promise.all([nc.flush(), relayNc.flush()]);
+          await Promise.all([natsRequests(), natsRelay()]);
         },
       },
     });

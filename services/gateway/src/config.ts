@@ -10,6 +10,10 @@ const booleanEnv = (fallback: boolean) =>
 
 const perSecond = (fallback: number) => z.coerce.number().positive().max(10_000).default(fallback);
 const burst = (fallback: number) => z.coerce.number().int().min(1).max(100_000).default(fallback);
+const optionalUrl = z
+  .union([z.literal(''), z.url()])
+  .optional()
+  .transform((v) => v || undefined);
 
 const schema = z
   .object({
@@ -29,6 +33,10 @@ const schema = z
     /** `false` runs REST only, as the seed's "Next.js without real-time" mode. */
     NEXT_PUBLIC_ENABLE_SOCKET_IO: booleanEnv(true),
     NEXT_PUBLIC_SOCKET_PATH: z.string().startsWith('/').default('/socket.io'),
+    /** Where a page built with them connects (NEXT_PUBLIC_SOCKET_URL is the legacy name): allowed by its CSP. */
+    NEXT_PUBLIC_WS_URL: optionalUrl,
+    NEXT_PUBLIC_SOCKET_URL: optionalUrl,
+    NEXT_PUBLIC_API_URL: optionalUrl,
     /** Upper bound for any backend request; past it the caller gets UNAVAILABLE. */
     NATS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
     /** Mark the session cookie Secure (set true behind HTTPS). */
@@ -96,6 +104,10 @@ const schema = z
     allowedOrigins: [new URL(env.NEXT_PUBLIC_APP_URL).origin, ...env.CORS_ORIGINS],
     socketEnabled: env.NEXT_PUBLIC_ENABLE_SOCKET_IO,
     socketPath: env.NEXT_PUBLIC_SOCKET_PATH,
+    /** Origins a page built with NEXT_PUBLIC_* URLs connects to, besides this gateway's own. */
+    pageConnectOrigins: [env.NEXT_PUBLIC_WS_URL ?? env.NEXT_PUBLIC_SOCKET_URL, env.NEXT_PUBLIC_API_URL].flatMap((url) =>
+      url === undefined ? [] : [new URL(url).origin],
+    ),
     requestTimeoutMs: env.NATS_REQUEST_TIMEOUT_MS,
     secureCookies: env.SESSION_COOKIE_SECURE,
     maxPayloadBytes: env.MAX_PAYLOAD_BYTES,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { subjects, type ChatEvents, type components, type Notification } from '@chatrt/contracts';
-import { connectNats, createMetricsRegistry, Lifecycle, type Logger } from '@chatrt/service-kit';
+import { connectNats, createMetricsRegistry, Lifecycle, natsHealthCheck, type Logger } from '@chatrt/service-kit';
 import type { GatewayConfig } from './config.ts';
 import { natsBackend } from './adapters/backend.ts';
 import { createGatewayMetrics, observeFeeds } from './adapters/metrics.ts';
@@ -48,11 +48,16 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     await verifier.refresh().catch((err: unknown) => log.warn({ err }, 'auth keys not loaded yet; will retry on first use'));
     await revocations.start();
 
+    const natsHealth = natsHealthCheck(nc);
     const health = (service: string, port: () => number) => async (): Promise<GatewayHealth> => {
+      const nats = natsHealth().then(
+        () => 'ok',
+        (err: unknown) => (err instanceof Error ? err.message : String(err)),
+      );
       if (!verifier.ready()) await verifier.refresh().catch(() => {});
       if (!revocations.ready()) await revocations.start();
       const checks: Record<string, string> = {
-        nats: nc.isClosed() ? 'closed' : 'ok',
+        nats: await nats,
         authKeys: verifier.ready() ? 'ok' : 'not loaded',
         sessionRevocations: revocations.ready() ? 'ok' : 'not loaded',
       };
@@ -109,6 +114,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       connectionGuard,
       health: health('api', () => httpPort),
       webApp: { socket: { enabled: config.socketEnabled, port: socketPort ?? null, path: config.socketPath } },
+      pageConnectOrigins: config.pageConnectOrigins,
     });
     await app.listen({ port: config.httpPort, host: '0.0.0.0' });
     httpPort = (app.server.address() as { port: number }).port;

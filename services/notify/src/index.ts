@@ -5,6 +5,8 @@ import {
   connectNats,
   createMetricsRegistry,
   createPool,
+  natsHealthCheck,
+  postgresHealthCheck,
   Lifecycle,
   migrate,
   startOpsServer,
@@ -85,8 +87,8 @@ export async function startNotify(config: NotifyConfig, log: Logger): Promise<No
       registry,
       log,
       checks: {
-        postgres: async () => void (await pool.query('SELECT 1')),
-        nats: () => nc.flush(),
+        postgres: postgresHealthCheck(pool),
+        nats: natsHealthCheck(nc),
       },
     });
     lifecycle.add('ops server', ops, closeServer);

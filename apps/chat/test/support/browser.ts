@@ -24,9 +24,18 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env['CHROMIUM_BIN'] ?? '/usr/bin/chromium', headless: true, args: chromiumArgs });
 }
 
-/** A browser context (its own cookies: one user) whose pages log their console into `consoleLines`. */
+/**
+ * A browser context (its own cookies: one user) whose pages log their console into `consoleLines`, CSP
+ * violations included (see `cspViolations`).
+ */
 export async function newUserContext(browser: Browser): Promise<{ context: BrowserContext; page: Page; consoleLines: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+  // Content-Security-Policy violations become console lines, so tests can assert there are none.
+  await context.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (event) =>
+      console.error(`[csp] ${event.effectiveDirective} blocked ${event.blockedURI || 'inline code'}`),
+    ),
+  );
   const page = await context.newPage();
   const consoleLines: string[] = [];
   page.on('console', (msg) => consoleLines.push(msg.text()));
@@ -40,4 +49,9 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = `${screenshotDir}${name}.png`;
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** The console lines that report a Content-Security-Policy violation (ours, or Chromium's own). */
+export function cspViolations(consoleLines: readonly string[]): string[] {
+  return consoleLines.filter((line) => line.startsWith('[csp]') || /Content Security Policy/i.test(line));
 }

@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { Logger } from '@chatrt/service-kit';
+import { natsReconnectOptions, type Logger } from '@chatrt/service-kit';
 
 /**
  * The outbox relay's own NATS connection: a publish per committed event makes it the busiest client,
@@ -8,7 +8,7 @@ import type { Logger } from '@chatrt/service-kit';
  * events per second).
  */
 export async function connectRelayNats(servers: string, log: Logger): Promise<NatsConnection> {
-  const nc = await connect({ servers, name: 'chat-relay', maxReconnectAttempts: -1, reconnectTimeWait: 500, noAsyncTraces: true });
+  const nc = await connect({ servers, name: 'chat-relay', ...natsReconnectOptions, noAsyncTraces: true });
   void (async () => {
     for await (const status of nc.status()) log.info({ nats: status.type, connection: 'relay' }, 'NATS status');
   })();

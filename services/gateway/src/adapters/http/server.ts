@@ -13,6 +13,7 @@ import { registerAuthRoutes } from './auth-routes.ts';
 import { registerChatRoutes } from './chat-routes.ts';
 import { registerNotificationRoutes } from './notification-routes.ts';
 import { registerWebApp, type WebAppRuntimeConfig } from './web-app.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import { registerUserRoutes } from './user-routes.ts';
 
 type GatewayHealth = components['schemas']['GatewayHealth'];
@@ -34,6 +35,8 @@ export function createHttpApp(options: {
   health: () => Promise<GatewayHealth>;
   /** Runtime config of the chat page served at /apps/chat/. */
   webApp: WebAppRuntimeConfig;
+  /** Origins the page was built to connect to (NEXT_PUBLIC_WS_URL, NEXT_PUBLIC_API_URL), for its CSP. */
+  pageConnectOrigins: readonly string[];
 }): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.log.child({ component: 'http' }) as FastifyBaseLogger,
@@ -44,6 +47,11 @@ export function createHttpApp(options: {
     frameworkErrors: refuseMalformedUrl,
   });
   options.connectionGuard.protect(app.server, 'api');
+  registerSecurityHeaders(app, {
+    socketPort: options.webApp.socket.enabled ? options.webApp.socket.port : null,
+    connectOrigins: options.pageConnectOrigins,
+    https: options.secureCookies,
+  });
   void app.register(cookie);
   installErrorHandling(app, options.log);
   app.get('/api/health', async (_req, reply) => {
