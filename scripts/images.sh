@@ -287,6 +287,15 @@ build_from_debian_package() {
   rm -rf "$ctx"
 }
 
+# Certificate authorities added on this host the Debian way (/usr/local/share/ca-certificates): where the npm
+# registry is reached through a TLS-inspecting proxy, npm ci inside the build must trust them too.
+extra_ca_certs() {
+  local cert
+  for cert in /usr/local/share/ca-certificates/*.crt /usr/local/share/ca-certificates/*/*.crt; do
+    if [ -f "$cert" ]; then cat "$cert"; fi
+  done
+}
+
 # The service images: one multi-stage Dockerfile at the root, a target per service; the context is the repo
 # (.dockerignore keeps node_modules, .data and .git out). Their input hash covers the files the context draws
 # from (tracked, or untracked and not git-ignored).
@@ -296,7 +305,7 @@ build_services() {
   context_hash="$(
     cd "$root"
     git ls-files -z --cached --others --exclude-standard -- Dockerfile .dockerignore package.json package-lock.json \
-      tsconfig.json apps packages services harness/package.json | { xargs -0 sha256sum 2>/dev/null || true; } | sha256sum | cut -c1-16
+      tsconfig.json apps packages services harness/package.json scripts/images/omit-dev-manifests.cjs | { xargs -0 sha256sum 2>/dev/null || true; } | sha256sum | cut -c1-16
   )"
   local hash
   hash="$(input_hash "$node_id" "$context_hash")"
@@ -308,7 +317,7 @@ build_services() {
     fi
     local started
     started="$(now_ms)"
-    docker_build --label "$HASH_LABEL=$hash" --target "$service" -t "$tag" "$root"
+    docker_build --label "$HASH_LABEL=$hash" --build-arg EXTRA_CA_CERTS="$(extra_ca_certs)" --target "$service" -t "$tag" "$root"
     log "$tag built in $(((($(now_ms) - started)) / 1000)) s"
   done
 }
