@@ -130,10 +130,11 @@ image_is_current() {
 
 # The legacy builder: Debian's dockerd has BuildKit, but the CLI needs the buildx plugin for it, and nothing here
 # needs BuildKit's features. The build's output goes to a log, shown when the build fails.
+# --force-rm: a failed step leaves no container behind.
 docker_build() {
   local build_log
   build_log="$WORK_DIR/build.log"
-  if ! DOCKER_BUILDKIT=0 nice docker build "$@" >"$build_log" 2>&1; then
+  if ! DOCKER_BUILDKIT=0 nice docker build --force-rm "$@" >"$build_log" 2>&1; then
     tail -40 "$build_log" >&2
     log "docker build $* failed (whole output: $build_log)"
     return 1
