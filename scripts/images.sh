@@ -136,7 +136,7 @@ docker_build() {
   build_log="$WORK_DIR/build.log"
   if ! DOCKER_BUILDKIT=0 nice docker build --force-rm "$@" >"$build_log" 2>&1; then
     tail -40 "$build_log" >&2
-    log "docker build $* failed (whole output: $build_log)"
+    log "docker build failed (whole output: $build_log)"
     return 1
   fi
 }
