@@ -162,7 +162,10 @@ build_debian() {
   fi
   local tarball="$WORK_DIR/rootfs-$DEBIAN_SUITE-$hash.tar"
   if [ ! -f "$tarball" ]; then
-    command -v debootstrap >/dev/null 2>&1 || apt-get install -y -qq debootstrap >/dev/null
+    if ! command -v debootstrap >/dev/null 2>&1; then
+      log "installing Debian's debootstrap"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+    fi
     local rootfs
     rootfs="$(mktemp -d "$WORK_DIR/rootfs-$DEBIAN_SUITE.XXXXXX")"
     log "debootstrap --variant=minbase $DEBIAN_SUITE (log: $WORK_DIR/debootstrap.log)"

@@ -112,6 +112,8 @@ export class ChatUser {
       transports: options.transports ?? ['websocket', 'polling'],
       reconnection: options.reconnection ?? false,
       forceNew: true,
+      // As the SDK does: keeps the balancer's affinity cookie, so a polling session stays on its gateway.
+      withCredentials: true,
     });
     this.#sockets.push(socket);
     await new Promise<void>((resolve, reject) => {
