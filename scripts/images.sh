@@ -53,7 +53,8 @@ ensure_docker() {
   fi
   if docker info >/dev/null 2>&1; then return; fi
   log "no engine answers: starting dockerd (log in /var/log/dockerd.log)"
-  nohup dockerd >/var/log/dockerd.log 2>&1 &
+  # Without this script's lock (fd 9): dockerd outlives the run, and would hold the lock for good.
+  nohup dockerd >/var/log/dockerd.log 2>&1 9>&- &
   local waited=0
   until docker info >/dev/null 2>&1; do
     if [ "$waited" -ge 60 ]; then
