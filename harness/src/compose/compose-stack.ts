@@ -21,18 +21,21 @@ export class ComposeStack {
   readonly endpoints: ComposeEndpoints;
   readonly #cwd: string;
   readonly #env: NodeJS.ProcessEnv;
+  readonly #envFile: string[];
 
-  constructor(options: { project: string; cwd: string; env?: Record<string, string>; endpoints: ComposeEndpoints }) {
+  /** `envFile`: a compose env file relative to `cwd` (e.g. deploy/cluster.env for the cluster profile). */
+  constructor(options: { project: string; cwd: string; envFile?: string; env?: Record<string, string>; endpoints: ComposeEndpoints }) {
     this.project = options.project;
     this.endpoints = options.endpoints;
     this.#cwd = options.cwd;
     this.#env = { ...process.env, ...options.env };
+    this.#envFile = options.envFile === undefined ? [] : ['--env-file', options.envFile];
   }
 
   /** Runs `docker compose -p <project> <args>`; rejects with its output when it fails. */
   async compose(args: string[], timeoutMs = 600_000): Promise<string> {
     try {
-      const { stdout, stderr } = await run('docker', ['compose', '-p', this.project, ...args], {
+      const { stdout, stderr } = await run('docker', ['compose', '-p', this.project, ...this.#envFile, ...args], {
         cwd: this.#cwd,
         env: this.#env,
         timeout: timeoutMs,
@@ -50,6 +53,20 @@ export class ComposeStack {
     const profiles = (options.profiles ?? []).flatMap((p) => ['--profile', p]);
     const scale = options.gateways === undefined ? [] : ['--scale', `gateway=${options.gateways}`];
     await this.compose([...profiles, 'up', '-d', '--wait', '--wait-timeout', '300', ...scale]);
+  }
+
+  /** The ids of a service's running containers (one per replica). */
+  async containers(service: string): Promise<string[]> {
+    return (await this.compose(['ps', '-q', service])).split('\n').map((line) => line.trim()).filter((line) => /^[0-9a-f]{12,}$/.test(line));
+  }
+
+  /** SIGKILLs one container, as a crash or a lost machine would end it. */
+  async kill(containerId: string): Promise<void> {
+    try {
+      await run('docker', ['kill', '--signal', 'KILL', containerId], { timeout: 60_000 });
+    } catch (err) {
+      throw new Error(`docker kill ${containerId} failed: ${(err as { stderr?: string }).stderr ?? String(err)}`, { cause: err });
+    }
   }
 
   /** Stops and removes everything the project created, volumes included. */
