@@ -60,6 +60,8 @@ export async function consumeChatEvents(options: {
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(ackWaitMs),
       max_deliver: -1,
+      // num_replicas stays unset: the consumer keeps as many copies as CHAT_EVENTS (R3 on a cluster) and
+      // follows when the stream is scaled, so losing a NATS node loses neither the stream nor the position.
     })
     .catch(async (err: unknown) => {
       // The consumer already exists (a restart): keep its position.

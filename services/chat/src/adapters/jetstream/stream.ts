@@ -8,10 +8,13 @@ const chatEventsStream = streams.chatEvents;
 /** How long JetStream remembers a Nats-Msg-Id: a relay re-publishing within it stores nothing twice. */
 const duplicateWindowNanos = 2 * 60 * 1_000_000_000;
 
-/** Creates the CHAT_EVENTS stream, or brings an existing one to our subjects and duplicate window. */
-export async function ensureChatEventsStream(nc: NatsConnection, log: Logger): Promise<void> {
+/**
+ * Creates the CHAT_EVENTS stream, or brings an existing one to our subjects, duplicate window and replica
+ * count (JetStream moves a stream between R1 and R3 in place; more replicas than cluster nodes is an error).
+ */
+export async function ensureChatEventsStream(nc: NatsConnection, log: Logger, options: { replicas: number }): Promise<void> {
   const jsm = await jetstreamManager(nc);
-  const config = { subjects: [subjects.chatEventsWildcard], duplicate_window: duplicateWindowNanos };
+  const config = { subjects: [subjects.chatEventsWildcard], duplicate_window: duplicateWindowNanos, num_replicas: options.replicas };
   const existing = await jsm.streams.info(chatEventsStream).catch((err: unknown) => {
     if (isApiError(err, JetStreamApiCodes.StreamNotFound)) return undefined;
     throw err;
@@ -19,7 +22,7 @@ export async function ensureChatEventsStream(nc: NatsConnection, log: Logger): P
   if (!existing) {
     try {
       await jsm.streams.add({ name: chatEventsStream, storage: StorageType.File, ...config });
-      log.info({ stream: chatEventsStream }, 'JetStream stream created');
+      log.info({ stream: chatEventsStream, replicas: options.replicas }, 'JetStream stream created');
       return;
     } catch (err) {
       // Another instance created it between our lookup and our add, differently: update it below.
@@ -29,7 +32,7 @@ export async function ensureChatEventsStream(nc: NatsConnection, log: Logger): P
     log.warn({ stream: chatEventsStream, storage: existing.config.storage }, 'stream storage is not file and cannot be changed in place');
   }
   await jsm.streams.update(chatEventsStream, config);
-  log.info({ stream: chatEventsStream }, 'JetStream stream up to date');
+  log.info({ stream: chatEventsStream, replicas: options.replicas }, 'JetStream stream up to date');
 }
 
 /** JetStream's "stream name already in use with a different configuration" error code. */
