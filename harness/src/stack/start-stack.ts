@@ -65,16 +65,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       signingKey: await signingKey(config, dataDir),
     };
     for (const service of selected) {
+      options.signal?.throwIfAborted();
       const instances: SupervisedService[] = [];
       supervised.set(service, instances);
       for (let replica = 0; replica < replicaCount(options, service); replica += 1) {
-        options.signal?.throwIfAborted();
         // Replicas differ only in their ops port; everything else they share (queue groups, the relay lock, the consumer).
         const instancePorts = replica === 0 ? ports : await replicaPorts(ports, service as BackendServiceName);
-        const instance = supervise(service, serviceEnv(service, config, { ...wiring, ports: instancePorts }), instancePorts);
-        instances.push(instance);
-        await instance.start(interrupted.promise);
+        instances.push(supervise(service, serviceEnv(service, config, { ...wiring, ports: instancePorts }), instancePorts));
       }
+      // A service's replicas start together, as `docker compose --scale` starts them (migrations and stream
+      // creation race); the next service only once they are all healthy.
+      await Promise.all(instances.map((instance) => instance.start(interrupted.promise)));
     }
   } catch (err) {
     // The start-up error is the one worth reporting; a failure to clean up after it is only logged.
