@@ -142,18 +142,40 @@ describe('a 3-node NATS cluster with two chat and two notify replicas loses noth
   }, 90_000);
 
   it('survives a notify replica: the events it held are applied by the other, in room order, each mention once', async () => {
-    const freeze = async () => {
-      const pid = env.stack.pid('notify', 1);
-      if (pid === undefined) throw new Error('notify replica 1 is not running');
-      process.kill(pid, 'SIGSTOP');
+    const nc = await connect({ servers: env.stack.urls.natsUrl.split(',') });
+    const jsm = await jetstreamManager(nc);
+    const signal = (replica: number, signal: NodeJS.Signals) => {
+      const pid = env.stack.pid('notify', replica);
+      if (pid === undefined) throw new Error(`notify replica ${replica} is not running`);
+      process.kill(pid, signal);
     };
-    // Frozen, the replica still receives what its outstanding pull asked for and applies none of it; once it
-    // is killed, those events are handed to the other replica only after the ack wait, and their rooms' later
-    // events, which the other replica got meanwhile, wait for them.
-    await sendWhile(25, [
-      { after: 1, crash: freeze },
-      { after: 40, crash: () => env.stack.killService('notify', 1) },
-    ]);
+    // A frozen replica still receives what its outstanding pulls asked for and applies none of it. JetStream
+    // may serve one replica's pulls long before the other's, so freeze each in turn until one holds events:
+    // delivered, unacknowledged, while the other has applied everything it got.
+    let holding: number | undefined;
+    for (const replica of [1, 0, 1, 0]) {
+      signal(replica, 'SIGSTOP');
+      await sendWhile(5, []);
+      const held = await eventually(
+        async () => {
+          const [before, after] = [await jsm.consumers.info(streams.chatEvents, notifyConsumer), await delay(500).then(() => jsm.consumers.info(streams.chatEvents, notifyConsumer))];
+          return { settled: before.ack_floor.stream_seq === after.ack_floor.stream_seq, held: after.num_ack_pending };
+        },
+        (state) => state.settled,
+      );
+      if (held.held > 0) {
+        holding = replica;
+        break;
+      }
+      signal(replica, 'SIGCONT');
+    }
+    await nc.close();
+    if (holding === undefined) throw new Error('neither notify replica got events to hold');
+
+    // Killed, what it held goes to the other replica after the ack wait; the rooms' later events, sent now,
+    // wait for them (room order).
+    await env.stack.killService('notify', holding);
+    await sendWhile(5, []);
     await expectEachMentionOnce(notifyAckWaitMs + 10_000);
     for (const room of rooms) {
       const history = await historyOf(alice, room.id);
@@ -243,6 +265,10 @@ async function sender(
     }
   }
   socket.disconnect();
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function historyOf(user: ChatUser, roomId: string): Promise<Message[]> {
