@@ -1,15 +1,19 @@
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../infra/postgres.ts';
-import { startNatsServer } from '../infra/nats.ts';
+import { natsClusterPorts, startNatsClusterNode, startNatsServer, waitForNatsCluster } from '../infra/nats.ts';
 import { fileExists } from './file-exists.ts';
 import { Supervisor, type Supervision } from './supervisor.ts';
 
 /** Postgres and NATS for a stack, either given or started here. */
 export interface StackInfra {
   databaseUrl: string;
+  /** One URL, or every node's URL comma-separated for a cluster (what `NATS_URL` accepts). */
   natsUrl: string;
-  /** The process id of an embedded server while it runs (undefined for a given one). */
-  pid(server: InfraServer): number | undefined;
+  /**
+   * The process id of an embedded server while it runs (undefined for a given one); `node` picks a node
+   * of a NATS cluster (0 is the first).
+   */
+  pid(server: InfraServer, node?: number): number | undefined;
   /** Stops what was started here (NATS first, then Postgres); given servers are left alone. */
   stop(): Promise<void>;
 }
@@ -35,12 +39,14 @@ interface ManagedServer {
 /**
  * Uses the given URLs, and starts what is missing with its data under `dataDir` (Postgres in
  * `postgres/`, the JetStream store in `nats/`), persistent so a restart with the same dir keeps everything.
- * With `supervision`, an embedded server that dies is started again on the same port and data.
+ * `natsClusterSize: 3` starts a NATS cluster of three nodes instead of one server (stores in
+ * `nats/node-<n>/`). With `supervision`, an embedded server that dies is started again on the same port and data.
  */
 export async function startInfra(options: {
   dataDir: string;
   databaseUrl?: string;
   natsUrl?: string;
+  natsClusterSize?: number;
   supervision?: Supervision;
 }): Promise<StackInfra> {
   const postgresDir = join(options.dataDir, 'postgres');
@@ -49,15 +55,18 @@ export async function startInfra(options: {
     manage('postgres', (port) => startPostgres(postgresDir, port), options.supervision),
   );
   try {
-    const nats = await given(options.natsUrl, () =>
-      manage('nats-server', (port) => startNatsServer({ dataDir: natsDir, ...(port === undefined ? {} : { port }) }), options.supervision),
-    );
+    const clusterSize = options.natsClusterSize ?? 1;
+    const nats = options.natsUrl
+      ? [external(options.natsUrl)]
+      : clusterSize > 1
+        ? await startNatsCluster(natsDir, clusterSize, options.supervision)
+        : [await manage('nats-server', (port) => startNatsServer({ dataDir: natsDir, ...(port === undefined ? {} : { port }) }), options.supervision)];
     return {
       databaseUrl: postgres.url,
-      natsUrl: nats.url,
-      pid: (server) => (server === 'nats' ? nats : postgres).pid(),
+      natsUrl: nats.map((node) => node.url).join(','),
+      pid: (server, node = 0) => (server === 'nats' ? nats[node]?.pid() : postgres.pid()),
       async stop() {
-        await nats.stop();
+        await Promise.all(nats.map((node) => node.stop()));
         await postgres.stop();
       },
     };
@@ -67,8 +76,29 @@ export async function startInfra(options: {
   }
 }
 
+/** Every node of a NATS cluster, each managed on its fixed ports; resolves once JetStream has a meta leader. */
+async function startNatsCluster(dataDir: string, size: number, supervision: Supervision | undefined): Promise<ManagedServer[]> {
+  const ports = await natsClusterPorts(size);
+  const nodes: ManagedServer[] = [];
+  try {
+    for (let index = 0; index < size; index += 1) {
+      nodes.push(await manage(`nats-${index + 1}`, () => startNatsClusterNode({ dataDir, ports, index }), supervision));
+    }
+    await waitForNatsCluster(ports);
+    return nodes;
+  } catch (err) {
+    await Promise.all(nodes.map((node) => node.stop()));
+    throw err;
+  }
+}
+
 async function given(url: string | undefined, start: () => Promise<ManagedServer>): Promise<ManagedServer> {
-  return url ? { url, pid: () => undefined, stop: async () => {} } : start();
+  return url ? external(url) : start();
+}
+
+/** A server someone else runs: nothing to stop. */
+function external(url: string): ManagedServer {
+  return { url, pid: () => undefined, stop: async () => {} };
 }
 
 /** Starts a server on a free port and, when supervised, again on that port each time it dies. */

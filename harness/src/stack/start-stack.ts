@@ -6,7 +6,7 @@ import { startInfra, type StackInfra } from './infra.ts';
 import { resolvePorts } from './ports.ts';
 import { ensureSigningKeyFile } from './signing-key.ts';
 import { healthUrls, serviceEnv, servicePorts, type Env, type StackWiring } from './service-config.ts';
-import { backendServiceNames, inStartOrder, serviceNames, type ServiceName } from './service-names.ts';
+import { backendServiceNames, inStartOrder, serviceNames, type BackendServiceName, type ServiceName } from './service-names.ts';
 import { SupervisedService } from './supervised-service.ts';
 import { Supervisor } from './supervisor.ts';
 import type { ExtraGateway, ServiceExit, Stack, StackOptions, StackPorts, StackUrls } from './types.ts';
@@ -29,9 +29,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     dataDir,
     databaseUrl: options.databaseUrl ?? config['DATABASE_URL'],
     natsUrl: options.natsUrl ?? config['NATS_URL'],
+    ...(options.natsClusterSize === undefined ? {} : { natsClusterSize: options.natsClusterSize }),
     ...(options.supervision ? { supervision: options.supervision } : {}),
   });
-  const supervised = new Map<ServiceName, SupervisedService>();
+  /** Every instance of each started service: the main one first, then its replicas. */
+  const supervised = new Map<ServiceName, SupervisedService[]>();
   const interrupted = whenAborted(options.signal);
   let wiring: StackWiring;
   const supervisors: Supervisor[] = [];
@@ -64,9 +66,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     };
     for (const service of selected) {
       options.signal?.throwIfAborted();
-      const instance = supervise(service, serviceEnv(service, config, wiring), ports);
-      supervised.set(service, instance);
-      await instance.start(interrupted.promise);
+      const instances: SupervisedService[] = [];
+      supervised.set(service, instances);
+      for (let replica = 0; replica < replicaCount(options, service); replica += 1) {
+        // Replicas differ only in their ops port; everything else they share (queue groups, the relay lock, the consumer).
+        const instancePorts = replica === 0 ? ports : await replicaPorts(ports, service as BackendServiceName);
+        instances.push(supervise(service, serviceEnv(service, config, { ...wiring, ports: instancePorts }), instancePorts));
+      }
+      // A service's replicas start together, as `docker compose --scale` starts them (migrations and stream
+      // creation race); the next service only once they are all healthy.
+      await Promise.all(instances.map((instance) => instance.start(interrupted.promise)));
     }
   } catch (err) {
     // The start-up error is the one worth reporting; a failure to clean up after it is only logged.
@@ -104,9 +113,22 @@ function whenAborted(signal: AbortSignal | undefined): { promise: Promise<never>
   return { promise, dispose };
 }
 
+/** How many instances of `service` to run: `options.replicas` for a backend service, else one. */
+function replicaCount(options: StackOptions, service: ServiceName): number {
+  const count = service === 'gateway' ? 1 : (options.replicas?.[service] ?? 1);
+  if (!Number.isInteger(count) || count < 1) throw new Error(`replicas of ${service} must be a whole number of at least 1, not ${count}`);
+  return count;
+}
+
+/** The stack's ports with a free ops port for another instance of `service`. */
+async function replicaPorts(ports: StackPorts, service: BackendServiceName): Promise<StackPorts> {
+  const free = await resolvePorts();
+  return { ...ports, ops: { ...ports.ops, [service]: free.ops[service] } };
+}
+
 function createHandle(
   selected: ServiceName[],
-  supervised: Map<ServiceName, SupervisedService>,
+  supervised: Map<ServiceName, SupervisedService[]>,
   supervisors: Supervisor[],
   infra: StackInfra,
   ports: Stack['ports'],
@@ -114,9 +136,11 @@ function createHandle(
   extraGateways: SupervisedService[],
 ): Stack {
   let stopping: Promise<void> | undefined;
-  const get = (service: ServiceName): SupervisedService => {
-    const instance = supervised.get(service);
-    if (!instance) throw new Error(`${service} is not part of this stack (it runs ${selected.join(', ') || 'no services'})`);
+  const get = (service: ServiceName, replica = 0): SupervisedService => {
+    const instances = supervised.get(service);
+    if (!instances) throw new Error(`${service} is not part of this stack (it runs ${selected.join(', ') || 'no services'})`);
+    const instance = instances[replica];
+    if (!instance) throw new Error(`${service} has no replica ${replica} (it runs ${instances.length})`);
     return instance;
   };
   const urls: StackUrls = {
@@ -130,13 +154,14 @@ function createHandle(
     urls,
     ports,
     services: selected,
-    logs: (service) => get(service).logs(),
-    pid: (name) => (name === 'nats' || name === 'postgres' ? infra.pid(name) : get(name).pid()),
-    stopService: (service) => get(service).stop(),
-    killService: (service) => get(service).kill(),
-    startService: async (service) => {
+    replicas: (service) => supervised.get(service)?.length ?? 0,
+    logs: (service, replica) => get(service, replica).logs(),
+    pid: (name, index) => (name === 'nats' || name === 'postgres' ? infra.pid(name, index) : get(name, index).pid()),
+    stopService: (service, replica) => get(service, replica).stop(),
+    killService: (service, replica) => get(service, replica).kill(),
+    startService: async (service, replica) => {
       if (stopping) throw new Error(`cannot start ${service}: the stack is stopped`);
-      await get(service).start();
+      await get(service, replica).start();
     },
     addGateway: async (options) => {
       if (stopping) throw new Error('cannot add a gateway: the stack is stopped');
@@ -150,10 +175,10 @@ function createHandle(
 }
 
 /** Stops restarting, then services in reverse start order, then the infrastructure, even when one step fails. */
-async function stopAll(supervisors: Supervisor[], supervised: Map<ServiceName, SupervisedService>, infra: StackInfra): Promise<void> {
+async function stopAll(supervisors: Supervisor[], supervised: Map<ServiceName, SupervisedService[]>, infra: StackInfra): Promise<void> {
   try {
     await Promise.all(supervisors.map((s) => s.stop()));
-    for (const instance of [...supervised.values()].toReversed()) await instance.stop();
+    for (const instances of [...supervised.values()].toReversed()) await Promise.all(instances.map((instance) => instance.stop()));
   } finally {
     await infra.stop();
   }

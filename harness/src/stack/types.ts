@@ -36,8 +36,18 @@ export interface StackOptions {
   ports?: StackPortChoice;
   /** Postgres to use instead of an embedded one. Default: `env.DATABASE_URL`. */
   databaseUrl?: string;
-  /** nats-server (with JetStream) to use instead of a local one. Default: `env.NATS_URL`. */
+  /** nats-server (with JetStream) to use instead of a local one (or a cluster's, comma-separated). Default: `env.NATS_URL`. */
   natsUrl?: string;
+  /**
+   * Nodes of the local NATS: 1 (a single server) or 3 (a cluster running `deploy/nats/cluster-node.conf`;
+   * pass `CHAT_STREAM_REPLICAS: '3'` in `env` to replicate the stream on all of them). Default: 1.
+   */
+  natsClusterSize?: 1 | 3;
+  /**
+   * Instances of each backend service (each replica on its own ops port, all sharing the stack's NATS and
+   * Postgres, as `docker compose --scale` runs them); gateways are added with `addGateway`. Default: 1 each.
+   */
+  replicas?: Partial<Record<BackendServiceName, number>>;
   /**
    * Configuration every service receives over the launcher's own environment (e.g. `LOG_LEVEL`,
    * `NEXT_PUBLIC_*`, `SESSION_TTL_SECONDS`); also where `DATABASE_URL`, `NATS_URL`, `AUTH_SIGNING_KEY` and
@@ -96,16 +106,21 @@ export interface Stack {
   ports: StackPorts;
   /** The services this stack runs (some may be stopped with `stopService`), in start order. */
   services: readonly ServiceName[];
+  /** How many instances of a service this stack runs (`StackOptions.replicas`); `replica` below counts from 0. */
+  replicas(service: ServiceName): number;
   /** The last output lines of a service (kept across its restarts), oldest first. */
-  logs(service: ServiceName): string[];
-  /** The process id of a running service or embedded server (undefined while it is down or given). */
-  pid(name: ServiceName | 'nats' | 'postgres'): number | undefined;
+  logs(service: ServiceName, replica?: number): string[];
+  /**
+   * The process id of a running service or embedded server (undefined while it is down or given); the index
+   * picks a replica of a service, or a node of a NATS cluster. Default: 0, the first.
+   */
+  pid(name: ServiceName | 'nats' | 'postgres', index?: number): number | undefined;
   /** Stops one service (SIGTERM, then SIGKILL after the grace period); resolves once it has exited. */
-  stopService(service: ServiceName): Promise<void>;
+  stopService(service: ServiceName, replica?: number): Promise<void>;
   /** Kills one service with SIGKILL (a crash: nothing flushed, no goodbye); resolves once it has exited. */
-  killService(service: ServiceName): Promise<void>;
+  killService(service: ServiceName, replica?: number): Promise<void>;
   /** Starts a stopped service again with the same configuration; resolves once it is healthy. */
-  startService(service: ServiceName): Promise<void>;
+  startService(service: ServiceName, replica?: number): Promise<void>;
   /**
    * Starts one more gateway process on free ports (stopped with the stack); resolves once it is healthy.
    * `natsUrl` points it at another address of the stack's NATS (e.g. a proxy that can cut its connection).

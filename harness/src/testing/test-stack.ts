@@ -1,6 +1,6 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { startStack, type Stack, type Supervision } from '../stack/index.ts';
+import { startStack, type Stack, type StackOptions, type Supervision } from '../stack/index.ts';
 import { ChatUser } from '../client/chat-user.ts';
 import type { ClientConfig } from '../client/client-config.ts';
 
@@ -22,7 +22,10 @@ export interface TestStack {
  * in the environment) and `env` on top, for example a shorter token lifetime or a higher rate limit.
  * Nothing is restarted behind a test's back unless it asks for `supervision` (as `npm start` runs).
  */
-export async function startTestStack(env: Record<string, string> = {}, options: { supervision?: Supervision } = {}): Promise<TestStack> {
+export async function startTestStack(
+  env: Record<string, string> = {},
+  options: { supervision?: Supervision } & Pick<StackOptions, 'natsClusterSize' | 'replicas'> = {},
+): Promise<TestStack> {
   const dataDir = await mkdtemp(`${tmpdir()}/chat-e2e-`);
   // Postgres runs as its own user when we are root; it must be able to reach its data dir.
   await chmod(dataDir, 0o755);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { natsServers } from './nats.ts';
 
 /** Thrown when the environment does not describe a runnable service; lists every problem at once. */
 export class ConfigError extends Error {
@@ -20,7 +21,10 @@ export function loadConfig<S extends z.ZodType>(service: string, schema: S, env:
 
 /** Variables every service reads. */
 export const commonEnv = {
-  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  NATS_URL: z
+    .string()
+    .default('nats://127.0.0.1:4222')
+    .refine((url) => natsServers(url).length > 0, 'needs at least one server (one URL, or a comma-separated list of a cluster\'s nodes)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 };

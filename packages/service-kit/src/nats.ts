@@ -23,8 +23,17 @@ export const natsReconnectOptions = {
   maxPingOut: 2,
 } as const satisfies ConnectionOptions;
 
-/** Connects with {@link natsReconnectOptions} and logs every connection status change. */
-export async function connectNats(servers: string, name: string, log: Logger): Promise<NatsConnection> {
+/**
+ * The servers of a `NATS_URL`: one URL, or a comma-separated list of a cluster's nodes (the client connects
+ * to one of them at random and fails over to the others).
+ */
+export function natsServers(natsUrl: string): string[] {
+  return natsUrl.split(',').map((server) => server.trim()).filter((server) => server !== '');
+}
+
+/** Connects to `natsUrl`'s servers with {@link natsReconnectOptions} and logs every connection status change. */
+export async function connectNats(natsUrl: string, name: string, log: Logger): Promise<NatsConnection> {
+  const servers = natsServers(natsUrl);
   const nc = await connect({ servers, name, ...natsReconnectOptions });
   void (async () => {
     for await (const status of nc.status()) log.info({ nats: status.type }, 'NATS status');

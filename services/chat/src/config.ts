@@ -17,6 +17,8 @@ const schema = z
     COMMIT_BATCH_WAIT_MS: z.coerce.number().min(0).max(50).default(0),
     COMMIT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
     CHAT_AUTH_TIMEOUT_MS: millis(2000),
+    // JetStream allows at most 5 replicas; more than 1 needs a NATS cluster with at least that many nodes.
+    CHAT_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   })
   .transform((env) => ({
     natsUrl: env.NATS_URL,
@@ -34,6 +36,8 @@ const schema = z
     relayLockRetryMs: env.RELAY_LOCK_RETRY_MS,
     /** Bound on asking auth whether users exist (createRoom, addMember), in millis; past it UNAVAILABLE. */
     authTimeoutMs: env.CHAT_AUTH_TIMEOUT_MS,
+    /** Copies JetStream keeps of the CHAT_EVENTS stream, each on another node of the NATS cluster. */
+    streamReplicas: env.CHAT_STREAM_REPLICAS,
     /** Group commit: how concurrent commands share transactions (see RoomEventStore). */
     groupCommit: {
       /** Most commands in one transaction. */

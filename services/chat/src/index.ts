@@ -51,7 +51,7 @@ export async function startChat(config: ChatConfig, log: Logger): Promise<ChatSe
     await migrate(config.databaseUrl, { schema: service, dir: migrationsDir, log });
 
     const nc = lifecycle.add('nats', await connectNats(config.natsUrl, service, log), (c) => c.drain());
-    await ensureChatEventsStream(nc, log);
+    await ensureChatEventsStream(nc, log, { replicas: config.streamReplicas });
 
     const registry = createMetricsRegistry(service);
     const metrics = createChatMetrics(registry);

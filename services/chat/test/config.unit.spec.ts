@@ -14,6 +14,7 @@ describe('chat config', () => {
       outboxPollMs: 1000,
       relayLockRetryMs: 2000,
       authTimeoutMs: 2000,
+      streamReplicas: 1,
       groupCommit: { maxBatchSize: 200, maxWaitMs: 0, concurrency: 2 },
     });
   });
@@ -33,5 +34,12 @@ describe('chat config', () => {
       concurrency: 4,
     });
     expect(() => loadChatConfig({ ...base, DATABASE_POOL_SIZE: '4', COMMIT_CONCURRENCY: '4' })).toThrow(/COMMIT_CONCURRENCY/);
+  });
+
+  it('reads the stream\'s replica count, at most JetStream\'s 5', () => {
+    const base = { DATABASE_URL: 'postgres://u:p@localhost/chat' };
+    expect(loadChatConfig({ ...base, CHAT_STREAM_REPLICAS: '3' }).streamReplicas).toBe(3);
+    expect(() => loadChatConfig({ ...base, CHAT_STREAM_REPLICAS: '6' })).toThrow(/CHAT_STREAM_REPLICAS/);
+    expect(() => loadChatConfig({ ...base, CHAT_STREAM_REPLICAS: '0' })).toThrow(/CHAT_STREAM_REPLICAS/);
   });
 });

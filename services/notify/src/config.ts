@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadConfig, commonEnv, portEnv } from '@chatrt/service-kit';
+import { MAX_ACK_WAIT_MS } from './domain/room-order.ts';
 
 const schema = z
   .object({
@@ -12,6 +13,8 @@ const schema = z
     PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
     /** How long a username lookup (for @mentions) may take before the event is retried later. */
     NOTIFY_AUTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+    /** How long an event may stay unacknowledged (its instance died) before another instance gets it. */
+    NOTIFY_ACK_WAIT_MS: z.coerce.number().int().min(1_000).max(MAX_ACK_WAIT_MS).default(MAX_ACK_WAIT_MS),
   })
   .transform((env) => ({
     natsUrl: env.NATS_URL,
@@ -21,6 +24,7 @@ const schema = z
     consumerName: env.NOTIFY_CONSUMER,
     presenceHeartbeatMs: env.PRESENCE_HEARTBEAT_MS,
     authTimeoutMs: env.NOTIFY_AUTH_TIMEOUT_MS,
+    ackWaitMs: env.NOTIFY_ACK_WAIT_MS,
   }));
 
 /** Everything the notify service needs to run, read once from the environment. */

@@ -67,6 +67,7 @@ export async function startNotify(config: NotifyConfig, log: Logger): Promise<No
     const consumer = await consumeChatEvents({
       nc,
       durableName: config.consumerName,
+      ackWaitMs: config.ackWaitMs,
       log,
       apply: async (event, deliveryCount) => {
         try {

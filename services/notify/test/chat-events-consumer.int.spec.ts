@@ -24,8 +24,8 @@ describe('notify consumes chat events durably and applies each once', () => {
   let nc: NatsConnection;
   let db: pg.Pool;
   const consumerName = `notify-test-${randomUUID().slice(0, 8)}`;
-  const config = () =>
-    loadNotifyConfig({ DATABASE_URL: inject('databaseUrl'), NATS_URL: inject('natsUrl'), OPS_PORT: '0', NOTIFY_CONSUMER: consumerName, LOG_LEVEL: 'silent' });
+  const config = (extra: Record<string, string> = {}) =>
+    loadNotifyConfig({ DATABASE_URL: inject('databaseUrl'), NATS_URL: inject('natsUrl'), OPS_PORT: '0', NOTIFY_CONSUMER: consumerName, LOG_LEVEL: 'silent', ...extra });
 
   beforeAll(async () => {
     nc = await connect({ servers: inject('natsUrl') });
@@ -51,7 +51,7 @@ describe('notify consumes chat events durably and applies each once', () => {
   // other test's chat events: it works through all of those before this test's, so the waits are long.
   const backlogMs = 60_000;
 
-  it('applies events published while it was stopped, and a replayed event only once', { timeout: 3 * backlogMs }, async () => {
+  it('applies events published while it was stopped, and a replayed event only once; takes a new ack wait', { timeout: 3 * backlogMs }, async () => {
     const js = jetstream(nc);
     const roomId = randomUUID();
     const [alice, bob] = [randomUUID(), randomUUID()].sort();
@@ -71,10 +71,13 @@ describe('notify consumes chat events durably and applies each once', () => {
     await js.publish(subjects.chatEvents(roomId), JSON.stringify(second), { msgID: second.metadata.eventId });
     await js.publish(subjects.chatEvents(roomId), JSON.stringify(first), { msgID: randomUUID() });
 
-    notify = await startNotify(config(), log);
+    // Restarted with another NOTIFY_ACK_WAIT_MS, the existing consumer keeps its position and takes it.
+    const jsm = await jetstreamManager(nc);
+    expect((await jsm.consumers.info(streams.chatEvents, consumerName)).config.ack_wait).toBe(30_000_000_000);
+    notify = await startNotify(config({ NOTIFY_ACK_WAIT_MS: '7000' }), log);
     try {
+      expect((await jsm.consumers.info(streams.chatEvents, consumerName)).config.ack_wait).toBe(7_000_000_000);
       expect(await eventually(() => members(roomId), (m) => m.length === 2, backlogMs)).toEqual([alice, bob]);
-      const jsm = await jetstreamManager(nc);
       await eventually(
         () => jsm.consumers.info(streams.chatEvents, consumerName),
         (info) => info.num_pending === 0 && info.num_ack_pending === 0,

@@ -14,7 +14,13 @@ describe('loadNotifyConfig', () => {
       consumerName: 'notify',
       presenceHeartbeatMs: 10_000,
       authTimeoutMs: 2_000,
+      ackWaitMs: 30_000,
     });
+  });
+
+  it('takes an ack wait up to 30 s (room order outlasts that three times)', () => {
+    expect(loadNotifyConfig({ ...base, NOTIFY_ACK_WAIT_MS: '5000' }).ackWaitMs).toBe(5_000);
+    expect(() => loadNotifyConfig({ ...base, NOTIFY_ACK_WAIT_MS: '60000' })).toThrow(/NOTIFY_ACK_WAIT_MS/);
   });
 
   it('reads the presence heartbeat and the lookup timeout', () => {

@@ -11,10 +11,21 @@ export interface ChatEventsConsumer {
   readonly stats: { applied: number; duplicates: number };
 }
 
-const ackWaitMs = 30_000;
 const streamWaitMs = 1_000;
+/**
+ * How long each pull request lasts; the server's heartbeats come every half of it and two missed ones make
+ * the client pull anew. A pull request lives on the consumer's leader node: when that node dies, the
+ * client has pulled from the new leader within this (nats.js's 30 s default stalled notifications as long).
+ */
+const pullExpiresMs = 5_000;
 /** A failed event is redelivered after 1 s, 2 s, 4 s … up to this. */
 const maxRetryDelayMs = 30_000;
+/**
+ * An event waiting for its room's previous one is redelivered after 100 ms, 200 ms … up to this: soon after
+ * the predecessor is applied (redelivered from a dead instance only after the ack wait), rather than up to
+ * 30 s later; the room's later events, each retrying on its own, would otherwise add 30 s apiece.
+ */
+const maxOrderRetryDelayMs = 1_000;
 
 /** The contract schema of each chat event type. */
 const eventSchemas = {
@@ -28,12 +39,12 @@ const eventSchemas = {
 } as const satisfies Record<ChatEvents['type'], SchemaName>;
 
 /**
- * How long to wait before the `deliveryCount`-th delivery of a failed event is retried: from 1 s, or from
- * 100 ms for an event waiting for its room's previous one (normally only in flight), doubling up to 30 s.
+ * How long to wait before the `deliveryCount`-th delivery of a failed event is retried: from 1 s doubling
+ * up to 30 s, or, for an event waiting for its room's previous one, from 100 ms doubling up to 1 s.
  */
 export function retryDelayMs(deliveryCount: number, waitingForEarlier = false): number {
-  const first = waitingForEarlier ? 100 : 1_000;
-  return Math.min(first * 2 ** Math.max(0, deliveryCount - 1), maxRetryDelayMs);
+  const [first, max] = waitingForEarlier ? [100, maxOrderRetryDelayMs] : [1_000, maxRetryDelayMs];
+  return Math.min(first * 2 ** Math.max(0, deliveryCount - 1), max);
 }
 
 /**
@@ -46,11 +57,14 @@ export function retryDelayMs(deliveryCount: number, waitingForEarlier = false): 
 export async function consumeChatEvents(options: {
   nc: NatsConnection;
   durableName: string;
+  /** How long a delivered event may stay unacknowledged before JetStream hands it to an instance again. */
+  ackWaitMs: number;
   log: Logger;
   /** Applies an event; `deliveryCount` is 1 on first delivery. */
   apply: (event: ChatEvents, deliveryCount: number) => Promise<'applied' | 'duplicate'>;
 }): Promise<ChatEventsConsumer> {
   const { nc, durableName, log } = options;
+  const ackWait = nanos(options.ackWaitMs);
   const jsm = await jetstreamManager(nc);
   await waitForStream(jsm, log);
   await jsm.consumers
@@ -58,16 +72,19 @@ export async function consumeChatEvents(options: {
       durable_name: durableName,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      ack_wait: nanos(ackWaitMs),
+      ack_wait: ackWait,
       max_deliver: -1,
+      // num_replicas stays unset: the consumer keeps as many copies as CHAT_EVENTS (R3 on a cluster) and
+      // follows when the stream is scaled, so losing a NATS node loses neither the stream nor the position.
     })
     .catch(async (err: unknown) => {
-      // The consumer already exists (a restart): keep its position.
+      // The consumer already exists (a restart): keep its position, take the configured ack wait.
       if (!(err instanceof JetStreamApiError)) throw err;
-      await jsm.consumers.info(streams.chatEvents, durableName);
+      const existing = await jsm.consumers.info(streams.chatEvents, durableName);
+      if (existing.config.ack_wait !== ackWait) await jsm.consumers.update(streams.chatEvents, durableName, { ack_wait: ackWait });
     });
   const consumer = await jetstream(nc).consumers.get(streams.chatEvents, durableName);
-  const messages: ConsumerMessages = await consumer.consume({ max_messages: 256 });
+  const messages: ConsumerMessages = await consumer.consume({ max_messages: 256, expires: pullExpiresMs });
   const stats = { applied: 0, duplicates: 0 };
 
   const loop = (async () => {

@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { natsReconnectOptions, type Logger } from '@chatrt/service-kit';
+import { natsReconnectOptions, natsServers, type Logger } from '@chatrt/service-kit';
 
 /**
  * The outbox relay's own NATS connection: a publish per committed event makes it the busiest client,
@@ -7,8 +7,8 @@ import { natsReconnectOptions, type Logger } from '@chatrt/service-kit';
  * Error objects per publish just in case one fails, a large share of the relay's CPU at thousands of
  * events per second).
  */
-export async function connectRelayNats(servers: string, log: Logger): Promise<NatsConnection> {
-  const nc = await connect({ servers, name: 'chat-relay', ...natsReconnectOptions, noAsyncTraces: true });
+export async function connectRelayNats(natsUrl: string, log: Logger): Promise<NatsConnection> {
+  const nc = await connect({ servers: natsServers(natsUrl), name: 'chat-relay', ...natsReconnectOptions, noAsyncTraces: true });
   void (async () => {
     for await (const status of nc.status()) log.info({ nats: status.type, connection: 'relay' }, 'NATS status');
   })();
