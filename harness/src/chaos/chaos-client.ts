@@ -31,6 +31,8 @@ export class ChaosClient {
   readonly received: Array<Pick<Message, 'id' | 'seq'>> = [];
   /** How often it lost its socket and connected again. */
   reconnects = 0;
+  /** Acks that said UNAVAILABLE (each followed by a retry), to show a fault reached the clients. */
+  unavailableAcks = 0;
   /** When it last got an `ok` ack (epoch millis), for the time to recover. */
   lastAckAt = 0;
   readonly #options: ChaosClientOptions;
@@ -124,6 +126,7 @@ export class ChaosClient {
         }
         if (!RETRYABLE.has(ack.error.code)) return settle({ kind: 'rejected', code: ack.error.code });
         lastReason = ack.error.code;
+        if (ack.error.code === 'UNAVAILABLE') this.unavailableAcks++;
         await sleep(ack.error.code === 'RATE_LIMITED' ? (ack.error.retryAfter ?? 1) * 1000 : 200);
       } catch (err) {
         lastReason = `no ack: ${String(err)}`;
