@@ -26,7 +26,9 @@ export interface ContainerImages {
 export const defaultImages: ContainerImages = {
   postgres: process.env['POSTGRES_IMAGE'] ?? 'postgres:17',
   nats: process.env['NATS_IMAGE'] ?? 'nats:2.12-alpine',
-  service: (service) => `${process.env['IMAGE_PREFIX'] ?? 'chat-realtime'}/${service}:${process.env['IMAGE_TAG'] ?? 'local'}`,
+  // CHAT_IMAGE (AUTH_IMAGE, …) runs one service from another image, e.g. a deliberately broken build.
+  service: (service) =>
+    process.env[`${service.toUpperCase()}_IMAGE`] ?? `${process.env['IMAGE_PREFIX'] ?? 'chat-realtime'}/${service}:${process.env['IMAGE_TAG'] ?? 'local'}`,
 };
 
 export interface ContainerStackOptions {
