@@ -1,4 +1,4 @@
-import { sweepChaosLeftovers } from '../containers/cleanup.ts';
+import { sweepChaosLeftovers, sweepChaosLeftoversSync } from '../containers/cleanup.ts';
 import { clearScenarioSummaries, collectScenarioSummaries, formatSummaryTable } from './summary.ts';
 
 /**
@@ -10,10 +10,8 @@ export default async function setup() {
   const docker = process.env['CHAOS_STACK'] !== 'processes';
   if (docker) await sweepChaosLeftovers();
   await clearScenarioSummaries();
-  const sweepOnSignal = (signal: NodeJS.Signals) => {
-    void sweepChaosLeftovers().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  if (docker) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, sweepOnSignal);
+  // Ctrl-C: vitest exits at once, so the sweep runs synchronously on the way out (its workers die with it).
+  if (docker) process.once('exit', sweepChaosLeftoversSync);
   return async () => {
     const rows = await collectScenarioSummaries();
     if (rows.length > 0) console.log(`\nchaos summary (test-results/chaos.json)\n${formatSummaryTable(rows)}\n`);

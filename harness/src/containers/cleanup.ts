@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -38,6 +38,22 @@ export async function sweepChaosLeftovers(): Promise<void> {
   const networks = await run('docker', ['network', 'ls', '--quiet', '--filter', `label=${CHAOS_LABEL}`]);
   const ids = networks.stdout.split('\n').filter(Boolean);
   if (ids.length > 0) await run('docker', ['network', 'rm', ...ids]).catch(() => undefined);
+}
+
+/** The same sweep, synchronously: for `exit` and signal handlers, where nothing asynchronous runs any more. */
+export function sweepChaosLeftoversSync(): void {
+  const list = (args: string[]) => execFileSync('docker', args, { encoding: 'utf8', timeout: 30_000 }).split('\n').filter(Boolean);
+  try {
+    const containers = list(['ps', '--all', '--quiet', '--filter', `label=${CHAOS_LABEL}`]);
+    if (containers.length > 0) {
+      spawnSync('docker', ['unpause', ...containers], { stdio: 'ignore', timeout: 30_000 });
+      spawnSync('docker', ['rm', '--force', '--volumes', ...containers], { stdio: 'ignore', timeout: 120_000 });
+    }
+    const networks = list(['network', 'ls', '--quiet', '--filter', `label=${CHAOS_LABEL}`]);
+    if (networks.length > 0) spawnSync('docker', ['network', 'rm', ...networks], { stdio: 'ignore', timeout: 60_000 });
+  } catch {
+    // Docker not answering: nothing of ours can be running either.
+  }
 }
 
 function removeTrackedNow(): void {
