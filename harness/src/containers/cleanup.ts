@@ -19,10 +19,6 @@ export function trackContainer(id: string): void {
   started.add(id);
 }
 
-export function untrackContainer(id: string): void {
-  started.delete(id);
-}
-
 /** Removes containers (running, paused or exited) and their anonymous volumes; missing ones are fine. */
 export async function removeContainers(ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;

@@ -169,11 +169,6 @@ export class ContainerStack implements ScenarioStack {
     };
   }
 
-  /** Postgres as seen from the host, for a scenario that checks the store itself. */
-  databaseUrl(): string {
-    return `postgres://${DATABASE.user}:${DATABASE.password}@127.0.0.1:${this.port('postgres', 5432)}/${DATABASE.db}`;
-  }
-
   async killService(service: ServiceName, index = 0): Promise<void> {
     await this.kill(nameOf(service, index));
   }
