@@ -1,0 +1,32 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { runScenario } from '../src/chaos/run-scenario.ts';
+import type { ScenarioStack } from '../src/chaos/scenario-stack.ts';
+import { startScenarioStack } from '../src/chaos/start-scenario-stack.ts';
+
+/** Half the clients lose their gateway to a crash: they move to the other one and resume after their last seq. */
+describe('chaos: one of two gateways SIGKILLed mid-stream', () => {
+  let stack: ScenarioStack;
+
+  beforeAll(async () => {
+    stack = await startScenarioStack({ gateways: 2, env: { RATE_LIMIT_MESSAGES_PER_SECOND: '10000', RATE_LIMIT_BURST: '100000' } });
+  });
+
+  afterAll(() => stack?.stop());
+
+  it('moves the clients of the killed gateway to the other one with nothing lost, doubled or reordered', async () => {
+    const result = await runScenario(stack, {
+      name: 'one of two gateways SIGKILLed',
+      senders: 4,
+      receivers: 4,
+      messagesPerSender: 150,
+      faultAfterAcks: 100,
+      // The first gateway is the one the process harness can kill; clients 0, 2, 4, … start on it.
+      fault: (s) => s.killService('gateway', 0),
+    });
+    const detail = result.violations.length > 0 ? `${result.violations.join('\n')}\n--- gateway 1 log ---\n${await stack.logs('gateway', 1).catch(String)}` : '';
+    expect(result.violations, detail).toEqual([]);
+    expect(result.summary).toMatchObject({ lost: 0, duplicated: 0, reordered: 0 });
+    const moved = result.clients.filter((_, i) => i % 2 === 0);
+    expect(moved.every((c) => c.reconnects >= 1), 'every client of the killed gateway reconnected').toBe(true);
+  });
+});
