@@ -86,7 +86,8 @@ describe('ChatClient outbox and notifications against the real stack', () => {
     await until(store, () => store.get().filter((m) => m.text?.startsWith('offline ')).every((m) => m.state === 'sent'), 'all sent');
     expect(store.get().filter((m) => m.text?.startsWith('offline ')).map((m) => m.text)).toEqual(stored.map((m) => m.message));
     assertGapless(second, room.id);
-    // Nothing is left in the file for a later page.
+    // Nothing is left in the file for a later page once the removals are written.
+    await second.outbox.flushed();
     expect(await new FileOutboxStore(outboxFile).load()).toEqual([]);
     await second.stop();
   });

@@ -7,6 +7,7 @@ const fixture = fileURLToPath(new URL('./fixtures/faulty-service.ts', import.met
 interface Run {
   lines: Array<Record<string, unknown>>;
   exitCode: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 /** Runs the faulty service; `onLine` may stop it (SIGTERM) once it has seen what it waits for. */
@@ -22,14 +23,18 @@ function runFaulty(fault: string, stopWhen: (line: Record<string, unknown>) => b
       for (const text of complete) {
         const line = JSON.parse(text) as Record<string, unknown>;
         lines.push(line);
-        if (stopWhen(line)) child.kill('SIGTERM');
+        if (stopWhen(line)) {
+          child.kill('SIGTERM');
+          // A service that ignores SIGTERM is killed, and shows up as `signal: 'SIGKILL'`.
+          timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        }
       }
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    let timer: NodeJS.Timeout | undefined;
     child.on('error', reject);
-    child.on('exit', (exitCode) => {
+    child.on('exit', (exitCode, signal) => {
       clearTimeout(timer);
-      resolve({ lines, exitCode });
+      resolve({ lines, exitCode, signal });
     });
   });
 }
@@ -44,9 +49,10 @@ describe('guardProcess (installed by runService)', () => {
   });
 
   it('logs and counts an unhandled rejection and keeps running', async () => {
-    const { lines, exitCode } = await runFaulty('rejection', (line) => line['msg'] === 'still running');
+    const { lines, exitCode, signal } = await runFaulty('rejection', (line) => line['msg'] === 'still running');
     expect(lines.find((line) => line['level'] === 50)).toMatchObject({ err: { message: 'rejected and never awaited' } });
     expect(lines.find((line) => line['msg'] === 'still running')?.['counted']).toMatch(/kind="unhandledRejection".* 1$/);
-    expect(exitCode).toBe(0);
+    expect({ exitCode, signal }).toEqual({ exitCode: 0, signal: null });
+    expect(lines.map((line) => line['msg'])).toEqual(expect.arrayContaining(['shutting down', 'closed']));
   });
 });
