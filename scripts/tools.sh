@@ -48,9 +48,12 @@ ensure_prometheus() {
     echo "[tools] unpacking Debian's prometheus package into $dir" >&2
     local download
     download="$(mktemp -d)"
-    if ! (cd "$download" && apt-get download prometheus >/dev/null 2>&1); then
-      apt-get update -qq >&2
-      (cd "$download" && apt-get download prometheus >&2)
+    # A fresh machine's package lists may be empty or old: refresh them (root only) and try again.
+    if ! (cd "$download" && apt-get download prometheus >/dev/null 2>&1) \
+      && ! { [ "$(id -u)" = 0 ] && apt-get update -qq >&2 && (cd "$download" && apt-get download prometheus >/dev/null 2>&1); }; then
+      echo "[tools] cannot fetch Debian's prometheus package (apt-get download prometheus): the Prometheus test will fail" >&2
+      rm -rf "$download"
+      return
     fi
     rm -rf "$dir"
     dpkg-deb -x "$download"/prometheus_*.deb "$dir"
