@@ -42,7 +42,7 @@ export const materioSocket = dashboard({
       title: 'Resumes and replays',
       unit: 'ops',
       queries: [
-        query('sum(rate(socket_messages_total{namespace="/chat", event="joinRoom"}[1m]))', 'joins and resumes/s'),
+        query('sum(rate(socket_resumes_total[1m]))', 'resumes/s (joins with afterSeq)'),
         query('sum(rate(socket_replayed_updates_total[1m]))', 'updates replayed/s'),
       ],
     },

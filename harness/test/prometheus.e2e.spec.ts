@@ -131,6 +131,14 @@ describe('metrics, dashboards and alert rules against a real Prometheus scraping
     expect(sampleValue(chat, 'chat_event_store_append_duration_seconds_count', {})).toBeGreaterThan(
       sampleValue(before.chat, 'chat_event_store_append_duration_seconds_count', {}),
     );
+
+    expect((await aliceSocket.emitWithAck('joinRoom', { roomId: room.id, afterSeq: 0 })).ok).toBe(true);
+    expect(sampleValue(await metricsText(urls.socket), 'socket_resumes_total', {})).toBe(sampleValue(gateway, 'socket_resumes_total', {}) + 1);
+    // The replay runs after the join's ack.
+    await eventually(
+      () => metricsText(urls.socket),
+      (text) => sampleValue(text, 'socket_replayed_updates_total', {}) > sampleValue(gateway, 'socket_replayed_updates_total', {}),
+    );
     await eventually(
       () => metricsText(urls.ops.notify),
       (notify) => sampleValue(notify, 'notify_projection_lag_seconds_count', {}) > sampleValue(before.notify, 'notify_projection_lag_seconds_count', {}),

@@ -9,6 +9,7 @@ export interface GatewayMetrics {
   ackDuration: Histogram<'namespace' | 'event'>;
   rateLimited: Counter<'transport' | 'kind'>;
   replayedUpdates: Counter;
+  resumes: Counter;
   slowConsumersDropped: Counter;
   natsRequestDuration: Histogram<'subject' | 'outcome'>;
   connectionsRefused: Counter<'server' | 'reason'>;
@@ -107,6 +108,11 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
     slowConsumersDropped: new Counter({
       name: 'socket_slow_consumers_dropped_total',
       help: 'Connections closed because more packets were queued for them than SOCKET_MAX_BUFFERED_PACKETS.',
+      registers,
+    }),
+    resumes: new Counter({
+      name: 'socket_resumes_total',
+      help: 'Room joins that resume after a seq the client already has (joinRoom with afterSeq).',
       registers,
     }),
     replayedUpdates: new Counter({
