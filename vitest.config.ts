@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{packages,services,harness,apps}/**/*.{unit,int,e2e}.spec.ts'],
+    include: ['{packages,services,harness,apps,dashboards}/**/*.{unit,int,e2e}.spec.ts'],
     globalSetup: ['harness/src/vitest-global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,

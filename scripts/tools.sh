@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Provisions the pinned toolchain this project runs on (Node 24 LTS, nats-server) into a per-user cache,
-# then puts it first on PATH; installs Debian's Chromium for the browser tests. Sourced by every entry point,
+# Provisions the pinned toolchain this project runs on (Node 24 LTS, nats-server, Prometheus and promtool) into
+# a per-user cache, then puts it first on PATH; installs Debian's Chromium for the browser tests. Sourced by every entry point,
 # so a fresh machine needs no manual step.
 # Idempotent: a second call only checks versions.
 set -euo pipefail
@@ -38,6 +38,30 @@ ensure_nats_server() {
   export NATS_SERVER_BIN="$bin"
 }
 
+ensure_prometheus() {
+  # The dashboards and alert rules are checked against a real Prometheus (harness/test/prometheus.e2e.spec.ts):
+  # Debian's package, unpacked into the cache rather than installed, so no prometheus service starts on the
+  # machine (it would take :9090, which compose publishes). Its binaries are static Go programs.
+  if [ -n "${PROMETHEUS_BIN:-}" ] && [ -n "${PROMTOOL_BIN:-}" ]; then return; fi
+  local dir="$TOOLS_DIR/prometheus-debian"
+  if [ ! -x "$dir/usr/bin/prometheus" ] || [ ! -x "$dir/usr/bin/promtool" ]; then
+    echo "[tools] unpacking Debian's prometheus package into $dir" >&2
+    local download
+    download="$(mktemp -d)"
+    # A fresh machine's package lists may be empty or old: refresh them (root only) and try again.
+    if ! (cd "$download" && apt-get download prometheus >/dev/null 2>&1) \
+      && ! { [ "$(id -u)" = 0 ] && apt-get update -qq >&2 && (cd "$download" && apt-get download prometheus >/dev/null 2>&1); }; then
+      echo "[tools] cannot fetch Debian's prometheus package (apt-get download prometheus): the Prometheus test will fail" >&2
+      rm -rf "$download"
+      return
+    fi
+    rm -rf "$dir"
+    dpkg-deb -x "$download"/prometheus_*.deb "$dir"
+    rm -rf "$download"
+  fi
+  export PROMETHEUS_BIN="$dir/usr/bin/prometheus" PROMTOOL_BIN="$dir/usr/bin/promtool"
+}
+
 ensure_chromium() {
   # The browser tests drive Debian's Chromium with playwright-core; test tools' own browser downloads are
   # not possible on these machines, so the system package is the browser. The emoji font makes the page's
@@ -55,4 +79,5 @@ ensure_chromium() {
 
 ensure_node
 ensure_nats_server
+ensure_prometheus
 ensure_chromium

@@ -85,6 +85,16 @@ describe('docker compose: the whole system in containers, through the balancer',
     socket.disconnect();
   });
 
+  it('has Prometheus load the six alert rules of deploy/prometheus/alerts.yml', async () => {
+    // Prometheus scrapes itself every 15 s; its rule manager reports each loaded group's size.
+    const groups = await eventually(
+      () => stack.prometheus('prometheus_rule_group_rules{rule_group=~".*alerts.yml;chat-realtime"}'),
+      (result) => result.length > 0,
+      90_000,
+    );
+    expect(groups.map((g) => g.value[1])).toEqual(['6']);
+  });
+
   it('scaled to two gateways: clients spread over both chat in one room, and a polling-only client works', async () => {
     await stack.up({ gateways: 2 });
     await eventually(() => stack.prometheus('up{job="gateway"} == 1'), (result) => result.length === 2, 90_000);

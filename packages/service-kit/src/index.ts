@@ -4,5 +4,6 @@ export { createLogger, type Logger } from './logger.ts';
 export { CodedError, failure } from './errors.ts';
 export { connectNats, decodeJson, natsServers, natsHealthCheck, natsReconnectOptions, respond, request, type Responder, type NatsConnection } from './nats.ts';
 export { createPool, inTransaction, migrate, postgresHealthCheck, type Pool, type PoolClient } from './postgres.ts';
+export { createHandlerMetrics, type HandlerMetrics } from './handler-metrics.ts';
 export { checkHealth, closeServer, createMetricsRegistry, startOpsServer, type HealthCheck, type HealthReport } from './ops-server.ts';
 export { Lifecycle, closeOnSignal, runService } from './lifecycle.ts';

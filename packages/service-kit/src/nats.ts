@@ -7,6 +7,7 @@ import {
 } from '@chatrt/contracts';
 import type { Logger } from './logger.ts';
 import { CodedError, failure } from './errors.ts';
+import type { HandlerMetrics } from './handler-metrics.ts';
 
 export type { NatsConnection };
 
@@ -99,16 +100,18 @@ export interface Responder {
 /**
  * Answers requests on a contract subject. Requests are validated against the subject's schema
  * (VALIDATION_FAILED otherwise); a CodedError becomes `{ok:false, error}`; anything else is logged and
- * answered UNAVAILABLE so the caller never waits for a timeout.
+ * answered UNAVAILABLE so the caller never waits for a timeout. Every request is timed in `metrics` with the
+ * code it was answered with.
  */
 export function respond<S extends NatsRequestSubject>(
   nc: NatsConnection,
   subject: S,
   handler: (request: Request<S>) => Promise<Reply<S>>,
-  options: { log: Logger; queue: string },
+  options: { log: Logger; queue: string; metrics: HandlerMetrics },
 ): Responder {
   const inFlight = new Set<Promise<void>>();
   const answer = async (msg: Msg): Promise<void> => {
+    const observe = options.metrics.start(subject);
     let reply: unknown;
     try {
       const checked = validate(requestSchemas[subject], decodeJson(msg));
@@ -123,6 +126,7 @@ export function respond<S extends NatsRequestSubject>(
         reply = failure('UNAVAILABLE', 'internal error, retry later');
       }
     }
+    observe(replyOutcome(reply));
     if (msg.reply) msg.respond(JSON.stringify(reply));
   };
   const sub = nc.subscribe(subject, {
@@ -142,6 +146,13 @@ export function respond<S extends NatsRequestSubject>(
       await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+/** `ok`, or the error code of a `{ok:false, error}` reply. */
+function replyOutcome(reply: unknown): string {
+  if (typeof reply !== 'object' || reply === null || !('ok' in reply) || reply.ok !== false) return 'ok';
+  const { error } = reply as { error?: { code?: unknown } };
+  return typeof error?.code === 'string' ? error.code : 'error';
 }
 
 /** A message's JSON body, or undefined when it is not JSON (contract validation then refuses it). */

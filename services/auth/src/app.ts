@@ -5,6 +5,7 @@ import {
   closeServer,
   Lifecycle,
   connectNats,
+  createHandlerMetrics,
   createMetricsRegistry,
   createPool,
   natsHealthCheck,
@@ -64,7 +65,7 @@ export async function startAuth(config: AuthConfig, log: Logger): Promise<Runnin
       sessionTokenTtlSeconds: config.sessionTokenTtlSeconds,
       log,
     });
-    lifecycle.add('responders', startAuthResponders(nc, service, log), (r) => r.close());
+    lifecycle.add('responders', startAuthResponders(nc, service, log, createHandlerMetrics(registry)), (r) => r.close());
     lifecycle.add('session purge', schedulePurge(service, log), clearInterval);
 
     const ops = await startOpsServer({

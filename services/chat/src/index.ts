@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import {
   closeServer,
   connectNats,
+  createHandlerMetrics,
   createMetricsRegistry,
   createPool,
   natsHealthCheck,
@@ -85,7 +86,11 @@ export async function startChat(config: ChatConfig, log: Logger): Promise<ChatSe
         clock: () => new Date(),
         groupCommit: config.groupCommit,
         onConflict: () => metrics.appendConflicts.inc(),
-        onBatch: (size) => metrics.commitBatchSize.observe(size),
+        onBatch: (size, commit) => {
+          metrics.commitBatchSize.observe(size);
+          metrics.appendDuration.observe(commit.seconds);
+          metrics.eventsAppended.inc(commit.events);
+        },
       }),
       (s) => s.close(),
     );
@@ -97,7 +102,7 @@ export async function startChat(config: ChatConfig, log: Logger): Promise<ChatSe
       newId: randomUUID,
       onReplay: () => metrics.idempotentReplays.inc(),
     });
-    const responders = startChatResponders(nc, handlers, { log, metrics });
+    const responders = startChatResponders(nc, handlers, { log, metrics: createHandlerMetrics(registry) });
     lifecycle.add('responders', responders, (all) => Promise.all(all.map((r) => r.close())).then(() => {}));
 
     const ops = await startOpsServer({

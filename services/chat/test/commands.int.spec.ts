@@ -161,8 +161,7 @@ describe('ops server', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', checks: { postgres: 'ok', nats: 'ok' } });
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toContain('chat_requests_total');
-    expect(metrics).toContain('chat_request_duration_seconds_bucket');
+    expect(metrics).toMatch(/^nats_handler_duration_seconds_count\{[^}]*subject="chat\.cmd\.sendMessage",outcome="ok"\} [1-9]/m);
     expect(metrics).toContain('chat_outbox_lag_seconds');
   });
 });

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import {
   closeServer,
   connectNats,
+  createHandlerMetrics,
   createMetricsRegistry,
   createPool,
   natsHealthCheck,
@@ -16,7 +17,7 @@ import type { NotifyConfig } from './config.ts';
 import { PresenceBook } from './domain/presence-book.ts';
 import { WaitForEarlierEvents } from './domain/room-order.ts';
 import { consumeChatEvents } from './adapters/chat-events-consumer.ts';
-import { createNotifyMetrics } from './adapters/metrics.ts';
+import { createNotifyMetrics, observeNotifyState } from './adapters/metrics.ts';
 import { createNotificationPublisher } from './adapters/notification-publisher.ts';
 import { createNotificationStore } from './adapters/notification-store.ts';
 import { listenToPresence } from './adapters/presence-listener.ts';
@@ -62,7 +63,7 @@ export async function startNotify(config: NotifyConfig, log: Logger): Promise<No
       newId: randomUUID,
       log,
     });
-    lifecycle.add('responders', startNotifyResponders(nc, service, log), (r) => r.close());
+    lifecycle.add('responders', startNotifyResponders(nc, service, log, createHandlerMetrics(registry)), (r) => r.close());
 
     const consumer = await consumeChatEvents({
       nc,
@@ -73,6 +74,7 @@ export async function startNotify(config: NotifyConfig, log: Logger): Promise<No
         try {
           const outcome = await service.handleChatEvent(event, deliveryCount);
           metrics.chatEvent(outcome);
+          if (outcome === 'applied') metrics.projectionLag((Date.now() - Date.parse(event.metadata.occurredAt)) / 1000);
           return outcome;
         } catch (err) {
           metrics.chatEvent(err instanceof WaitForEarlierEvents ? 'deferred' : 'failed');
@@ -81,6 +83,7 @@ export async function startNotify(config: NotifyConfig, log: Logger): Promise<No
       },
     });
     lifecycle.add('consumer', consumer, (c) => c.close());
+    observeNotifyState(registry, { consumer, presence, log });
 
     const ops = await startOpsServer({
       port: config.opsPort,

@@ -1,13 +1,13 @@
 import { subjects } from '@chatrt/contracts';
-import { respond, type Logger, type NatsConnection, type Responder } from '@chatrt/service-kit';
+import { respond, type HandlerMetrics, type Logger, type NatsConnection, type Responder } from '@chatrt/service-kit';
 import type { AuthService } from '../auth-service.ts';
 
 /** NATS queue group shared by every auth instance, so each request is answered once. */
 export const AUTH_QUEUE = 'auth';
 
 /** Answers every auth subject from the use cases; `close()` drains them all. */
-export function startAuthResponders(nc: NatsConnection, service: AuthService, log: Logger): Responder {
-  const options = { log, queue: AUTH_QUEUE };
+export function startAuthResponders(nc: NatsConnection, service: AuthService, log: Logger, metrics: HandlerMetrics): Responder {
+  const options = { log, queue: AUTH_QUEUE, metrics };
   const responders = [
     respond(nc, subjects.authRegister, (command) => service.register(command), options),
     respond(nc, subjects.authLogin, (command) => service.login(command), options),

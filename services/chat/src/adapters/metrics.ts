@@ -2,16 +2,16 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** The chat service's own Prometheus metrics, registered on the service's registry. */
 export interface ChatMetrics {
-  /** Requests handled, by subject name and outcome (`ok` or the error code). */
-  requests: Counter<'command' | 'outcome'>;
-  /** Handler latency in seconds, by subject name. */
-  requestDuration: Histogram<'command'>;
   /** Lost optimistic-concurrency races (each one reloads the room and retries). */
   appendConflicts: Counter;
   /** sendMessage repeats answered with the stored message. */
   idempotentReplays: Counter;
   /** Commands per group-commit transaction. */
   commitBatchSize: Histogram;
+  /** Seconds each group-commit transaction took (decide, append, project, commit). */
+  appendDuration: Histogram;
+  /** Events appended to the store (committed). */
+  eventsAppended: Counter;
   /** Events the relay got a PubAck for; `result` is `stored` or `duplicate` (absorbed by the stream). */
   relayPublished: Counter<'result'>;
   /** Publish attempts that failed and will be retried. */
@@ -28,19 +28,6 @@ export interface ChatMetrics {
 export function createChatMetrics(registry: Registry): ChatMetrics {
   const registers = [registry];
   return {
-    requests: new Counter({
-      name: 'chat_requests_total',
-      help: 'Commands and queries handled, by type and outcome',
-      labelNames: ['command', 'outcome'],
-      registers,
-    }),
-    requestDuration: new Histogram({
-      name: 'chat_request_duration_seconds',
-      help: 'Command and query handling latency',
-      labelNames: ['command'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers,
-    }),
     appendConflicts: new Counter({ name: 'chat_append_conflicts_total', help: 'Seq conflicts retried', registers }),
     idempotentReplays: new Counter({
       name: 'chat_idempotent_replays_total',
@@ -53,6 +40,13 @@ export function createChatMetrics(registry: Registry): ChatMetrics {
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
       registers,
     }),
+    appendDuration: new Histogram({
+      name: 'chat_event_store_append_duration_seconds',
+      help: 'Group-commit transaction time: decide, append, project and commit one batch',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    eventsAppended: new Counter({ name: 'chat_events_appended_total', help: 'Events committed to the store', registers }),
     relayPublished: new Counter({
       name: 'chat_relay_published_total',
       help: 'Events acknowledged by JetStream',

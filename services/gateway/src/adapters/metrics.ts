@@ -9,9 +9,11 @@ export interface GatewayMetrics {
   ackDuration: Histogram<'namespace' | 'event'>;
   rateLimited: Counter<'transport' | 'kind'>;
   replayedUpdates: Counter;
+  resumes: Counter;
   slowConsumersDropped: Counter;
   natsRequestDuration: Histogram<'subject' | 'outcome'>;
   connectionsRefused: Counter<'server' | 'reason'>;
+  httpRequestDuration: Histogram<'method' | 'route' | 'status'>;
 }
 
 /** What `observeFeeds` reads from each live feed when Prometheus scrapes. */
@@ -39,6 +41,26 @@ export function observeFeeds(registry: Registry, feeds: Record<'room' | 'notific
     registers: [registry],
     collect() {
       for (const [feed, stats] of entries) this.set({ feed }, stats.listenerCount);
+    },
+  });
+}
+
+/** Gauges of this gateway's presence table, read at scrape time. */
+export function observePresence(registry: Registry, signals: { readonly size: { rooms: number; localUsers: number } }): void {
+  new Gauge({
+    name: 'gateway_presence_rooms',
+    help: 'Rooms this gateway serves presence for (rooms its sockets joined).',
+    registers: [registry],
+    collect() {
+      this.set(signals.size.rooms);
+    },
+  });
+  new Gauge({
+    name: 'gateway_presence_users',
+    help: 'Users online through this gateway, counted once per room they joined.',
+    registers: [registry],
+    collect() {
+      this.set(signals.size.localUsers);
     },
   });
 }
@@ -88,6 +110,11 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
       help: 'Connections closed because more packets were queued for them than SOCKET_MAX_BUFFERED_PACKETS.',
       registers,
     }),
+    resumes: new Counter({
+      name: 'socket_resumes_total',
+      help: 'Room joins that resume after a seq the client already has (joinRoom with afterSeq).',
+      registers,
+    }),
     replayedUpdates: new Counter({
       name: 'socket_replayed_updates_total',
       help: 'Room updates replayed from the store to resuming sockets.',
@@ -98,6 +125,13 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
       help: 'Gateway → service request latency, by subject and outcome (ok | error code).',
       labelNames: ['subject', 'outcome'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    httpRequestDuration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'REST request time, by method, route template (unmatched for no route) and status code.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
     connectionsRefused: new Counter({

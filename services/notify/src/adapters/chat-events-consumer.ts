@@ -9,6 +9,8 @@ export interface ChatEventsConsumer {
   close(): Promise<void>;
   /** Events applied (new) and skipped (already applied) since start. */
   readonly stats: { applied: number; duplicates: number };
+  /** Asks the server how far behind the consumer is: events not yet delivered, and delivered but not acked. */
+  lag(): Promise<{ pending: number; ackPending: number }>;
 }
 
 const streamWaitMs = 1_000;
@@ -115,6 +117,10 @@ export async function consumeChatEvents(options: {
 
   return {
     stats,
+    async lag() {
+      const info = await consumer.info(false);
+      return { pending: info.num_pending, ackPending: info.num_ack_pending };
+    },
     async close() {
       await messages.close();
       await loop;

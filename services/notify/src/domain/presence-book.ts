@@ -48,4 +48,11 @@ export class PresenceBook {
   get size(): number {
     return this.#rooms.size;
   }
+
+  /** Users online, counted once per room they are in (as last announced; silent gateways go at the sweep). */
+  get onlineUsers(): number {
+    let users = 0;
+    for (const table of this.#rooms.values()) users += table.online().length;
+    return users;
+  }
 }

@@ -61,8 +61,11 @@ export interface RoomEventStoreOptions {
   maxAttempts?: number;
   /** Called once per command that lost an optimistic-concurrency race (for metrics). */
   onConflict?: () => void;
-  /** Called with the size of each committed batch (for metrics). */
-  onBatch?: (size: number) => void;
+  /**
+   * Called for each committed batch (for metrics): its commands, the events it appended and how long its
+   * transaction took, in seconds.
+   */
+  onBatch?: (size: number, commit: { events: number; seconds: number }) => void;
 }
 
 interface Pending {
@@ -197,6 +200,7 @@ export class RoomEventStore {
    */
   async #settle(batch: Pending[]): Promise<Pending[]> {
     let result: { decisions: Decision[]; lost: Pending[] };
+    const startedAt = performance.now();
     try {
       result = await inTransaction(this.#options.pool, async (client) => {
         const decisions = await this.#decide(client, batch);
@@ -223,7 +227,8 @@ export class RoomEventStore {
       for (const item of batch) item.reject(refusal);
       return [];
     }
-    this.#options.onBatch(result.decisions.length);
+    const events = result.decisions.reduce((sum, d) => sum + (d.kind === 'appended' ? d.events.length : 0), 0);
+    this.#options.onBatch(result.decisions.length, { events, seconds: (performance.now() - startedAt) / 1000 });
     for (const decision of result.decisions) {
       if (decision.kind === 'appended') decision.item.resolve({ kind: 'appended', state: decision.state, events: decision.events });
       else if (decision.kind === 'duplicate') decision.item.resolve({ kind: 'duplicate', message: decision.message });

@@ -14,6 +14,7 @@ import { registerChatRoutes } from './chat-routes.ts';
 import { registerNotificationRoutes } from './notification-routes.ts';
 import { registerWebApp, type WebAppRuntimeConfig } from './web-app.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
+import { recordRequestMetrics } from './request-metrics.ts';
 import { registerUserRoutes } from './user-routes.ts';
 
 type GatewayHealth = components['schemas']['GatewayHealth'];
@@ -47,6 +48,7 @@ export function createHttpApp(options: {
     frameworkErrors: refuseMalformedUrl,
   });
   options.connectionGuard.protect(app.server, 'api');
+  recordRequestMetrics(app, options.metrics.httpRequestDuration);
   registerSecurityHeaders(app, {
     socketPort: options.webApp.socket.enabled ? options.webApp.socket.port : null,
     connectOrigins: options.pageConnectOrigins,

@@ -91,6 +91,7 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
     async function join(roomId: string, afterSeq: number | undefined): Promise<Ack<'joinRoom'>> {
       const reply = await backend.request(subjects.chatGetRoom, { actorId, roomId });
       if (!reply.ok) return reply;
+      if (afterSeq !== undefined) metrics.resumes.inc();
       leave(roomId);
       const delivery = new ResumableDelivery<ChatEvents, RoomUpdate>({
         // A first join starts at the room's last seq; the catch-up below covers events published while subscribing.

@@ -65,6 +65,13 @@ export class RoomSignals {
     this.#rooms.delete(roomId);
   }
 
+  /** Rooms this gateway serves, and its users online in them (counted once per room). */
+  get size(): { rooms: number; localUsers: number } {
+    let localUsers = 0;
+    for (const entry of this.#rooms.values()) localUsers += entry.table.localUsers().length;
+    return { rooms: this.#rooms.size, localUsers };
+  }
+
   /** Everyone online in a room this gateway serves. */
   online(roomId: string): string[] {
     return this.#rooms.get(roomId)?.table.online() ?? [];

@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import { namespaces, type components, type Notification } from '@chatrt/contracts';
 import type { SubjectFeed } from './subject-feed.ts';
 import type { Logger } from '@chatrt/service-kit';
-import type { GatewayMetrics } from '../metrics.ts';
+import { observePresence, type GatewayMetrics } from '../metrics.ts';
 import type { TokenVerifier } from '../token-verifier.ts';
 import type { SessionRevocations } from '../session-revocations.ts';
 import { tokenMiddleware } from './authenticate.ts';
@@ -95,6 +95,7 @@ export class SocketServer {
         presence: (roomId, onlineUserIds) => this.#chat.to(roomChannel(roomId)).emit('presence', { roomId, onlineUserIds }),
       },
     });
+    observePresence(options.registry, this.#signals);
     const lifecycle = { metrics: options.metrics, log: options.log, isRevoked: (sessionId: string) => options.revocations.isRevoked(sessionId) };
     for (const nsp of [this.#chat, this.#notifications]) {
       nsp.use(authenticate);
