@@ -121,19 +121,20 @@ describe('listRooms and unread counts', () => {
   });
 
   it('stays exact when deletions, marker moves and joins share one group-commit batch', async () => {
-    // Waits up to 50 ms for 8 commands, so the mixed commands below share one transaction.
-    const batches: number[] = [];
-    const instance: ChatHandlers = startInstance(t.db, {
-      groupCommit: { maxBatchSize: 8, maxWaitMs: 50, concurrency: 1 },
-      onBatch: (size) => batches.push(size),
-    }).handlers;
+    const setup = startInstance(t.db).handlers;
     const users = Array.from({ length: 4 }, () => randomUUID());
     const [alice, bob, carol, dave] = users as [string, string, string, string];
-    const { room } = ok(await instance.createRoom({ actorId: alice, name: 'batch', memberIds: [bob, carol] }));
+    const { room } = ok(await setup.createRoom({ actorId: alice, name: 'batch', memberIds: [bob, carol] }));
     const sent: Message[] = [];
-    for (let i = 0; i < 12; i++) sent.push(ok(await instance.sendMessage({ actorId: users[i % 3]!, roomId: room.id, message: `m${i}` })).message);
-    ok(await instance.markRead({ actorId: carol, roomId: room.id, seq: sent[5]!.seq }));
-    batches.length = 0;
+    for (let i = 0; i < 12; i++) sent.push(ok(await setup.sendMessage({ actorId: users[i % 3]!, roomId: room.id, message: `m${i}` })).message);
+    ok(await setup.markRead({ actorId: carol, roomId: room.id, seq: sent[5]!.seq }));
+    // Commits once 8 commands are in (waiting up to 2 s, so a loaded machine still gathers all of them):
+    // the mixed commands below share one transaction.
+    const batches: number[] = [];
+    const instance: ChatHandlers = startInstance(t.db, {
+      groupCommit: { maxBatchSize: 8, maxWaitMs: 2000, concurrency: 1 },
+      onBatch: (size) => batches.push(size),
+    }).handlers;
     const replies = await Promise.all([
       instance.deleteMessage({ actorId: users[1]!, messageId: sent[1]!.id }), // read by carol already
       instance.markRead({ actorId: bob, roomId: room.id, seq: sent[9]!.seq }),
