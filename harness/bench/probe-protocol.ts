@@ -12,6 +12,7 @@ export type ProbeCommand =
     }
   | { op: 'send'; tag: string; ratePerSecond: number; seconds: number }
   | { op: 'collect' }
+  | { op: 'delivered' }
   | { op: 'drop' }
   | { op: 'resume'; expectedPerSocket: number; timeoutMs: number }
   | { op: 'close' };

@@ -27,6 +27,8 @@ let resumeWaiters: Array<() => void> = [];
 function open(probe: ProbeSocket): Promise<void> {
   const socket = io(`${probe.socketUrl}/chat`, { auth: { token: probe.token }, transports: ['websocket'], forceNew: true, reconnection: false });
   probe.socket = socket;
+  // Senders are members but do not join: only receivers count deliveries.
+  if (probe.role === 'sender') return connected(socket);
   socket.on('message', (message: Message) => {
     probe.lastSeq = Math.max(probe.lastSeq, message.seq ?? 0);
     probe.receivedSinceResume++;
@@ -36,6 +38,10 @@ function open(probe: ProbeSocket): Promise<void> {
     counts.lastDeliveryAt = nowMs();
     if (resumeWaiters.length > 0) for (const wake of resumeWaiters.splice(0)) wake();
   });
+  return connected(socket);
+}
+
+function connected(socket: Socket): Promise<void> {
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', (err) => reject(err));
@@ -43,7 +49,7 @@ function open(probe: ProbeSocket): Promise<void> {
 }
 
 async function join(probe: ProbeSocket, afterSeq?: number): Promise<void> {
-  if (!probe.roomId) return;
+  if (!probe.roomId || probe.role === 'sender') return;
   const joined = await probe.socket.timeout(60_000).emitWithAck('joinRoom', { roomId: probe.roomId, ...(afterSeq === undefined ? {} : { afterSeq }) });
   if (!joined?.ok) throw new Error(`joinRoom: ${JSON.stringify(joined)}`);
 }
@@ -143,6 +149,8 @@ async function handle(command: ProbeCommand): Promise<unknown> {
       return send(command);
     case 'collect':
       return collect();
+    case 'delivered':
+      return counts.delivered;
     case 'drop':
       return drop();
     case 'resume':

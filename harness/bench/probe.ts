@@ -91,6 +91,18 @@ export class Probe {
     };
   }
 
+  /** Messages received so far by every socket (since the last `collect`). */
+  async delivered(): Promise<number> {
+    const counts = await Promise.all(this.#threads.map((thread) => thread.request<number>({ op: 'delivered' })));
+    return counts.reduce((sum, n) => sum + n, 0);
+  }
+
+  /** Resolves once `expected` messages have arrived since the last `collect`, or after `timeoutMs`. */
+  async waitForDeliveries(expected: number, timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while ((await this.delivered()) < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
   async drop(): Promise<void> {
     await Promise.all(this.#threads.map((thread) => thread.request({ op: 'drop' })));
   }
