@@ -34,6 +34,14 @@ try {
   const tokens = { writer: await tokenOf(users.writer), reader: await tokenOf(users.reader) };
   log(`sizes ${JSON.stringify(sizes)}`);
 
+  // First, while both processes are fresh: after a load their heaps keep the freed room, which new
+  // connections would reuse unseen.
+  log('(c) idle connections');
+  const idle = {
+    gateway: await idleConnectionCost(env.config().socketUrl, env.stack.pid('gateway')!, tokens.reader, sizes.idleSockets),
+    bare: await idleConnectionCost(bare.url, bare.pid, tokens.reader, sizes.idleSockets),
+  };
+
   log('(a) ack latency');
   const [hotRoom] = await createRooms(users.writer, 1, []);
   const spreadRooms = await createRooms(users.writer, 100, []);
@@ -55,12 +63,6 @@ try {
     log(`  ${sockets} sockets: gateway ${gateway.deliveriesPerSecond}/s, bare ${bareServer.deliveriesPerSecond}/s`);
     fanOutPoints.push({ gateway, bare: bareServer });
   }
-
-  log('(c) idle connections');
-  const idle = {
-    gateway: await idleConnectionCost(env.config().socketUrl, env.stack.pid('gateway')!, tokens.reader, sizes.idleSockets),
-    bare: await idleConnectionCost(bare.url, bare.pid, tokens.reader, sizes.idleSockets),
-  };
 
   log('(d) resume');
   const resume = await resumeStorm(env, users, sizes.resumeClients, sizes.missedMessages);
