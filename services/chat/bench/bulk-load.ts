@@ -12,10 +12,10 @@ export interface BigRoom {
  * Writes a room of `events` events (RoomCreated, two MemberAdded, then MessageSent) straight into the
  * store's tables with generate_series: the same rows the append path and the projections would write
  * (events, messages, rooms, room_members, checkpoints), minus outbox rows, so the relay does not
- * publish a million events during the latency runs.
+ * publish a million events during the latency runs. `members` may name real users (to read it over REST).
  */
-export async function bulkLoadRoom(pool: Pool, events: number): Promise<BigRoom> {
-  const room: BigRoom = { roomId: randomUUID(), alice: randomUUID(), bob: randomUUID() };
+export async function bulkLoadRoom(pool: Pool, events: number, members: { alice: string; bob: string } = { alice: randomUUID(), bob: randomUUID() }): Promise<BigRoom> {
+  const room: BigRoom = { roomId: randomUUID(), ...members };
   await inTransaction(pool, async (client) => {
     await client.query(
       `INSERT INTO chat.events (event_id, room_id, seq, type, data, actor_id, client_message_id, occurred_at) VALUES

@@ -1,0 +1,78 @@
+import type { LatencySummary } from './latency-histogram.ts';
+import type { AckPoint, BenchSizes, FanOutPoint } from './report-measures.ts';
+
+/** What `npm run bench` measured (bench/results/latest.json). */
+export interface BenchResults {
+  measuredAt: string;
+  quick: boolean;
+  machine: { cpu: string; cores: number; memoryGiB: number; node: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+  sizes: BenchSizes;
+  ackLatency: { hotRoomAt1000: AckPoint; spreadOver100RoomsAt1000: AckPoint; ladder: AckPoint[]; highestRateWithP99Under50ms: number };
+  fanOut: Array<{ gateway: FanOutPoint; bare: FanOutPoint; ratio: number }>;
+  idleConnections: Record<'gateway' | 'bare', { sockets: number; rssBeforeMiB: number; rssAfterMiB: number; kibPerConnection: number }>;
+  resume: { clients: number; missedMessages: number; seconds: number; lost: number };
+  history: { events: number; samples: number; loadSeconds: number; pageMs: LatencySummary };
+}
+
+const n = (value: number) => value.toLocaleString('en-US');
+
+/** latest.md: the figures as tables, the machine and its load, and the two plots. */
+export function reportMarkdown(r: BenchResults): string {
+  const { machine: m, ackLatency: a } = r;
+  const contended = Math.max(...m.loadAverageAtStart.slice(0, 1), ...m.loadAverageAtEnd.slice(0, 1)) > m.cores;
+  return [
+    `# Benchmark report${r.quick ? ' (quick run: smaller sizes)' : ''}`,
+    '',
+    `Measured ${r.measuredAt} on ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}; the stack, a bare Socket.IO`,
+    `server and the load generator (worker threads) all on this machine. Load average (1/5/15 min) at start`,
+    `${m.loadAverageAtStart.join(' / ')}, at end ${m.loadAverageAtEnd.join(' / ')}.`,
+    ...(contended ? ['', `**Contended machine** (load average above ${m.cores} cores): these figures are only indicative.`] : []),
+    '',
+    '## (a) send → persisted → ack',
+    '',
+    '| where | offered msg/s | sent msg/s | refused | p50 ms | p99 ms | max ms |',
+    '|---|---|---|---|---|---|---|',
+    ackRow('one hot room (50 sockets)', a.hotRoomAt1000),
+    ackRow('100 rooms (100 sockets)', a.spreadOver100RoomsAt1000),
+    ...a.ladder.filter((p) => p !== a.spreadOver100RoomsAt1000).map((p) => ackRow('100 rooms', p)),
+    '',
+    `Highest offered rate with ack p99 ≤ 50 ms and nothing refused: **${n(a.highestRateWithP99Under50ms)} msg/s**${a.highestRateWithP99Under50ms === 0 ? ' (none of the rates tried)' : ''}.`,
+    '',
+    '![ack latency against offered rate](latency-vs-rate.svg)',
+    '',
+    `## (b) fan-out to one room (${n(r.sizes.fanOutMessagesPerSecond)} msg/s for ${r.sizes.phaseSeconds} s)`,
+    '',
+    '| sockets | offered deliveries/s | gateway deliveries/s | bare Socket.IO deliveries/s | ratio | gateway delivery p50 / p99 ms | bare p50 / p99 ms | not delivered (gateway / bare) |',
+    '|---|---|---|---|---|---|---|---|',
+    ...r.fanOut.map(
+      (p) =>
+        `| ${n(p.gateway.sockets)} | ${n(p.gateway.sockets * p.gateway.messagesPerSecond)} | ${n(p.gateway.deliveriesPerSecond)} | ${n(p.bare.deliveriesPerSecond)} | ${p.ratio} | ${p.gateway.deliveryMs.p50} / ${p.gateway.deliveryMs.p99} | ${p.bare.deliveryMs.p50} / ${p.bare.deliveryMs.p99} | ${n(p.gateway.notDelivered)} / ${n(p.bare.notDelivered)} |`,
+    ),
+    '',
+    '![fan-out against subscribers](fan-out.svg)',
+    '',
+    `## (c) memory per idle connection (${n(r.idleConnections.gateway.sockets)} sockets on /chat)`,
+    '',
+    '| server | RSS before MiB | RSS after MiB | KiB per connection |',
+    '|---|---|---|---|',
+    ...(['gateway', 'bare'] as const).map((k) => {
+      const c = r.idleConnections[k];
+      return `| ${k === 'bare' ? 'bare Socket.IO' : 'gateway'} | ${n(c.rssBeforeMiB)} | ${n(c.rssAfterMiB)} | ${c.kibPerConnection} |`;
+    }),
+    '',
+    '## (d) resume',
+    '',
+    `${n(r.resume.clients)} clients dropped, ${n(r.resume.missedMessages)} messages sent meanwhile, then all resumed after their last seq at once:`,
+    `every client had every missed message after **${r.resume.seconds} s**; missing at the end: **${n(r.resume.lost)}**.`,
+    '',
+    '## (e) history pages',
+    '',
+    `REST \`GET /api/chat/messages?before=<random seq>&limit=50\` on a room of ${n(r.history.events)} events (bulk-loaded in ${r.history.loadSeconds} s),`,
+    `${n(r.history.samples)} pages one after another: p50 ${r.history.pageMs.p50} ms, p99 ${r.history.pageMs.p99} ms, max ${r.history.pageMs.max} ms.`,
+    '',
+  ].join('\n');
+}
+
+function ackRow(where: string, p: AckPoint): string {
+  return `| ${where} | ${n(p.offeredPerSecond)} | ${n(p.sentPerSecond)} | ${n(p.failed)} | ${p.ackMs.p50} | ${p.ackMs.p99} | ${p.ackMs.max} |`;
+}

@@ -1,0 +1,115 @@
+// `npm run bench` (`-- --quick` for a short run): one run measuring, side by side, the figures of the
+// performance report, written to bench/results/latest.json and latest.md with SVG plots:
+// (a) send → ack p50/p99 at 1,000 msg/s in one hot room and spread over 100 rooms, and the highest rate
+//     sustained with p99 ≤ 50 ms; (b) fan-out deliveries/s to one room's sockets, gateway and a bare
+//     Socket.IO server; (c) RSS per idle connection, gateway and bare; (d) time for many clients to resume
+//     after missed messages, and how many never came; (e) history page latency on a bulk-loaded room.
+// Everything runs on this machine (the stack, the bare server and the probe's worker threads): other load
+// on it shows in the load averages recorded with the figures.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { startBareServer } from './bare-server-process.ts';
+import { createRooms, startBenchStack, tokenOf } from './bench-stack.ts';
+import { ackLatency, fanOut, fullSizes, highestSustained, historyPages, idleConnectionCost, quickSizes, resumeStorm, type AckPoint, type FanOutPoint } from './report-measures.ts';
+import { lineChartSvg } from './svg-chart.ts';
+import { reportMarkdown } from './report-markdown.ts';
+
+const quick = process.argv.includes('--quick');
+const sizes = quick ? quickSizes : fullSizes;
+const resultsDir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: availableParallelism(),
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  loadAverageAtStart: loadavg().map((n) => Math.round(n * 10) / 10),
+};
+const env = await startBenchStack();
+const bare = await startBareServer();
+try {
+  const users = { writer: await env.signedUpUser(), reader: await env.signedUpUser() };
+  const tokens = { writer: await tokenOf(users.writer), reader: await tokenOf(users.reader) };
+  log(`sizes ${JSON.stringify(sizes)}`);
+
+  // First, while both processes are fresh: after a load their heaps keep the freed room, which new
+  // connections would reuse unseen.
+  log('(c) idle connections');
+  const idle = {
+    gateway: await idleConnectionCost(env.config().socketUrl, env.stack.pid('gateway')!, tokens.reader, sizes.idleSockets),
+    bare: await idleConnectionCost(bare.url, bare.pid, tokens.reader, sizes.idleSockets),
+  };
+
+  log('(a) ack latency');
+  const [hotRoom] = await createRooms(users.writer, 1, []);
+  const spreadRooms = await createRooms(users.writer, 100, []);
+  const hot = await ackLatency(env, users, [hotRoom!], 50, 1000, sizes.phaseSeconds);
+  const ladder: AckPoint[] = [];
+  for (const rate of sizes.ladder) {
+    const point = await ackLatency(env, users, spreadRooms, 100, rate, sizes.phaseSeconds);
+    log(`  ${rate} msg/s over 100 rooms: p50 ${point.ackMs.p50} ms, p99 ${point.ackMs.p99} ms, ${point.failed} refused`);
+    ladder.push(point);
+  }
+  const spread = ladder.find((p) => p.offeredPerSecond === 1000) ?? (await ackLatency(env, users, spreadRooms, 100, 1000, sizes.phaseSeconds));
+
+  log('(b) fan-out');
+  const [fanRoom] = await createRooms(users.writer, 1, [users.reader.id]);
+  const fanOutPoints: Array<{ gateway: FanOutPoint; bare: FanOutPoint }> = [];
+  for (const sockets of sizes.fanOutSockets) {
+    const gateway = await fanOut(env.config().socketUrl, tokens, fanRoom!, sockets, sizes.fanOutMessagesPerSecond, sizes.phaseSeconds);
+    const bareServer = await fanOut(bare.url, tokens, 'bench', sockets, sizes.fanOutMessagesPerSecond, sizes.phaseSeconds);
+    log(`  ${sockets} sockets: gateway ${gateway.deliveriesPerSecond}/s, bare ${bareServer.deliveriesPerSecond}/s`);
+    fanOutPoints.push({ gateway, bare: bareServer });
+  }
+
+  log('(d) resume');
+  const resume = await resumeStorm(env, users, sizes.resumeClients, sizes.missedMessages);
+
+  log('(e) history pages');
+  const history = await historyPages(env, users, sizes.historyEvents, sizes.historySamples);
+
+  const results = {
+    measuredAt: new Date().toISOString(),
+    quick,
+    machine: { ...machine, loadAverageAtEnd: loadavg().map((n) => Math.round(n * 10) / 10) },
+    sizes,
+    ackLatency: { hotRoomAt1000: hot, spreadOver100RoomsAt1000: spread, ladder, highestRateWithP99Under50ms: highestSustained(ladder, 50) },
+    fanOut: fanOutPoints.map((p) => ({ ...p, ratio: Math.round((p.gateway.deliveriesPerSecond / Math.max(1, p.bare.deliveriesPerSecond)) * 100) / 100 })),
+    idleConnections: idle,
+    resume,
+    history,
+  };
+  await mkdir(resultsDir, { recursive: true });
+  await writeFile(`${resultsDir}latest.json`, `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(
+    `${resultsDir}latency-vs-rate.svg`,
+    lineChartSvg({
+      title: 'send → ack latency against offered rate (100 rooms)',
+      xLabel: 'offered messages/s',
+      yLabel: 'ack latency (ms)',
+      series: [
+        { name: 'p50', points: ladder.map((p) => [p.offeredPerSecond, p.ackMs.p50] as const) },
+        { name: 'p99', points: ladder.map((p) => [p.offeredPerSecond, p.ackMs.p99] as const) },
+      ],
+    }),
+  );
+  await writeFile(
+    `${resultsDir}fan-out.svg`,
+    lineChartSvg({
+      title: 'fan-out to one room',
+      xLabel: 'sockets in the room',
+      yLabel: 'deliveries/s',
+      series: [
+        { name: 'gateway', points: fanOutPoints.map((p) => [p.gateway.sockets, p.gateway.deliveriesPerSecond] as const) },
+        { name: 'bare Socket.IO', points: fanOutPoints.map((p) => [p.bare.sockets, p.bare.deliveriesPerSecond] as const) },
+      ],
+    }),
+  );
+  await writeFile(`${resultsDir}latest.md`, reportMarkdown(results));
+  log(`wrote ${resultsDir}latest.json, latest.md, latency-vs-rate.svg, fan-out.svg`);
+} finally {
+  await bare.stop();
+  await env.stop();
+}
