@@ -22,7 +22,8 @@ export function registerContractDocs(app: FastifyInstance, options: { log: Logge
   const distDir = options.distDir ?? contractDocsDistDir;
   const built = existsSync(`${distDir}/index.html`);
   if (!built) options.log.warn({ distDir }, `contract docs not built: run \`npm run docs\` and restart the gateway to serve ${contractDocsPrefix}/`);
-  app.get(contractDocsPrefix, (_req, reply) => reply.redirect(`${contractDocsPrefix}/`, 301));
+  // The pages link their neighbours relatively, so they must be read under `/docs/`.
+  if (built) app.get(contractDocsPrefix, (_req, reply) => reply.redirect(`${contractDocsPrefix}/`, 301));
   void app.register(
     async (scope) => {
       if (!built) {
