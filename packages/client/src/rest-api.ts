@@ -12,7 +12,8 @@ import type {
   components,
   RestClient,
 } from '@chatrt/contracts';
-import { createRestClient, restBaseUrl } from '@chatrt/contracts';
+// The subpath, not the package root: the root also compiles the ajv validators, which a browser page must not load.
+import { createRestClient, restBaseUrl } from '@chatrt/contracts/rest-client';
 import { ChatClientError } from './errors.ts';
 
 type ErrorResponse = components['schemas']['ErrorResponse'];
