@@ -15,6 +15,7 @@ ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY apps/chat/package.json apps/chat/
+COPY apps/docs/package.json apps/docs/
 COPY harness/package.json harness/
 COPY packages/client/package.json packages/client/
 COPY packages/contracts/package.json packages/contracts/
@@ -49,6 +50,13 @@ COPY tsconfig.json ./
 COPY packages packages
 COPY apps/chat apps/chat
 RUN npm run build --workspace @chatrt/chat-app
+
+# The contract reference (`npm run docs`: static HTML of both specs), served by the gateway from apps/docs/dist.
+FROM manifests AS docs-build
+RUN NODE_EXTRA_CA_CERTS="$(ls /usr/local/share/npm-extra-ca.pem 2>/dev/null)" npm ci --no-audit --no-fund --ignore-scripts --workspace @chatrt/docs
+COPY asyncapi.yaml openapi.yaml ./
+COPY apps/docs apps/docs
+RUN npm run build --workspace @chatrt/docs
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
@@ -100,6 +108,7 @@ COPY packages/presence packages/presence
 COPY packages/service-kit packages/service-kit
 COPY services/gateway services/gateway
 COPY --from=web-build /app/apps/chat/dist apps/chat/dist
+COPY --from=docs-build /app/apps/docs/dist apps/docs/dist
 ENV PORT=3000 WEBSOCKET_PORT=3001
 EXPOSE 3000 3001
 # Ready only when its listeners answer (REST, and Socket.IO unless it is turned off), each checking its dependencies.

@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['{packages,services,harness,apps,dashboards}/**/*.{unit,int,e2e}.spec.ts'],
+    // Type tests (*.test-d.ts: expectTypeOf, @ts-expect-error) pin the generated event maps and REST client.
+    typecheck: { enabled: true, include: ['{packages,services,harness,apps}/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
     globalSetup: ['harness/src/vitest-global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,

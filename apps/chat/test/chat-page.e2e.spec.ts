@@ -187,15 +187,17 @@ describe('chat page in a real browser', () => {
   it('marks a refused message ❌ and sends it with Retry once allowed again', { timeout: 60_000 }, async () => {
     const owner = await env.signedUpUser();
     const member = await env.signedUpUser();
-    const room = await owner.http<{ id: string }>('POST', '/chat/rooms', { name: 'Members only', memberIds: [member.id] });
-    expect(room.status).toBe(201);
+    const room = await owner.api.POST('/api/chat/rooms', { body: { name: 'Members only', memberIds: [member.id] } });
+    expect(room.response.status).toBe(201);
+    const roomId = room.data!.id;
     const page = await openChatPage(browser, origin);
     pages.push(page);
     await page.logIn(member.username, member.password);
     await page.waitForConnection('connected');
     await page.openRoom('Members only');
 
-    expect((await owner.http('DELETE', `/chat/rooms/${room.body.id}/members`, { userId: member.id })).status).toBe(200);
+    const members = { params: { path: { roomId } }, body: { userId: member.id } };
+    expect((await owner.api.DELETE('/api/chat/rooms/{roomId}/members', members)).response.status).toBe(200);
     await page.page.getByText('You are no longer a member of this room.').waitFor();
     await page.send('let me back in');
     await page.waitForMessage('let me back in', 'failed');
@@ -203,11 +205,11 @@ describe('chat page in a real browser', () => {
     expect(await failed.getByRole('img', { name: 'Not sent' }).count()).toBe(1);
     await screenshot(page.page, 'message-failed');
 
-    expect((await owner.http('POST', `/chat/rooms/${room.body.id}/members`, { userId: member.id })).status).toBe(200);
+    expect((await owner.api.POST('/api/chat/rooms/{roomId}/members', members)).response.status).toBe(200);
     await failed.getByRole('button', { name: 'Retry' }).click();
     await page.waitForMessage('let me back in', 'sent');
-    const history = await owner.http<{ messages: Array<{ message?: string }> }>('GET', `/chat/messages?roomId=${room.body.id}`);
-    expect(history.body.messages.filter((m) => m.message === 'let me back in')).toHaveLength(1);
+    const history = await owner.api.GET('/api/chat/messages', { params: { query: { roomId } } });
+    expect(history.data!.messages.filter((m) => m.message === 'let me back in')).toHaveLength(1);
   });
 
   it('says so when a room is opened after the membership ended (a stale list, an old link)', async () => {

@@ -1,4 +1,4 @@
-import type { Message, MessagePage, Room } from '@chatrt/contracts';
+import type { Message } from '@chatrt/contracts';
 import { ChatUser } from '../client/chat-user.ts';
 import { eventually } from '../testing/eventually.ts';
 import { ChaosClient } from './chaos-client.ts';
@@ -46,9 +46,9 @@ export async function runScenario(stack: ScenarioStack, options: ScenarioOptions
       await user.signUp();
       users.push(user);
     }
-    const created = await owner.http<Room>('POST', '/chat/rooms', { name: options.name.slice(0, 60), memberIds: users.map((u) => u.id) });
-    if (created.status !== 201) throw new Error(`create room: ${created.status} ${JSON.stringify(created.body)}`);
-    const roomId = created.body.id;
+    const created = await owner.api.POST('/api/chat/rooms', { body: { name: options.name.slice(0, 60), memberIds: users.map((u) => u.id) } });
+    if (!created.data) throw new Error(`create room: ${created.response.status} ${JSON.stringify(created.error)}`);
+    const roomId = created.data.id;
 
     const order = options.gatewayOrder ?? ((client: number, s: ScenarioStack) => Array.from({ length: s.gateways }, (_, k) => (client + k) % s.gateways));
     users.forEach((user, i) => {
@@ -114,10 +114,10 @@ async function fetchHistory(reader: ChatUser, roomId: string, gateways: readonly
       const messages: Message[] = [];
       for (;;) {
         const after = messages.at(-1)?.seq ?? 0;
-        const page = await reader.http<MessagePage>('GET', `/chat/messages?roomId=${roomId}&after=${after}&limit=200`);
-        if (page.status !== 200) throw new Error(`history: ${page.status} ${JSON.stringify(page.body)}`);
-        messages.push(...page.body.messages);
-        if (!page.body.hasMore || page.body.messages.length === 0) return messages;
+        const page = await reader.api.GET('/api/chat/messages', { params: { query: { roomId, after, limit: 200 } } });
+        if (!page.data) throw new Error(`history: ${page.response.status} ${JSON.stringify(page.error)}`);
+        messages.push(...page.data.messages);
+        if (!page.data.hasMore || page.data.messages.length === 0) return messages;
       }
     } catch (err) {
       lastError = err;

@@ -6,10 +6,13 @@ import type {
   NotificationsClientToServerEvents,
   NotificationsServerToClientEvents,
   Message,
+  RestClient,
+  RestMiddleware,
   RoomUpdate,
   SessionToken,
   User,
 } from '@chatrt/contracts';
+import { createRestClient, restBaseUrl } from '@chatrt/contracts';
 import type { ClientConfig } from './client-config.ts';
 
 export type ChatSocket = Socket<ChatServerToClientEvents, ChatClientToServerEvents>;
@@ -43,7 +46,19 @@ export class ChatUser {
   config: ClientConfig;
   user: User | undefined;
   #cookie: string | undefined;
+  #api: { apiUrl: string; client: RestClient } | undefined;
   readonly #sockets: Socket[] = [];
+  /** Sends the session cookie and keeps the one a login sets, for both `api` and `http`. */
+  readonly #session: RestMiddleware = {
+    onRequest: ({ request }) => {
+      if (this.#cookie) request.headers.set('cookie', this.#cookie);
+      return request;
+    },
+    onResponse: ({ response }) => {
+      this.#keepSessionCookie(response.headers);
+      return response;
+    },
+  };
 
   constructor(config: ClientConfig, username = `user_${randomUUID().slice(0, 8)}`, password = `pw-${randomUUID()}`) {
     this.config = config;
@@ -53,17 +68,17 @@ export class ChatUser {
 
   /** Registers and logs in; afterwards REST calls carry the session cookie. */
   async signUp(): Promise<User> {
-    const registered = await this.http<User>('POST', '/auth/register', { username: this.username, password: this.password });
-    if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${JSON.stringify(registered.body)}`);
+    const registered = await this.api.POST('/api/auth/register', { body: { username: this.username, password: this.password } });
+    if (!registered.data) throw new Error(`register failed: ${registered.response.status} ${JSON.stringify(registered.error)}`);
     return this.logIn();
   }
 
   /** Logs in (a new login session, e.g. a second device of a registered user); REST calls then carry its cookie. */
   async logIn(): Promise<User> {
-    const loggedIn = await this.http<User>('POST', '/auth/login', { username: this.username, password: this.password });
-    if (loggedIn.status !== 200) throw new Error(`login failed: ${loggedIn.status} ${JSON.stringify(loggedIn.body)}`);
-    this.user = loggedIn.body;
-    return loggedIn.body;
+    const loggedIn = await this.api.POST('/api/auth/login', { body: { username: this.username, password: this.password } });
+    if (!loggedIn.data) throw new Error(`login failed: ${loggedIn.response.status} ${JSON.stringify(loggedIn.error)}`);
+    this.user = loggedIn.data;
+    return loggedIn.data;
   }
 
   get id(): string {
@@ -71,7 +86,23 @@ export class ChatUser {
     return this.user.id;
   }
 
-  /** Calls the REST API (path relative to the API base) with the session cookie and optional headers. */
+  /**
+   * The REST API through the client typed from openapi.yaml, with this user's session cookie: a route, parameter or
+   * body the spec does not have is a compile error. Follows `config` when a test moves the user to another stack.
+   */
+  get api(): RestClient {
+    if (this.#api?.apiUrl !== this.config.apiUrl) {
+      const client = createRestClient({ baseUrl: restBaseUrl(this.config.apiUrl) });
+      client.use(this.#session);
+      this.#api = { apiUrl: this.config.apiUrl, client };
+    }
+    return this.#api.client;
+  }
+
+  /**
+   * Calls the REST API untyped (path relative to the API base) with the session cookie and optional headers: for
+   * requests the spec forbids on purpose (bad bodies, paths, queries) and status checks. Prefer `api`.
+   */
   async http<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
     const res = await fetch(`${this.config.apiUrl}${path}`, {
       method,
@@ -82,16 +113,20 @@ export class ChatUser {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const session = res.headers.getSetCookie().find((c) => c.startsWith('sid='));
-    if (session) this.#cookie = session.split(';')[0];
+    this.#keepSessionCookie(res.headers);
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
   }
 
+  #keepSessionCookie(headers: Headers): void {
+    const session = headers.getSetCookie().find((c) => c.startsWith('sid='));
+    if (session) this.#cookie = session.split(';')[0];
+  }
+
   async sessionToken(): Promise<SessionToken> {
-    const res = await this.http<SessionToken>('GET', '/auth/session-token');
-    if (res.status !== 200) throw new Error(`session token failed: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
+    const { data, error, response } = await this.api.GET('/api/auth/session-token');
+    if (!data) throw new Error(`session token failed: ${response.status} ${JSON.stringify(error)}`);
+    return data;
   }
 
   /** Opens `/chat` with a fresh session token and resolves once connected. */

@@ -28,7 +28,8 @@ describe('ChatClient across session token lifetimes (tokens live 5 s)', () => {
     const onTokenFetch = new Set<() => void>();
     const countingFetch: typeof fetch = async (input, init) => {
       const res = await fetch(input, init);
-      if (String(input).endsWith('/auth/session-token') && res.status === 200) {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.endsWith('/auth/session-token') && res.status === 200) {
         tokenFetches++;
         for (const wake of [...onTokenFetch]) wake();
       }

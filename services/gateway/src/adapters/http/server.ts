@@ -13,6 +13,7 @@ import { registerAuthRoutes } from './auth-routes.ts';
 import { registerChatRoutes } from './chat-routes.ts';
 import { registerNotificationRoutes } from './notification-routes.ts';
 import { registerWebApp, type WebAppRuntimeConfig } from './web-app.ts';
+import { registerContractDocs } from './contract-docs.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { recordRequestMetrics } from './request-metrics.ts';
 import { registerUserRoutes } from './user-routes.ts';
@@ -68,5 +69,6 @@ export function createHttpApp(options: {
   registerNotificationRoutes(app, options);
   registerUserRoutes(app, options);
   registerWebApp(app, { runtime: options.webApp, log: options.log });
+  registerContractDocs(app, { log: options.log });
   return app;
 }

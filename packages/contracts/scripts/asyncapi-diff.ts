@@ -1,0 +1,234 @@
+/**
+ * The AsyncAPI half of the breaking-change gate: compares two versions of asyncapi.yaml operation by operation
+ * and message by message. `asyncapi diff` (and @asyncapi/diff under it) calls payload changes "unclassified",
+ * so a removed required field would pass it; this comparison reads the payload JSON Schemas instead.
+ *
+ * A payload is judged by who reads it. A message the owner of a channel receives (a client event, a NATS
+ * command or query) is written by others: it breaks them when it accepts less (a new required field, a
+ * removed field, a narrower type, enum or bound). A message the owner sends (an event, an ack, a reply) is
+ * read by others: it breaks them when it promises less (a removed field, a field no longer required, a
+ * changed type, a new variant of a union). Narrowed enums and removed fields break both ways.
+ */
+
+type Json = { [key: string]: unknown };
+type Ref = { $ref: string };
+type Operation = { action: 'send' | 'receive'; channel: Ref; messages?: Ref[]; reply?: { messages?: Ref[] } };
+/** The parts of an AsyncAPI 3 document the comparison reads. */
+export type AsyncApiDocument = {
+  info: { version: string };
+  channels?: Record<string, { address?: string | null }>;
+  operations?: Record<string, Operation>;
+  components?: { messages?: Record<string, Json>; schemas?: Record<string, Json> };
+};
+
+/** Who reads a payload: `request` = the channel's owner (others write it), `response` = the others. */
+type Role = 'request' | 'response';
+
+/** One change that breaks deployed clients or services, with the path that names it. */
+export interface BreakingChange {
+  path: string;
+  message: string;
+}
+
+const lastSegment = (ref: string): string => ref.slice(ref.lastIndexOf('/') + 1);
+
+function resolvePointer(doc: AsyncApiDocument, ref: string): Json | undefined {
+  let node: unknown = doc;
+  for (const part of ref.replace(/^#\//, '').split('/')) {
+    if (!node || typeof node !== 'object' || !Object.hasOwn(node, part)) return undefined;
+    node = (node as Json)[part];
+  }
+  return node as Json | undefined;
+}
+
+/** Follows `$ref`s (message refs through channels included) to the object they name. */
+function deref(doc: AsyncApiDocument, value: Json | undefined): Json | undefined {
+  const seen = new Set<string>();
+  let node = value;
+  while (node && typeof node.$ref === 'string') {
+    if (seen.has(node.$ref)) return undefined;
+    seen.add(node.$ref);
+    node = resolvePointer(doc, node.$ref);
+  }
+  return node;
+}
+
+function messagesOf(doc: AsyncApiDocument, refs: Ref[] | undefined): Map<string, Json> {
+  const messages = new Map<string, Json>();
+  for (const ref of refs ?? []) {
+    const message = deref(doc, ref);
+    if (message) messages.set(typeof message.name === 'string' ? message.name : lastSegment(ref.$ref), message);
+  }
+  return messages;
+}
+
+function typesOf(schema: Json): Set<string> {
+  if (schema.type === undefined) return new Set();
+  return new Set(Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string]);
+}
+
+/** Whether every value of `inner`'s types is allowed by `outer`'s (no type = anything). */
+function typesWithin(inner: Set<string>, outer: Set<string>): boolean {
+  if (outer.size === 0) return true;
+  if (inner.size === 0) return false;
+  return [...inner].every((t) => outer.has(t) || (t === 'integer' && outer.has('number')));
+}
+
+const show = (value: unknown): string => JSON.stringify(value);
+
+class SchemaComparison {
+  readonly changes: BreakingChange[] = [];
+  readonly #base: AsyncApiDocument;
+  readonly #head: AsyncApiDocument;
+  readonly #seen = new Set<string>();
+
+  constructor(base: AsyncApiDocument, head: AsyncApiDocument) {
+    this.#base = base;
+    this.#head = head;
+  }
+
+  report(path: string, message: string): void {
+    this.changes.push({ path, message });
+  }
+
+  compare(baseRaw: Json | undefined, headRaw: Json | undefined, role: Role, path: string): void {
+    const visit = `${role}|${path}|${show(baseRaw?.$ref)}|${show(headRaw?.$ref)}`;
+    if (this.#seen.has(visit)) return;
+    this.#seen.add(visit);
+    const base = deref(this.#base, baseRaw);
+    const head = deref(this.#head, headRaw);
+    if (!base) return;
+    if (!head) return this.report(path, 'schema removed');
+
+    this.#compareTypes(base, head, role, path);
+    if (base.const !== undefined || head.const !== undefined) {
+      if (show(base.const) !== show(head.const)) this.report(path, `const changed from ${show(base.const)} to ${show(head.const)}`);
+    }
+    this.#compareEnums(base, head, path);
+    if (role === 'request') this.#compareBounds(base, head, path);
+    this.#compareObjects(base, head, role, path);
+    if (base.items || head.items) this.compare(base.items as Json | undefined, (head.items ?? {}) as Json, role, `${path}[]`);
+    for (const keyword of ['oneOf', 'anyOf'] as const) this.#compareVariants(base, head, keyword, role, path);
+  }
+
+  #compareTypes(base: Json, head: Json, role: Role, path: string): void {
+    const before = typesOf(base);
+    const after = typesOf(head);
+    // Writers of a request break when a type they send is no longer accepted; readers of a response break
+    // when they may now get a type they did not expect.
+    const breaks = role === 'request' ? !typesWithin(before, after) : !typesWithin(after, before);
+    if (breaks) this.report(path, `type changed from ${show(base.type ?? 'any')} to ${show(head.type ?? 'any')}`);
+  }
+
+  #compareEnums(base: Json, head: Json, path: string): void {
+    if (!Array.isArray(base.enum)) return;
+    if (!Array.isArray(head.enum)) return;
+    const kept = new Set(head.enum.map(show));
+    const removed = base.enum.filter((value) => !kept.has(show(value)));
+    if (removed.length > 0) this.report(path, `enum narrowed: ${removed.map(show).join(', ')} removed`);
+  }
+
+  #compareBounds(base: Json, head: Json, path: string): void {
+    const upper = ['maxLength', 'maxItems', 'maximum', 'exclusiveMaximum', 'maxProperties'] as const;
+    const lower = ['minLength', 'minItems', 'minimum', 'exclusiveMinimum', 'minProperties'] as const;
+    for (const key of upper) {
+      const before = base[key] as number | undefined;
+      const after = head[key] as number | undefined;
+      if (after !== undefined && (before === undefined || after < before)) this.report(path, `${key} narrowed from ${before ?? 'none'} to ${after}`);
+    }
+    for (const key of lower) {
+      const before = base[key] as number | undefined;
+      const after = head[key] as number | undefined;
+      if (after !== undefined && (before === undefined || after > before)) this.report(path, `${key} narrowed from ${before ?? 'none'} to ${after}`);
+    }
+    if (head.pattern !== undefined && head.pattern !== base.pattern) this.report(path, `pattern changed to ${show(head.pattern)}`);
+    if (head.format !== undefined && head.format !== base.format) this.report(path, `format changed to ${show(head.format)}`);
+  }
+
+  #compareObjects(base: Json, head: Json, role: Role, path: string): void {
+    const baseProps = (base.properties ?? {}) as Record<string, Json>;
+    const headProps = (head.properties ?? {}) as Record<string, Json>;
+    const baseRequired = new Set((base.required ?? []) as string[]);
+    const headRequired = new Set((head.required ?? []) as string[]);
+    for (const [name, schema] of Object.entries(baseProps)) {
+      if (!Object.hasOwn(headProps, name)) {
+        this.report(`${path}/${name}`, 'field removed');
+        continue;
+      }
+      this.compare(schema, headProps[name], role, `${path}/${name}`);
+    }
+    if (role === 'request') {
+      for (const name of headRequired) {
+        if (baseRequired.has(name)) continue;
+        this.report(`${path}/${name}`, Object.hasOwn(baseProps, name) ? 'field became required' : 'new required field');
+      }
+      if (head.additionalProperties === false && base.additionalProperties !== false) this.report(path, 'no longer accepts extra fields');
+    } else {
+      for (const name of baseRequired) {
+        if (!headRequired.has(name) && Object.hasOwn(headProps, name)) this.report(`${path}/${name}`, 'field no longer required');
+      }
+    }
+  }
+
+  /** Variants match by the schema they reference, else by position. */
+  #compareVariants(base: Json, head: Json, keyword: 'oneOf' | 'anyOf', role: Role, path: string): void {
+    const before = (base[keyword] ?? []) as Json[];
+    const after = [...((head[keyword] ?? []) as Json[])];
+    if (before.length === 0 && after.length === 0) return;
+    const name = (variant: Json) => (typeof variant.$ref === 'string' ? lastSegment(variant.$ref) : undefined);
+    const unmatched: Json[] = [];
+    const pairs: Array<[Json, Json]> = [];
+    for (const variant of before) {
+      const index = after.findIndex((candidate) => name(candidate) !== undefined && name(candidate) === name(variant));
+      if (index >= 0) pairs.push([variant, after.splice(index, 1)[0]!]);
+      else unmatched.push(variant);
+    }
+    while (unmatched.length > 0 && after.length > 0) pairs.push([unmatched.shift()!, after.shift()!]);
+    for (const [b, h] of pairs) this.compare(b, h, role, `${path}/${keyword}(${name(b) ?? 'inline'})`);
+    if (role === 'request') for (const variant of unmatched) this.report(path, `${keyword} variant ${name(variant) ?? show(variant)} removed`);
+    if (role === 'response') for (const variant of after) this.report(path, `new ${keyword} variant ${name(variant) ?? show(variant)}`);
+  }
+}
+
+/** Every change from `base` to `head` that breaks a deployed client or service, each naming its path. */
+export function compareAsyncApi(base: AsyncApiDocument, head: AsyncApiDocument): BreakingChange[] {
+  const comparison = new SchemaComparison(base, head);
+  for (const [key, channel] of Object.entries(base.channels ?? {})) {
+    const after = head.channels?.[key];
+    if (!after) comparison.report(`channels.${key}`, `channel ${show(channel.address)} removed`);
+    else if (after.address !== channel.address) comparison.report(`channels.${key}`, `address changed from ${show(channel.address)} to ${show(after.address)}`);
+  }
+  for (const [id, operation] of Object.entries(base.operations ?? {})) {
+    const after = head.operations?.[id];
+    const path = `operations.${id}`;
+    if (!after) {
+      comparison.report(path, 'operation removed');
+      continue;
+    }
+    if (after.action !== operation.action) comparison.report(path, `action changed from ${operation.action} to ${after.action}`);
+    if (after.channel.$ref !== operation.channel.$ref) comparison.report(path, `moved from ${operation.channel.$ref} to ${after.channel.$ref}`);
+    const role: Role = operation.action === 'receive' ? 'request' : 'response';
+    compareMessages(comparison, messagesOf(base, operation.messages), messagesOf(head, after.messages), role, `${path}.messages`);
+    if (operation.reply) {
+      if (!after.reply) comparison.report(`${path}.reply`, 'reply removed');
+      else compareMessages(comparison, messagesOf(base, operation.reply.messages), messagesOf(head, after.reply.messages), 'response', `${path}.reply`);
+    }
+  }
+  return comparison.changes;
+}
+
+function compareMessages(comparison: SchemaComparison, base: Map<string, Json>, head: Map<string, Json>, role: Role, path: string): void {
+  for (const [name, message] of base) {
+    const after = head.get(name);
+    if (!after) {
+      comparison.report(`${path}.${name}`, 'message removed');
+      continue;
+    }
+    comparison.compare(message.payload as Json | undefined, (after.payload ?? {}) as Json, role, `${path}.${name}.payload`);
+  }
+}
+
+/** The major of a semver version, for "a bumped major exempts the breaking changes". */
+export function majorVersion(version: string): number {
+  return Number(/^v?(\d+)/.exec(version)?.[1] ?? Number.NaN);
+}

@@ -1,0 +1,177 @@
+/**
+ * The breaking-change gate against real edits of the real specs: each case copies asyncapi.yaml and
+ * openapi.yaml, edits the copy, and checks the verdict of both halves (oasdiff for OpenAPI, the schema
+ * comparison for AsyncAPI). oasdiff is built by scripts/oasdiff.sh when absent, hence the long first hook.
+ */
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { findBreakingChanges, isBlocking, type SpecVerdict } from '../scripts/breaking-changes.ts';
+
+type Json = { [key: string]: any };
+type Edit = (specs: { asyncapi: Json; openapi: Json }) => void;
+
+const rootDir = fileURLToPath(new URL('../../../', import.meta.url));
+let workDir: string;
+let caseNumber = 0;
+
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'breaking-spec-'));
+  await cp(join(rootDir, 'asyncapi.yaml'), join(workDir, 'asyncapi.yaml'));
+  await cp(join(rootDir, 'openapi.yaml'), join(workDir, 'openapi.yaml'));
+  await promisify(execFile)('bash', [join(rootDir, 'scripts/oasdiff.sh'), '--path']);
+}, 300_000);
+
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+/** The verdicts for the specs as they are (base) against a copy with `edit` applied (head). */
+async function verdictsAfter(edit: Edit): Promise<Record<'openapi' | 'asyncapi', SpecVerdict>> {
+  const headDir = join(workDir, `case-${++caseNumber}`);
+  await mkdir(headDir);
+  const specs = {
+    asyncapi: parse(await readFile(join(workDir, 'asyncapi.yaml'), 'utf8')) as Json,
+    openapi: parse(await readFile(join(workDir, 'openapi.yaml'), 'utf8')) as Json,
+  };
+  edit(specs);
+  await writeFile(join(headDir, 'asyncapi.yaml'), stringify(specs.asyncapi));
+  await writeFile(join(headDir, 'openapi.yaml'), stringify(specs.openapi));
+  const [openapi, asyncapi] = await findBreakingChanges(workDir, headDir);
+  return { openapi: openapi!, asyncapi: asyncapi! };
+}
+
+const schemas = (specs: { asyncapi: Json }) => specs.asyncapi.components.schemas as Json;
+
+describe('breaking changes fail the gate, each named by its path', () => {
+  it('a removed response field (Message.editedAt, shared by REST and sockets)', async () => {
+    const { openapi, asyncapi } = await verdictsAfter((specs) => delete schemas(specs).Message.properties.editedAt);
+    expect(isBlocking(openapi) && isBlocking(asyncapi)).toBe(true);
+    expect(openapi.changes).toContainEqual(expect.stringMatching(/^POST \/api\/chat\/messages: removed the optional property 'editedAt'/));
+    expect(asyncapi.changes).toContain('operations.deliverMessage.messages.message.payload/editedAt: field removed');
+  });
+
+  it('a new required request field, on a socket event and on a REST body', async () => {
+    const { openapi, asyncapi } = await verdictsAfter((specs) => {
+      const socket = schemas(specs).SendMessageRequest;
+      socket.properties.priority = { type: 'integer' };
+      socket.required.push('priority');
+      const rest = specs.openapi.components.schemas.PostMessageRequest;
+      rest.properties.priority = { type: 'integer' };
+      rest.required.push('priority');
+    });
+    expect(asyncapi.changes).toContain('operations.sendMessage.messages.sendMessage.payload/priority: new required field');
+    expect(openapi.changes).toContainEqual(expect.stringMatching(/^POST \/api\/chat\/messages: added the new required request property 'priority'/));
+  });
+
+  it('a type change (Seq: integer to string)', async () => {
+    const { openapi, asyncapi } = await verdictsAfter((specs) => {
+      Object.assign(schemas(specs).Seq, { type: 'string' });
+      delete schemas(specs).Seq.minimum;
+      delete schemas(specs).Seq.maximum;
+    });
+    expect(asyncapi.changes).toContain('operations.joinRoom.messages.joinRoom.payload/afterSeq: type changed from "integer" to "string"');
+    expect(asyncapi.changes).toContain('operations.deliverMessage.messages.message.payload/seq: type changed from "integer" to "string"');
+    expect(openapi.changes).toContainEqual(expect.stringMatching(/^POST \/api\/chat\/messages: the 'seq' response's property 'type' changed from 'integer' to 'string'/));
+  });
+
+  it('a narrowed enum (ErrorCode loses UNKNOWN_EVENT)', async () => {
+    const { asyncapi } = await verdictsAfter((specs) => {
+      schemas(specs).ErrorCode.enum = schemas(specs).ErrorCode.enum.filter((code: string) => code !== 'UNKNOWN_EVENT');
+    });
+    expect(asyncapi.changes).toContainEqual(expect.stringMatching(/^operations\.sendMessage\.reply\.messageAck\.payload.*\/error\/code: enum narrowed: "UNKNOWN_EVENT" removed$/));
+  });
+
+  it('a removed route and a removed REST response field', async () => {
+    const { openapi, asyncapi } = await verdictsAfter((specs) => {
+      delete specs.openapi.paths['/api/chat/rooms/{roomId}/read'];
+      delete specs.openapi.components.schemas.MarkedRead.properties.updated;
+      specs.openapi.components.schemas.MarkedRead.required = [];
+    });
+    expect(isBlocking(openapi)).toBe(true);
+    expect(openapi.changes).toContainEqual(expect.stringMatching(/^POST \/api\/chat\/rooms\/\{roomId\}\/read: API path removed/));
+    expect(openapi.changes).toContainEqual(expect.stringMatching(/^POST \/api\/notifications\/read: removed the required property 'updated'/));
+    expect(asyncapi.changes).toEqual([]);
+  });
+
+  it('a removed event, a renamed subject and a changed ack shape', async () => {
+    const { asyncapi } = await verdictsAfter((specs) => {
+      delete specs.asyncapi.operations.deliverTyping;
+      specs.asyncapi.channels.chatSendMessage.address = 'chat.cmd.postMessage';
+      delete schemas(specs).SubscribedOk.properties.cursor;
+      schemas(specs).SubscribedOk.required = ['ok'];
+    });
+    expect(isBlocking(asyncapi)).toBe(true);
+    expect(asyncapi.changes).toContain('operations.deliverTyping: operation removed');
+    expect(asyncapi.changes).toContain('channels.chatSendMessage: address changed from "chat.cmd.sendMessage" to "chat.cmd.postMessage"');
+    expect(asyncapi.changes).toContain('operations.subscribeNotifications.reply.subscribeAck.payload/oneOf(SubscribedOk)/cursor: field removed');
+  });
+
+  it('a removed message and a removed reply', async () => {
+    const { asyncapi } = await verdictsAfter((specs) => {
+      specs.asyncapi.operations.ping.messages = [];
+      delete specs.asyncapi.operations.subscribeNotifications.reply;
+    });
+    expect(asyncapi.changes).toContain('operations.ping.messages.ping: message removed');
+    expect(asyncapi.changes).toContain('operations.subscribeNotifications.reply: reply removed');
+  });
+
+  it('is allowed once info.version\'s major is bumped', async () => {
+    const { openapi, asyncapi } = await verdictsAfter((specs) => {
+      delete schemas(specs).Message.properties.editedAt;
+      specs.asyncapi.info.version = '1.0.0';
+      specs.openapi.info.version = '1.0.0';
+    });
+    expect(asyncapi.changes.length).toBeGreaterThan(0);
+    expect(openapi.changes.length).toBeGreaterThan(0);
+    expect(isBlocking(asyncapi) || isBlocking(openapi)).toBe(false);
+  });
+});
+
+describe('safe changes pass', () => {
+  it('the specs unchanged', async () => {
+    const { openapi, asyncapi } = await verdictsAfter(() => {});
+    expect([openapi.changes, asyncapi.changes]).toEqual([[], []]);
+  });
+
+  it('an added optional field, in a request and in a response', async () => {
+    const { openapi, asyncapi } = await verdictsAfter((specs) => {
+      schemas(specs).SendMessageRequest.properties.replyTo = { $ref: '#/components/schemas/Id' };
+      schemas(specs).Message.properties.replyTo = { $ref: '#/components/schemas/Id' };
+      specs.openapi.components.schemas.PostMessageRequest.properties.replyTo = { $ref: './asyncapi.yaml#/components/schemas/Id' };
+    });
+    expect([openapi.changes, asyncapi.changes]).toEqual([[], []]);
+  });
+
+  it('a new event, a new subject and a new route', async () => {
+    const { openapi, asyncapi } = await verdictsAfter((specs) => {
+      const { asyncapi: doc } = specs;
+      doc.components.schemas.RoomRenamed = { type: 'object', required: ['roomId', 'name'], properties: { roomId: { $ref: '#/components/schemas/Id' }, name: { type: 'string' } } };
+      doc.components.messages.roomRenamed = { name: 'roomRenamed', payload: { $ref: '#/components/schemas/RoomRenamed' } };
+      doc.channels.chat.messages.roomRenamed = { $ref: '#/components/messages/roomRenamed' };
+      doc.operations.deliverRoomRenamed = { action: 'send', channel: { $ref: '#/channels/chat' }, messages: [{ $ref: '#/channels/chat/messages/roomRenamed' }] };
+      doc.channels.chatRoomRenamed = { address: 'chat.evt.renamed', servers: [{ $ref: '#/servers/nats' }], messages: { renamed: { $ref: '#/components/messages/roomRenamed' } } };
+      specs.openapi.paths['/api/chat/rooms/{roomId}/name'] = {
+        get: {
+          operationId: 'getRoomName',
+          parameters: [{ name: 'roomId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: 'The name', content: { 'application/json': { schema: { type: 'string' } } } } },
+        },
+      };
+    });
+    expect([openapi.changes, asyncapi.changes]).toEqual([[], []]);
+  });
+
+  it('a widened enum and a request that accepts more', async () => {
+    const { asyncapi } = await verdictsAfter((specs) => {
+      schemas(specs).ErrorCode.enum.push('GONE');
+      schemas(specs).SendMessageRequest.required = ['roomId', 'message'];
+    });
+    expect(asyncapi.changes).toEqual([]);
+  });
+});
