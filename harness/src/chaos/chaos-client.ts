@@ -35,6 +35,8 @@ export class ChaosClient {
   unavailableAcks = 0;
   /** When it last got an `ok` ack (epoch millis), for the time to recover. */
   lastAckAt = 0;
+  /** Each `ok` send's time from its first try to its ack, in millis, to show a slowdown reached the clients. */
+  readonly ackMillis: number[] = [];
   readonly #options: ChaosClientOptions;
   #lastSeq = 0;
   #socket: ChatSocket | undefined;
@@ -101,7 +103,8 @@ export class ChaosClient {
 
   /** Sends one message and retries it (same clientMessageId) until it is acked, refused or the deadline passes. */
   async send(text: string, clientMessageId: string = randomUUID()): Promise<SendRecord> {
-    const deadline = Date.now() + (this.#options.sendDeadlineMs ?? 90_000);
+    const firstTry = Date.now();
+    const deadline = firstTry + (this.#options.sendDeadlineMs ?? 90_000);
     const settle = (outcome: SendOutcome): SendRecord => {
       const record = { roomId: this.#options.roomId, clientMessageId, outcome };
       this.sends.push(record);
@@ -122,6 +125,7 @@ export class ChaosClient {
           .emitWithAck('sendMessage', { roomId: this.#options.roomId, message: text, clientMessageId });
         if (ack.ok) {
           this.lastAckAt = Date.now();
+          this.ackMillis.push(this.lastAckAt - firstTry);
           return settle({ kind: 'ok', seq: ack.message.seq, messageId: ack.message.id });
         }
         if (!RETRYABLE.has(ack.error.code)) return settle({ kind: 'rejected', code: ack.error.code });
