@@ -31,6 +31,8 @@ export class ChaosClient {
   readonly received: Array<Pick<Message, 'id' | 'seq'>> = [];
   /** How often it lost its socket and connected again. */
   reconnects = 0;
+  /** Why it lost its socket each time (Socket.IO's reason, e.g. `ping timeout`, `transport close`). */
+  readonly disconnectReasons: string[] = [];
   /** Acks that said UNAVAILABLE (each followed by a retry), to show a fault reached the clients. */
   unavailableAcks = 0;
   /** When it last got an `ok` ack (epoch millis), for the time to recover. */
@@ -92,10 +94,11 @@ export class ChaosClient {
       this.received.push({ id: message.id, seq: message.seq });
       this.#lastSeq = Math.max(this.#lastSeq, message.seq);
     });
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason) => {
       if (this.#socket !== socket || this.#closed) return;
       this.#socket = undefined;
       this.reconnects++;
+      this.disconnectReasons.push(reason);
       // Receivers come back on their own, not only when they next send.
       this.connect().catch(() => undefined);
     });
