@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Message } from '@chatrt/contracts';
-import type { ChatSocket, ChatUser } from '../client/chat-user.ts';
+import type { ChatSocket, ChatUser, ConnectOptions } from '../client/chat-user.ts';
 import type { ClientConfig } from '../client/client-config.ts';
 import type { ClientRecord, SendOutcome, SendRecord } from './invariants.ts';
 
@@ -17,6 +17,8 @@ export interface ChaosClientOptions {
   sendDeadlineMs?: number;
   /** Wait for one ack before retrying the same send. Default: 8 s (longer than the gateway's NATS timeout). */
   ackTimeoutMs?: number;
+  /** How its sockets connect (transports and fallback); default the harness's. */
+  connectOptions?: ConnectOptions;
 }
 
 /**
@@ -33,6 +35,8 @@ export class ChaosClient {
   reconnects = 0;
   /** Why it lost its socket each time (Socket.IO's reason, e.g. `ping timeout`, `transport close`). */
   readonly disconnectReasons: string[] = [];
+  /** The Engine.IO transport of every connect and every upgrade, in order (`websocket`, `polling`). */
+  readonly transports: string[] = [];
   /** Acks that said UNAVAILABLE (each followed by a retry), to show a fault reached the clients. */
   unavailableAcks = 0;
   /** When it last got an `ok` ack (epoch millis), for the time to recover. */
@@ -72,11 +76,13 @@ export class ChaosClient {
         let socket: ChatSocket | undefined;
         try {
           this.#options.user.config = config;
-          socket = await withTimeout(this.#options.user.connectChat(), 10_000, 'connect');
+          socket = await withTimeout(this.#options.user.connectChat(this.#options.connectOptions), 10_000, 'connect');
           this.#listen(socket);
           const joined = await socket.timeout(10_000).emitWithAck('joinRoom', { roomId: this.#options.roomId, afterSeq: this.#lastSeq });
           if (!joined.ok) throw new Error(`joinRoom: ${joined.error.code} ${joined.error.message}`);
           this.#socket = socket;
+          this.transports.push(socket.io.engine.transport.name);
+          socket.io.engine.on('upgrade', (transport) => this.transports.push(transport.name));
           return socket;
         } catch (err) {
           lastError = err;
