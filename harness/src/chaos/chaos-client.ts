@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Message } from '@chatrt/contracts';
+import type { ApiError, Message, MessagePage } from '@chatrt/contracts';
 import type { ChatSocket, ChatUser, ConnectOptions } from '../client/chat-user.ts';
 import type { ClientConfig } from '../client/client-config.ts';
 import type { ClientRecord, SendOutcome, SendRecord } from './invariants.ts';
@@ -19,6 +19,11 @@ export interface ChaosClientOptions {
   ackTimeoutMs?: number;
   /** How its sockets connect (transports and fallback); default the harness's. */
   connectOptions?: ConnectOptions;
+  /**
+   * While no gateway's socket answers, send over REST (POST /api/chat/messages, same clientMessageId) and poll
+   * the room's history, trying the sockets again all the while. Default: off (keep trying sockets only).
+   */
+  restFallback?: boolean;
 }
 
 /**
@@ -37,6 +42,9 @@ export class ChaosClient {
   readonly disconnectReasons: string[] = [];
   /** The Engine.IO transport of every connect and every upgrade, in order (`websocket`, `polling`). */
   readonly transports: string[] = [];
+  /** With `restFallback`: sends acked over REST, and messages received by polling the history. */
+  restSends = 0;
+  restReceived = 0;
   /** Acks that said UNAVAILABLE (each followed by a retry), to show a fault reached the clients. */
   unavailableAcks = 0;
   /** When it last got an `ok` ack (epoch millis), for the time to recover. */
@@ -48,6 +56,8 @@ export class ChaosClient {
   #socket: ChatSocket | undefined;
   #connecting: Promise<ChatSocket> | undefined;
   #closed = false;
+  /** A history poll under way (REST fallback); a socket joins only after it, so the two never overlap. */
+  #polling: Promise<void> | undefined;
 
   constructor(options: ChaosClientOptions) {
     this.name = options.name;
@@ -68,7 +78,8 @@ export class ChaosClient {
   }
 
   async #open(): Promise<ChatSocket> {
-    const deadline = Date.now() + 180_000;
+    // With the REST fallback one round over the gateways is enough: the caller carries on over REST.
+    const deadline = Date.now() + (this.#options.restFallback ? 0 : 180_000);
     let lastError: unknown;
     for (;;) {
       for (const config of this.#options.gateways()) {
@@ -77,6 +88,7 @@ export class ChaosClient {
         try {
           this.#options.user.config = config;
           socket = await withTimeout(this.#options.user.connectChat(this.#options.connectOptions), 10_000, 'connect');
+          await this.#polling;
           this.#listen(socket);
           const joined = await socket.timeout(10_000).emitWithAck('joinRoom', { roomId: this.#options.roomId, afterSeq: this.#lastSeq });
           if (!joined.ok) throw new Error(`joinRoom: ${joined.error.code} ${joined.error.message}`);
@@ -106,7 +118,8 @@ export class ChaosClient {
       this.reconnects++;
       this.disconnectReasons.push(reason);
       // Receivers come back on their own, not only when they next send.
-      this.connect().catch(() => undefined);
+      if (this.#options.restFallback) void this.#pollUntilReconnected();
+      else this.connect().catch(() => undefined);
     });
   }
 
@@ -126,6 +139,11 @@ export class ChaosClient {
         socket = await this.connect();
       } catch (err) {
         lastReason = String(err);
+        if (this.#options.restFallback) {
+          const outcome = await this.#sendOverRest(text, clientMessageId);
+          if (outcome) return settle(outcome);
+          await sleep(200);
+        }
         continue;
       }
       try {
@@ -147,6 +165,50 @@ export class ChaosClient {
       }
     }
     return settle({ kind: 'unknown', reason: lastReason });
+  }
+
+  /** One REST send: its outcome, or undefined when it is to be tried again (unreachable, UNAVAILABLE, RATE_LIMITED). */
+  async #sendOverRest(text: string, clientMessageId: string): Promise<SendOutcome | undefined> {
+    const res = await this.#options.user
+      .http<Message | { error: ApiError }>('POST', '/chat/messages', { roomId: this.#options.roomId, message: text, clientMessageId })
+      .catch(() => undefined);
+    if (!res) return undefined;
+    if ('error' in res.body) {
+      if (!RETRYABLE.has(res.body.error.code)) return { kind: 'rejected', code: res.body.error.code };
+      if (res.body.error.code === 'UNAVAILABLE') this.unavailableAcks++;
+      return undefined;
+    }
+    this.lastAckAt = Date.now();
+    this.restSends++;
+    return { kind: 'ok', seq: res.body.seq, messageId: res.body.id };
+  }
+
+  /** Polls the room's history after the last seq seen, and tries the sockets, until a socket is back. */
+  async #pollUntilReconnected(): Promise<void> {
+    while (!this.#closed && !this.connected) {
+      if (!this.#connecting) {
+        this.#polling = this.#pollHistory().catch(() => undefined);
+        await this.#polling;
+        this.#polling = undefined;
+      }
+      await this.connect().catch(() => undefined);
+      if (!this.connected) await sleep(500);
+    }
+  }
+
+  async #pollHistory(): Promise<void> {
+    for (;;) {
+      const page = await this.#options.user.http<MessagePage>('GET', `/chat/messages?roomId=${this.#options.roomId}&after=${this.#lastSeq}&limit=200`);
+      if (page.status !== 200) return;
+      for (const message of page.body.messages) {
+        // The client merges its polls by seq; what the sockets deliver is recorded as it comes.
+        if (message.seq <= this.#lastSeq) continue;
+        this.received.push({ id: message.id, seq: message.seq });
+        this.restReceived++;
+        this.#lastSeq = message.seq;
+      }
+      if (!page.body.hasMore || page.body.messages.length === 0) return;
+    }
   }
 
   /** What the checker needs: its sends and its view of the room since it first joined (after seq 0). */

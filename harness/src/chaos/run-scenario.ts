@@ -23,6 +23,8 @@ export interface ScenarioOptions {
   gatewayOrder?: (client: number, stack: ScenarioStack) => number[];
   /** How client `client` connects its sockets (transports and fallback); default the harness's. */
   connectOptions?: (client: number) => ConnectOptions;
+  /** Clients send and poll over REST while no socket answers (ChaosClientOptions.restFallback). */
+  restFallback?: boolean;
 }
 
 export interface ScenarioResult {
@@ -55,7 +57,7 @@ export async function runScenario(stack: ScenarioStack, options: ScenarioOptions
     const order = options.gatewayOrder ?? ((client: number, s: ScenarioStack) => Array.from({ length: s.gateways }, (_, k) => (client + k) % s.gateways));
     users.forEach((user, i) => {
       const name = `${i < options.senders ? 'sender' : 'receiver'}-${i}`;
-      clients.push(new ChaosClient({ name, user, roomId, gateways: () => order(i, stack).map((g) => liveConfigs()[g]!), connectOptions: options.connectOptions?.(i) }));
+      clients.push(new ChaosClient({ name, user, roomId, gateways: () => order(i, stack).map((g) => liveConfigs()[g]!), connectOptions: options.connectOptions?.(i), restFallback: options.restFallback }));
     });
     await Promise.all(clients.map((c) => c.connect()));
 
