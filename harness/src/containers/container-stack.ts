@@ -34,7 +34,7 @@ export const defaultImages: ContainerImages = {
   postgres: process.env['POSTGRES_IMAGE'] ?? 'postgres:17',
   nats: process.env['NATS_IMAGE'] ?? 'nats:2.12-alpine',
   toxiproxy: process.env['TOXIPROXY_IMAGE'] ?? 'ghcr.io/shopify/toxiproxy:2.12.0',
-  balancer: process.env['HAPROXY_IMAGE'] ?? 'haproxy:2.6',
+  balancer: process.env['BALANCER_IMAGE'] ?? 'haproxy:2.6',
   // CHAT_IMAGE (AUTH_IMAGE, …) runs one service from another image, e.g. a deliberately broken build.
   service: (service) =>
     process.env[`${service.toUpperCase()}_IMAGE`] ?? `${process.env['IMAGE_PREFIX'] ?? 'chat-realtime'}/${service}:${process.env['IMAGE_TAG'] ?? 'local'}`,
