@@ -49,7 +49,7 @@ export class ChaosClient {
   unavailableAcks = 0;
   /** When it last got an `ok` ack (epoch millis), for the time to recover. */
   lastAckAt = 0;
-  /** Each `ok` send's time from its first try to its ack, in millis, to show a slowdown reached the clients. */
+  /** Each send acked `ok` over a socket: millis from its first try to the ack, to show a slowdown reached the clients. */
   readonly ackMillis: number[] = [];
   readonly #options: ChaosClientOptions;
   #lastSeq = 0;

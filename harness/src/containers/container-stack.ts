@@ -49,11 +49,11 @@ export interface ContainerStackOptions {
   /**
    * Links routed through a Toxiproxy container (`toxiproxy`), to slow, silence or cut them:
    * `chat-postgres` (every chat replica's database link, proxy `chat-postgres`), `gateway-nats` (each
-   * gateway's NATS link, proxy `gateway-<n>-nats`) and `gateway-socket` (the clients' link to each gateway's
+   * gateway's NATS link to the node `nats`, proxy `gateway-<n>-nats`) and `gateway-socket` (the clients' link to each gateway's
    * Socket.IO port, proxy `gateway-<n>-socket`; REST still goes straight to the gateway).
    */
   proxiedLinks?: ProxiedLink[];
-  /** Three JetStream nodes (`nats-1`…`nats-3`, deploy/nats/cluster-node.conf) and the chat stream on all three. */
+  /** Three JetStream nodes (`nats`, `nats-2`, `nats-3`, deploy/nats/cluster-node.conf) and the chat stream on all three. */
   natsCluster?: boolean;
   /** chat replicas (`chat`, `chat-1`, …): all answer commands, one at a time relays the outbox. Default: 1. */
   chatReplicas?: number;
