@@ -20,6 +20,7 @@ WORK_DIR="$CACHE_DIR/images"
 STANDINS_DIR="$root/scripts/images"
 COMPOSE_VERSION=v2.40.3
 NATS_SERVER_VERSION=v2.12.2
+TOXIPROXY_VERSION=v2.12.0
 NODE_MAJOR=24
 NPM_MAJOR=11
 POSTGRES_MAJOR=17
@@ -274,6 +275,32 @@ build_nats() {
   rm -rf "$ctx"
 }
 
+# ghcr.io/shopify/toxiproxy:2.12.0 (the chaos suite's link faults): toxiproxy-server built with CGO_ENABLED=0 from
+# the Go module proxy into a scratch image, as the official one is. Its @latest on the proxy is an old v2.5.0, so
+# the version is pinned.
+build_toxiproxy() {
+  local tag="ghcr.io/shopify/toxiproxy:${TOXIPROXY_VERSION#v}"
+  local hash
+  hash="$(input_hash "$STANDINS_DIR/toxiproxy.Dockerfile" "$TOXIPROXY_VERSION")"
+  if image_is_current "$tag" "$hash"; then
+    log "$tag is current"
+    return
+  fi
+  local bin_dir="$TOOLS_DIR/toxiproxy-$TOXIPROXY_VERSION-static"
+  if [ ! -x "$bin_dir/toxiproxy-server" ]; then
+    log "building toxiproxy-server $TOXIPROXY_VERSION (CGO_ENABLED=0)"
+    GOBIN="$bin_dir" CGO_ENABLED=0 GOFLAGS=-mod=mod nice "$GO" install -trimpath -ldflags "-s -w" \
+      "github.com/Shopify/toxiproxy/v2/cmd/server@$TOXIPROXY_VERSION"
+    mv "$bin_dir/server" "$bin_dir/toxiproxy-server"
+  fi
+  local ctx
+  ctx="$(fresh_context toxiproxy)"
+  cp "$bin_dir/toxiproxy-server" "$ctx/toxiproxy-server"
+  cp "$STANDINS_DIR/toxiproxy.Dockerfile" "$ctx/Dockerfile"
+  docker_build --label "$HASH_LABEL=$hash" -t "$tag" "$ctx"
+  rm -rf "$ctx"
+}
+
 # haproxy:2.6 and prom/prometheus:v2.42.0: Debian's packages on the debootstrap base.
 build_from_debian_package() {
   local tag="$1" dockerfile="$2"
@@ -329,7 +356,7 @@ build_services() {
 
 report_sizes() {
   docker image ls --format '{{.Repository}}:{{.Tag}}\t{{.Size}}' |
-    grep -E '^(chat-realtime/|debian:|node:|postgres:|nats:|haproxy:|prom/prometheus:)' | sort >&2
+    grep -E '^(chat-realtime/|debian:|node:|postgres:|nats:|haproxy:|prom/prometheus:|ghcr.io/shopify/toxiproxy:)' | sort >&2
 }
 
 # One run at a time: two runs would build the same images and rootfs side by side.
@@ -348,6 +375,7 @@ step "postgres:$POSTGRES_MAJOR" build_postgres
 step "nats:2.12-alpine" build_nats
 step "haproxy:2.6" build_from_debian_package haproxy:2.6 "$STANDINS_DIR/haproxy.Dockerfile"
 step "prom/prometheus:v2.42.0" build_from_debian_package prom/prometheus:v2.42.0 "$STANDINS_DIR/prometheus.Dockerfile"
+step "toxiproxy" build_toxiproxy
 step "service images" build_services
 report_sizes
 took=$(($(now_ms) - started_all))

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Message } from '@chatrt/contracts';
-import type { ChatSocket, ChatUser } from '../client/chat-user.ts';
+import type { ApiError, Message, MessagePage } from '@chatrt/contracts';
+import type { ChatSocket, ChatUser, ConnectOptions } from '../client/chat-user.ts';
 import type { ClientConfig } from '../client/client-config.ts';
 import type { ClientRecord, SendOutcome, SendRecord } from './invariants.ts';
 
@@ -17,6 +17,13 @@ export interface ChaosClientOptions {
   sendDeadlineMs?: number;
   /** Wait for one ack before retrying the same send. Default: 8 s (longer than the gateway's NATS timeout). */
   ackTimeoutMs?: number;
+  /** How its sockets connect (transports and fallback); default the harness's. */
+  connectOptions?: ConnectOptions;
+  /**
+   * While no gateway's socket answers, send over REST (POST /api/chat/messages, same clientMessageId) and poll
+   * the room's history, trying the sockets again all the while. Default: off (keep trying sockets only).
+   */
+  restFallback?: boolean;
 }
 
 /**
@@ -31,15 +38,26 @@ export class ChaosClient {
   readonly received: Array<Pick<Message, 'id' | 'seq'>> = [];
   /** How often it lost its socket and connected again. */
   reconnects = 0;
+  /** Why it lost its socket each time (Socket.IO's reason, e.g. `ping timeout`, `transport close`). */
+  readonly disconnectReasons: string[] = [];
+  /** The Engine.IO transport of every connect and every upgrade, in order (`websocket`, `polling`). */
+  readonly transports: string[] = [];
+  /** With `restFallback`: sends acked over REST, and messages received by polling the history. */
+  restSends = 0;
+  restReceived = 0;
   /** Acks that said UNAVAILABLE (each followed by a retry), to show a fault reached the clients. */
   unavailableAcks = 0;
   /** When it last got an `ok` ack (epoch millis), for the time to recover. */
   lastAckAt = 0;
+  /** Each send acked `ok` over a socket: millis from its first try to the ack, to show a slowdown reached the clients. */
+  readonly ackMillis: number[] = [];
   readonly #options: ChaosClientOptions;
   #lastSeq = 0;
   #socket: ChatSocket | undefined;
   #connecting: Promise<ChatSocket> | undefined;
   #closed = false;
+  /** A history poll under way (REST fallback); a socket joins only after it, so the two never overlap. */
+  #polling: Promise<void> | undefined;
 
   constructor(options: ChaosClientOptions) {
     this.name = options.name;
@@ -60,7 +78,8 @@ export class ChaosClient {
   }
 
   async #open(): Promise<ChatSocket> {
-    const deadline = Date.now() + 180_000;
+    // With the REST fallback one round over the gateways is enough: the caller carries on over REST.
+    const deadline = Date.now() + (this.#options.restFallback ? 0 : 180_000);
     let lastError: unknown;
     for (;;) {
       for (const config of this.#options.gateways()) {
@@ -68,11 +87,14 @@ export class ChaosClient {
         let socket: ChatSocket | undefined;
         try {
           this.#options.user.config = config;
-          socket = await withTimeout(this.#options.user.connectChat(), 10_000, 'connect');
+          socket = await withTimeout(this.#options.user.connectChat(this.#options.connectOptions), 10_000, 'connect');
+          await this.#polling;
           this.#listen(socket);
           const joined = await socket.timeout(10_000).emitWithAck('joinRoom', { roomId: this.#options.roomId, afterSeq: this.#lastSeq });
           if (!joined.ok) throw new Error(`joinRoom: ${joined.error.code} ${joined.error.message}`);
           this.#socket = socket;
+          this.transports.push(socket.io.engine.transport.name);
+          socket.io.engine.on('upgrade', (transport) => this.transports.push(transport.name));
           return socket;
         } catch (err) {
           lastError = err;
@@ -90,18 +112,21 @@ export class ChaosClient {
       this.received.push({ id: message.id, seq: message.seq });
       this.#lastSeq = Math.max(this.#lastSeq, message.seq);
     });
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason) => {
       if (this.#socket !== socket || this.#closed) return;
       this.#socket = undefined;
       this.reconnects++;
+      this.disconnectReasons.push(reason);
       // Receivers come back on their own, not only when they next send.
-      this.connect().catch(() => undefined);
+      if (this.#options.restFallback) void this.#pollUntilReconnected();
+      else this.connect().catch(() => undefined);
     });
   }
 
   /** Sends one message and retries it (same clientMessageId) until it is acked, refused or the deadline passes. */
   async send(text: string, clientMessageId: string = randomUUID()): Promise<SendRecord> {
-    const deadline = Date.now() + (this.#options.sendDeadlineMs ?? 90_000);
+    const firstTry = Date.now();
+    const deadline = firstTry + (this.#options.sendDeadlineMs ?? 90_000);
     const settle = (outcome: SendOutcome): SendRecord => {
       const record = { roomId: this.#options.roomId, clientMessageId, outcome };
       this.sends.push(record);
@@ -114,6 +139,11 @@ export class ChaosClient {
         socket = await this.connect();
       } catch (err) {
         lastReason = String(err);
+        if (this.#options.restFallback) {
+          const outcome = await this.#sendOverRest(text, clientMessageId);
+          if (outcome) return settle(outcome);
+          await sleep(200);
+        }
         continue;
       }
       try {
@@ -122,6 +152,7 @@ export class ChaosClient {
           .emitWithAck('sendMessage', { roomId: this.#options.roomId, message: text, clientMessageId });
         if (ack.ok) {
           this.lastAckAt = Date.now();
+          this.ackMillis.push(this.lastAckAt - firstTry);
           return settle({ kind: 'ok', seq: ack.message.seq, messageId: ack.message.id });
         }
         if (!RETRYABLE.has(ack.error.code)) return settle({ kind: 'rejected', code: ack.error.code });
@@ -134,6 +165,50 @@ export class ChaosClient {
       }
     }
     return settle({ kind: 'unknown', reason: lastReason });
+  }
+
+  /** One REST send: its outcome, or undefined when it is to be tried again (unreachable, UNAVAILABLE, RATE_LIMITED). */
+  async #sendOverRest(text: string, clientMessageId: string): Promise<SendOutcome | undefined> {
+    const res = await this.#options.user
+      .http<Message | { error: ApiError }>('POST', '/chat/messages', { roomId: this.#options.roomId, message: text, clientMessageId })
+      .catch(() => undefined);
+    if (!res) return undefined;
+    if ('error' in res.body) {
+      if (!RETRYABLE.has(res.body.error.code)) return { kind: 'rejected', code: res.body.error.code };
+      if (res.body.error.code === 'UNAVAILABLE') this.unavailableAcks++;
+      return undefined;
+    }
+    this.lastAckAt = Date.now();
+    this.restSends++;
+    return { kind: 'ok', seq: res.body.seq, messageId: res.body.id };
+  }
+
+  /** Polls the room's history after the last seq seen, and tries the sockets, until a socket is back. */
+  async #pollUntilReconnected(): Promise<void> {
+    while (!this.#closed && !this.connected) {
+      if (!this.#connecting) {
+        this.#polling = this.#pollHistory().catch(() => undefined);
+        await this.#polling;
+        this.#polling = undefined;
+      }
+      await this.connect().catch(() => undefined);
+      if (!this.connected) await sleep(500);
+    }
+  }
+
+  async #pollHistory(): Promise<void> {
+    for (;;) {
+      const page = await this.#options.user.http<MessagePage>('GET', `/chat/messages?roomId=${this.#options.roomId}&after=${this.#lastSeq}&limit=200`);
+      if (page.status !== 200) return;
+      for (const message of page.body.messages) {
+        // The client merges its polls by seq; what the sockets deliver is recorded as it comes.
+        if (message.seq <= this.#lastSeq) continue;
+        this.received.push({ id: message.id, seq: message.seq });
+        this.restReceived++;
+        this.#lastSeq = message.seq;
+      }
+      if (!page.body.hasMore || page.body.messages.length === 0) return;
+    }
   }
 
   /** What the checker needs: its sends and its view of the room since it first joined (after seq 0). */

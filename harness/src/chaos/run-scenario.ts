@@ -1,5 +1,5 @@
 import type { Message } from '@chatrt/contracts';
-import { ChatUser } from '../client/chat-user.ts';
+import { ChatUser, type ConnectOptions } from '../client/chat-user.ts';
 import { eventually } from '../testing/eventually.ts';
 import { ChaosClient } from './chaos-client.ts';
 import { checkInvariants, type HistoryMessage } from './invariants.ts';
@@ -21,6 +21,10 @@ export interface ScenarioOptions {
   fault: (stack: ScenarioStack) => Promise<void>;
   /** Gateways a client tries, in order (default: its own first, then the others). Read on every reconnect. */
   gatewayOrder?: (client: number, stack: ScenarioStack) => number[];
+  /** How client `client` connects its sockets (transports and fallback); default the harness's. */
+  connectOptions?: (client: number) => ConnectOptions;
+  /** Clients send and poll over REST while no socket answers (ChaosClientOptions.restFallback). */
+  restFallback?: boolean;
 }
 
 export interface ScenarioResult {
@@ -53,7 +57,7 @@ export async function runScenario(stack: ScenarioStack, options: ScenarioOptions
     const order = options.gatewayOrder ?? ((client: number, s: ScenarioStack) => Array.from({ length: s.gateways }, (_, k) => (client + k) % s.gateways));
     users.forEach((user, i) => {
       const name = `${i < options.senders ? 'sender' : 'receiver'}-${i}`;
-      clients.push(new ChaosClient({ name, user, roomId, gateways: () => order(i, stack).map((g) => liveConfigs()[g]!) }));
+      clients.push(new ChaosClient({ name, user, roomId, gateways: () => order(i, stack).map((g) => liveConfigs()[g]!), connectOptions: options.connectOptions?.(i), restFallback: options.restFallback }));
     });
     await Promise.all(clients.map((c) => c.connect()));
 

@@ -21,6 +21,8 @@ export type NotificationsSocket = Socket<NotificationsServerToClientEvents, Noti
 /** How to open a socket; defaults are the harness's (no automatic reconnection, any transport). */
 export interface ConnectOptions {
   transports?: Array<'websocket' | 'polling'>;
+  /** When the first transport cannot connect, try the next one (Engine.IO's fallback, e.g. websocket → polling). */
+  tryAllTransports?: boolean;
   /** Socket server to use instead of the configured one (e.g. a second gateway). */
   socketUrl?: string;
   reconnection?: boolean;
@@ -145,6 +147,7 @@ export class ChatUser {
       path: this.config.socketPath,
       auth: { token },
       transports: options.transports ?? ['websocket', 'polling'],
+      tryAllTransports: options.tryAllTransports ?? false,
       reconnection: options.reconnection ?? false,
       forceNew: true,
       // As the SDK does: keeps the balancer's affinity cookie, so a polling session stays on its gateway.
