@@ -11,7 +11,7 @@ export {
   type NotificationsServerToClientEvents,
 } from './generated/socket-events.ts';
 export type { SchemaTypes } from './generated/schemas.ts';
-export { validate, type SchemaName, type ValidationResult } from './validators.ts';
+export { validate, validateInline, type SchemaName, type ValidationResult } from './validators.ts';
 
 import type { RoomUpdatePage } from './generated/models.ts';
 /** One socket event of a room (name and payload); Modelina inlines this union, so it is named here. */
