@@ -1,9 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import { contractCheckEnv } from './harness/src/conformance/contract-run.ts';
 
 export default defineConfig({
   test: {
     include: ['{packages,services,harness,apps}/**/*.{unit,int,e2e}.spec.ts'],
     globalSetup: ['harness/src/vitest-global-setup.ts'],
+    // Every frame, message and response the suites cause is checked against the specs (see the README's "Tests").
+    env: contractCheckEnv,
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Two cores: files that spawn whole stacks must not compete with each other for CPU.

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from './infra/postgres.ts';
 import { startNatsServer } from './infra/nats.ts';
+import { finishContractRun, startContractRun } from './conformance/contract-run.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,8 +14,12 @@ declare module 'vitest' {
   }
 }
 
-/** One real Postgres and one real nats-server for the whole test run. */
+/**
+ * One real Postgres and one real nats-server for the whole test run, and the live contract check's record:
+ * emptied before, read after (a violation anywhere fails the run).
+ */
 export default async function setup(project: TestProject) {
+  await startContractRun();
   const dir = await mkdtemp(`${tmpdir()}/chat-test-`);
   // Postgres runs as its own user when we are root; it must be able to reach its data dir.
   await chmod(dir, 0o755);
@@ -26,5 +31,6 @@ export default async function setup(project: TestProject) {
     await nats.stop();
     await postgres.stop();
     await rm(dir, { recursive: true, force: true });
+    await finishContractRun();
   };
 }

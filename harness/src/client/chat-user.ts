@@ -11,6 +11,7 @@ import type {
   User,
 } from '@chatrt/contracts';
 import type { ClientConfig } from './client-config.ts';
+import { checkRestExchange, checkSocketFrames } from './contract-check.ts';
 
 export type ChatSocket = Socket<ChatServerToClientEvents, ChatClientToServerEvents>;
 export type NotificationsSocket = Socket<NotificationsServerToClientEvents, NotificationsClientToServerEvents>;
@@ -73,7 +74,8 @@ export class ChatUser {
 
   /** Calls the REST API (path relative to the API base) with the session cookie and optional headers. */
   async http<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
-    const res = await fetch(`${this.config.apiUrl}${path}`, {
+    const url = `${this.config.apiUrl}${path}`;
+    const res = await fetch(url, {
       method,
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -85,6 +87,7 @@ export class ChatUser {
     const session = res.headers.getSetCookie().find((c) => c.startsWith('sid='));
     if (session) this.#cookie = session.split(';')[0];
     const text = await res.text();
+    checkRestExchange(method, url, body, res, text);
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
   }
 
@@ -115,6 +118,7 @@ export class ChatUser {
       // As the SDK does: keeps the balancer's affinity cookie, so a polling session stays on its gateway.
       withCredentials: true,
     });
+    checkSocketFrames(socket);
     this.#sockets.push(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());

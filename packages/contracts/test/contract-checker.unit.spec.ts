@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { ContractChecker, type ConformanceSink, type Violation } from '../src/conformance/index.ts';
+import { validate, type SchemaName } from '../src/index.ts';
 
 const id = '00000000-0000-4000-8000-000000000001';
 const at = '2026-01-01T00:00:00.000Z';
@@ -136,5 +137,18 @@ describe('REST exchanges', () => {
     expect(violations).toEqual([]);
     checker.restExchange({ method: 'POST', url: '/api/chat/rooms', requestBody: { nme: 'x' }, status: 201, contentType: json, responseBody: { id } });
     expect(violations.map((v) => v.message)).toEqual([expect.stringContaining('a request body the spec refuses was answered 201'), expect.any(String)]);
+  });
+});
+
+describe('the conformance data', () => {
+  it('names only schemas that compile (a YAML slip such as an unquoted comma in a flow map used to break LoginReply)', async () => {
+    const { asyncApiConformance, openApiConformance } = await import('../src/generated/conformance.ts');
+    const names = new Set<string>();
+    JSON.stringify([asyncApiConformance, openApiConformance], (key, value: unknown) => {
+      if (key === 'schema' && typeof value === 'string') names.add(value);
+      return value;
+    });
+    expect(names.size).toBeGreaterThan(50);
+    for (const name of names) expect(() => validate(name as SchemaName, {}), name).not.toThrow();
   });
 });

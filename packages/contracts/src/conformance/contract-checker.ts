@@ -44,9 +44,17 @@ const routes = (openApiConformance.routes as readonly RouteRules[]).map((rules) 
 /** NATS subjects of the client library and the server themselves (reply inboxes, the JetStream API): not ours. */
 const infrastructureSubject = /^(_INBOX\.|\$)/;
 
-const named = (name: string, data: unknown) => validate(name as SchemaName, data);
+/** A schema that cannot be compiled is reported like a mismatch: the traffic it checks must go on. */
+function guarded(check: () => ValidationResult<unknown>): ValidationResult<unknown> {
+  try {
+    return check();
+  } catch (err) {
+    return { ok: false, path: '/', message: `cannot check: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+const named = (name: string, data: unknown) => guarded(() => validate(name as SchemaName, data));
 const checkBody = (rule: BodyRule, data: unknown): ValidationResult<unknown> =>
-  'schema' in rule ? named(rule.schema, data) : validateInline(rule.inline, data);
+  'schema' in rule ? named(rule.schema, data) : guarded(() => validateInline(rule.inline, data));
 
 /** An exchange over HTTP as a client saw it; bodies are parsed JSON (text for other media types). */
 export interface RestExchange {

@@ -2104,8 +2104,7 @@ export const contractSchemas = {
       "properties": {
         "id": {
           "type": "string",
-          "description": "Opaque session id",
-          "sent to browsers only as an HttpOnly cookie.": null
+          "description": "Opaque session id, sent to browsers only as an HttpOnly cookie."
         },
         "expiresAt": {
           "type": "string",
