@@ -23,10 +23,14 @@ type SocketIoPacket = { type: number; nsp: string; data?: unknown; id?: number }
 const checkedManagers = new WeakSet<Manager>();
 let managerCount = 0;
 
+/** The manager's packet decoder, which it keeps across reconnections. */
+type PacketDecoder = { on(event: 'decoded', listener: (packet: SocketIoPacket) => void): void };
+
 /**
  * Checks every Socket.IO packet of `socket`'s connection against asyncapi.yaml: events both ways, acks and
- * CONNECT_ERROR data. The manager's decoded incoming packets are public (`packet`); outgoing packets are
- * seen where the manager encodes them (`_packet`), the one place that has an event's ack id.
+ * CONNECT_ERROR data. Incoming packets are read from the manager's decoder as decoded (its public `packet`
+ * event comes a tick later, after the socket has rewritten acks for `timeout()` callers); outgoing ones
+ * where the manager encodes them (`_packet`), the one place that has an event's ack id.
  */
 export function checkSocketFrames(socket: Socket): void {
   const check = harnessChecker();
@@ -34,7 +38,7 @@ export function checkSocketFrames(socket: Socket): void {
   if (!check || checkedManagers.has(manager)) return;
   checkedManagers.add(manager);
   const connection = `manager-${(managerCount += 1)}`;
-  manager.on('packet', (packet: SocketIoPacket) => {
+  (manager as unknown as { decoder: PacketDecoder }).decoder.on('decoded', (packet) => {
     const args = Array.isArray(packet.data) ? packet.data : [];
     if (packet.type === EVENT || packet.type === BINARY_EVENT) check.serverEvent(packet.nsp, args[0], args.slice(1));
     else if ((packet.type === ACK || packet.type === BINARY_ACK) && packet.id !== undefined) check.ack(connection, packet.nsp, packet.id, args);
