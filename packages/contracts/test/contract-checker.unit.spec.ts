@@ -152,3 +152,11 @@ describe('the conformance data', () => {
     for (const name of names) expect(() => validate(name as SchemaName, {}), name).not.toThrow();
   });
 });
+
+describe('client events without a payload', () => {
+  it('reads an absent payload as {} as the gateway does, so a ping without arguments expects a pong', () => {
+    checker.clientEvent('c', '/chat', 'ping', [], 3);
+    checker.ack('c', '/chat', 3, [{ ok: true, serverTime: at }]);
+    expect(violations).toEqual([]);
+  });
+});
