@@ -28,9 +28,16 @@ export default async function setup(project: TestProject) {
   project.provide('databaseUrl', postgres.url);
   project.provide('natsUrl', nats.url);
   return async () => {
-    await nats.stop();
-    await postgres.stop();
-    await rm(dir, { recursive: true, force: true });
-    await finishContractRun();
+    try {
+      await finishContractRun();
+    } catch (err) {
+      // Also the exit code: vitest may exit on its teardown timeout before it reports a teardown error.
+      process.exitCode = 1;
+      throw err;
+    } finally {
+      await nats.stop();
+      await postgres.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   };
 }

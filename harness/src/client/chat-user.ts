@@ -72,6 +72,12 @@ export class ChatUser {
     return this.user.id;
   }
 
+  /** The `sid=…` cookie of the current login session, for tools that call the API themselves. */
+  cookieHeader(): string {
+    if (!this.#cookie) throw new Error('log in first');
+    return this.#cookie;
+  }
+
   /** Calls the REST API (path relative to the API base) with the session cookie and optional headers. */
   async http<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
     const url = `${this.config.apiUrl}${path}`;

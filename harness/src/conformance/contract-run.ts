@@ -14,12 +14,12 @@ export function startContractRun(): Promise<void> {
 }
 
 /**
- * Prints per spec what the run exercised; throws listing every violation (with where, the path and the
- * schema error), which fails the run.
+ * Prints per spec how much the run exercised (`listMissing`: and what it did not); throws listing every
+ * violation (with where, the path and the schema error), which fails the run.
  */
-export async function finishContractRun(): Promise<void> {
+export async function finishContractRun(listMissing = false): Promise<void> {
   const { violations, coverage } = await readConformanceRun(contractReportDir);
-  console.log(`\nLive contract check (${contractReportDir}):\n${formatCoverage(coverage).map((line) => `  ${line}`).join('\n')}`);
+  console.log(`\nLive contract check (${contractReportDir}):\n${formatCoverage(coverage, listMissing).map((line) => `  ${line}`).join('\n')}`);
   if (violations.length > 0) {
     const distinct = [...new Set(violations.map(formatViolation))];
     throw new Error(`${violations.length} contract violations (${distinct.length} distinct):\n${distinct.map((line) => `  ${line}`).join('\n')}`);

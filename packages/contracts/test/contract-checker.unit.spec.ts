@@ -96,6 +96,16 @@ describe('NATS messages', () => {
     expect(violations[0]!.message).toContain('matches none of');
   });
 
+  it('accepts an invalid request that was refused, and fails one that was answered', () => {
+    const refused = checker.natsMessage('chat.qry.room', { actorId: 'me', roomId: id });
+    checker.natsReply(refused!, 'chat.qry.room', { ok: false, error: { code: 'VALIDATION_FAILED', message: 'no', path: '/actorId' } });
+    expect(violations).toEqual([]);
+    const answered = checker.natsMessage('chat.qry.room', { actorId: 'me', roomId: id });
+    checker.natsReply(answered!, 'chat.qry.room', { ok: true, room: { id, name: 'r', memberIds: [], createdAt: at, lastSeq: 0 } });
+    expect(violations).toHaveLength(1);
+    expect(violations[0]!.message).toContain('a request the spec refuses was not refused');
+  });
+
   it('fails a malformed reply', () => {
     const rules = checker.natsMessage('chat.qry.room', { actorId: id, roomId: id });
     checker.natsReply(rules!, 'chat.qry.room', { ok: true });

@@ -4,8 +4,8 @@ import type { Logger } from './logger.ts';
 
 /**
  * When `CONTRACT_CHECK=strict` (the test suites set it), checks every message this connection publishes or
- * sends as a request, and every reply it gets, against asyncapi.yaml: a subject the spec lacks or a payload
- * that fails its schema is logged and recorded as a violation (see `@chatrt/contracts/conformance`), which
+ * sends as a request, and every reply it gets, against asyncapi.yaml: a subject the spec lacks, a payload or
+ * reply that fails its schema, or an invalid request that was not refused is logged and recorded as a violation (see `@chatrt/contracts/conformance`), which
  * fails the test run. Every service checks what it sends, so every message between services is checked once.
  * Off, the connection is left untouched.
  */
@@ -20,9 +20,9 @@ export function checkContract(nc: NatsConnection, log: Logger, env: NodeJS.Proce
   };
   // JetStream publishes are requests too (their reply is the stream's ack), so the relay's events are checked here.
   nc.request = async (subject, payload, options) => {
-    const rules = checker.natsMessage(subject, decodePayload(payload));
+    const pending = checker.natsMessage(subject, decodePayload(payload));
     const reply = await request(subject, payload, options);
-    if (rules) checker.natsReply(rules, subject, decodePayload(reply.data));
+    if (pending) checker.natsReply(pending, subject, decodePayload(reply.data));
     return reply;
   };
   return nc;

@@ -41,6 +41,11 @@ type RouteRules = {
 const namespaces = new Map(Object.entries(asyncApiConformance.socket as Record<string, NamespaceRules>));
 const subjects = (asyncApiConformance.nats as readonly SubjectRules[]).map((rules) => ({ rules, pattern: new RegExp(rules.pattern) }));
 const routes = (openApiConformance.routes as readonly RouteRules[]).map((rules) => ({ rules, pattern: new RegExp(rules.pattern) }));
+/** What the reply to a NATS request must be: its schema, or a refusal when the request was invalid. */
+export interface PendingReply {
+  readonly reply: MessageRule | undefined;
+  readonly requestValid: boolean;
+}
 /** NATS subjects of the client library and the server themselves (reply inboxes, the JetStream API): not ours. */
 const infrastructureSubject = /^(_INBOX\.|\$)/;
 
@@ -129,10 +134,10 @@ export class ContractChecker {
   }
 
   /**
-   * A message a service published or sent as a request. Returns the subject's rules, so the caller can check
-   * the reply with {@link natsReply}; undefined for infrastructure subjects.
+   * A message a service published or sent as a request. Returns what its reply must be, for
+   * {@link natsReply}; undefined for infrastructure subjects and subjects the spec lacks.
    */
-  natsMessage(subject: string, data: unknown): SubjectRules | undefined {
+  natsMessage(subject: string, data: unknown): PendingReply | undefined {
     if (infrastructureSubject.test(subject)) return undefined;
     const match = subjects.find(({ pattern }) => pattern.test(subject));
     const where = `NATS ${subject}`;
@@ -140,20 +145,25 @@ export class ContractChecker {
       this.#violation('asyncapi', where, '/', 'subject not in asyncapi.yaml');
       return undefined;
     }
-    const { messages } = match.rules;
+    const { messages, reply } = match.rules;
     const fits = messages.find((rule) => named(rule.schema, data).ok);
     if (fits) this.#exercised('asyncapi', fits);
-    else {
+    else if (!reply) {
+      // A request the spec refuses may be a test of the responder's validation: its reply must refuse it.
       const failed = named(messages[0]!.schema, data) as { path: string; message: string };
       const names = messages.map((rule) => rule.schema).join(' | ');
       this.#violation('asyncapi', where, failed.path, messages.length === 1 ? failed.message : `matches none of ${names}; as ${messages[0]!.schema}: ${failed.message}`);
     }
-    return match.rules;
+    return { reply, requestValid: fits !== undefined };
   }
 
-  /** The reply to a request on a subject of the spec. */
-  natsReply(rules: SubjectRules, subject: string, data: unknown): void {
-    if (rules.reply) this.#check('asyncapi', `NATS reply on ${subject}`, rules.reply, data);
+  /** The reply to a request that {@link natsMessage} saw. */
+  natsReply(pending: PendingReply, subject: string, data: unknown): void {
+    if (!pending.reply) return;
+    const where = `NATS reply on ${subject}`;
+    if (pending.requestValid) return this.#check('asyncapi', where, pending.reply, data);
+    const refused = named('AckFailure', data);
+    if (!refused.ok) this.#violation('asyncapi', where, refused.path, `a request the spec refuses was not refused: ${refused.message}`);
   }
 
   /** A REST request and the response to it. */

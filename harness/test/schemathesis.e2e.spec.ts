@@ -1,0 +1,93 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { bundle, createConfig } from '@redocly/openapi-core';
+import { startTestStack, type ChatUser, type TestStack } from '../src/index.ts';
+
+const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** Each run's time budget: two runs (cookie, bearer) stay within a couple of minutes. */
+const runSeconds = Number(process.env['SCHEMATHESIS_MAX_TIME'] ?? 40);
+
+/**
+ * Served on the socket port, not the API base (checked by the health tests); logout ends the session the
+ * run authenticates with (it is tested in walking-skeleton and session-revocation).
+ */
+const excludedOperations = ['getSocketServerHealth', 'getSocketServerMetrics', 'logout', 'logoutAll'];
+
+/** Runs `st run` and resolves with its exit code and output. */
+function schemathesis(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [`${repositoryRoot}scripts/schemathesis.sh`, 'run', ...args], {
+      cwd: repositoryRoot,
+      env: { ...process.env, NO_COLOR: '1', COLUMNS: '160' },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+/**
+ * Schemathesis against openapi.yaml on a running stack: every operation, all checks (server errors, status
+ * codes, content types, headers and bodies against the spec, invalid input refused, valid input accepted,
+ * missing auth refused), examples, coverage and fuzzing phases, once with the session cookie and once with a
+ * bearer token, each bounded by SCHEMATHESIS_MAX_TIME seconds.
+ */
+describe('schemathesis: the REST API against openapi.yaml', () => {
+  let env: TestStack;
+  let user: ChatUser;
+  let dir: string;
+  let specPath: string;
+
+  beforeAll(async () => {
+    // High limits so the generated traffic is judged on its content, not refused for its volume.
+    env = await startTestStack({
+      RATE_LIMIT_MESSAGES_PER_SECOND: '10000', RATE_LIMIT_BURST: '10000',
+      RATE_LIMIT_CREATE_ROOM_PER_SECOND: '10000', RATE_LIMIT_CREATE_ROOM_BURST: '10000',
+      RATE_LIMIT_EDITS_PER_SECOND: '10000', RATE_LIMIT_EDITS_BURST: '10000',
+      RATE_LIMIT_MEMBERSHIP_PER_SECOND: '10000', RATE_LIMIT_MEMBERSHIP_BURST: '10000',
+      RATE_LIMIT_READS_PER_SECOND: '10000', RATE_LIMIT_READS_BURST: '10000',
+    });
+    user = await env.signedUpUser();
+    dir = await mkdtemp(`${tmpdir()}/chat-schemathesis-`);
+    // openapi.yaml refers into asyncapi.yaml; schemathesis gets one self-contained document.
+    const bundled = await bundle({ ref: `${repositoryRoot}openapi.yaml`, config: await createConfig({}) });
+    specPath = `${dir}/openapi.json`;
+    await writeFile(specPath, JSON.stringify(bundled.bundle.parsed));
+  }, 300_000);
+
+  afterAll(async () => {
+    await env?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function run(auth: string, header: string): Promise<void> {
+    const { code, output } = await schemathesis([
+      specPath,
+      '--url', env.stack.urls.api,
+      '--header', header,
+      '--checks', 'all',
+      '--max-time', String(runSeconds),
+      '--seed', '12',
+      '--workers', '2',
+      '--request-timeout', '10',
+      ...excludedOperations.flatMap((id) => ['--exclude-operation-id', id]),
+    ]);
+    const summary = output.split('\n').filter((line) => /test cases|operations|passed|failed|errors?\b/i.test(line) && line.length < 200);
+    console.log(`schemathesis (${auth}):\n${summary.slice(-8).join('\n')}`);
+    expect(code, output.slice(-12_000)).toBe(0);
+    expect(output).toMatch(/\d+ generated/);
+  }
+
+  it('finds nothing with the session cookie', async () => {
+    await run('cookie', `Cookie: ${user.cookieHeader()}`);
+  }, (runSeconds + 120) * 1000);
+
+  it('finds nothing with a bearer token', async () => {
+    await run('bearer', `Authorization: Bearer ${(await user.sessionToken()).token}`);
+  }, (runSeconds + 120) * 1000);
+});
