@@ -10,7 +10,7 @@ export {
   type NotificationsClientToServerEvents,
   type NotificationsServerToClientEvents,
 } from './generated/socket-events.ts';
-export type { SchemaTypes } from './generated/schemas.ts';
+export { contractSchemas, type SchemaTypes } from './generated/schemas.ts';
 export { validate, validateInline, type SchemaName, type ValidationResult } from './validators.ts';
 
 import type { RoomUpdatePage } from './generated/models.ts';
