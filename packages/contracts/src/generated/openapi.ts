@@ -380,12 +380,12 @@ export interface components {
             notifications: components["schemas"]["Notification"][];
             hasMore: boolean;
         };
-        /** @description Either `ids` or `all`. */
+        /** @description Either `ids` or `all`, not both. */
         MarkNotificationsReadBody: {
             ids?: components["schemas"]["Id"][];
             /** @constant */
             all?: true;
-        };
+        } & (unknown | unknown);
         UserList: {
             users: components["schemas"]["User"][];
         };

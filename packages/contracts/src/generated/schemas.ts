@@ -669,7 +669,19 @@ export const contractSchemas = {
     },
     "MarkNotificationsReadBody": {
       "type": "object",
-      "description": "Either `ids` or `all`.",
+      "description": "Either `ids` or `all`, not both.",
+      "oneOf": [
+        {
+          "required": [
+            "ids"
+          ]
+        },
+        {
+          "required": [
+            "all"
+          ]
+        }
+      ],
       "additionalProperties": false,
       "properties": {
         "ids": {
