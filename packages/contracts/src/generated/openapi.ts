@@ -385,7 +385,7 @@ export interface components {
             ids?: components["schemas"]["Id"][];
             /** @constant */
             all?: true;
-        } & (unknown | unknown);
+        };
         UserList: {
             users: components["schemas"]["User"][];
         };

@@ -670,18 +670,8 @@ export const contractSchemas = {
     "MarkNotificationsReadBody": {
       "type": "object",
       "description": "Either `ids` or `all`, not both.",
-      "oneOf": [
-        {
-          "required": [
-            "ids"
-          ]
-        },
-        {
-          "required": [
-            "all"
-          ]
-        }
-      ],
+      "minProperties": 1,
+      "maxProperties": 1,
       "additionalProperties": false,
       "properties": {
         "ids": {
