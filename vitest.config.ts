@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { contractCheckEnv } from './harness/src/conformance/contract-run.ts';
 
 export default defineConfig({
   test: {
@@ -6,6 +7,8 @@ export default defineConfig({
     // Type tests (*.test-d.ts: expectTypeOf, @ts-expect-error) pin the generated event maps and REST client.
     typecheck: { enabled: true, include: ['{packages,services,harness,apps}/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
     globalSetup: ['harness/src/vitest-global-setup.ts'],
+    // Every frame, message and response the suites cause is checked against the specs (see the README's "Tests").
+    env: contractCheckEnv,
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Two cores: files that spawn whole stacks must not compete with each other for CPU.

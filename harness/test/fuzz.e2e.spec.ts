@@ -4,9 +4,11 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import type { Socket } from 'socket.io-client';
-import { clientEventSchemas, type Message, type MessagePage, type Room, type RoomUpdatePage } from '@chatrt/contracts';
+import { clientEventSchemas, type SchemaName, type Message, type MessagePage, type Room, type RoomUpdatePage } from '@chatrt/contracts';
 import { ChatUser, RoomInbox, startTestStack, type TestStack } from '../src/index.ts';
 import { hostileEventNames, hostileStrings, hostileValues, nonObjectPayloads, spoiled } from '../src/testing/hostile-input.ts';
+import { RawSocketIo } from '../src/testing/raw-socket-io.ts';
+import { schemaViolations } from '../src/testing/schema-violations.ts';
 
 const rootDir = new URL('../../', import.meta.url);
 const errorCodes = new Set(
@@ -54,7 +56,8 @@ describe('fuzz: hostile events, payloads, routes and bodies are refused with cod
   let token: string;
   let startedAt: number;
   const failures: string[] = [];
-  let tried = 0;
+  /** Cases tried, per kind, printed at the end. */
+  const tried = { socketFrames: 0, rawPackets: 0, restRequests: 0 };
 
   /** The target room as stored: its events and its members. */
   const storedTarget = async () => ({
@@ -126,6 +129,8 @@ describe('fuzz: hostile events, payloads, routes and bodies are refused with cod
         const add = (args: unknown[], expected: Expected, ack: SocketCase['ack'] = 'callback') =>
           cases.push({ namespace, event, args, ack, expected });
         for (const payload of spoiled(base)) add([payload], 'VALIDATION_FAILED');
+        const schema = (clientEventSchemas[namespace] as Record<string, SchemaName>)[event]!;
+        for (const { payload } of schemaViolations(schema, base)) add([payload], 'VALIDATION_FAILED');
         for (const payload of nonObjectPayloads) add([payload], 'VALIDATION_FAILED');
         add([], payloadOptional.has(event) ? 'ok' : 'VALIDATION_FAILED');
         add([null], payloadOptional.has(event) ? 'ok' : 'VALIDATION_FAILED');
@@ -178,7 +183,7 @@ describe('fuzz: hostile events, payloads, routes and bodies are refused with cod
       await Promise.all(
         cases.slice(i, i + batchSize).map(async (c) => {
           const socket = sockets[c.namespace];
-          tried++;
+          tried.socketFrames++;
           if (c.ack === 'none') return void socket.emit(c.event, ...c.args);
           if (c.ack === 'not-a-function') return void socket.emit(c.event, ...c.args, 'not a function');
           try {
@@ -202,6 +207,71 @@ describe('fuzz: hostile events, payloads, routes and bodies are refused with cod
     await runSocketCases([...socketCases(), ...generatedCases()]);
     expect(failures).toEqual([]);
   });
+
+  /**
+   * An answer to a raw frame: an ack must be a coded refusal or a pong (the list has valid pings), a
+   * CONNECT_ERROR must carry a code, except Socket.IO's own `Invalid namespace` for a namespace the gateway
+   * does not serve.
+   */
+  function checkRawAnswer(what: string, reply: string, problems: string[]): void {
+    const body = JSON.parse(reply.slice(reply.search(/[[{]/))) as [{ ok?: boolean; serverTime?: string; error?: { code?: string } }] | { message?: string };
+    if (Array.isArray(body)) {
+      const [ack] = body;
+      const coded = ack?.ok === false && errorCodes.has(ack.error?.code ?? '');
+      if (!coded && !(ack?.ok === true && typeof ack.serverTime === 'string')) problems.push(`${what}: answered without a code: ${reply.slice(0, 200)}`);
+    } else if (!errorCodes.has(body.message ?? '') && body.message !== 'Invalid namespace') {
+      problems.push(`${what}: refused without a code: ${reply.slice(0, 200)}`);
+    }
+  }
+
+  /**
+   * Frames no client library sends, over a hand-spoken websocket joined to /chat: malformed Engine.IO and
+   * Socket.IO packets, binary frames, acks for nothing, unknown namespaces, oversized and deeply nested
+   * frames. Each must end in a coded answer or a clean close, never a hang: when the connection stays open,
+   * a ping right after must still be answered, and every answer must be coded.
+   */
+  it('answers or cleanly closes on every malformed Engine.IO and Socket.IO packet, oversized or deep frame', async () => {
+    const room = JSON.stringify(target.id);
+    const frames: Array<string | Uint8Array> = [
+      '', 'x', '9', '7', '5', '6', '1', '0', '0{}', '2probe', '3', '4', '48', '4x', '4-1',
+      '40', '40/chat,', '40/nope,{}', '40/chat,{"token":1}', '41/chat,', '41', '44/chat,{"message":"x"}',
+      '42/chat,', '42/chat,{', '42/chat,"sendMessage"', '42/chat,[]', '42/chat,[1,2]', '42/chat,[null]', '42/chat,{"a":1}',
+      '42/chat,1["ping"]', '42/chat,-1["ping",{}]', '42/chat,99999999999999999999999["ping",{}]', '42/chat,1.5["ping",{}]',
+      '42/chat,7["sendMessage"', '42/chat,7["__proto__",{}]', '42/chat,7["constructor",{}]', '42["ping",{}]', '42/nope,7["ping",{}]',
+      '43/chat,5[{"ok":true}]', '43/chat,[]',
+      '451-/chat,7["sendMessage",{"_placeholder":true,"num":0}]', '451-/chat,7["sendMessage",{"_placeholder":true,"num":5}]',
+      '46/chat,', '49/chat,7[]', '4\u0000', '4\uD800',
+      `42/chat,7["sendMessage",{"roomId":${room},"message":"${'x'.repeat(70_000)}","clientMessageId":"big"}]`,
+      `42/chat,7["sendMessage",${'['.repeat(5000)}${']'.repeat(5000)}]`,
+      `42/chat,7["sendMessage",${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}]`,
+      `42/chat,7["joinRoom",{"roomId":${room},"afterSeq":${'9'.repeat(400)}}]`,
+      new Uint8Array([0xff, 0x00, 0x01, 0x02]),
+      new Uint8Array(70_000),
+    ];
+    const problems: string[] = [];
+    const tryFrame = async (frame: string | Uint8Array): Promise<void> => {
+      tried.rawPackets++;
+      const what = `raw ${typeof frame === 'string' ? JSON.stringify(frame.slice(0, 60)) : `binary(${frame.length})`}`;
+      const socket = await RawSocketIo.open(env.stack.urls.socket);
+      try {
+        const joined = await socket.join('/chat', token);
+        if (!joined?.startsWith('40/chat,{"sid"')) throw new Error(`could not join /chat: ${joined}`);
+        socket.send(frame);
+        socket.send('42/chat,900["ping",{}]');
+        let answered = false;
+        for (let reply = await socket.next(5000); reply !== undefined && !answered; reply = socket.closed ? undefined : await socket.next(5000)) {
+          if (reply.startsWith('43/chat,900[')) answered = true;
+          else if (reply.startsWith('43/chat,') || reply.startsWith('44')) checkRawAnswer(what, reply, problems);
+        }
+        if (!answered && !(await socket.waitClosed(2000))) problems.push(`${what}: neither answered nor closed (hangs)`);
+      } finally {
+        socket.close();
+      }
+    };
+    // Each frame on its own connection (many close it), eight connections at a time.
+    for (let i = 0; i < frames.length; i += 8) await Promise.all(frames.slice(i, i + 8).map(tryFrame));
+    expect(problems).toEqual([]);
+  }, 300_000);
 
   it('answers every REST route with a coded 4xx (never 5xx) for hostile paths, queries and bodies, by cookie and by token', async () => {
     const bodies: Record<string, unknown> = {
@@ -246,7 +316,7 @@ describe('fuzz: hostile events, payloads, routes and bodies are refused with cod
     ];
 
     const call = async (method: string, url: string, headers: Record<string, string>, body: string | undefined, what: string) => {
-      tried++;
+      tried.restRequests++;
       let res: Response;
       try {
         res = await fetch(url, { method, headers, body });
@@ -313,7 +383,7 @@ describe('fuzz: hostile events, payloads, routes and bodies are refused with cod
   });
 
   it('stored nothing hostile, every service is still up, and normal use still works (with NFC text)', async () => {
-    console.log(`fuzz: ${tried} hostile cases tried`);
+    console.log(`fuzz: ${tried.socketFrames} socket frames, ${tried.rawPackets} raw Engine.IO/Socket.IO packets, ${tried.restRequests} REST requests tried`);
     expect(await storedTarget()).toEqual(before);
 
     const elapsedSeconds = (Date.now() - startedAt) / 1000;

@@ -14,6 +14,7 @@ import type {
 } from '@chatrt/contracts';
 import { createRestClient, restBaseUrl } from '@chatrt/contracts';
 import type { ClientConfig } from './client-config.ts';
+import { checkRestExchange, checkSocketFrames } from './contract-check.ts';
 
 export type ChatSocket = Socket<ChatServerToClientEvents, ChatClientToServerEvents>;
 export type NotificationsSocket = Socket<NotificationsServerToClientEvents, NotificationsClientToServerEvents>;
@@ -56,8 +57,9 @@ export class ChatUser {
       if (this.#cookie) request.headers.set('cookie', this.#cookie);
       return request;
     },
-    onResponse: ({ response }) => {
+    onResponse: async ({ request, response }) => {
       this.#keepSessionCookie(response.headers);
+      checkRestExchange(request.method, request.url, await requestBody(request), response, await response.clone().text());
       return response;
     },
   };
@@ -101,12 +103,19 @@ export class ChatUser {
     return this.#api.client;
   }
 
+  /** The `sid=…` cookie of the current login session, for tools that call the API themselves. */
+  cookieHeader(): string {
+    if (!this.#cookie) throw new Error('log in first');
+    return this.#cookie;
+  }
+
   /**
    * Calls the REST API untyped (path relative to the API base) with the session cookie and optional headers: for
    * requests the spec forbids on purpose (bad bodies, paths, queries) and status checks. Prefer `api`.
    */
   async http<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
-    const res = await fetch(`${this.config.apiUrl}${path}`, {
+    const url = `${this.config.apiUrl}${path}`;
+    const res = await fetch(url, {
       method,
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -117,6 +126,7 @@ export class ChatUser {
     });
     this.#keepSessionCookie(res.headers);
     const text = await res.text();
+    checkRestExchange(method, url, body, res, text);
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
   }
 
@@ -153,6 +163,7 @@ export class ChatUser {
       // As the SDK does: keeps the balancer's affinity cookie, so a polling session stays on its gateway.
       withCredentials: true,
     });
+    checkSocketFrames(socket);
     this.#sockets.push(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
@@ -216,4 +227,10 @@ export class RoomInbox {
       this.#waiters.add(check);
     });
   }
+}
+
+/** The JSON body a typed call sent (none for GET and friends), for the contract check. */
+async function requestBody(request: Request): Promise<unknown> {
+  const text = await request.clone().text();
+  return text === '' ? undefined : (JSON.parse(text) as unknown);
 }

@@ -33,7 +33,20 @@ type AsyncApiDoc = {
   operations: Record<string, Operation>;
   components: { messages: Record<string, { name: string; payload: { $ref: string } }>; schemas: Record<string, JsonObject> };
 };
-type OpenApiDoc = { components: { schemas: Record<string, JsonObject> } };
+type OpenApiContent = Record<string, { schema?: JsonObject }>;
+type OpenApiResponse = { $ref?: string; content?: OpenApiContent };
+type OpenApiOperation = {
+  operationId: string;
+  requestBody?: { required?: boolean; content: OpenApiContent };
+  responses: Record<string, OpenApiResponse>;
+};
+type OpenApiDoc = {
+  paths: Record<string, Partial<Record<string, OpenApiOperation>>>;
+  components: { schemas: Record<string, JsonObject>; responses: Record<string, OpenApiResponse> };
+};
+
+/** The message that describes a refused handshake (a CONNECT_ERROR packet), not an event of the typed maps. */
+const connectErrorMessageName = 'connect_error';
 
 /** Validates asyncapi.yaml with the official parser; throws listing every error. */
 export async function validateAsyncApi(): Promise<void> {
@@ -144,6 +157,7 @@ function socketEventsFile(doc: AsyncApiDoc): string {
     if (!entry) continue;
     for (const ref of operation.messages) {
       const message = resolveMessage(doc, ref.$ref);
+      if (message.name === connectErrorMessageName) continue;
       types.add(message.payloadType);
       if (operation.action === 'receive') {
         const replyRef = operation.reply?.messages[0]?.$ref;
@@ -223,6 +237,126 @@ function natsFile(doc: AsyncApiDoc): string {
   );
 }
 
+/** A schema to check one payload with: a named contract schema, or an inline one (refs into `chat-contracts`). */
+type SchemaRule = { schema: string } | { inline: unknown };
+/**
+ * One message of a channel: the coverage unit it counts for, its schema and the operations it exercises
+ * (none for an ack or reply, which several operations may share).
+ */
+type MessageRule = { unit: string; schema: string; operations: string[] };
+
+function schemaRule(schema: JsonObject): SchemaRule {
+  if (typeof schema.$ref === 'string') return { schema: lastSegment(schema.$ref) };
+  const inline = JSON.parse(JSON.stringify(rewriteRefs(schema)).replaceAll('"#/$defs/', '"chat-contracts#/$defs/')) as unknown;
+  return { inline };
+}
+
+/**
+ * What the live conformance check needs from asyncapi.yaml: per channel, each message with its schema, the
+ * operations it belongs to and (for acks and NATS replies) which request it answers.
+ */
+function asyncApiConformance(doc: AsyncApiDoc) {
+  const operationsOf = new Map<string, string[]>();
+  const repliedBy = new Map<string, string>();
+  for (const [operationId, operation] of Object.entries(doc.operations)) {
+    for (const ref of [...operation.messages, ...(operation.reply?.messages ?? [])]) {
+      operationsOf.set(ref.$ref, [...(operationsOf.get(ref.$ref) ?? []), operationId]);
+    }
+    const replyRef = operation.reply?.messages[0]?.$ref;
+    for (const ref of operation.messages) if (replyRef) repliedBy.set(ref.$ref, replyRef);
+  }
+  const rule = (channelKey: string, messageKey: string, isReply = false): MessageRule => {
+    const ref = `#/channels/${channelKey}/messages/${messageKey}`;
+    const operations = operationsOf.get(ref);
+    if (!operations) throw new Error(`${ref} belongs to no operation`);
+    const unit = `${doc.channels[channelKey]!.address} ${messageKey}`;
+    return { unit, schema: resolveMessage(doc, ref).payloadType, operations: isReply ? [] : operations };
+  };
+  const socket: Record<string, unknown> = {};
+  const nats: unknown[] = [];
+  for (const [channelKey, channel] of Object.entries(doc.channels)) {
+    const messageKeys = Object.keys(channel.messages ?? {});
+    if (channel.servers?.some((s) => s.$ref === '#/servers/gateway')) {
+      const clientEvents: Record<string, unknown> = {};
+      const serverEvents: Record<string, unknown> = {};
+      let connectError: MessageRule | undefined;
+      for (const [operationId, operation] of Object.entries(doc.operations)) {
+        if (lastSegment(operation.channel.$ref) !== channelKey) continue;
+        for (const ref of operation.messages) {
+          const messageKey = lastSegment(ref.$ref);
+          const { name } = resolveMessage(doc, ref.$ref);
+          if (name === connectErrorMessageName) connectError = rule(channelKey, messageKey);
+          else if (operation.action === 'send') serverEvents[name] = rule(channelKey, messageKey);
+          else {
+            const replyRef = operation.reply?.messages[0]?.$ref;
+            if (!replyRef) throw new Error(`${operationId} needs a reply`);
+            clientEvents[name] = { ...rule(channelKey, messageKey), ack: rule(channelKey, lastSegment(replyRef), true) };
+          }
+        }
+      }
+      socket[channel.address] = { clientEvents, serverEvents, connectError };
+    } else if (channel.servers?.some((s) => s.$ref === '#/servers/nats')) {
+      const replyKeys = new Set(
+        messageKeys.flatMap((key) => {
+          const replyRef = repliedBy.get(`#/channels/${channelKey}/messages/${key}`);
+          return replyRef ? [lastSegment(replyRef)] : [];
+        }),
+      );
+      const pattern = `^${channel.address.replace(/\./g, '\\.').replace(/\{\w+\}/g, '[^.]+')}$`;
+      const [replyKey] = replyKeys;
+      nats.push({
+        address: channel.address,
+        pattern,
+        messages: messageKeys.filter((key) => !replyKeys.has(key)).map((key) => rule(channelKey, key)),
+        ...(replyKey ? { reply: rule(channelKey, replyKey, true) } : {}),
+      });
+    }
+  }
+  const messages = Object.values(doc.channels).flatMap((channel) => Object.keys(channel.messages ?? {}).map((key) => `${channel.address} ${key}`));
+  return { socket, nats, operations: Object.keys(doc.operations), messages };
+}
+
+/** What the live conformance check needs from openapi.yaml: every route with its request and response schemas. */
+function openApiConformance(doc: OpenApiDoc) {
+  const jsonOrText = (content: OpenApiContent | undefined) => {
+    if (!content) return null;
+    const [mediaType, media] = Object.entries(content)[0] ?? [];
+    return mediaType && media?.schema ? { mediaType, ...schemaRule(media.schema) } : null;
+  };
+  const routes = Object.entries(doc.paths).flatMap(([path, item]) =>
+    ['get', 'post', 'put', 'patch', 'delete'].flatMap((method) => {
+      const operation = item?.[method];
+      if (!operation) return [];
+      const responses = Object.fromEntries(
+        Object.entries(operation.responses).map(([status, response]) => {
+          const resolved = response.$ref ? doc.components.responses[lastSegment(response.$ref)]! : response;
+          return [status, jsonOrText(resolved.content)];
+        }),
+      );
+      const body = operation.requestBody;
+      return [{
+        operationId: operation.operationId,
+        method: method.toUpperCase(),
+        path,
+        pattern: `^${path.replace(/\{\w+\}/g, '[^/]+')}$`,
+        ...(body ? { requestBody: { required: body.required ?? false, ...jsonOrText(body.content) } } : {}),
+        responses,
+      }];
+    }),
+  );
+  return { routes, operations: routes.map((r) => r.operationId) };
+}
+
+function conformanceFile(asyncDoc: AsyncApiDoc, openDoc: OpenApiDoc): string {
+  const json = (value: unknown) => JSON.stringify(value, null, 2);
+  return (
+    `${banner}\n/** asyncapi.yaml as the live conformance check reads it (see packages/contracts/src/conformance). */\n` +
+    `export const asyncApiConformance = ${json(asyncApiConformance(asyncDoc))} as const;\n\n` +
+    `/** openapi.yaml as the live conformance check reads it. */\n` +
+    `export const openApiConformance = ${json(openApiConformance(openDoc))} as const;\n`
+  );
+}
+
 /** Every generated file as [file name, content]. */
 export async function generatedFiles(): Promise<Array<[string, string]>> {
   await validateAsyncApi();
@@ -235,5 +369,6 @@ export async function generatedFiles(): Promise<Array<[string, string]>> {
     ['schemas.ts', schemasFile(asyncDoc, openDoc, models.modelNames)],
     ['socket-events.ts', socketEventsFile(asyncDoc)],
     ['nats.ts', natsFile(asyncDoc)],
+    ['conformance.ts', conformanceFile(asyncDoc, openDoc)],
   ];
 }

@@ -10,8 +10,8 @@ export {
   type NotificationsClientToServerEvents,
   type NotificationsServerToClientEvents,
 } from './generated/socket-events.ts';
-export type { SchemaTypes } from './generated/schemas.ts';
-export { validate, type SchemaName, type ValidationResult } from './validators.ts';
+export { contractSchemas, type SchemaTypes } from './generated/schemas.ts';
+export { validate, validateInline, type SchemaName, type ValidationResult } from './validators.ts';
 export { createRestClient, restBaseUrl, type RestClient, type RestClientOptions, type RestMiddleware } from './rest-client.ts';
 
 import type { RoomUpdatePage } from './generated/models.ts';

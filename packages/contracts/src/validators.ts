@@ -31,7 +31,27 @@ export function validate<N extends SchemaName>(name: N, data: unknown): Validati
     check = ajv.compile({ $ref: `chat-contracts#/$defs/${name}` });
     compiled.set(name, check);
   }
-  if (check(data)) return { ok: true, value: data as SchemaTypes[N] };
+  return outcome(check, data);
+}
+
+const compiledInline = new Map<string, ValidateFunction>();
+
+/**
+ * Validates `data` against a schema written inline in a spec (e.g. `{type: string}`), whose refs point
+ * into the contract schemas as `chat-contracts#/$defs/Name`.
+ */
+export function validateInline(schema: unknown, data: unknown): ValidationResult<unknown> {
+  const key = JSON.stringify(schema);
+  let check = compiledInline.get(key);
+  if (!check) {
+    check = ajv.compile(schema as object);
+    compiledInline.set(key, check);
+  }
+  return outcome(check, data);
+}
+
+function outcome<T>(check: ValidateFunction, data: unknown): ValidationResult<T> {
+  if (check(data)) return { ok: true, value: data as T };
   const error = check.errors?.[0];
   const path = error?.instancePath || '/';
   const detail = error?.keyword === 'additionalProperties'

@@ -8,6 +8,7 @@ import {
 import type { Logger } from './logger.ts';
 import { CodedError, failure } from './errors.ts';
 import type { HandlerMetrics } from './handler-metrics.ts';
+import { checkContract } from './nats-contract-check.ts';
 
 export type { NatsConnection };
 
@@ -32,10 +33,13 @@ export function natsServers(natsUrl: string): string[] {
   return natsUrl.split(',').map((server) => server.trim()).filter((server) => server !== '');
 }
 
-/** Connects to `natsUrl`'s servers with {@link natsReconnectOptions} and logs every connection status change. */
+/**
+ * Connects to `natsUrl`'s servers with {@link natsReconnectOptions} and logs every connection status change;
+ * under `CONTRACT_CHECK=strict` what the connection sends is checked against the spec ({@link checkContract}).
+ */
 export async function connectNats(natsUrl: string, name: string, log: Logger): Promise<NatsConnection> {
   const servers = natsServers(natsUrl);
-  const nc = await connect({ servers, name, ...natsReconnectOptions });
+  const nc = checkContract(await connect({ servers, name, ...natsReconnectOptions }), log);
   void (async () => {
     for await (const status of nc.status()) log.info({ nats: status.type }, 'NATS status');
   })();

@@ -11,6 +11,8 @@ export interface AddMemberCommand {
   'userId': string;
 }
 
+export type AnonymousSchema_25 = "UNAUTHENTICATED" | "UNAVAILABLE";
+
 export interface ApiError {
   'code': ErrorCode;
   'message': string;
@@ -19,6 +21,10 @@ export interface ApiError {
 }
 
 export type ChatEvents = RoomCreatedEvent | MemberAddedEvent | MessageSentEvent | MemberRemovedEvent | MessageEditedEvent | MessageDeletedEvent | ReadMarkerMovedEvent;
+
+export interface ConnectError {
+  'message': AnonymousSchema_25;
+}
 
 export type CreateRoomAck = CreateRoomOk | AckFailure;
 

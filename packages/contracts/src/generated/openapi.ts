@@ -380,7 +380,7 @@ export interface components {
             notifications: components["schemas"]["Notification"][];
             hasMore: boolean;
         };
-        /** @description Either `ids` or `all`. */
+        /** @description Either `ids` or `all`, not both. */
         MarkNotificationsReadBody: {
             ids?: components["schemas"]["Id"][];
             /** @constant */

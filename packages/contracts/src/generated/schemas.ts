@@ -76,6 +76,23 @@ export const contractSchemas = {
       "pattern": "^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$",
       "description": "Chosen by the sender; a repeated send with the same value returns the stored message."
     },
+    "ConnectError": {
+      "type": "object",
+      "required": [
+        "message"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "message": {
+          "type": "string",
+          "enum": [
+            "UNAUTHENTICATED",
+            "UNAVAILABLE"
+          ],
+          "description": "Why the handshake was refused; UNAVAILABLE when the token's keys cannot be loaded."
+        }
+      }
+    },
     "CreateRoomAck": {
       "oneOf": [
         {
@@ -652,7 +669,9 @@ export const contractSchemas = {
     },
     "MarkNotificationsReadBody": {
       "type": "object",
-      "description": "Either `ids` or `all`.",
+      "description": "Either `ids` or `all`, not both.",
+      "minProperties": 1,
+      "maxProperties": 1,
       "additionalProperties": false,
       "properties": {
         "ids": {
@@ -2087,8 +2106,7 @@ export const contractSchemas = {
       "properties": {
         "id": {
           "type": "string",
-          "description": "Opaque session id",
-          "sent to browsers only as an HttpOnly cookie.": null
+          "description": "Opaque session id, sent to browsers only as an HttpOnly cookie."
         },
         "expiresAt": {
           "type": "string",
@@ -2390,6 +2408,7 @@ export interface SchemaTypes {
   AckFailure: models.AckFailure;
   AddMemberCommand: models.AddMemberCommand;
   ApiError: models.ApiError;
+  ConnectError: models.ConnectError;
   CreateRoomAck: models.CreateRoomAck;
   CreateRoomCommand: models.CreateRoomCommand;
   CreateRoomOk: models.CreateRoomOk;

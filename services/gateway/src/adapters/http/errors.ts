@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { validate, type AckFailure, type ErrorCode, type SchemaName, type SchemaTypes, type components } from '@chatrt/contracts';
 import { CodedError, failure, type Logger } from '@chatrt/service-kit';
@@ -54,6 +55,24 @@ export function installErrorHandling(app: FastifyInstance, log: Logger): void {
 /** Fastify's own refusals before routing (a malformed or over-long URL) in the contract's error shape. */
 export function refuseMalformedUrl(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
   void reply.status(400).send(body('VALIDATION_FAILED', err.message));
+}
+
+/**
+ * A request Node's HTTP parser refuses before any route sees it (a URL or headers past its 16 KiB limit,
+ * broken framing): a coded 400 like every other bad input (Fastify's default answers an uncoded 431), then
+ * the connection is closed. A request that did not arrive in time keeps its 408, coded too.
+ */
+export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const payload = JSON.stringify(timedOut
+    ? body('UNAVAILABLE', 'the request did not arrive in time')
+    : body('VALIDATION_FAILED', `malformed or too large request (${err.code ?? 'client error'})`));
+  const status = timedOut ? '408 Request Timeout' : '400 Bad Request';
+  socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(payload)}\r\nconnection: close\r\n\r\n${payload}`);
 }
 
 function body(code: ErrorCode, message: string, retryAfter?: number): ErrorResponse {

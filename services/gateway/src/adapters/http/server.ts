@@ -8,7 +8,7 @@ import type { GatewayMetrics } from '../metrics.ts';
 import type { RateLimitPolicy } from '../rate-limit-policy.ts';
 import type { TokenVerifier } from '../token-verifier.ts';
 import type { ConnectionGuard } from '../connection-guard.ts';
-import { installErrorHandling, refuseMalformedUrl } from './errors.ts';
+import { answerClientError, installErrorHandling, refuseMalformedUrl } from './errors.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { registerChatRoutes } from './chat-routes.ts';
 import { registerNotificationRoutes } from './notification-routes.ts';
@@ -47,6 +47,7 @@ export function createHttpApp(options: {
     trustProxy: options.trustProxy,
     http: options.connectionGuard.serverOptions,
     frameworkErrors: refuseMalformedUrl,
+    clientErrorHandler: answerClientError,
   });
   options.connectionGuard.protect(app.server, 'api');
   recordRequestMetrics(app, options.metrics.httpRequestDuration);

@@ -15,22 +15,29 @@ export function registerUserRoutes(app: FastifyInstance, deps: { backend: Backen
     await authenticate(req, deps.backend, deps.verifier);
     const usernames = commaList(req.query.usernames, '/usernames');
     const ids = commaList(req.query.ids, '/ids');
-    if ((usernames.length === 0) === (ids.length === 0)) {
+    // Exactly one of the two, as the spec says: an empty `usernames=` beside `ids` is given too.
+    if ((usernames === undefined) === (ids === undefined)) {
       throw new ContractFailure(failure('VALIDATION_FAILED', 'give either usernames or ids', { path: '/usernames' }));
     }
     const found =
-      usernames.length > 0
+      usernames !== undefined
         ? await deps.backend.request(subjects.authFindUsers, requireValid('FindUsersQuery', { usernames }))
-        : await deps.backend.request(subjects.authUsersById, requireValid('FindUsersByIdQuery', { ids }));
+        : await deps.backend.request(subjects.authUsersById, requireValid('FindUsersByIdQuery', { ids: ids! }));
     const { users } = unwrap(found);
     return reply.status(200).send({ users } satisfies UserList);
   });
 }
 
-/** A comma-separated parameter given once; repeating it (`?ids=a&ids=b`) is refused. */
-function commaList(value: unknown, path: string): string[] {
-  if (value !== undefined && typeof value !== 'string') {
+/**
+ * A comma-separated parameter given once, or undefined when absent; repeating it (`?ids=a&ids=b`) or giving
+ * it with no item (`?usernames=`, the spec's minLength 1) is refused.
+ */
+function commaList(value: unknown, path: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') {
     throw new ContractFailure(failure('VALIDATION_FAILED', `${path} must be given once, comma-separated`, { path }));
   }
-  return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+  if (items.length === 0) throw new ContractFailure(failure('VALIDATION_FAILED', `${path} names nothing`, { path }));
+  return items;
 }
