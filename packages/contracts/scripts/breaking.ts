@@ -4,16 +4,29 @@
  * major was bumped. Each change is printed with the route, operation or message path it concerns.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { findBreakingChanges, isBlocking } from './breaking-changes.ts';
 
 const run = promisify(execFile);
 const rootDir = fileURLToPath(new URL('../../../', import.meta.url));
 const specs = ['asyncapi.yaml', 'openapi.yaml'] as const;
+/**
+ * Breaking changes a reviewer accepted without a major bump, each with its reason: e.g. a spec corrected to say
+ * what the services always enforced, so no deployed client can break. Only entries the ref does not have yet
+ * apply, so an acceptance covers the change it was written for and nothing after it has landed.
+ */
+const acceptedFile = 'packages/contracts/breaking-accepted.yaml';
+type Acceptance = { change: string; reason: string };
+
+function acceptances(text: string | undefined): Acceptance[] {
+  const parsed = text ? (parseYaml(text) as { accepted?: Acceptance[] } | null) : null;
+  return parsed?.accepted ?? [];
+}
 
 const ref = process.argv[2];
 if (!ref) {
@@ -31,8 +44,14 @@ try {
     }
     await writeFile(join(baseDir, spec), shown.stdout);
   }
+  const atRef = await run('git', ['show', `${ref}:${acceptedFile}`], { cwd: rootDir }).catch(() => undefined);
+  const alreadyLanded = new Set(acceptances(atRef?.stdout).map((a) => a.change));
+  const accepted = acceptances(await readFile(join(rootDir, acceptedFile), 'utf8').catch(() => undefined)).filter((a) => !alreadyLanded.has(a.change));
   let blocked = false;
-  for (const verdict of await findBreakingChanges(baseDir, rootDir)) {
+  for (const found of await findBreakingChanges(baseDir, rootDir)) {
+    const acceptance = (change: string) => accepted.find((a) => change.includes(a.change));
+    for (const change of found.changes.filter(acceptance)) console.log(`${found.spec}: accepted (${acceptance(change)!.reason}): ${change}`);
+    const verdict = { ...found, changes: found.changes.filter((change) => !acceptance(change)) };
     const versions = `${verdict.baseVersion} → ${verdict.headVersion}`;
     if (verdict.changes.length === 0) {
       console.log(`${verdict.spec}: no breaking change since ${ref} (${versions})`);
