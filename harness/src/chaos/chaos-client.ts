@@ -17,6 +17,8 @@ export interface ChaosClientOptions {
   sendDeadlineMs?: number;
   /** Wait for one ack before retrying the same send. Default: 8 s (longer than the gateway's NATS timeout). */
   ackTimeoutMs?: number;
+  /** Wait out RATE_LIMITED and send again (default), or settle the send as refused (the rate-limit scenario). */
+  retryRateLimited?: boolean;
 }
 
 /**
@@ -33,13 +35,15 @@ export class ChaosClient {
   reconnects = 0;
   /** Acks that said UNAVAILABLE (each followed by a retry), to show a fault reached the clients. */
   unavailableAcks = 0;
-  /** When it last got an `ok` ack (epoch millis), for the time to recover. */
-  lastAckAt = 0;
+  /** When it joined the room, first and after every reconnect (epoch millis), for the time to recover. */
+  readonly joins: number[] = [];
   readonly #options: ChaosClientOptions;
   #lastSeq = 0;
   #socket: ChatSocket | undefined;
   #connecting: Promise<ChatSocket> | undefined;
   #closed = false;
+  /** Away on purpose (`goAway`): it does not reconnect until `comeBack`. */
+  #away = false;
 
   constructor(options: ChaosClientOptions) {
     this.name = options.name;
@@ -48,6 +52,31 @@ export class ChaosClient {
 
   get connected(): boolean {
     return this.#socket?.connected === true;
+  }
+
+  /** Whether it has seen the message `seq` of its room. */
+  hasSeen(seq: number): boolean {
+    return this.received.some((m) => m.seq === seq);
+  }
+
+  /** Loses its connection as a network blip does (the transport closes under it); it reconnects and resumes at once. */
+  drop(): void {
+    this.#socket?.io.engine.close();
+  }
+
+  /** Leaves (closes its socket) and stays away until `comeBack`: everything sent meanwhile is missed live. */
+  goAway(): void {
+    this.#away = true;
+    const socket = this.#socket;
+    this.#socket = undefined;
+    socket?.disconnect();
+  }
+
+  /** Connects again and resumes the room after the last seq it saw. */
+  async comeBack(): Promise<void> {
+    this.#away = false;
+    this.reconnects++;
+    await this.connect();
   }
 
   /** Connects (or waits for the reconnect under way) and has the room joined. */
@@ -73,6 +102,7 @@ export class ChaosClient {
           const joined = await socket.timeout(10_000).emitWithAck('joinRoom', { roomId: this.#options.roomId, afterSeq: this.#lastSeq });
           if (!joined.ok) throw new Error(`joinRoom: ${joined.error.code} ${joined.error.message}`);
           this.#socket = socket;
+          this.joins.push(Date.now());
           return socket;
         } catch (err) {
           lastError = err;
@@ -91,7 +121,7 @@ export class ChaosClient {
       this.#lastSeq = Math.max(this.#lastSeq, message.seq);
     });
     socket.on('disconnect', () => {
-      if (this.#socket !== socket || this.#closed) return;
+      if (this.#socket !== socket || this.#closed || this.#away) return;
       this.#socket = undefined;
       this.reconnects++;
       // Receivers come back on their own, not only when they next send.
@@ -103,7 +133,7 @@ export class ChaosClient {
   async send(text: string, clientMessageId: string = randomUUID()): Promise<SendRecord> {
     const deadline = Date.now() + (this.#options.sendDeadlineMs ?? 90_000);
     const settle = (outcome: SendOutcome): SendRecord => {
-      const record = { roomId: this.#options.roomId, clientMessageId, outcome };
+      const record = { roomId: this.#options.roomId, clientMessageId, outcome, settledAt: Date.now() };
       this.sends.push(record);
       return record;
     };
@@ -120,11 +150,11 @@ export class ChaosClient {
         const ack = await socket
           .timeout(this.#options.ackTimeoutMs ?? 8_000)
           .emitWithAck('sendMessage', { roomId: this.#options.roomId, message: text, clientMessageId });
-        if (ack.ok) {
-          this.lastAckAt = Date.now();
-          return settle({ kind: 'ok', seq: ack.message.seq, messageId: ack.message.id });
+        if (ack.ok) return settle({ kind: 'ok', seq: ack.message.seq, messageId: ack.message.id });
+        const waitOut = ack.error.code === 'RATE_LIMITED' && this.#options.retryRateLimited !== false;
+        if (!RETRYABLE.has(ack.error.code) || (ack.error.code === 'RATE_LIMITED' && !waitOut)) {
+          return settle({ kind: 'rejected', code: ack.error.code, ...(ack.error.retryAfter === undefined ? {} : { retryAfter: ack.error.retryAfter }) });
         }
-        if (!RETRYABLE.has(ack.error.code)) return settle({ kind: 'rejected', code: ack.error.code });
         lastReason = ack.error.code;
         if (ack.error.code === 'UNAVAILABLE') this.unavailableAcks++;
         await sleep(ack.error.code === 'RATE_LIMITED' ? (ack.error.retryAfter ?? 1) * 1000 : 200);
