@@ -49,8 +49,9 @@ export class SdkChaosClient {
       if (status !== 'connected') return;
       if (this.joins.length > 0) this.reconnects++;
       this.joins.push(Date.now());
-      this.#watchAcks();
     });
+    // Each new /chat socket (the SDK opens one per connection) gets the ack watcher.
+    client.subscribe(() => this.#watchAcks());
   }
 
   /** Starts a ChatClient as `user` (a fresh login session) against one gateway and joins the room. */
@@ -142,8 +143,9 @@ export class SdkChaosClient {
     if (!socket || socket === this.#watchedSocket) return;
     this.#watchedSocket = socket;
     socket.io.on('packet', (packet: { type: number; data?: unknown }) => {
-      const answer = Array.isArray(packet.data) ? (packet.data[0] as { ok?: boolean; error?: { code?: string; retryAfter?: number } } | undefined) : undefined;
-      if (answer?.ok !== false) return;
+      // An ack's arguments; the gateway's answer is the last one.
+      const answer = packet.type === 3 && Array.isArray(packet.data) ? (packet.data.at(-1) as { ok?: boolean; error?: { code?: string; retryAfter?: number } } | null) : undefined;
+      if (!answer || answer.ok !== false) return;
       if (answer.error?.code === 'UNAVAILABLE') this.unavailableAcks++;
       if (answer.error?.code !== 'RATE_LIMITED') return;
       this.rateLimits.push({ at: Date.now(), retryAfter: answer.error.retryAfter ?? Number.NaN });
