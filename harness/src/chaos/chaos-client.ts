@@ -64,7 +64,10 @@ export class ChaosClient {
     this.#socket?.io.engine.close();
   }
 
-  /** Leaves (closes its socket) and stays away until `comeBack`: everything sent meanwhile is missed live. */
+  /**
+   * Leaves (closes its socket) and stays away until `comeBack`: everything sent meanwhile is missed live. For
+   * receivers: a send would connect again.
+   */
   goAway(): void {
     this.#away = true;
     const socket = this.#socket;
@@ -151,8 +154,8 @@ export class ChaosClient {
           .timeout(this.#options.ackTimeoutMs ?? 8_000)
           .emitWithAck('sendMessage', { roomId: this.#options.roomId, message: text, clientMessageId });
         if (ack.ok) return settle({ kind: 'ok', seq: ack.message.seq, messageId: ack.message.id });
-        const waitOut = ack.error.code === 'RATE_LIMITED' && this.#options.retryRateLimited !== false;
-        if (!RETRYABLE.has(ack.error.code) || (ack.error.code === 'RATE_LIMITED' && !waitOut)) {
+        const refused = !RETRYABLE.has(ack.error.code) || (ack.error.code === 'RATE_LIMITED' && this.#options.retryRateLimited === false);
+        if (refused) {
           return settle({ kind: 'rejected', code: ack.error.code, ...(ack.error.retryAfter === undefined ? {} : { retryAfter: ack.error.retryAfter }) });
         }
         lastReason = ack.error.code;
