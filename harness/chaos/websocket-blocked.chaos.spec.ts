@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { runScenario } from '../src/chaos/run-scenario.ts';
+import { rawClients, runScenario } from '../src/chaos/run-scenario.ts';
 import { expectNoLoss, unlimitedSends } from '../src/chaos/expect-no-loss.ts';
 import { chaosOnProcesses } from '../src/chaos/start-scenario-stack.ts';
 import { ContainerStack } from '../src/containers/container-stack.ts';
@@ -30,8 +30,8 @@ describe.skipIf(chaosOnProcesses)('chaos: websocket blocked by the balancer', ()
       fault: () => stack.configureBalancer({ refuseWebsocket: true }),
     });
     await expectNoLoss(result, async () => `--- balancer log ---\n${await stack.logs('balancer')}`);
-    expect(result.clients.flatMap((c) => c.sends).filter((s) => s.outcome.kind === 'unknown')).toEqual([]);
-    for (const client of result.clients) {
+    expect(rawClients(result).flatMap((c) => c.sends).filter((s) => s.outcome.kind === 'unknown')).toEqual([]);
+    for (const client of rawClients(result)) {
       // On websocket before the fault (connected or upgraded), on polling for good after it.
       expect(client.transports[0] === 'websocket' || client.transports[1] === 'websocket', `${client.name}: ${client.transports.join(' → ')}`).toBe(true);
       expect(client.transports.at(-1), `${client.name}: ${client.transports.join(' → ')}`).toBe('polling');

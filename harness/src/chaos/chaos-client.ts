@@ -24,6 +24,8 @@ export interface ChaosClientOptions {
    * the room's history, trying the sockets again all the while. Default: off (keep trying sockets only).
    */
   restFallback?: boolean;
+  /** Wait out RATE_LIMITED and send again (default), or settle the send as refused (the rate-limit scenario). */
+  retryRateLimited?: boolean;
 }
 
 /**
@@ -51,6 +53,8 @@ export class ChaosClient {
   lastAckAt = 0;
   /** Each send acked `ok` over a socket: millis from its first try to the ack, to show a slowdown reached the clients. */
   readonly ackMillis: number[] = [];
+  /** When it joined the room, first and after every reconnect (epoch millis), for the time to recover. */
+  readonly joins: number[] = [];
   readonly #options: ChaosClientOptions;
   #lastSeq = 0;
   #socket: ChatSocket | undefined;
@@ -58,6 +62,8 @@ export class ChaosClient {
   #closed = false;
   /** A history poll under way (REST fallback); a socket joins only after it, so the two never overlap. */
   #polling: Promise<void> | undefined;
+  /** Away on purpose (`goAway`): it does not reconnect until `comeBack`. */
+  #away = false;
 
   constructor(options: ChaosClientOptions) {
     this.name = options.name;
@@ -66,6 +72,34 @@ export class ChaosClient {
 
   get connected(): boolean {
     return this.#socket?.connected === true;
+  }
+
+  /** Whether it has seen the message `seq` of its room. */
+  hasSeen(seq: number): boolean {
+    return this.received.some((m) => m.seq === seq);
+  }
+
+  /** Loses its connection as a network blip does (the transport closes under it); it reconnects and resumes at once. */
+  drop(): void {
+    this.#socket?.io.engine.close();
+  }
+
+  /**
+   * Leaves (closes its socket) and stays away until `comeBack`: everything sent meanwhile is missed live. For
+   * receivers: a send would connect again.
+   */
+  goAway(): void {
+    this.#away = true;
+    const socket = this.#socket;
+    this.#socket = undefined;
+    socket?.disconnect();
+  }
+
+  /** Connects again and resumes the room after the last seq it saw. */
+  async comeBack(): Promise<void> {
+    this.#away = false;
+    this.reconnects++;
+    await this.connect();
   }
 
   /** Connects (or waits for the reconnect under way) and has the room joined. */
@@ -95,6 +129,7 @@ export class ChaosClient {
           this.#socket = socket;
           this.transports.push(socket.io.engine.transport.name);
           socket.io.engine.on('upgrade', (transport) => this.transports.push(transport.name));
+          this.joins.push(Date.now());
           return socket;
         } catch (err) {
           lastError = err;
@@ -113,7 +148,7 @@ export class ChaosClient {
       this.#lastSeq = Math.max(this.#lastSeq, message.seq);
     });
     socket.on('disconnect', (reason) => {
-      if (this.#socket !== socket || this.#closed) return;
+      if (this.#socket !== socket || this.#closed || this.#away) return;
       this.#socket = undefined;
       this.reconnects++;
       this.disconnectReasons.push(reason);
@@ -128,7 +163,7 @@ export class ChaosClient {
     const firstTry = Date.now();
     const deadline = firstTry + (this.#options.sendDeadlineMs ?? 90_000);
     const settle = (outcome: SendOutcome): SendRecord => {
-      const record = { roomId: this.#options.roomId, clientMessageId, outcome };
+      const record = { roomId: this.#options.roomId, clientMessageId, outcome, settledAt: Date.now() };
       this.sends.push(record);
       return record;
     };
@@ -155,7 +190,10 @@ export class ChaosClient {
           this.ackMillis.push(this.lastAckAt - firstTry);
           return settle({ kind: 'ok', seq: ack.message.seq, messageId: ack.message.id });
         }
-        if (!RETRYABLE.has(ack.error.code)) return settle({ kind: 'rejected', code: ack.error.code });
+        const refused = !RETRYABLE.has(ack.error.code) || (ack.error.code === 'RATE_LIMITED' && this.#options.retryRateLimited === false);
+        if (refused) {
+          return settle({ kind: 'rejected', code: ack.error.code, ...(ack.error.retryAfter === undefined ? {} : { retryAfter: ack.error.retryAfter }) });
+        }
         lastReason = ack.error.code;
         if (ack.error.code === 'UNAVAILABLE') this.unavailableAcks++;
         await sleep(ack.error.code === 'RATE_LIMITED' ? (ack.error.retryAfter ?? 1) * 1000 : 200);

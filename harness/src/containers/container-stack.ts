@@ -10,7 +10,7 @@ import type { ClientConfig } from '../client/client-config.ts';
 import type { ScenarioStack } from '../chaos/scenario-stack.ts';
 import { serviceNames, type ServiceName } from '../stack/service-names.ts';
 import { eventually } from '../testing/eventually.ts';
-import { CHAOS_LABEL, removeContainers, trackContainer } from './cleanup.ts';
+import { chaosLabelArgs, chaosLabels, removeContainers, trackContainer } from './cleanup.ts';
 import { LoopbackContainer } from './loopback-container.ts';
 import { TOXIPROXY_API_PORT, ToxiproxyClient } from './toxiproxy.ts';
 
@@ -105,7 +105,7 @@ export class ContainerStack implements ScenarioStack {
     const gateways = options.gateways ?? 1;
     const runId = randomUUID().slice(0, 8);
     const network = `chatrt-chaos-${runId}`;
-    await run('docker', ['network', 'create', '--label', `${CHAOS_LABEL}=${runId}`, network]);
+    await run('docker', ['network', 'create', ...chaosLabelArgs(network), network]);
     const stack = new ContainerStack(network, gateways, options);
     try {
       const links = new Set(options.proxiedLinks ?? []);
@@ -225,7 +225,7 @@ export class ContainerStack implements ScenarioStack {
       new LoopbackContainer(image)
         .onNetwork(this.network, name)
         .withName(`${this.network}-${name}`)
-        .withLabels({ [CHAOS_LABEL]: this.network })
+        .withLabels(chaosLabels(this.network))
         .withStartupTimeout(120_000),
     );
     // Tracked from creation on, so a failed start (wait strategy timing out) is removed as well.
