@@ -53,13 +53,15 @@ export class ChatUser {
   readonly #sockets: Socket[] = [];
   /** Sends the session cookie and keeps the one a login sets, for both `api` and `http`. */
   readonly #session: RestMiddleware = {
-    onRequest: ({ request }) => {
+    onRequest: async ({ request }) => {
       if (this.#cookie) request.headers.set('cookie', this.#cookie);
+      // Read now: by the time the response is in, the request's body has been sent and cannot be read again.
+      sentBodies.set(request, await requestBody(request));
       return request;
     },
     onResponse: async ({ request, response }) => {
       this.#keepSessionCookie(response.headers);
-      checkRestExchange(request.method, request.url, await requestBody(request), response, await response.clone().text());
+      checkRestExchange(request.method, request.url, sentBodies.get(request), response, await response.clone().text());
       return response;
     },
   };
@@ -229,7 +231,10 @@ export class RoomInbox {
   }
 }
 
-/** The JSON body a typed call sent (none for GET and friends), for the contract check. */
+/** The JSON body of each typed call in flight, for the contract check of its exchange. */
+const sentBodies = new WeakMap<Request, unknown>();
+
+/** The JSON body a typed call sends (none for GET and friends), for the contract check. */
 async function requestBody(request: Request): Promise<unknown> {
   const text = await request.clone().text();
   return text === '' ? undefined : (JSON.parse(text) as unknown);
