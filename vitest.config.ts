@@ -14,6 +14,10 @@ export default defineConfig({
     // Two cores: files that spawn whole stacks must not compete with each other for CPU.
     maxWorkers: 2,
     // CI reads the pass/fail counts from the JSON report (.ci/run prints them as its last line).
-    reporters: process.env['CI'] ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]] : ['default'],
+    reporters: [
+      'default',
+      './harness/src/vitest-exit-code-reporter.ts',
+      ...(process.env['CI'] ? [['json', { outputFile: 'test-results/vitest.json' }] satisfies ['json', object]] : []),
+    ],
   },
 });
