@@ -1,32 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
-  closeServer,
   connectNats,
   createHandlerMetrics,
   createMetricsRegistry,
-  createPool,
   natsHealthCheck,
+  openDatabase,
   postgresHealthCheck,
-  Lifecycle,
-  migrate,
-  startOpsServer,
+  serveOps,
+  startService,
   type Logger,
 } from '@chatrt/service-kit';
 import type { NotifyConfig } from './config.ts';
+import { createNotifyService } from './application/notify-service.ts';
 import { PresenceBook } from './domain/presence-book.ts';
 import { WaitForEarlierEvents } from './domain/room-order.ts';
 import { consumeChatEvents } from './adapters/chat-events-consumer.ts';
 import { createNotifyMetrics, observeNotifyState } from './adapters/metrics.ts';
 import { createNotificationPublisher } from './adapters/notification-publisher.ts';
-import { createNotificationStore } from './adapters/notification-store.ts';
+import { createNotificationStore } from './adapters/postgres/notification-store.ts';
 import { listenToPresence } from './adapters/presence-listener.ts';
 import { startNotifyResponders } from './adapters/responders.ts';
 import { createUserDirectory } from './adapters/user-directory.ts';
-import { createNotifyService } from './notify-service.ts';
-
-export { loadNotifyConfig, type NotifyConfig } from './config.ts';
-export { NOTIFY_QUEUE } from './adapters/responders.ts';
 
 const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -40,11 +35,9 @@ export interface Notify {
  * Starts the notify service: migrations, presence listening, the query/command responders, the durable
  * chat-events consumer, and /health + /metrics. If a step fails, whatever started is closed again.
  */
-export async function startNotify(config: NotifyConfig, log: Logger): Promise<Notify> {
-  const lifecycle = new Lifecycle(log);
-  try {
-    await migrate(config.databaseUrl, { schema: 'notify', dir: migrationsDir, log });
-    const pool = lifecycle.add('postgres', createPool(config.databaseUrl, log), (p) => p.end());
+export function startNotify(config: NotifyConfig, log: Logger): Promise<Notify> {
+  return startService(log, async (lifecycle) => {
+    const pool = await openDatabase(lifecycle, { databaseUrl: config.databaseUrl, schema: 'notify', migrationsDir, log });
     const nc = lifecycle.add('nats', await connectNats(config.natsUrl, 'notify', log), (c) => c.drain());
     const registry = createMetricsRegistry('notify');
     const metrics = createNotifyMetrics(registry);
@@ -85,7 +78,7 @@ export async function startNotify(config: NotifyConfig, log: Logger): Promise<No
     lifecycle.add('consumer', consumer, (c) => c.close());
     observeNotifyState(registry, { consumer, presence, log });
 
-    const ops = await startOpsServer({
+    const opsPort = await serveOps(lifecycle, {
       port: config.opsPort,
       service: 'notify',
       registry,
@@ -95,10 +88,6 @@ export async function startNotify(config: NotifyConfig, log: Logger): Promise<No
         nats: natsHealthCheck(nc),
       },
     });
-    lifecycle.add('ops server', ops, closeServer);
-    return { opsPort: (ops.address() as { port: number }).port, close: () => lifecycle.shutdown() };
-  } catch (err) {
-    await lifecycle.shutdown();
-    throw err;
-  }
+    return { opsPort };
+  });
 }
