@@ -31,3 +31,22 @@ export const commonEnv = {
 
 /** An env var holding a TCP port; 0 lets the OS choose. */
 export const portEnv = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+/** A Postgres connection URL, required. */
+export const databaseUrlEnv = z
+  .string({ error: 'is required (postgres://user:password@host:port/database)' })
+  .min(1, 'is required (postgres://user:password@host:port/database)');
+
+/** Variables every backend service reads (one with its own Postgres schema and an ops server on `OPS_PORT`). */
+export const backendEnv = (opsPort: number) => ({ ...commonEnv, DATABASE_URL: databaseUrlEnv, OPS_PORT: portEnv(opsPort) });
+
+/** The settings every backend service has, from variables parsed with `backendEnv`. */
+export function backendSettings(env: { NATS_URL: string; DATABASE_URL: string; OPS_PORT: number; LOG_LEVEL: string }): {
+  natsUrl: string;
+  databaseUrl: string;
+  /** Port of the /health and /metrics server; 0 lets the OS choose. */
+  opsPort: number;
+  logLevel: string;
+} {
+  return { natsUrl: env.NATS_URL, databaseUrl: env.DATABASE_URL, opsPort: env.OPS_PORT, logLevel: env.LOG_LEVEL };
+}

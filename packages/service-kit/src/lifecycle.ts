@@ -36,6 +36,25 @@ export class Lifecycle {
   }
 }
 
+/**
+ * A service's start-up skeleton: `start` opens its parts in order, registering each on one Lifecycle.
+ * If a step fails, what already started is closed before the error is rethrown; otherwise the result
+ * gains `close()`, which closes every part in reverse order (safe to call more than once).
+ */
+export async function startService<R extends object>(
+  log: Logger,
+  start: (lifecycle: Lifecycle) => Promise<R>,
+): Promise<R & { close(): Promise<void> }> {
+  const lifecycle = new Lifecycle(log);
+  try {
+    const started = await start(lifecycle);
+    return { ...started, close: () => lifecycle.shutdown() };
+  } catch (err) {
+    await lifecycle.shutdown();
+    throw err;
+  }
+}
+
 /** Closes a running service on SIGINT/SIGTERM, then exits 0 (1 if closing failed). */
 export function closeOnSignal(service: { close(): Promise<void> }, log: Logger): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -152,6 +152,25 @@ export function respond<S extends NatsRequestSubject>(
   };
 }
 
+/** A handler per contract subject a service answers. */
+export type RequestHandlers = { [S in NatsRequestSubject]?: (request: Request<S>) => Promise<Reply<S>> };
+
+/** Answers each subject of `handlers` (see `respond`) in one queue group; `close()` drains them all. */
+export function respondAll(
+  nc: NatsConnection,
+  handlers: RequestHandlers,
+  options: { log: Logger; queue: string; metrics: HandlerMetrics },
+): Responder {
+  const responders = (Object.keys(handlers) as NatsRequestSubject[]).map((subject) =>
+    respond(nc, subject, handlers[subject] as (request: Request<typeof subject>) => Promise<Reply<typeof subject>>, options),
+  );
+  return {
+    async close() {
+      await Promise.all(responders.map((responder) => responder.close()));
+    },
+  };
+}
+
 /** `ok`, or the error code of a `{ok:false, error}` reply. */
 function replyOutcome(reply: unknown): string {
   if (typeof reply !== 'object' || reply === null || !('ok' in reply) || reply.ok !== false) return 'ok';

@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { AddressInfo } from 'node:net';
+import type { Lifecycle } from './lifecycle.ts';
 import type { Logger } from './logger.ts';
 import { uncaughtErrors } from './process-guard.ts';
 
@@ -71,6 +73,12 @@ export async function startOpsServer(options: {
   });
   options.log.info({ port: options.port }, 'ops server listening (/health, /metrics)');
   return server;
+}
+
+/** Starts the ops server (see `startOpsServer`), closed by `lifecycle` on shutdown; returns the port it listens on. */
+export async function serveOps(lifecycle: Lifecycle, options: Parameters<typeof startOpsServer>[0]): Promise<number> {
+  const server = lifecycle.add('ops server', await startOpsServer(options), closeServer);
+  return (server.address() as AddressInfo).port;
 }
 
 /** Stops an HTTP server, dropping idle keep-alive connections (a metrics scraper) that would hold close() open. */

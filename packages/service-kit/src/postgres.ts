@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { runner } from 'node-pg-migrate';
+import type { Lifecycle } from './lifecycle.ts';
 import type { Logger } from './logger.ts';
 
 export type Pool = pg.Pool;
@@ -11,6 +12,19 @@ export function createPool(connectionString: string, log: Logger, max = 10): pg.
   const pool = new pg.Pool({ connectionString, max });
   pool.on('error', (err) => log.error({ err }, 'idle Postgres client failed'));
   return pool;
+}
+
+/**
+ * A service's own database: its migrations applied to its schema (see `migrate`), then a pool that
+ * `lifecycle` ends on shutdown.
+ */
+export async function openDatabase(
+  lifecycle: Lifecycle,
+  options: { databaseUrl: string; schema: string; migrationsDir: string; log: Logger; poolSize?: number },
+): Promise<pg.Pool> {
+  const { databaseUrl, schema, migrationsDir, log } = options;
+  await migrate(databaseUrl, { schema, dir: migrationsDir, log });
+  return lifecycle.add('postgres', createPool(databaseUrl, log, options.poolSize), (pool) => pool.end());
 }
 
 /** A readiness check: a pooled connection answers `SELECT 1` (checkHealth bounds how long it may take). */

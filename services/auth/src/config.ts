@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError, commonEnv, loadConfig, portEnv } from '@chatrt/service-kit';
+import { ConfigError, backendEnv, backendSettings, loadConfig } from '@chatrt/service-kit';
 import { SESSION_TOKEN_TTL_LIMITS } from './domain/session-token.ts';
 import type { LoginThrottleOptions } from './adapters/login-throttle.ts';
 
@@ -29,9 +29,7 @@ const optionalText = z.preprocess((value) => (value === '' ? undefined : value),
 
 const envSchema = z
   .object({
-    ...commonEnv,
-    DATABASE_URL: z.string({ error: 'is required' }).min(1, 'is required'),
-    OPS_PORT: portEnv(9101),
+    ...backendEnv(9101),
     SESSION_TTL_SECONDS: z.coerce.number().int().min(1).max(31_536_000).default(604_800),
     SESSION_TOKEN_TTL_SECONDS: z.coerce
       .number()
@@ -68,10 +66,7 @@ const envSchema = z
 export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
   const parsed = loadConfig(SERVICE, envSchema, env);
   return {
-    natsUrl: parsed.NATS_URL,
-    databaseUrl: parsed.DATABASE_URL,
-    opsPort: parsed.OPS_PORT,
-    logLevel: parsed.LOG_LEVEL,
+    ...backendSettings(parsed),
     sessionTtlSeconds: parsed.SESSION_TTL_SECONDS,
     sessionTokenTtlSeconds: parsed.SESSION_TOKEN_TTL_SECONDS,
     signingKey: loadSigningKey(parsed.AUTH_SIGNING_KEY, parsed.AUTH_SIGNING_KEY_FILE),

@@ -1,5 +1,8 @@
-/** The auth service: users, login sessions and short-lived session tokens, served over NATS. */
-export { startAuth, type RunningAuth } from './app.ts';
+/**
+ * The auth service's package entry (users, login sessions and short-lived session tokens, served over
+ * NATS): what other packages and tests start it with. `main.ts` runs it as a process; `auth.ts` wires it.
+ */
+export { startAuth, type RunningAuth } from './auth.ts';
 export { loadAuthConfig, type AuthConfig } from './config.ts';
 export { AUTH_QUEUE } from './adapters/nats-responders.ts';
 export {

@@ -1,5 +1,5 @@
 import { runService } from '@chatrt/service-kit';
-import { startAuth } from './app.ts';
+import { startAuth } from './auth.ts';
 import { loadAuthConfig } from './config.ts';
 
 await runService('auth', loadAuthConfig, startAuth);

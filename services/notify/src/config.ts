@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import { loadConfig, commonEnv, portEnv } from '@chatrt/service-kit';
+import { backendEnv, backendSettings, loadConfig } from '@chatrt/service-kit';
 import { MAX_ACK_WAIT_MS } from './domain/room-order.ts';
 
 const schema = z
   .object({
-    ...commonEnv,
-    DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (postgres://…)'),
-    OPS_PORT: portEnv(9103),
+    ...backendEnv(9103),
     /** Durable JetStream consumer name; instances sharing it share the work. */
     NOTIFY_CONSUMER: z.string().regex(/^[A-Za-z0-9_-]+$/).default('notify'),
     /** The gateways' presence heartbeat; a gateway silent for three of them no longer counts as online. */
@@ -17,10 +15,7 @@ const schema = z
     NOTIFY_ACK_WAIT_MS: z.coerce.number().int().min(1_000).max(MAX_ACK_WAIT_MS).default(MAX_ACK_WAIT_MS),
   })
   .transform((env) => ({
-    natsUrl: env.NATS_URL,
-    databaseUrl: env.DATABASE_URL,
-    opsPort: env.OPS_PORT,
-    logLevel: env.LOG_LEVEL,
+    ...backendSettings(env),
     consumerName: env.NOTIFY_CONSUMER,
     presenceHeartbeatMs: env.PRESENCE_HEARTBEAT_MS,
     authTimeoutMs: env.NOTIFY_AUTH_TIMEOUT_MS,

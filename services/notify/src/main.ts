@@ -1,4 +1,5 @@
 import { runService } from '@chatrt/service-kit';
-import { loadNotifyConfig, startNotify } from './index.ts';
+import { loadNotifyConfig } from './config.ts';
+import { startNotify } from './notify.ts';
 
 await runService('notify', loadNotifyConfig, startNotify);

@@ -1,6 +1,6 @@
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Pool } from '@chatrt/service-kit';
-import type { LoginThrottle } from '../auth-service.ts';
+import type { LoginThrottle } from '../application/ports.ts';
 
 /** Limits on failed logins; see domain/login-policy.ts. */
 export interface LoginThrottleOptions {

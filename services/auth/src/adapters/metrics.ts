@@ -1,5 +1,5 @@
 import { Counter, type Registry } from 'prom-client';
-import type { AuthMetrics } from '../auth-service.ts';
+import type { AuthMetrics } from '../application/ports.ts';
 
 /** Prometheus counters for registrations, logins and session tokens, on the service's registry. */
 export function createAuthMetrics(registry: Registry): AuthMetrics {

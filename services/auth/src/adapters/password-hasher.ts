@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hash, verify, type Options } from '@node-rs/argon2';
-import type { PasswordHasher } from '../auth-service.ts';
+import type { PasswordHasher } from '../application/ports.ts';
 
 /**
  * OWASP's first argon2id setting (19 MiB, 2 passes, 1 lane), also the library's defaults; spelled out

@@ -1,5 +1,5 @@
 import type { Pool } from '@chatrt/service-kit';
-import type { AuthStore, Revocation } from '../auth-service.ts';
+import type { AuthStore, Revocation } from '../application/ports.ts';
 import { usernameTaken } from '../domain/errors.ts';
 
 const UNIQUE_VIOLATION = '23505';

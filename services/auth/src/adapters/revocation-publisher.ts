@@ -1,6 +1,6 @@
 import { subjects, type SessionsRevoked } from '@chatrt/contracts';
 import type { Logger, NatsConnection } from '@chatrt/service-kit';
-import type { RevocationPublisher } from '../auth-service.ts';
+import type { RevocationPublisher } from '../application/ports.ts';
 
 /** Revocations per `auth.evt.sessionsRevoked` message (keeps each well under NATS' payload limit). */
 const revocationsPerMessage = 1_000;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { SessionIds } from '../auth-service.ts';
+import type { SessionIds } from '../application/ports.ts';
 
 /** 256-bit random session ids (base64url); only their SHA-256 is stored. */
 export const sessionIds: SessionIds = {

@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { SignJWT, calculateJwkThumbprint, type JWK } from 'jose';
-import type { TokenSigner } from '../auth-service.ts';
+import type { TokenSigner } from '../application/ports.ts';
 
 const ALG = 'EdDSA';
 

@@ -1,26 +1,8 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Logger } from '@chatrt/service-kit';
-import type { NotificationType } from '../domain/notifications.ts';
+import type { NotifyMetrics } from '../application/ports.ts';
 import type { PresenceBook } from '../domain/presence-book.ts';
 import type { ChatEventsConsumer } from './chat-events-consumer.ts';
-
-/** What the notify service counts for /metrics. */
-export interface NotifyMetrics {
-  /**
-   * A chat event was applied, found already applied, deferred until its room's earlier events are
-   * applied, or failed; deferred and failed events are retried.
-   */
-  chatEvent(outcome: 'applied' | 'duplicate' | 'deferred' | 'failed'): void;
-  /** A chat event was applied to notify's read model `seconds` after chat committed it. */
-  projectionLag(seconds: number): void;
-  /**
-   * A notification was created, updated by coalescing another message into it, or retracted (a mention
-   * turned read because its message was deleted).
-   */
-  notification(type: NotificationType, change: 'created' | 'updated' | 'retracted'): void;
-  /** Notifications turned read by one mark-read command. */
-  markedRead(count: number): void;
-}
 
 /** Prometheus counters on the service's registry. */
 export function createNotifyMetrics(registry: Registry): NotifyMetrics {

@@ -1,12 +1,6 @@
 import { subjects } from '@chatrt/contracts';
 import type { NatsConnection } from '@chatrt/service-kit';
-import type { UserNotification } from './notification-store.ts';
-
-/** Sends created or updated notifications to their users' live subjects. */
-export interface NotificationPublisher {
-  /** Resolves once the server has them; rejects if it cannot be reached (the caller retries). */
-  publish(changed: readonly UserNotification[]): Promise<void>;
-}
+import type { NotificationPublisher } from '../application/ports.ts';
 
 /**
  * Publishes each notification as JSON on `notify.evt.<userId>` (core NATS, at most once) and flushes.

@@ -1,11 +1,7 @@
-import { subjects, type User } from '@chatrt/contracts';
+import { subjects } from '@chatrt/contracts';
 import { CodedError, request, type NatsConnection } from '@chatrt/service-kit';
+import type { UserDirectory } from '../application/ports.ts';
 import { lookupBatches } from '../domain/mentions.ts';
-
-/** Finds users by username; throws UNAVAILABLE when the auth service cannot answer, so callers retry. */
-export interface UserDirectory {
-  findByUsernames(usernames: readonly string[]): Promise<User[]>;
-}
 
 /** Looks users up through the auth service (`auth.qry.usersByName`), at most 100 names per request. */
 export function createUserDirectory(nc: NatsConnection, timeoutMs: number): UserDirectory {

@@ -1,21 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import {
-  closeServer,
-  Lifecycle,
   connectNats,
   createHandlerMetrics,
   createMetricsRegistry,
-  createPool,
   natsHealthCheck,
+  openDatabase,
   postgresHealthCheck,
-  migrate,
-  startOpsServer,
+  serveOps,
+  startService,
   type Logger,
 } from '@chatrt/service-kit';
 import type { AuthConfig } from './config.ts';
-import { createAuthService, type AuthService } from './auth-service.ts';
+import { createAuthService, type AuthService } from './application/auth-service.ts';
 import { createAuthMetrics } from './adapters/metrics.ts';
 import { startAuthResponders } from './adapters/nats-responders.ts';
 import { createPasswordHasher } from './adapters/password-hasher.ts';
@@ -37,14 +34,12 @@ export interface RunningAuth {
 }
 
 /**
- * Starts the auth service: Postgres pool, migrations, NATS, responders, ops server. If a step fails,
+ * Starts the auth service: migrations, Postgres pool, NATS, responders, ops server. If a step fails,
  * whatever already started is closed before the error is rethrown.
  */
-export async function startAuth(config: AuthConfig, log: Logger): Promise<RunningAuth> {
-  const lifecycle = new Lifecycle(log);
-  try {
-    const pool = lifecycle.add('postgres', createPool(config.databaseUrl, log), (p) => p.end());
-    await migrate(config.databaseUrl, { schema: SERVICE, dir: migrationsDir, log });
+export function startAuth(config: AuthConfig, log: Logger): Promise<RunningAuth> {
+  return startService(log, async (lifecycle) => {
+    const pool = await openDatabase(lifecycle, { databaseUrl: config.databaseUrl, schema: SERVICE, migrationsDir, log });
     const passwords = await createPasswordHasher();
     const signer = await createTokenSigner(config.signingKey);
     log.info({ kid: signer.kid }, 'session token signing key loaded');
@@ -68,7 +63,7 @@ export async function startAuth(config: AuthConfig, log: Logger): Promise<Runnin
     lifecycle.add('responders', startAuthResponders(nc, service, log, createHandlerMetrics(registry)), (r) => r.close());
     lifecycle.add('session purge', schedulePurge(service, log), clearInterval);
 
-    const ops = await startOpsServer({
+    const opsPort = await serveOps(lifecycle, {
       port: config.opsPort,
       service: SERVICE,
       checks: {
@@ -78,12 +73,8 @@ export async function startAuth(config: AuthConfig, log: Logger): Promise<Runnin
       registry,
       log,
     });
-    lifecycle.add('ops server', ops, closeServer);
-    return { opsPort: (ops.address() as AddressInfo).port, close: () => lifecycle.shutdown() };
-  } catch (err) {
-    await lifecycle.shutdown();
-    throw err;
-  }
+    return { opsPort };
+  });
 }
 
 const purgeIntervalMs = 60 * 60 * 1000;

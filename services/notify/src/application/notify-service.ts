@@ -8,19 +8,16 @@ import type {
   User,
 } from '@chatrt/contracts';
 import type { Logger } from '@chatrt/service-kit';
-import { markReadTarget } from './domain/mark-read.ts';
-import { mentionCandidates, mentionedUserIds } from './domain/mentions.ts';
+import { markReadTarget } from '../domain/mark-read.ts';
+import { mentionCandidates, mentionedUserIds } from '../domain/mentions.ts';
 import {
   notificationsForAddedMember,
   notificationsForDeletedMessage,
   notificationsForMessage,
   type NotificationChange,
-} from './domain/notifications.ts';
-import type { PresenceBook } from './domain/presence-book.ts';
-import type { NotifyMetrics } from './adapters/metrics.ts';
-import type { NotificationPublisher } from './adapters/notification-publisher.ts';
-import type { NotificationStore } from './adapters/notification-store.ts';
-import type { UserDirectory } from './adapters/user-directory.ts';
+} from '../domain/notifications.ts';
+import type { PresenceBook } from '../domain/presence-book.ts';
+import type { NotificationPublisher, NotificationStore, NotifyMetrics, UserDirectory } from './ports.ts';
 
 /** Page sizes of the queries (the contract caps them at 200 and 500). */
 export const PAGE_LIMITS = { list: 50, changes: 200 } as const;
