@@ -12,7 +12,7 @@ const messages = Number(process.env['FANOUT_MESSAGES'] ?? 200);
 const window = Number(process.env['FANOUT_WINDOW'] ?? 20);
 const rounds = Number(process.env['FANOUT_ROUNDS'] ?? 3);
 
-const env = await startTestStack({ RATE_LIMIT_MESSAGES_PER_SECOND: '10000', RATE_LIMIT_BURST: '100000', RATE_LIMIT_JOINS_PER_SECOND: '1000', RATE_LIMIT_JOINS_BURST: '10000', LOG_LEVEL: 'warn' });
+const env = await startTestStack({ RATE_LIMIT_MESSAGES_PER_SECOND: '10000', RATE_LIMIT_BURST: '100000', RATE_LIMIT_JOINS_PER_SECOND: '1000', RATE_LIMIT_JOINS_BURST: '10000', MAX_CONNECTIONS_PER_ADDRESS: '0', LOG_LEVEL: 'warn' });
 try {
   const user = await env.signedUpUser();
   const { token } = await user.sessionToken();

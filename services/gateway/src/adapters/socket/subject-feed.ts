@@ -73,8 +73,12 @@ export class SubjectFeed<T> {
           this.#log.error({ err: parseError, subject }, 'undecodable message dropped');
           return;
         }
-        for (const listener of listeners) listener(message);
-        for (const dispatched of this.#dispatched) dispatched();
+        try {
+          for (const listener of listeners) listener(message);
+        } finally {
+          // What the listeners gathered goes out even if one of them threw.
+          for (const dispatched of this.#dispatched) dispatched();
+        }
       },
     });
     // A flush round-trip guarantees the server registered the interest before we report ready.
