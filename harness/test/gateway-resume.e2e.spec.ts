@@ -63,6 +63,32 @@ describe('gap-free resume and transports', () => {
     expect(before.every((m) => m.seq <= resumeFrom)).toBe(true);
   });
 
+  it('sockets in step with the room share one broadcast per event while another resumes: each gets every message once, in order', async () => {
+    const aliceSocket = await alice.connectChat();
+    expect((await aliceSocket.emitWithAck('joinRoom', { roomId: room.id })).ok).toBe(true);
+    const live = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const socket = await bob.connectChat();
+        const inbox = new RoomInbox(socket);
+        expect((await socket.emitWithAck('joinRoom', { roomId: room.id })).ok).toBe(true);
+        return inbox;
+      }),
+    );
+    const first = await sendMany(aliceSocket, room.id, 100);
+
+    const resumer = await bob.connectChat();
+    const resumed = new RoomInbox(resumer);
+    const sending = sendMany(aliceSocket, room.id, 300, 10);
+    expect((await resumer.emitWithAck('joinRoom', { roomId: room.id, afterSeq: first[0]!.seq - 1 })).ok).toBe(true);
+    const rest = await sending;
+
+    const expected = [...first, ...rest].map((m) => m.seq).sort((a, b) => a - b);
+    for (const inbox of [...live, resumed]) {
+      await inbox.waitForMessages(expected.length, 30_000);
+      expect(inbox.messages.map((m) => m.seq)).toEqual(expected);
+    }
+  });
+
   for (const transport of ['websocket', 'polling'] as const) {
     it(`works end to end over ${transport} only`, async () => {
       const aliceSocket = await alice.connectChat({ transports: [transport] });

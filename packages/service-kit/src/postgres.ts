@@ -38,8 +38,10 @@ export function postgresHealthCheck(pool: Pool): () => Promise<void> {
  * Runs `work` in a transaction on a pooled connection; a connection that failed or cannot roll back is
  * discarded. A checked-out client has no error listener of the pool's, and an 'error' event without one
  * (Postgres restarting between two queries) would crash the process: it is recorded here instead.
+ * `savepoint`: a savepoint of that name taken in the same round trip as BEGIN, for work that may roll back
+ * part of what it did.
  */
-export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>, options: { savepoint?: string } = {}): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   const onError = (err: Error) => {
@@ -47,7 +49,7 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
   };
   client.on('error', onError);
   try {
-    await client.query('BEGIN');
+    await client.query(options.savepoint === undefined ? 'BEGIN' : `BEGIN; SAVEPOINT ${options.savepoint}`);
     const result = await work(client);
     await client.query('COMMIT');
     return result;

@@ -74,6 +74,23 @@ describe('ResumableDelivery of a room', () => {
     expect(delivery.last).toBe(2);
   });
 
+  it('lets the caller deliver (encoded once for many sockets) only the next live event while nothing is held', async () => {
+    const room = store(4, () => true, 10);
+    const { delivery, seqs } = roomDelivery({ after: 0, fetch: room.fetch });
+    expect(delivery.advanceLive(sent(1))).toBe(true);
+    // A repeat, and an event past a gap, go through onLive (which drops the one and fills the other).
+    expect(delivery.advanceLive(sent(1))).toBe(false);
+    expect(delivery.advanceLive(sent(4))).toBe(false);
+    expect(delivery.last).toBe(1);
+    delivery.onLive(sent(4));
+    // While the gap is read from the store, even the next event is held.
+    expect(delivery.advanceLive(sent(2))).toBe(false);
+    await vi.waitFor(() => expect(seqs).toEqual([2, 3, 4]));
+    expect(delivery.advanceLive(sent(5))).toBe(true);
+    delivery.stop();
+    expect(delivery.advanceLive(sent(6))).toBe(false);
+  });
+
   it('replays across pages, then drains live events buffered during the replay without gap or duplicate', async () => {
     const { delivery, seqs } = roomDelivery({ after: 3, fetch: store(10, () => true, 3).fetch });
     delivery.holdLive();

@@ -68,6 +68,9 @@ export interface RoomEventStoreOptions {
   onBatch?: (size: number, commit: { events: number; seconds: number }) => void;
 }
 
+/** The savepoint a batch's transaction starts with: losing a race rolls back to it and inserts again. */
+const appendSavepoint = 'append';
+
 interface Pending {
   request: CommandRequest;
   attempts: number;
@@ -202,14 +205,19 @@ export class RoomEventStore {
     let result: { decisions: Decision[]; lost: Pending[] };
     const startedAt = performance.now();
     try {
-      result = await inTransaction(this.#options.pool, async (client) => {
-        const decisions = await this.#decide(client, batch);
-        const lost = await this.#append(client, decisions);
-        const lostItems = new Set(lost);
-        const kept = decisions.filter((d) => !lostItems.has(d.item));
-        await runProjections(client, this.#options.projections, kept.flatMap((d) => (d.kind === 'appended' ? d.events : [])));
-        return { decisions: kept, lost };
-      });
+      result = await inTransaction(
+        this.#options.pool,
+        async (client) => {
+          const decisions = await this.#decide(client, batch);
+          const lost = await this.#append(client, decisions);
+          const lostItems = new Set(lost);
+          const kept = decisions.filter((d) => !lostItems.has(d.item));
+          await runProjections(client, this.#options.projections, kept.flatMap((d) => (d.kind === 'appended' ? d.events : [])));
+          return { decisions: kept, lost };
+        },
+        // Taken with BEGIN (one round trip less per batch); the reads before the insert write nothing to undo.
+        { savepoint: appendSavepoint },
+      );
     } catch (err) {
       if (batch.length > 1 && isCommandFailure(err)) {
         this.#options.log.warn({ err, commands: batch.length }, 'batch refused by Postgres; splitting it to isolate the command');
@@ -303,7 +311,7 @@ export class RoomEventStore {
 
   /**
    * Inserts the batch's events. Rows that meet a unique key mean another instance got there first:
-   * back to the savepoint, and the commands of those rooms from their first lost event on are
+   * back to the transaction's savepoint, and the commands of those rooms from their first lost event on are
    * returned (to be queued again) while the rest is inserted anew.
    */
   async #append(client: PoolClient, decisions: readonly Decision[]): Promise<Pending[]> {
@@ -312,10 +320,10 @@ export class RoomEventStore {
     for (;;) {
       const events = live.flatMap((d) => (d.kind === 'appended' ? d.events : []));
       if (events.length === 0) return lost;
-      await client.query('SAVEPOINT append');
       const inserted = await appendEvents(client, events);
       if (inserted.size === events.length) return lost;
-      await client.query('ROLLBACK TO SAVEPOINT append');
+      // Rolling back to a savepoint keeps it: the next attempt starts from it again.
+      await client.query(`ROLLBACK TO SAVEPOINT ${appendSavepoint}`);
       const lostRooms = new Set<string>();
       const kept: Decision[] = [];
       for (const decision of live) {

@@ -1,4 +1,4 @@
-import type { Namespace, Socket } from 'socket.io';
+import type { BroadcastOperator, Namespace, Socket } from 'socket.io';
 import {
   clientEventSchemas,
   type AckFailure,
@@ -22,7 +22,7 @@ import type { RoomSignals } from './room-signals.ts';
 import type { OutboundQueues } from './outbound-queues.ts';
 import { ResumableDelivery } from './resumable-delivery.ts';
 import { SerialQueues } from './serial-queues.ts';
-import { roomStream } from '../../domain/delivery.ts';
+import { deliveryFor, roomStream } from '../../domain/delivery.ts';
 import { normalizedText } from '../../domain/text-normalization.ts';
 
 export type ChatNamespace = Namespace<ChatClientToServerEvents, ChatServerToClientEvents, Record<string, never>, SocketData>;
@@ -54,6 +54,8 @@ export const userChannel = (userId: string) => `user:${userId}`;
 /** Wires `/chat`: every client event is validated, rate-limited (all but ping), answered, and acknowledged. */
 export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps): void {
   const { backend, roomEvents, signals, rateLimits, metrics, inFlight, log } = deps;
+  const live = new LiveBroadcast(nsp);
+  roomEvents.onDispatched(() => live.flush());
 
   nsp.on('connection', (socket: ChatSocket) => {
     const actorId = socket.data.identity.userId;
@@ -115,7 +117,13 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
         },
       });
       delivery.holdLive();
-      const stopListening = await roomEvents.listen(roomId, (event) => delivery.onLive(event));
+      const stopListening = await roomEvents.listen(roomId, (event) => {
+        const update = live.updateFor(event);
+        // This member's own removal goes through its delivery, which leaves the room once it is emitted.
+        const removesMe = update?.event === 'memberRemoved' && update.payload.userId === actorId;
+        if (!removesMe && delivery.advanceLive(event)) live.add(socket.id);
+        else delivery.onLive(event);
+      });
       if (socket.disconnected) {
         stopListening();
         return failure('UNAVAILABLE', 'socket disconnected while joining');
@@ -156,8 +164,46 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
   });
 }
 
+/**
+ * One room event for every socket in step with the live stream, gathered while the feed calls each
+ * socket's listener and sent once when they all ran: Socket.IO encodes (and frames) a broadcast once,
+ * where an emit per socket would encode the same packet for every socket. Sockets catching up or filling
+ * a gap get their events through their own delivery; each socket's events still go out in seq order,
+ * since a message's broadcast is sent before the feed takes the next message.
+ */
+class LiveBroadcast {
+  readonly #nsp: ChatNamespace;
+  #event: ChatEvents | undefined;
+  #update: RoomUpdate | undefined;
+  #socketIds: string[] = [];
+
+  constructor(nsp: ChatNamespace) {
+    this.#nsp = nsp;
+  }
+
+  /** What the sockets receive for the event being dispatched, translated once. */
+  updateFor(event: ChatEvents): RoomUpdate | undefined {
+    if (this.#event !== event) {
+      this.#event = event;
+      this.#update = deliveryFor(event);
+    }
+    return this.#update;
+  }
+
+  add(socketId: string): void {
+    if (this.#update) this.#socketIds.push(socketId);
+  }
+
+  flush(): void {
+    if (this.#update && this.#socketIds.length > 0) emitUpdate(this.#nsp.to(this.#socketIds), this.#update);
+    this.#event = undefined;
+    this.#update = undefined;
+    this.#socketIds = [];
+  }
+}
+
 /** Emits an update under its own event name with its own payload type. */
-function emitUpdate(socket: ChatSocket, update: RoomUpdate): void {
+function emitUpdate(socket: ChatSocket | BroadcastOperator<ChatServerToClientEvents, SocketData>, update: RoomUpdate): void {
   switch (update.event) {
     case 'message':
       socket.emit('message', update.payload);

@@ -86,6 +86,18 @@ export class ResumableDelivery<Live, Item> {
     this.#buffer = undefined;
   }
 
+  /**
+   * Takes a live message that is next in line while nothing is held: moves past it and returns true, and
+   * the caller delivers it (with other sockets', encoded once). Anything else returns false: hand it to `onLive`.
+   */
+  advanceLive(live: Live): boolean {
+    if (this.#failed || this.#stopped || this.#buffer) return false;
+    const position = this.#shape.livePosition(live);
+    if (position !== this.#last + 1) return false;
+    this.#last = position;
+    return true;
+  }
+
   onLive(live: Live): void {
     if (this.#failed || this.#stopped) return;
     if (this.#buffer) {

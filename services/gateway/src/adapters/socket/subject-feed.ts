@@ -13,6 +13,7 @@ export class SubjectFeed<T> {
   readonly #log: Logger;
   readonly #subjectFor: (key: string) => string;
   readonly #feeds = new Map<string, Feed<T>>();
+  readonly #dispatched = new Set<() => void>();
 
   constructor(nc: NatsConnection, log: Logger, subjectFor: (key: string) => string) {
     this.#nc = nc;
@@ -37,6 +38,11 @@ export class SubjectFeed<T> {
         opened.close();
       }
     };
+  }
+
+  /** Calls `callback` each time every listener of a message has been called (to send what they gathered at once). */
+  onDispatched(callback: () => void): void {
+    this.#dispatched.add(callback);
   }
 
   /** Number of keys with a live subscription on this gateway. */
@@ -67,7 +73,12 @@ export class SubjectFeed<T> {
           this.#log.error({ err: parseError, subject }, 'undecodable message dropped');
           return;
         }
-        for (const listener of listeners) listener(message);
+        try {
+          for (const listener of listeners) listener(message);
+        } finally {
+          // What the listeners gathered goes out even if one of them threw.
+          for (const dispatched of this.#dispatched) dispatched();
+        }
       },
     });
     // A flush round-trip guarantees the server registered the interest before we report ready.
