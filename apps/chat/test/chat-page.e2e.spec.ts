@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { startTestStack, type TestStack } from '@chatrt/harness';
+import { eventually, startTestStack, type TestStack } from '@chatrt/harness';
 import { accessibilityViolations } from './support/accessibility.ts';
 import { cspViolations, launchChromium, screenshot } from './support/browser.ts';
 import { ensurePageBuilt } from '../scripts/build-page.ts';
@@ -145,6 +145,15 @@ describe('chat page in a real browser', () => {
     await screenshot(alice.page.page, 'offline-delivered');
   });
 
+  /** Sockets connected to the gateway, over both namespaces (its `socket_active_connections` gauge). */
+  async function activeSockets(): Promise<number> {
+    const metrics = await (await fetch(`${env.stack.urls.socket}/metrics`)).text();
+    return metrics
+      .split('\n')
+      .filter((line) => line.startsWith('socket_active_connections{'))
+      .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+  }
+
   it('keeps messages written offline in IndexedDB when the page is left, and sends each once when it is opened again', { timeout: 90_000 }, async () => {
     const alice = await newUser('alice');
     const bob = await newUser('bob');
@@ -172,7 +181,12 @@ describe('chat page in a real browser', () => {
     );
     // Leaving while still offline: the app is gone before the network is back (closing the tab instead
     // lifts Playwright's offline emulation while the page still runs).
+    const connectedBefore = await activeSockets();
     await alice.page.page.goto('about:blank');
+    // Back online only once the gateway has seen the old page's connection close: offline emulation leaves open
+    // WebSockets alone, and Chromium may run the old document for a moment after the next one commits, so an
+    // `online` event reaching it then would send through that socket.
+    await eventually(activeSockets, (connected) => connected < connectedBefore, 15_000);
     await alice.page.context.setOffline(false);
     expect((await bob.page.restHistory(roomId)).filter((m) => texts.includes(m.message ?? ''))).toEqual([]);
 
