@@ -51,15 +51,19 @@ export class ChatUser {
   #cookie: string | undefined;
   #api: { apiUrl: string; client: RestClient } | undefined;
   readonly #sockets: Socket[] = [];
+  /** The JSON body each typed call sent, for the contract check. */
+  readonly #sentBodies = new WeakMap<Request, unknown>();
   /** Sends the session cookie and keeps the one a login sets, for both `api` and `http`. */
   readonly #session: RestMiddleware = {
-    onRequest: ({ request }) => {
+    onRequest: async ({ request }) => {
       if (this.#cookie) request.headers.set('cookie', this.#cookie);
+      // Read before fetch: sending a Request consumes its body, so it cannot be cloned afterwards.
+      this.#sentBodies.set(request, await requestBody(request));
       return request;
     },
     onResponse: async ({ request, response }) => {
       this.#keepSessionCookie(response.headers);
-      checkRestExchange(request.method, request.url, await requestBody(request), response, await response.clone().text());
+      checkRestExchange(request.method, request.url, this.#sentBodies.get(request), response, await response.clone().text());
       return response;
     },
   };
