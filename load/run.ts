@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { startTestStack, type TestStack } from '../harness/src/testing/test-stack.ts';
+import { startTestStack, type TestStack } from '@chatrt/harness';
 
 const loadDir = fileURLToPath(new URL('.', import.meta.url));
 const [scenario, ...artilleryOptions] = process.argv.slice(2);

@@ -4,4 +4,6 @@ export { ChatUser, RoomInbox, type ChatSocket, type ConnectOptions, type HttpRes
 export { startTestStack, type TestStack } from './testing/test-stack.ts';
 export { startStack, type Stack, type ExtraGateway } from './stack/index.ts';
 export { eventually } from './testing/eventually.ts';
+export { startNatsServer, type RunningNats } from './infra/nats.ts';
+export { startEmbeddedPostgres, type RunningPostgres } from './infra/postgres.ts';
 export { TcpProxy } from './testing/tcp-proxy.ts';

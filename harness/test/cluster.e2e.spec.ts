@@ -158,6 +158,7 @@ describe('a 3-node NATS cluster with two chat and two notify replicas loses noth
       await sendWhile(5, []);
       const held = await eventually(
         async () => {
+          // Settled means no ack for a while: the half-second without change is what is measured.
           const [before, after] = [await jsm.consumers.info(streams.chatEvents, notifyConsumer), await delay(500).then(() => jsm.consumers.info(streams.chatEvents, notifyConsumer))];
           return { settled: before.ack_floor.stream_seq === after.ack_floor.stream_seq, held: after.num_ack_pending };
         },
@@ -250,19 +251,17 @@ async function sender(
   for (let i = 0; i < count; i += 1) {
     const mentions = mention !== undefined && i % 5 === 0;
     const payload = { roomId: room.id, message: `${user.username} #${i}${mentions ? ` @${mention}` : ''}`, clientMessageId: randomUUID() };
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const ack = await socket
-        .timeout(5_000)
-        .emitWithAck('sendMessage', payload)
-        .catch((err: unknown) => ({ ok: false as const, error: { code: 'NO_ACK', message: String(err) } }));
-      if (ack.ok) {
-        onAcked(ack.message, mentions);
-        break;
-      }
-      if (Date.now() > deadline) throw new Error(`${user.username} could not send #${i}: ${JSON.stringify(ack.error)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const ack = await eventually(
+      () =>
+        socket
+          .timeout(5_000)
+          .emitWithAck('sendMessage', payload)
+          .catch((err: unknown) => ({ ok: false as const, error: { code: 'NO_ACK', message: String(err) } })),
+      (reply) => reply.ok,
+      30_000,
+    );
+    if (!ack.ok) throw new Error(`${user.username} could not send #${i}: ${JSON.stringify(ack.error)}`);
+    onAcked(ack.message, mentions);
   }
   socket.disconnect();
 }

@@ -57,6 +57,7 @@ describe('gateway edges: rate limits, unknown events, oversized frames, CORS, ex
     const history = await alice.http<MessagePage>('GET', `/chat/messages?roomId=${room.id}&limit=200`);
     expect(history.body.messages).toHaveLength(10);
 
+    // Waiting out the retryAfter the refusal asked for is what this checks.
     await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
     expect((await send(99)).ok).toBe(true);
   });

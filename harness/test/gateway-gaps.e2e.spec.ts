@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
 import { subjects, type Room } from '@chatrt/contracts';
-import { RoomInbox, startTestStack, TcpProxy, type ChatUser, type ExtraGateway, type TestStack } from '../src/index.ts';
+import { eventually, RoomInbox, startTestStack, TcpProxy, type ChatUser, type ExtraGateway, type TestStack } from '../src/index.ts';
 
 describe('a gateway that misses live events fills the gap from the store', () => {
   let env: TestStack;
@@ -53,11 +53,7 @@ describe('a gateway that misses live events fills the gap from the store', () =>
     await watcher.flush();
     natsProxy.cut();
     const missed = [await say('missed one'), await say('missed two'), await say('missed three')];
-    const outage = Date.now() + 10_000;
-    while (!missed.every((id) => published.includes(id))) {
-      if (Date.now() > outage) throw new Error('the missed messages were never published');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(async () => missed.filter((id) => !published.includes(id)), (unpublished) => unpublished.length === 0, 10_000);
     watch.unsubscribe();
     await watcher.close();
     expect(inbox.messages.filter((m) => missed.includes(m.id))).toEqual([]);
@@ -66,12 +62,18 @@ describe('a gateway that misses live events fills the gap from the store', () =>
     // The socket stayed connected all along. Once the gateway is back on NATS, the next live event shows the gap
     // and the store fills it; until then each new message is missed too, so keep sending until one arrives.
     const afters: string[] = [];
-    const deadline = Date.now() + 20_000;
-    while (!inbox.messages.some((m) => afters.includes(m.id))) {
-      if (Date.now() > deadline) throw new Error('no message arrived after the cut');
-      afters.push(await say(`after the cut ${afters.length + 1}`));
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const arrived = () => inbox.messages.some((m) => afters.includes(m.id));
+    await eventually(
+      async () => {
+        if (arrived()) return true;
+        afters.push(await say(`after the cut ${afters.length + 1}`));
+        // Each message gets a moment to arrive before the next is sent.
+        await inbox.waitFor(arrived, 'a message sent after the cut', 200).catch(() => {});
+        return arrived();
+      },
+      (done) => done,
+      20_000,
+    );
     await inbox.waitFor(() => inbox.messages.some((m) => m.id === afters.at(-1)), 'the last message sent after the cut');
     expect(bobSocket.connected).toBe(true);
 

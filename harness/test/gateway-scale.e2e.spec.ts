@@ -1,7 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import type { Presence, Room, Typing } from '@chatrt/contracts';
-import { RoomInbox, startTestStack, type ChatSocket, type ChatUser, type ExtraGateway, type TestStack } from '../src/index.ts';
+import { connect } from '@nats-io/transport-node';
+import { subjects, type GatewayUsage, type Presence, type RateLimitKind, type Room, type Typing } from '@chatrt/contracts';
+import { eventually, RoomInbox, startTestStack, type ChatSocket, type ChatUser, type ExtraGateway, type TestStack } from '../src/index.ts';
 
 /** Collects `presence` events and waits for a given online set. */
 function presenceOf(socket: ChatSocket) {
@@ -11,11 +12,31 @@ function presenceOf(socket: ChatSocket) {
     seen,
     async waitFor(userIds: string[], timeoutMs = 10_000): Promise<void> {
       const want = JSON.stringify([...userIds].sort());
-      const deadline = Date.now() + timeoutMs;
-      while (JSON.stringify(seen.at(-1)?.onlineUserIds) !== want) {
-        if (Date.now() > deadline) throw new Error(`presence never became ${want}; last ${JSON.stringify(seen.at(-1))}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await eventually(async () => seen.at(-1), (last) => JSON.stringify(last?.onlineUserIds) === want, timeoutMs);
+    },
+  };
+}
+
+/** Watches `gateway.usage`: resolves once the gateways shared `count` let-through commands of a user's `kind`. */
+async function usageShared(natsUrl: string, userId: string, kind: RateLimitKind, count: number) {
+  const nc = await connect({ servers: natsUrl });
+  let shared = 0;
+  let reached: () => void = () => {};
+  const done = new Promise<void>((resolve) => (reached = resolve));
+  nc.subscribe(subjects.gatewayUsage, {
+    callback: (_err, msg) => {
+      for (const usage of msg.json<GatewayUsage>().usage) if (usage.userId === userId && usage.kind === kind) shared += usage.count;
+      if (shared >= count) reached();
+    },
+  });
+  await nc.flush();
+  return {
+    async wait(timeoutMs = 10_000): Promise<void> {
+      const timer = setTimeout(() => reached(), timeoutMs);
+      await done;
+      clearTimeout(timer);
+      await nc.close();
+      if (shared < count) throw new Error(`only ${shared} of ${count} ${kind} shared on gateway.usage within ${timeoutMs} ms`);
     },
   };
 }
@@ -67,8 +88,7 @@ describe('several gateways: messages, typing and presence across them; graceful 
     aliceSocket.on('typing', (t) => typingSeen.push(t));
     bobSocket.on('typing', (t) => ownTyping.push(t));
     expect(await bobSocket.emitWithAck('typing', { roomId: room.id, isTyping: true })).toEqual({ ok: true });
-    const deadline = Date.now() + 5000;
-    while (typingSeen.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await eventually(async () => typingSeen.length, (count) => count > 0, 5000);
     expect(typingSeen).toEqual([{ roomId: room.id, userId: bob.id, isTyping: true }]);
     expect(ownTyping).toEqual([]);
 
@@ -86,9 +106,10 @@ describe('several gateways: messages, typing and presence across them; graceful 
     const here = await carol.connectChat();
     const there = await carol.connectChat({ socketUrl: second.urls.socket });
     const send = (socket: ChatSocket) => socket.emitWithAck('sendMessage', { roomId: own.id, message: 'burst', clientMessageId: randomUUID() });
+    // The first gateway shares what it let through every 50 ms on gateway.usage; the second then counts it too.
+    const sharing = await usageShared(env.stack.urls.natsUrl, carol.id, 'send', 10);
     for (let i = 0; i < 10; i++) expect((await send(here)).ok).toBe(true);
-    // The first gateway shares what it let through every 50 ms; the second then counts it too.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sharing.wait();
     const refused = await send(there);
     expect(refused).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) } });
     const overRest = await fetch(`${second.urls.api}/api/chat/messages`, {
@@ -103,9 +124,10 @@ describe('several gateways: messages, typing and presence across them; graceful 
 
   it("one user's room-creation limit spans the gateways too (burst 5), from REST to socket", async () => {
     const dave = await env.signedUpUser();
+    const sharing = await usageShared(env.stack.urls.natsUrl, dave.id, 'createRoom', 5);
     for (let i = 0; i < 5; i++) expect((await dave.http('POST', '/chat/rooms', { name: `room ${i}` })).status).toBe(201);
-    // The first gateway shares what it let through every 50 ms; the second then counts it too.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The first gateway shares what it let through every 50 ms on gateway.usage; the second then counts it too.
+    await sharing.wait();
     const there = await dave.connectChat({ socketUrl: second.urls.socket });
     expect(await there.emitWithAck('createRoom', { name: 'one too many' })).toMatchObject({
       ok: false,

@@ -11,11 +11,9 @@ function collect(socket: NotificationsSocket) {
     received,
     latest: () => new Map(received.map((n) => [n.id, n])),
     async waitFor(done: (all: Notification[]) => boolean, what: string, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!done(received)) {
-        if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms; got ${JSON.stringify(received)}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await eventually(async () => received, done, timeoutMs).catch((err: unknown) => {
+        throw new Error(`no ${what} within ${timeoutMs} ms`, { cause: err });
+      });
     },
   };
 }

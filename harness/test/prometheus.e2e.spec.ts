@@ -94,6 +94,7 @@ describe('metrics, dashboards and alert rules against a real Prometheus scraping
         await bobSocket.emitWithAck('joinRoom', { roomId: room.id, afterSeq });
         await bob.http('GET', `/chat/rooms/${room.id}/updates?afterSeq=${afterSeq}`);
         await carol.http('GET', '/notifications');
+        // Paces the background traffic (a steady trickle for the dashboards), not a wait for anything.
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       bobSocket.disconnect();

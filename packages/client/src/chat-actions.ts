@@ -1,7 +1,7 @@
 import type { Message, ReadMarker, Room } from '@chatrt/contracts';
 import { unwrapAck } from './ack.ts';
 import type { RestApi } from './rest-api.ts';
-import type { ChatSocket } from './socket-connections.ts';
+import type { ChatSocket } from './sockets.ts';
 
 /**
  * The one-shot chat commands, over the socket when it is connected and over REST otherwise (the same

@@ -9,7 +9,7 @@ import type { OutboxState } from './outbox/outbox.ts';
 import type { OutboxStore } from './outbox/outbox-store.ts';
 import type { RateLimitState } from './rate-limit-gate.ts';
 import type { HeadersSource } from './rest-api.ts';
-import type { ChatSocket, NotificationsSocket } from './socket-connections.ts';
+import type { ChatSocket, NotificationsSocket } from './sockets.ts';
 import type { ConnectionStatus } from './status.ts';
 
 /** Everything optional: endpoints (else from `env`, else the ops doc's defaults), timings, and plug points. */

@@ -7,14 +7,17 @@ import { OutgoingMessage } from './outgoing-message.ts';
 import type { Outbox } from './outbox/outbox.ts';
 import { OutboxFlusher, type SendRoute } from './outbox/outbox-flusher.ts';
 import type { OutboxItem } from './outbox/outbox-store.ts';
+import type { PendingSends } from './pending-sends.ts';
 import type { RateLimitGate } from './rate-limit-gate.ts';
 import type { RestApi } from './rest-api.ts';
 import type { RoomMessages } from './room-messages.ts';
-import type { ChatSocket } from './socket-connections.ts';
+import type { ChatSocket } from './sockets.ts';
 
 /** What sending needs from the client. */
 export interface MessageSenderDeps {
   outbox: Outbox;
+  /** My messages not yet stored (settled by the rooms as the server's copies arrive). */
+  pending: PendingSends;
   gate: RateLimitGate;
   api: RestApi;
   logger: ClientLogger;
@@ -43,7 +46,6 @@ const maxMessageLength = 4000;
  */
 export class MessageSender {
   readonly #deps: MessageSenderDeps;
-  readonly #outgoing = new Map<string, OutgoingMessage>();
   readonly #flusher: OutboxFlusher;
 
   constructor(deps: MessageSenderDeps) {
@@ -83,7 +85,7 @@ export class MessageSender {
 
   /** Retries a failed message; returns it, or undefined when unknown or not failed. */
   retry(clientMessageId: string): OutgoingMessage | undefined {
-    const outgoing = this.#outgoing.get(clientMessageId);
+    const outgoing = this.#deps.pending.get(clientMessageId);
     if (outgoing?.state !== 'failed') return undefined;
     outgoing.retry();
     return outgoing;
@@ -100,21 +102,9 @@ export class MessageSender {
     this.#flusher.kick();
   }
 
-  /** A stored message arrived: if it is one of mine still pending, it leaves the outbox and becomes `sent`. */
-  settle(message: Message): void {
-    const outgoing = this.#outgoing.get(message.clientMessageId);
-    if (!outgoing || outgoing.roomId !== message.roomId) return;
-    const self = this.#deps.self();
-    if (self !== undefined && message.senderId !== self) return;
-    this.#deps.outbox.remove(message.clientMessageId);
-    this.#outgoing.delete(message.clientMessageId);
-    outgoing.markSent(message);
-    this.#deps.onState(outgoing);
-  }
-
   #track(fields: { clientMessageId: string; roomId: string; text: string; createdAt: string }): OutgoingMessage {
     const outgoing = new OutgoingMessage(fields, (m) => this.#enqueue(m));
-    this.#outgoing.set(fields.clientMessageId, outgoing);
+    this.#deps.pending.add(outgoing);
     this.#deps.room(fields.roomId).addPending({ clientMessageId: fields.clientMessageId, text: fields.text, createdAt: fields.createdAt, state: 'sending' });
     return outgoing;
   }
@@ -143,7 +133,7 @@ export class MessageSender {
   }
 
   #fail(clientMessageId: string, error: ChatClientError): void {
-    const outgoing = this.#outgoing.get(clientMessageId);
+    const outgoing = this.#deps.pending.get(clientMessageId);
     if (!outgoing) return;
     outgoing.markFailed(error);
     this.#deps.room(outgoing.roomId).updatePending(clientMessageId, 'failed', error);

@@ -4,7 +4,7 @@ import { toClientError } from './errors.ts';
 import type { ClientLogger } from './logger.ts';
 import type { NotificationsStore } from './notifications-store.ts';
 import type { RestApi } from './rest-api.ts';
-import type { NotificationsSocket } from './socket-connections.ts';
+import type { NotificationsSocket } from './sockets.ts';
 
 /**
  * Keeps the notifications store current: over `/notifications`, `subscribe {afterCursor}` after every
@@ -17,7 +17,8 @@ export class NotificationsSync {
   readonly #logger: ClientLogger;
   readonly #ackTimeoutMs: number;
   readonly #retryDelayMs: number;
-  readonly #current: () => NotificationsSocket | undefined;
+  /** The newest socket set up (a retry for an older one is dropped). */
+  #current: NotificationsSocket | undefined;
   readonly #onNew: (notification: Notification) => void;
 
   constructor(options: {
@@ -26,8 +27,6 @@ export class NotificationsSync {
     logger: ClientLogger;
     ackTimeoutMs: number;
     retryDelayMs: number;
-    /** The client's current `/notifications` socket (a retry for an older one is dropped). */
-    current: () => NotificationsSocket | undefined;
     onNew: (notification: Notification) => void;
   }) {
     this.#store = options.store;
@@ -35,12 +34,12 @@ export class NotificationsSync {
     this.#logger = options.logger;
     this.#ackTimeoutMs = options.ackTimeoutMs;
     this.#retryDelayMs = options.retryDelayMs;
-    this.#current = options.current;
     this.#onNew = options.onNew;
   }
 
   /** Attaches the live handler to a new socket. */
   setup(socket: NotificationsSocket): void {
+    this.#current = socket;
     socket.on('notification', (n) => {
       for (const applied of this.#store.apply([n], true)) this.#onNew(applied);
     });
@@ -55,7 +54,7 @@ export class NotificationsSync {
     } catch (err) {
       this.#logger.warn(`[Socket] Notifications subscribe failed (${toClientError(err).code}); retrying`);
       setTimeout(() => {
-        if (socket.connected && this.#current() === socket) void this.subscribe(socket);
+        if (socket.connected && this.#current === socket) void this.subscribe(socket);
       }, this.#retryDelayMs);
     }
   }

@@ -4,7 +4,7 @@ import { isTransient, toClientError, type ChatClientError } from './errors.ts';
 import type { ClientLogger } from './logger.ts';
 import type { HistoryQuery, RestApi } from './rest-api.ts';
 import { RoomMessages } from './room-messages.ts';
-import type { ChatSocket } from './socket-connections.ts';
+import type { ChatSocket } from './sockets.ts';
 
 /** What room sync needs from the client. */
 export interface RoomSyncDeps {

@@ -1,47 +1,15 @@
-import { Manager, type Socket } from 'socket.io-client';
-import type {
-  ApiError,
-  ChatClientToServerEvents,
-  ChatServerToClientEvents,
-  ErrorCode,
-  NotificationsClientToServerEvents,
-  NotificationsServerToClientEvents,
-  ServerShutdown,
-} from '@chatrt/contracts';
+import { Manager } from 'socket.io-client';
+import type { ErrorCode } from '@chatrt/contracts';
 import { backoffDelay } from './backoff.ts';
 import type { EndpointConfig, TimingConfig } from './config.ts';
+import { Emitter } from './emitter.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { diagnostics, type ClientLogger } from './logger.ts';
-import type { SessionTokens } from './token.ts';
-
-/** The `/chat` socket, typed by the contract. */
-export type ChatSocket = Socket<ChatServerToClientEvents, ChatClientToServerEvents>;
-/** The `/notifications` socket, typed by the contract. */
-export type NotificationsSocket = Socket<NotificationsServerToClientEvents, NotificationsClientToServerEvents>;
-
-/** What the connection layer reports to the client. */
-export interface ConnectionHooks {
-  /** Called once per new socket object, before it connects: attach the event handlers here. */
-  setupChat(socket: ChatSocket): void;
-  setupNotifications(socket: NotificationsSocket): void;
-  /** Called on every (re)connect. */
-  onChatConnect(socket: ChatSocket): void;
-  onNotificationsConnect(socket: NotificationsSocket): void;
-  /** Connected or given-up state changed. */
-  onChange(): void;
-  /** The token endpoint says there is no session any more. */
-  onUnauthenticated(): void;
-}
+import type { AnySocket, ChatSocket, ConnectionEvents, Namespace, NotificationsSocket } from './sockets.ts';
+import { handshakeAuth, type SessionTokens } from './token.ts';
 
 /** Handshake refusals (the `connect_error` message is the code); the Socket.IO manager does not retry these itself. */
 const refusalCodes: ReadonlySet<string> = new Set<ErrorCode>(['UNAUTHENTICATED', 'UNAVAILABLE', 'FORBIDDEN', 'VALIDATION_FAILED']);
-
-type Namespace = '/chat' | '/notifications';
-/** The parts of a socket this module handles the same way for both namespaces. */
-type AnySocket = Socket<
-  { sessionExpired: (payload: ApiError) => void; serverShutdown: (payload: ServerShutdown) => void },
-  { ping: (payload: Record<string, never>, ack: (reply: unknown) => void) => void }
->;
 
 /**
  * Both namespaces over one Socket.IO manager (one transport): handshake with a fresh session token, the
@@ -54,7 +22,7 @@ export class SocketConnections {
   readonly #timings: TimingConfig;
   readonly #tokens: SessionTokens;
   readonly #logger: ClientLogger;
-  readonly #hooks: ConnectionHooks;
+  readonly #events: Emitter<ConnectionEvents>;
   #manager: Manager | undefined;
   #chat: ChatSocket | undefined;
   #notifications: NotificationsSocket | undefined;
@@ -69,12 +37,12 @@ export class SocketConnections {
   /** Namespaces told `sessionExpired`: their coming server disconnect is reconnected at once. */
   readonly #expired = new Set<Namespace>();
 
-  constructor(options: { endpoints: EndpointConfig; timings: TimingConfig; tokens: SessionTokens; logger: ClientLogger; hooks: ConnectionHooks }) {
+  constructor(options: { endpoints: EndpointConfig; timings: TimingConfig; tokens: SessionTokens; logger: ClientLogger }) {
     this.#endpoints = options.endpoints;
     this.#timings = options.timings;
     this.#tokens = options.tokens;
     this.#logger = options.logger;
-    this.#hooks = options.hooks;
+    this.#events = new Emitter((err) => options.logger.error('[Socket] A connection listener threw', err));
   }
 
   get chat(): ChatSocket | undefined {
@@ -87,6 +55,16 @@ export class SocketConnections {
 
   get chatConnected(): boolean {
     return this.#chat?.connected ?? false;
+  }
+
+  /** The `/chat` socket while it is connected. */
+  get connectedChat(): ChatSocket | undefined {
+    return this.#chat?.connected ? this.#chat : undefined;
+  }
+
+  /** Adds a listener; returns the function that removes it. */
+  on<E extends keyof ConnectionEvents>(event: E, listener: ConnectionEvents[E]): () => void {
+    return this.#events.on(event, listener);
   }
 
   /** The reconnection attempts are used up and no socket is connected. */
@@ -121,10 +99,10 @@ export class SocketConnections {
     const notifications: NotificationsSocket = manager.socket('/notifications', { auth: this.#auth('/notifications') });
     this.#chat = chat;
     this.#notifications = notifications;
-    this.#wire(chat as unknown as AnySocket, '/chat', () => this.#hooks.onChatConnect(chat));
-    this.#wire(notifications as unknown as AnySocket, '/notifications', () => this.#hooks.onNotificationsConnect(notifications));
-    this.#hooks.setupChat(chat);
-    this.#hooks.setupNotifications(notifications);
+    this.#wire(chat as unknown as AnySocket, '/chat', () => this.#events.emit('chatConnect', chat));
+    this.#wire(notifications as unknown as AnySocket, '/notifications', () => this.#events.emit('notificationsConnect', notifications));
+    this.#events.emit('chatSocket', chat);
+    this.#events.emit('notificationsSocket', notifications);
     for (const namespace of ['/chat', '/notifications'] as const) this.#logger.info(diagnostics.connecting(socketUrl, namespace));
     chat.connect();
     notifications.connect();
@@ -154,26 +132,11 @@ export class SocketConnections {
     if (this.#gaveUp) this.#probe();
   }
 
-  /** The handshake payload: a token fetched (or refreshed) right before each connection attempt. */
   #auth(namespace: Namespace): (cb: (data: object) => void) => void {
-    return (cb) => {
-      this.#tokens.get().then(
-        (token) => {
-          if (token === null) {
-            this.#hooks.onUnauthenticated();
-            return;
-          }
-          this.#presented.set(namespace, token);
-          cb({ token });
-        },
-        (err: unknown) => {
-          // The token endpoint is unreachable: try the last token; a refusal comes back as connect_error.
-          this.#logger.warn('[Socket] Session token unavailable', err);
-          const last = this.#tokens.current;
-          cb(last ? { token: last } : {});
-        },
-      );
-    };
+    return handshakeAuth(this.#tokens, this.#logger, {
+      presented: (token) => this.#presented.set(namespace, token),
+      noSession: () => this.#events.emit('unauthenticated'),
+    });
   }
 
   #wire(socket: AnySocket, namespace: Namespace, onConnect: () => void): void {
@@ -185,14 +148,14 @@ export class SocketConnections {
       clearTimeout(this.#probeTimer);
       this.#startHeartbeat(socket, namespace);
       onConnect();
-      this.#hooks.onChange();
+      this.#events.emit('change');
     });
     socket.on('disconnect', (reason) => {
       this.#heartbeats.get(namespace)?.();
       this.#heartbeats.delete(namespace);
       if (this.#closed) return;
       this.#logger.info(`[Socket] Disconnected from ${namespace} (${reason})`);
-      this.#hooks.onChange();
+      this.#events.emit('change');
       // The server ended this socket (token expired, or it wants a resume): Socket.IO leaves reconnecting to us.
       if (reason === 'io server disconnect') {
         const delay = this.#expired.delete(namespace) ? 0 : this.#timings.reconnectionDelayMs;
@@ -240,7 +203,7 @@ export class SocketConnections {
       this.#gaveUp = true;
       this.#logger.error(diagnostics.failed(this.#timings.reconnectionAttempts));
       this.#logger.warn(diagnostics.fallback);
-      this.#hooks.onChange();
+      this.#events.emit('change');
     }
     clearTimeout(this.#probeTimer);
     this.#probeTimer = setTimeout(() => this.#probe(), this.#timings.socketProbeIntervalMs);

@@ -123,3 +123,32 @@ export class SessionTokens {
     }
   }
 }
+
+/**
+ * The Socket.IO handshake payload: a token fetched (or refreshed) right before each connection attempt.
+ * `presented` hears the token sent; `noSession` that there is none (the attempt is not made).
+ */
+export function handshakeAuth(
+  tokens: SessionTokens,
+  logger: ClientLogger,
+  on: { presented(token: string): void; noSession(): void },
+): (cb: (data: object) => void) => void {
+  return (cb) => {
+    tokens.get().then(
+      (token) => {
+        if (token === null) {
+          on.noSession();
+          return;
+        }
+        on.presented(token);
+        cb({ token });
+      },
+      (err: unknown) => {
+        // The token endpoint is unreachable: try the last token; a refusal comes back as connect_error.
+        logger.warn('[Socket] Session token unavailable', err);
+        const last = tokens.current;
+        cb(last ? { token: last } : {});
+      },
+    );
+  };
+}

@@ -23,21 +23,23 @@ describe('the chat service crashes (SIGKILL) while a client keeps writing', () =
   });
 
   it('stores every message written exactly once, in the order written, and delivers them all', { timeout: 120_000 }, async () => {
-    ({ client } = await clientFor(env, alice, fastTimings));
-    await client.start();
-    await client.waitForStatus('connected');
-    await client.joinRoom(room.id);
+    const writer = (client = (await clientFor(env, alice, fastTimings)).client);
+    await writer.start();
+    await writer.waitForStatus('connected');
+    await writer.joinRoom(room.id);
 
     const texts = Array.from({ length: 40 }, (_, i) => `crash ${String(i).padStart(2, '0')}`);
-    const sends: Promise<Message>[] = [];
-    let restart: Promise<void> | undefined;
-    for (const [i, text] of texts.entries()) {
-      sends.push(client.send(room.id, text).settled());
-      // Mid-stream the chat service dies without warning (sends in flight, maybe mid-commit) and comes back.
-      if (i === 15) restart = env.stack.killService('chat').then(() => env.stack.startService('chat'));
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    await restart;
+    const write = (part: string[]) => part.map((text) => writer.send(room.id, text).settled());
+    const sends = write(texts.slice(0, 16));
+    // Mid-stream, once the first few are stored, the chat service dies without warning (sends in flight, maybe
+    // mid-commit); the client keeps writing while it dies, while it is down, and after it is back.
+    await sends[4];
+    const killed = env.stack.killService('chat');
+    sends.push(...write(texts.slice(16, 24)));
+    await killed;
+    sends.push(...write(texts.slice(24, 32)));
+    await env.stack.startService('chat');
+    sends.push(...write(texts.slice(32)));
     const stored = await Promise.all(sends);
     expect(stored.map((m) => m.message)).toEqual(texts);
 

@@ -10,7 +10,7 @@ import { loadAuthConfig, startAuth, type RunningAuth } from '../src/index.ts';
 import { createPostgresAuthStore } from '../src/adapters/postgres-store.ts';
 import { createLoginThrottle } from '../src/adapters/login-throttle.ts';
 import { usernameKey } from '../src/domain/username.ts';
-import { eventually } from '../../../harness/src/testing/eventually.ts';
+import { eventually } from '@chatrt/harness';
 
 const log = createLogger('auth-test', 'error');
 const signingKeyPem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

@@ -7,7 +7,7 @@ import { loadChatConfig, startChat, type ChatService } from '../src/index.ts';
 import { createChatHandlers, type ChatHandlers } from '../src/adapters/chat-handlers.ts';
 import { RoomEventStore, type RoomEventStoreOptions } from '../src/adapters/postgres/event-store.ts';
 import { chatProjections } from '../src/adapters/projections/index.ts';
-import { eventually } from '../../../harness/src/testing/eventually.ts';
+import { eventually } from '@chatrt/harness';
 import { answerUsersById, stubUserDirectory } from './fixtures/user-directory-stub.ts';
 
 export { eventually };

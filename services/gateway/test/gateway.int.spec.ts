@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { io, type Socket } from 'socket.io-client';
 import { subjects, type ChatClientToServerEvents, type ChatServerToClientEvents, type MessageAck } from '@chatrt/contracts';
 import { connectNats, createLogger, request, type NatsConnection } from '@chatrt/service-kit';
-import { startNatsServer, type RunningNats } from '../../../harness/src/infra/nats.ts';
+import { startNatsServer, type RunningNats } from '@chatrt/harness';
 import { loadAuthConfig, startAuth, type RunningAuth } from '../../auth/src/index.ts';
 import { loadGatewayConfig, startGateway, type Gateway } from '../src/index.ts';
 

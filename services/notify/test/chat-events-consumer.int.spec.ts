@@ -5,7 +5,7 @@ import { jetstream, jetstreamManager, JetStreamApiError } from '@nats-io/jetstre
 import pg from 'pg';
 import { streams, subjects, type ChatEvents } from '@chatrt/contracts';
 import { createLogger } from '@chatrt/service-kit';
-import { eventually } from '../../../harness/src/testing/eventually.ts';
+import { eventually } from '@chatrt/harness';
 import { startNotify, loadNotifyConfig, type Notify } from '../src/index.ts';
 
 const log = createLogger('notify-test', 'silent');

@@ -17,9 +17,8 @@ import {
 } from '@chatrt/contracts';
 import { connectNats, createLogger, createPool, request, type NatsConnection, type Pool } from '@chatrt/service-kit';
 import { loadAuthConfig, startAuth, type RunningAuth } from '@chatrt/auth';
-import { startNatsServer, type RunningNats } from '../../../harness/src/infra/nats.ts';
 import { loadNotifyConfig, startNotify, type Notify } from '../src/index.ts';
-import { eventually } from '../../../harness/src/testing/eventually.ts';
+import { eventually, startNatsServer, type RunningNats } from '@chatrt/harness';
 
 export { eventually };
 
