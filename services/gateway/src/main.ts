@@ -1,4 +1,5 @@
 import { runService } from '@chatrt/service-kit';
-import { loadGatewayConfig, startGateway } from './index.ts';
+import { loadGatewayConfig } from './config.ts';
+import { startGateway } from './gateway.ts';
 
 await runService('gateway', loadGatewayConfig, startGateway);

@@ -1,6 +1,7 @@
 import { describe, it, expect, vi } from 'vitest';
 import type { ChatEvents, Message, RoomUpdate } from '@chatrt/contracts';
-import { ResumableDelivery, type Page } from '../src/adapters/socket/resumable-delivery.ts';
+import type { Page } from '../src/application/ports.ts';
+import { ResumableDelivery } from '../src/application/resumable-delivery.ts';
 import { roomStream } from '../src/domain/delivery.ts';
 
 

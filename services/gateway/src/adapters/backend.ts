@@ -1,12 +1,8 @@
-import type { NatsRequests, NatsRequestSubject } from '@chatrt/contracts';
 import { request, type NatsConnection } from '@chatrt/service-kit';
+import type { Backend } from '../application/ports.ts';
 import type { GatewayMetrics } from './metrics.ts';
 
-/** The gateway's only way to reach the services: contract requests over NATS, bounded in time. */
-export interface Backend {
-  request<S extends NatsRequestSubject>(subject: S, payload: NatsRequests[S]['request']): Promise<NatsRequests[S]['reply']>;
-}
-
+/** The backend port over NATS: each request timed by subject and outcome. */
 export function natsBackend(nc: NatsConnection, timeoutMs: number, metrics: GatewayMetrics): Backend {
   return {
     async request(subject, payload) {

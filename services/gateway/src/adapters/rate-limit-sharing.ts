@@ -1,6 +1,6 @@
 import { subjects, validate, type GatewayUsage, type RateLimitKind, type UserUsage } from '@chatrt/contracts';
 import { decodeJson, type Logger, type NatsConnection } from '@chatrt/service-kit';
-import type { RateLimiter } from './rate-limiter.ts';
+import type { RateLimiter } from '../application/ports.ts';
 
 /** Entries per `gateway.usage` message (keeps each well under NATS' payload limit). */
 const entriesPerMessage = 1_000;

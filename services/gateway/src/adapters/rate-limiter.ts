@@ -1,4 +1,5 @@
 import type { RateLimitKind } from '@chatrt/contracts';
+import type { RateLimiter } from '../application/ports.ts';
 import { TokenBuckets, type BucketLimit } from '../domain/token-bucket.ts';
 
 /** Every kind of client command with a per-user limit. */
@@ -6,15 +7,6 @@ export const rateLimitKinds = ['send', 'createRoom', 'edit', 'join', 'membership
 
 /** A limit per kind. */
 export type RateLimits = Record<RateLimitKind, BucketLimit>;
-
-/** Whether a user may act now, and if not, how many whole seconds to wait. */
-export type RateDecision = { allowed: true } | { allowed: false; retryAfter: number };
-
-export interface RateLimiter {
-  consume(userId: string, kind: RateLimitKind): RateDecision;
-  /** Counts commands the user made elsewhere (another gateway) against their limit here. */
-  charge(userId: string, kind: RateLimitKind, count: number): void;
-}
 
 /** How often buckets that refilled completely are forgotten, in millis. */
 const sweepIntervalMs = 60_000;

@@ -1,6 +1,6 @@
 import { subjects, validate, type SessionRevocation } from '@chatrt/contracts';
 import { CodedError, decodeJson, type Logger, type NatsConnection } from '@chatrt/service-kit';
-import type { Backend } from './backend.ts';
+import type { Backend } from '../application/ports.ts';
 
 /** The sessions ended by a logout whose tokens could still be unexpired, as this gateway knows them. */
 export interface SessionRevocations {

@@ -1,7 +1,7 @@
 import { createLocalJWKSet, jwtVerify, errors, type JWK } from 'jose';
 import { subjects } from '@chatrt/contracts';
 import { CodedError, type Logger } from '@chatrt/service-kit';
-import type { Backend } from './backend.ts';
+import type { Backend } from '../application/ports.ts';
 
 /** Who a verified session token belongs to, and until when it is valid. */
 export interface TokenIdentity {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { subjects, type AckFailure, type operations } from '@chatrt/contracts';
 import { CodedError } from '@chatrt/service-kit';
-import type { Backend } from '../backend.ts';
+import type { Backend } from '../../application/ports.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import type { TokenVerifier } from '../token-verifier.ts';
 import { requireValid, unwrap } from './errors.ts';

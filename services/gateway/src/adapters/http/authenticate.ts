@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { subjects } from '@chatrt/contracts';
 import { CodedError } from '@chatrt/service-kit';
-import type { Backend } from '../backend.ts';
+import type { Backend } from '../../application/ports.ts';
 import type { TokenVerifier } from '../token-verifier.ts';
 
 export const sessionCookie = 'sid';

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { subjects, type operations } from '@chatrt/contracts';
-import type { Backend } from '../backend.ts';
+import type { ChatCommands } from '../../application/chat-commands.ts';
+import type { Backend } from '../../application/ports.ts';
 import type { GatewayMetrics } from '../metrics.ts';
-import type { RateLimitPolicy } from '../rate-limit-policy.ts';
 import type { TokenVerifier } from '../token-verifier.ts';
 import { authenticate } from './authenticate.ts';
 import { requireValid, unwrap } from './errors.ts';
@@ -29,9 +29,9 @@ type MessageParams = { Params: { messageId: string } };
  */
 export function registerChatRoutes(
   app: FastifyInstance,
-  deps: { backend: Backend; verifier: TokenVerifier; rateLimits: RateLimitPolicy; metrics: GatewayMetrics },
+  deps: { backend: Backend; commands: ChatCommands; verifier: TokenVerifier; metrics: GatewayMetrics },
 ): void {
-  const { backend, verifier, rateLimits, metrics } = deps;
+  const { backend, commands, verifier, metrics } = deps;
   const caller = (req: FastifyRequest) =>
     authenticate(req, backend, verifier).then(
       (c) => {
@@ -52,9 +52,8 @@ export function registerChatRoutes(
 
   app.post('/api/chat/rooms', async (req, reply) => {
     const actorId = await caller(req);
-    const body = normalizedText(requireValid('CreateRoomRequest', req.body));
-    rateLimits.enforce(actorId, 'createRoom');
-    const { room } = unwrap(await backend.request(subjects.chatCreateRoom, { actorId, ...body }));
+    const body = requireValid('CreateRoomRequest', req.body);
+    const { room } = unwrap(await commands.createRoom(actorId, body, 'rest'));
     return reply.status(201).send(room satisfies RoomCreated);
   });
 
@@ -62,8 +61,7 @@ export function registerChatRoutes(
     const actorId = await caller(req);
     const { userId } = requireValid('MemberBody', req.body);
     const command = requireValid('AddMemberCommand', { actorId, roomId: req.params.roomId, userId });
-    rateLimits.enforce(actorId, 'membership');
-    const { room } = unwrap(await backend.request(subjects.chatAddMember, command));
+    const { room } = unwrap(await commands.addMember(actorId, command, 'rest'));
     return reply.status(200).send(room satisfies RoomAfterChange);
   });
 
@@ -71,8 +69,7 @@ export function registerChatRoutes(
     const actorId = await caller(req);
     const { userId } = requireValid('MemberBody', req.body);
     const command = requireValid('RemoveMemberCommand', { actorId, roomId: req.params.roomId, userId });
-    rateLimits.enforce(actorId, 'membership');
-    const { room } = unwrap(await backend.request(subjects.chatRemoveMember, command));
+    const { room } = unwrap(await commands.removeMember(actorId, command, 'rest'));
     return reply.status(200).send(room satisfies RoomAfterChange);
   });
 
@@ -80,8 +77,7 @@ export function registerChatRoutes(
     const actorId = await caller(req);
     const { seq } = requireValid('ReadBody', req.body);
     const command = requireValid('MarkReadCommand', { actorId, roomId: req.params.roomId, seq });
-    rateLimits.enforce(actorId, 'read');
-    const { readMarker } = unwrap(await backend.request(subjects.chatMarkRead, command));
+    const { readMarker } = unwrap(await commands.markRead(actorId, command, 'rest'));
     return reply.status(200).send(readMarker satisfies ReadMarker);
   });
 
@@ -94,9 +90,8 @@ export function registerChatRoutes(
 
   app.post('/api/chat/messages', async (req, reply) => {
     const actorId = await caller(req);
-    const body = normalizedText(requireValid('PostMessageRequest', req.body));
-    rateLimits.enforce(actorId, 'send');
-    const { message } = unwrap(await backend.request(subjects.chatSendMessage, { actorId, ...body }));
+    const body = requireValid('PostMessageRequest', req.body);
+    const { message } = unwrap(await commands.sendMessage(actorId, body, 'rest'));
     return reply.status(201).send(message satisfies MessageCreated);
   });
 
@@ -110,18 +105,17 @@ export function registerChatRoutes(
 
   app.patch<MessageParams>('/api/chat/messages/:messageId', async (req, reply) => {
     const actorId = await caller(req);
+    // The command is checked as it will be sent, with its text normalized.
     const { message } = normalizedText(requireValid('EditBody', req.body));
     const command = requireValid('EditMessageCommand', { actorId, messageId: req.params.messageId, message });
-    rateLimits.enforce(actorId, 'edit');
-    const edited = unwrap(await backend.request(subjects.chatEditMessage, command));
+    const edited = unwrap(await commands.editMessage(actorId, command, 'rest'));
     return reply.status(200).send(edited.message satisfies MessageChanged);
   });
 
   app.delete<MessageParams>('/api/chat/messages/:messageId', async (req, reply) => {
     const actorId = await caller(req);
     const command = requireValid('DeleteMessageCommand', { actorId, messageId: req.params.messageId });
-    rateLimits.enforce(actorId, 'edit');
-    const deleted = unwrap(await backend.request(subjects.chatDeleteMessage, command));
+    const deleted = unwrap(await commands.deleteMessage(actorId, command, 'rest'));
     return reply.status(200).send(deleted.message satisfies MessageChanged);
   });
 }

@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { validate, type AckFailure, type ErrorCode, type SchemaName, type SchemaTypes, type components } from '@chatrt/contracts';
 import { CodedError, failure, type Logger } from '@chatrt/service-kit';
-import { httpStatusFor } from '../../domain/http-status.ts';
+import { httpStatusFor } from './http-status.ts';
 
 type ErrorResponse = components['schemas']['ErrorResponse'];
 

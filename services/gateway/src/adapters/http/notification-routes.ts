@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { subjects, type operations } from '@chatrt/contracts';
-import type { Backend } from '../backend.ts';
-import type { RateLimitPolicy } from '../rate-limit-policy.ts';
+import type { Backend } from '../../application/ports.ts';
+import type { RateLimitPolicy } from '../../application/rate-limits.ts';
 import type { TokenVerifier } from '../token-verifier.ts';
 import { authenticate } from './authenticate.ts';
 import { requireValid, unwrap } from './errors.ts';

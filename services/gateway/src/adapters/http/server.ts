@@ -3,9 +3,10 @@ import cookie from '@fastify/cookie';
 import type { Registry } from 'prom-client';
 import type { components } from '@chatrt/contracts';
 import type { Logger } from '@chatrt/service-kit';
-import type { Backend } from '../backend.ts';
+import type { ChatCommands } from '../../application/chat-commands.ts';
+import type { Backend } from '../../application/ports.ts';
 import type { GatewayMetrics } from '../metrics.ts';
-import type { RateLimitPolicy } from '../rate-limit-policy.ts';
+import type { RateLimitPolicy } from '../../application/rate-limits.ts';
 import type { TokenVerifier } from '../token-verifier.ts';
 import type { ConnectionGuard } from '../connection-guard.ts';
 import { answerClientError, installErrorHandling, refuseMalformedUrl } from './errors.ts';
@@ -23,6 +24,7 @@ type GatewayHealth = components['schemas']['GatewayHealth'];
 /** The REST server on :3000; every route is one in openapi.yaml. */
 export function createHttpApp(options: {
   backend: Backend;
+  commands: ChatCommands;
   verifier: TokenVerifier;
   rateLimits: RateLimitPolicy;
   metrics: GatewayMetrics;

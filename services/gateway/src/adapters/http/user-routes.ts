@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { subjects, type operations } from '@chatrt/contracts';
-import type { Backend } from '../backend.ts';
+import type { Backend } from '../../application/ports.ts';
 import type { TokenVerifier } from '../token-verifier.ts';
 import { authenticate } from './authenticate.ts';
 import { failure } from '@chatrt/service-kit';

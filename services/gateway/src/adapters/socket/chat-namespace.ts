@@ -11,19 +11,19 @@ import {
   type SchemaTypes,
 } from '@chatrt/contracts';
 import { failure, type Logger } from '@chatrt/service-kit';
-import type { Backend } from '../backend.ts';
+import type { ChatCommands } from '../../application/chat-commands.ts';
+import type { Backend } from '../../application/ports.ts';
+import type { RateLimitPolicy } from '../../application/rate-limits.ts';
+import { ResumableDelivery } from '../../application/resumable-delivery.ts';
 import type { GatewayMetrics } from '../metrics.ts';
-import type { RateLimitPolicy } from '../rate-limit-policy.ts';
 import type { SocketData } from './authenticate.ts';
 import type { InFlight } from './in-flight.ts';
 import { dispatchEvents } from './event-dispatch.ts';
 import type { SubjectFeed } from './subject-feed.ts';
 import type { RoomSignals } from './room-signals.ts';
 import type { OutboundQueues } from './outbound-queues.ts';
-import { ResumableDelivery } from './resumable-delivery.ts';
 import { SerialQueues } from './serial-queues.ts';
 import { deliveryFor, roomStream } from '../../domain/delivery.ts';
-import { normalizedText } from '../../domain/text-normalization.ts';
 
 export type ChatNamespace = Namespace<ChatClientToServerEvents, ChatServerToClientEvents, Record<string, never>, SocketData>;
 type ChatSocket = Socket<ChatClientToServerEvents, ChatServerToClientEvents, Record<string, never>, SocketData>;
@@ -35,6 +35,7 @@ type Handlers = { [E in EventName]: (input: Payload<E>) => Promise<Ack<E>> };
 
 export interface ChatNamespaceDeps {
   backend: Backend;
+  commands: ChatCommands;
   /** Live events per room. */
   roomEvents: SubjectFeed<ChatEvents>;
   signals: RoomSignals;
@@ -53,7 +54,7 @@ export const userChannel = (userId: string) => `user:${userId}`;
 
 /** Wires `/chat`: every client event is validated, rate-limited (all but ping), answered, and acknowledged. */
 export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps): void {
-  const { backend, roomEvents, signals, rateLimits, metrics, inFlight, log } = deps;
+  const { backend, commands, roomEvents, signals, rateLimits, metrics, inFlight, log } = deps;
   const live = new LiveBroadcast(nsp);
   roomEvents.onDispatched(() => live.flush());
 
@@ -72,13 +73,13 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
         rateLimits.check(actorId, kind, 'socket') ?? handle(input);
 
     const handlers: Handlers = {
-      createRoom: limited('createRoom', (input) => backend.request(subjects.chatCreateRoom, { actorId, ...normalizedText(input) })),
-      sendMessage: limited('send', (input) => backend.request(subjects.chatSendMessage, { actorId, ...normalizedText(input) })),
-      editMessage: limited('edit', (input) => backend.request(subjects.chatEditMessage, { actorId, ...normalizedText(input) })),
-      deleteMessage: limited('edit', (input) => backend.request(subjects.chatDeleteMessage, { actorId, ...input })),
-      markRead: limited('read', (input) => backend.request(subjects.chatMarkRead, { actorId, ...input })),
-      addMember: limited('membership', (input) => backend.request(subjects.chatAddMember, { actorId, ...input })),
-      removeMember: limited('membership', (input) => backend.request(subjects.chatRemoveMember, { actorId, ...input })),
+      createRoom: (input) => commands.createRoom(actorId, input, 'socket'),
+      sendMessage: (input) => commands.sendMessage(actorId, input, 'socket'),
+      editMessage: (input) => commands.editMessage(actorId, input, 'socket'),
+      deleteMessage: (input) => commands.deleteMessage(actorId, input, 'socket'),
+      markRead: (input) => commands.markRead(actorId, input, 'socket'),
+      addMember: (input) => commands.addMember(actorId, input, 'socket'),
+      removeMember: (input) => commands.removeMember(actorId, input, 'socket'),
       joinRoom: limited('join', (input) => joining.run(input.roomId, () => join(input.roomId, input.afterSeq))),
       typing: limited('typing', async ({ roomId, isTyping }) => {
         if (!joined.has(roomId)) return failure('FORBIDDEN', 'join the room before typing in it');

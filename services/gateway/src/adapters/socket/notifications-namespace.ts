@@ -8,15 +8,15 @@ import {
   type SchemaTypes,
 } from '@chatrt/contracts';
 import { failure, type Logger } from '@chatrt/service-kit';
-import type { Backend } from '../backend.ts';
+import type { Backend } from '../../application/ports.ts';
 import type { GatewayMetrics } from '../metrics.ts';
-import type { RateLimitPolicy } from '../rate-limit-policy.ts';
+import type { RateLimitPolicy } from '../../application/rate-limits.ts';
 import { notificationStream } from '../../domain/delivery.ts';
 import type { SocketData } from './authenticate.ts';
 import { dispatchEvents } from './event-dispatch.ts';
 import type { InFlight } from './in-flight.ts';
 import type { OutboundQueues } from './outbound-queues.ts';
-import { ResumableDelivery } from './resumable-delivery.ts';
+import { ResumableDelivery } from '../../application/resumable-delivery.ts';
 import { SerialQueues } from './serial-queues.ts';
 import type { SubjectFeed } from './subject-feed.ts';
 

@@ -1,7 +1,6 @@
 import type { AckFailure, RateLimitKind } from '@chatrt/contracts';
 import { CodedError, failure } from '@chatrt/service-kit';
-import type { GatewayMetrics } from './metrics.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import type { RateLimiter, RateLimitMetrics, Transport } from './ports.ts';
 
 /** What each kind limits, for the refusal's message. */
 const limited: Record<RateLimitKind, string> = {
@@ -17,14 +16,14 @@ const limited: Record<RateLimitKind, string> = {
 
 /** The per-user rate limits as both transports apply them: one decision, one refusal shape, one metric. */
 export interface RateLimitPolicy {
-  /** Takes one `kind` token of the user: undefined when allowed, else the RATE_LIMITED ack (socket). */
-  check(userId: string, kind: RateLimitKind, transport: 'socket' | 'rest'): AckFailure | undefined;
-  /** The same for REST: throws the RATE_LIMITED CodedError (answered 429 with Retry-After). */
+  /** Takes one `kind` token of the user: undefined when allowed, else the RATE_LIMITED failure (the socket's ack, REST's 429). */
+  check(userId: string, kind: RateLimitKind, transport: Transport): AckFailure | undefined;
+  /** The same for a REST-only limit: throws the RATE_LIMITED CodedError (answered 429 with Retry-After). */
   enforce(userId: string, kind: RateLimitKind): void;
 }
 
-export function createRateLimitPolicy(limiter: RateLimiter, metrics: GatewayMetrics): RateLimitPolicy {
-  const refusal = (userId: string, kind: RateLimitKind, transport: 'socket' | 'rest') => {
+export function createRateLimitPolicy(limiter: RateLimiter, metrics: RateLimitMetrics): RateLimitPolicy {
+  const refusal = (userId: string, kind: RateLimitKind, transport: Transport) => {
     const decision = limiter.consume(userId, kind);
     if (decision.allowed) return undefined;
     metrics.rateLimited.inc({ transport, kind });

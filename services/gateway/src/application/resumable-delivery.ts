@@ -1,9 +1,4 @@
-/** A page of stored items after a position: `last` is the highest position it covered. */
-export interface Page<Item> {
-  items: Item[];
-  last: number;
-  hasMore: boolean;
-}
+import type { DeliverySource } from './ports.ts';
 
 /** How a stream's live messages and stored items map to positions and to what the socket receives. */
 export interface StreamShape<Live, Item> {
@@ -16,14 +11,6 @@ export interface StreamShape<Live, Item> {
 
 /** Live messages held per socket and stream while it catches up, by default. */
 export const DEFAULT_MAX_BUFFERED = 1_000;
-
-/** Where a delivery reads what it missed, and what happens when it cannot. */
-export interface DeliverySource<Item> {
-  /** The stored items after a position, one page. */
-  fetchPage(after: number): Promise<Page<Item>>;
-  /** A catch-up started by a gap in the live stream failed; the socket now misses something. */
-  onCatchUpFailed(err: unknown): void;
-}
 
 /**
  * Delivers one ordered stream (a room's updates, a user's notifications) to one socket exactly once and in
