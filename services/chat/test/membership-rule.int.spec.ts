@@ -35,7 +35,8 @@ function randomRoomStream(): RecordedRoomEvent[] {
       return random(2) === 1 ? { type: 'MemberAdded', data: { userId } } : { type: 'MemberRemoved', data: { userId } };
     }),
   ];
-  return recordEvents(events, { roomId: randomUUID(), actorId: users[0]!, lastSeq: 0, occurredAt: new Date().toISOString(), newId: randomUUID });
+  const occurredAt = new Date().toISOString();
+  return recordEvents(events, { roomId: randomUUID(), actorId: users[0]!, lastSeq: 0, occurredAt, newId: randomUUID });
 }
 
 /** Cuts a stream into consecutive pieces at random points (the first holds RoomCreated). */

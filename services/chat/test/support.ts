@@ -87,7 +87,9 @@ export function startInstance(pool: Pool, overrides: Partial<RoomEventStoreOptio
     groupCommit: { maxBatchSize: 200, maxWaitMs: 0, concurrency: 2 },
     ...overrides,
   });
-  return { store, handlers: createChatService({ store, readModels: postgresReadModels(pool), users: stubUserDirectory, policy: { messageMaxLength: 4000 }, newId: randomUUID }) };
+  const readModels = postgresReadModels(pool);
+  const policy = { messageMaxLength: 4000 };
+  return { store, handlers: createChatService({ store, readModels, users: stubUserDirectory, policy, newId: randomUUID }) };
 }
 
 /** An event read back from the CHAT_EVENTS stream with its Nats-Msg-Id. */

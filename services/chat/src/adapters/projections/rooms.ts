@@ -1,4 +1,11 @@
-import { assertNever, foldMembership, membershipChange, type MembershipOp, type RecordedRoomEvent, type RoomState } from '../../domain/index.ts';
+import {
+  assertNever,
+  foldMembership,
+  membershipChange,
+  type MembershipOp,
+  type RecordedRoomEvent,
+  type RoomState,
+} from '../../domain/index.ts';
 import { toNumber, type Queryable, type SqlStatement } from '../postgres/sql.ts';
 import { liveSchema, type Projection } from './projection.ts';
 

@@ -47,7 +47,9 @@ export async function loadWriteSideSnapshot(
     rooms.set(roomId, {
       ...room,
       messages: new Map([...messages].filter(([, m]) => m.roomId === roomId)),
-      readMarkers: new Map(readers.filter((r) => r.roomId === roomId).map((r) => [r.userId, markers.get(markerKey(roomId, r.userId)) ?? 0])),
+      readMarkers: new Map(
+        readers.filter((r) => r.roomId === roomId).map((r) => [r.userId, markers.get(markerKey(roomId, r.userId)) ?? 0]),
+      ),
     });
   }
   return { rooms, storedMessages };

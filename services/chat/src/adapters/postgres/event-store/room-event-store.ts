@@ -70,13 +70,16 @@ export class RoomEventStore implements RoomCommandStore {
 
   constructor(options: RoomEventStoreOptions) {
     this.#options = { maxAttempts: 20, onConflict: () => {}, onBatch: () => {}, ...options };
-    this.#scheduler = new GroupCommitScheduler(options.groupCommit, async (batch) => retryOrGiveUp(await this.#settle(batch), this.#options));
+    this.#scheduler = new GroupCommitScheduler(options.groupCommit, async (batch) =>
+      retryOrGiveUp(await this.#settle(batch), this.#options),
+    );
   }
 
   /** Queues a command for the next batch; resolves once its batch committed. */
   handle(request: CommandRequest): Promise<AppendOutcome> {
     return new Promise((resolve, reject) => {
-      this.#scheduler.enqueue({ request, roomId: request.roomId, attempts: 0, recheck: false, enqueuedAt: performance.now(), resolve, reject });
+      const enqueuedAt = performance.now();
+      this.#scheduler.enqueue({ request, roomId: request.roomId, attempts: 0, recheck: false, enqueuedAt, resolve, reject });
     });
   }
 
@@ -100,7 +103,8 @@ export class RoomEventStore implements RoomCommandStore {
       result = await inTransaction(
         this.#options.pool,
         async (client) => {
-          const decisions = this.#decide(batch, await loadWriteSideSnapshot(client, batch.map((item) => item.request), recheckKeys(batch)));
+          const snapshot = await loadWriteSideSnapshot(client, batch.map((item) => item.request), recheckKeys(batch));
+          const decisions = this.#decide(batch, snapshot);
           const lostItems = new Set((await appendWithRetry(client, decisions, this.#options.log)).map((d) => d.item));
           const kept = decisions.filter((d) => !lostItems.has(d.item));
           await runProjections(client, this.#options.projections, kept.flatMap((d) => d.events));
