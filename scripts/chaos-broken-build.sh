@@ -10,7 +10,7 @@ docker build --quiet --tag "$broken" --file - harness/chaos/broken-build <<'DOCK
 FROM chat-realtime/chat:local
 COPY acks-without-commit.cjs /tmp/
 USER root
-RUN node /tmp/acks-without-commit.cjs services/chat/src/adapters/chat-handlers.ts
+RUN node /tmp/acks-without-commit.cjs services/chat/src/application/chat-service.ts
 USER node
 DOCKERFILE
 log="$(mktemp)"

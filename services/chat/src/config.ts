@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import { commonEnv, loadConfig, portEnv } from '@chatrt/service-kit';
+import { backendEnv, backendSettings, loadConfig } from '@chatrt/service-kit';
 
 const millis = (fallback: number) => z.coerce.number().int().min(10).max(600_000).default(fallback);
 
 const schema = z
   .object({
-    ...commonEnv,
-    DATABASE_URL: z.string({ error: 'is required (postgres://user:password@host:port/database)' }).min(1, 'is required'),
-    OPS_PORT: portEnv(9102),
+    ...backendEnv(9102),
     // The contract caps MessageText at 4000, so a larger limit could never be reached.
     MESSAGE_MAX_LENGTH: z.coerce.number().int().min(1).max(4000).default(4000),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(20),
@@ -21,11 +19,7 @@ const schema = z
     CHAT_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   })
   .transform((env) => ({
-    natsUrl: env.NATS_URL,
-    databaseUrl: env.DATABASE_URL,
-    /** Port of the /health and /metrics server; 0 lets the OS choose. */
-    opsPort: env.OPS_PORT,
-    logLevel: env.LOG_LEVEL,
+    ...backendSettings(env),
     /** Longest accepted message, in Unicode code points. */
     messageMaxLength: env.MESSAGE_MAX_LENGTH,
     /** Postgres connections for commands and queries (the relay holds one more of its own). */

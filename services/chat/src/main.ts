@@ -1,4 +1,5 @@
 import { runService } from '@chatrt/service-kit';
-import { loadChatConfig, startChat } from './index.ts';
+import { startChat } from './chat.ts';
+import { loadChatConfig } from './config.ts';
 
 await runService('chat', loadChatConfig, startChat);

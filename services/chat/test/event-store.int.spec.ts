@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatHandlers } from '../src/adapters/chat-handlers.ts';
+import type { ChatService } from '../src/application/chat-service.ts';
 import { ok, startInstance, startTestChat, type TestChat } from './support.ts';
 
 // Several stores on one database behave like several chat instances: their in-process room queues do
 // not see each other, so their writes really race at the database keys.
 let t: TestChat;
 let conflicts = 0;
-let instances: ChatHandlers[];
+let instances: ChatService[];
 
 beforeAll(async () => {
   t = await startTestChat(); // applies the migrations

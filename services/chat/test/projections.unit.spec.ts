@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { recordEvents, type RoomEvent } from '../src/domain/index.ts';
-import { applyMembershipChange, membershipChange } from '../src/adapters/projections/membership.ts';
 import { messagesProjection } from '../src/adapters/projections/messages.ts';
 import { checkpointStatement } from '../src/adapters/projections/projection.ts';
 import { roomMembersProjection } from '../src/adapters/projections/room-members.ts';
@@ -20,22 +19,6 @@ const record = (lastSeq: number, events: RoomEvent[], occurredAt = at) =>
   recordEvents(events, { roomId, actorId: alice, lastSeq, occurredAt, newId });
 
 const rows = (value: unknown) => JSON.parse(value as string) as unknown[];
-
-describe('membership change', () => {
-  /** The one-by-one fold the domain's evolve does. */
-  const fold = (start: string[], ops: { userId: string; added: boolean }[]) =>
-    ops.reduce((members, op) => (op.added ? (members.includes(op.userId) ? members : [...members, op.userId]) : members.filter((m) => m !== op.userId)), start);
-
-  it('equals folding the events one by one, for every start and sequence', () => {
-    const users = [alice, bob, carol];
-    const random = (n: number) => Math.floor(Math.random() * n);
-    for (let trial = 0; trial < 2000; trial++) {
-      const start = users.filter(() => random(2) === 1);
-      const ops = Array.from({ length: random(7) }, () => ({ userId: users[random(3)]!, added: random(2) === 1 }));
-      expect(applyMembershipChange(start, membershipChange(ops))).toEqual(fold(start, ops));
-    }
-  });
-});
 
 describe('rooms projection', () => {
   it('inserts a created room with its creator, members in order, last seq and live count', () => {

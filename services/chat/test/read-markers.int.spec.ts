@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subjects, type Message } from '@chatrt/contracts';
-import type { ChatHandlers } from '../src/adapters/chat-handlers.ts';
+import type { ChatService } from '../src/application/chat-service.ts';
 import { call, createRoom, ok, refused, startInstance, startTestChat, type TestChat } from './support.ts';
 
 let t: TestChat;
@@ -131,7 +131,7 @@ describe('listRooms and unread counts', () => {
     // Commits once 8 commands are in (waiting up to 2 s, so a loaded machine still gathers all of them):
     // the mixed commands below share one transaction.
     const batches: number[] = [];
-    const instance: ChatHandlers = startInstance(t.db, {
+    const instance: ChatService = startInstance(t.db, {
       groupCommit: { maxBatchSize: 8, maxWaitMs: 2000, concurrency: 1 },
       onBatch: (size) => batches.push(size),
     }).handlers;

@@ -3,9 +3,10 @@ import { expect, inject } from 'vitest';
 import { streams, subjects, type ChatEvents, type NatsRequests, type NatsRequestSubject, type Room } from '@chatrt/contracts';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connectNats, createLogger, createPool, request, type NatsConnection, type Pool } from '@chatrt/service-kit';
-import { loadChatConfig, startChat, type ChatService } from '../src/index.ts';
-import { createChatHandlers, type ChatHandlers } from '../src/adapters/chat-handlers.ts';
-import { RoomEventStore, type RoomEventStoreOptions } from '../src/adapters/postgres/event-store.ts';
+import { loadChatConfig, startChat, type Chat } from '../src/index.ts';
+import { createChatService, type ChatService } from '../src/application/chat-service.ts';
+import { RoomEventStore, type RoomEventStoreOptions } from '../src/adapters/postgres/event-store/room-event-store.ts';
+import { postgresReadModels } from '../src/adapters/postgres/read-models.ts';
 import { chatProjections } from '../src/adapters/projections/index.ts';
 import { eventually } from '@chatrt/harness';
 import { answerUsersById, stubUserDirectory } from './fixtures/user-directory-stub.ts';
@@ -14,7 +15,7 @@ export { eventually };
 
 /** A chat service started in-process on the run's Postgres and NATS, with a client connection and a pool. */
 export interface TestChat {
-  chat: ChatService;
+  chat: Chat;
   nc: NatsConnection;
   db: Pool;
   /** The database URL, for tests that open their own connections. */
@@ -76,7 +77,7 @@ export function ok<R extends { ok: boolean }>(reply: R): Extract<R, { ok: true }
  * Handlers over their own event store on `pool`: like another chat instance (its group commit and room
  * exclusivity do not see the others'), without NATS.
  */
-export function startInstance(pool: Pool, overrides: Partial<RoomEventStoreOptions> = {}): { handlers: ChatHandlers; store: RoomEventStore } {
+export function startInstance(pool: Pool, overrides: Partial<RoomEventStoreOptions> = {}): { handlers: ChatService; store: RoomEventStore } {
   const store = new RoomEventStore({
     pool,
     projections: chatProjections,
@@ -86,7 +87,9 @@ export function startInstance(pool: Pool, overrides: Partial<RoomEventStoreOptio
     groupCommit: { maxBatchSize: 200, maxWaitMs: 0, concurrency: 2 },
     ...overrides,
   });
-  return { store, handlers: createChatHandlers({ store, pool, users: stubUserDirectory, policy: { messageMaxLength: 4000 }, newId: randomUUID }) };
+  const readModels = postgresReadModels(pool);
+  const policy = { messageMaxLength: 4000 };
+  return { store, handlers: createChatService({ store, readModels, users: stubUserDirectory, policy, newId: randomUUID }) };
 }
 
 /** An event read back from the CHAT_EVENTS stream with its Nats-Msg-Id. */

@@ -24,6 +24,7 @@ export {
   type ActiveRoom,
   type MessageState,
 } from './room-state.ts';
+export { applyMembership, foldMembership, membershipChange, type MembershipChange, type MembershipOp } from './membership.ts';
 export {
   RoomNotFoundError,
   MessageNotFoundError,

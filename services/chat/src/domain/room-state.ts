@@ -1,6 +1,7 @@
 import type { Message, Room } from '@chatrt/contracts';
 import type { RecordedRoomEvent } from './room-events.ts';
 import { NotAMemberError, RoomNotFoundError } from './errors.ts';
+import { applyMembership } from './membership.ts';
 
 /** A message as the rules see it: who wrote it, and its current text unless deleted. */
 export interface MessageState {
@@ -66,10 +67,10 @@ export function evolve(state: RoomState, event: RecordedRoomEvent): RoomState {
       // What was said before someone joined is history to them, not unread: their marker starts here.
       const readMarkers = new Map(room.readMarkers);
       readMarkers.set(event.data.userId, Math.max(readMarkers.get(event.data.userId) ?? 0, event.seq));
-      return { ...room, memberIds: [...room.memberIds, event.data.userId], readMarkers };
+      return { ...room, memberIds: applyMembership(room.memberIds, { userId: event.data.userId, added: true }), readMarkers };
     }
     case 'MemberRemoved':
-      return { ...room, memberIds: room.memberIds.filter((id) => id !== event.data.userId) };
+      return { ...room, memberIds: applyMembership(room.memberIds, { userId: event.data.userId, added: false }) };
     case 'MessageSent':
       return withMessage(room, {
         id: event.data.messageId,

@@ -1,31 +1,27 @@
-import { subjects, type NatsRequests, type NatsRequestSubject } from '@chatrt/contracts';
-import { respond, type HandlerMetrics, type Logger, type NatsConnection, type Responder } from '@chatrt/service-kit';
-import type { ChatHandlers } from '../chat-handlers.ts';
+import { subjects } from '@chatrt/contracts';
+import { respondAll, type HandlerMetrics, type Logger, type NatsConnection, type Responder } from '@chatrt/service-kit';
+import type { ChatService } from '../../application/chat-service.ts';
 
 /** NATS queue group: instances of the chat service share the request load. */
 export const queueGroup = 'chat';
 
-/** Answers the chat subjects with `handlers`; `metrics` times each request by subject and outcome. */
-export function startChatResponders(
-  nc: NatsConnection,
-  handlers: ChatHandlers,
-  options: { log: Logger; metrics: HandlerMetrics },
-): Responder[] {
-  const serve = <S extends NatsRequestSubject>(
-    subject: S,
-    handler: (request: NatsRequests[S]['request']) => Promise<NatsRequests[S]['reply']>,
-  ): Responder => respond(nc, subject, handler, { log: options.log, queue: queueGroup, metrics: options.metrics });
-  return [
-    serve(subjects.chatCreateRoom, (r) => handlers.createRoom(r)),
-    serve(subjects.chatSendMessage, (r) => handlers.sendMessage(r)),
-    serve(subjects.chatEditMessage, (r) => handlers.editMessage(r)),
-    serve(subjects.chatDeleteMessage, (r) => handlers.deleteMessage(r)),
-    serve(subjects.chatMarkRead, (r) => handlers.markRead(r)),
-    serve(subjects.chatAddMember, (r) => handlers.addMember(r)),
-    serve(subjects.chatRemoveMember, (r) => handlers.removeMember(r)),
-    serve(subjects.chatGetRoom, (r) => handlers.getRoom(r)),
-    serve(subjects.chatListMessages, (r) => handlers.listMessages(r)),
-    serve(subjects.chatListRooms, (r) => handlers.listRooms(r)),
-    serve(subjects.chatRoomUpdates, (r) => handlers.roomUpdates(r)),
-  ];
+/** Answers the chat subjects with the use cases of `chat`; `metrics` times each request by subject and outcome. */
+export function startChatResponders(nc: NatsConnection, chat: ChatService, options: { log: Logger; metrics: HandlerMetrics }): Responder {
+  return respondAll(
+    nc,
+    {
+      [subjects.chatCreateRoom]: (r) => chat.createRoom(r),
+      [subjects.chatSendMessage]: (r) => chat.sendMessage(r),
+      [subjects.chatEditMessage]: (r) => chat.editMessage(r),
+      [subjects.chatDeleteMessage]: (r) => chat.deleteMessage(r),
+      [subjects.chatMarkRead]: (r) => chat.markRead(r),
+      [subjects.chatAddMember]: (r) => chat.addMember(r),
+      [subjects.chatRemoveMember]: (r) => chat.removeMember(r),
+      [subjects.chatGetRoom]: (r) => chat.getRoom(r),
+      [subjects.chatListMessages]: (r) => chat.listMessages(r),
+      [subjects.chatListRooms]: (r) => chat.listRooms(r),
+      [subjects.chatRoomUpdates]: (r) => chat.roomUpdates(r),
+    },
+    { log: options.log, queue: queueGroup, metrics: options.metrics },
+  );
 }

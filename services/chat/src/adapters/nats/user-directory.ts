@@ -1,6 +1,6 @@
 import { subjects } from '@chatrt/contracts';
 import { CodedError, request, type NatsConnection } from '@chatrt/service-kit';
-import type { UserDirectory } from '../chat-handlers.ts';
+import type { UserDirectory } from '../../application/ports.ts';
 
 /** Ids per auth.qry.usersById request (the contract's cap). */
 const idsPerRequest = 100;

@@ -1,5 +1,6 @@
 import type { Message, MessagePage } from '@chatrt/contracts';
 import { assertNever, toMessage, type MessageState, type RecordedRoomEvent } from '../../domain/index.ts';
+import type { PageRequest } from '../../application/ports.ts';
 import { toNumber, type Queryable, type SqlStatement } from '../postgres/sql.ts';
 import { liveSchema, type Projection } from './projection.ts';
 
@@ -107,15 +108,6 @@ function foldEvent(sent: Map<string, MessageRowChange>, later: Map<string, Later
 
 function pendingChange(later: Map<string, LaterChange>, id: string): LaterChange {
   return later.get(id) ?? { id, message: null, edited_at: null, deleted: false, deleted_at: null };
-}
-
-/** Which slice of a room's history to read; at most one of `before` / `after` drives the direction. */
-export interface PageRequest {
-  /** Only messages with seq < before, the newest of them. */
-  before?: number | undefined;
-  /** Only messages with seq > after, the oldest of them. */
-  after?: number | undefined;
-  limit: number;
 }
 
 /** A `messages` row as read back. */

@@ -1,11 +1,17 @@
-import { assertNever, type RecordedRoomEvent, type RoomState } from '../../domain/index.ts';
+import {
+  assertNever,
+  foldMembership,
+  membershipChange,
+  type MembershipOp,
+  type RecordedRoomEvent,
+  type RoomState,
+} from '../../domain/index.ts';
 import { toNumber, type Queryable, type SqlStatement } from '../postgres/sql.ts';
-import { applyMembershipChange, membershipChange } from './membership.ts';
 import { liveSchema, type Projection } from './projection.ts';
 
 interface RoomChange {
   created: { name: string; creatorId: string; createdAt: string } | undefined;
-  membership: { userId: string; added: boolean }[];
+  membership: MembershipOp[];
   lastSeq: number;
   /** Messages sent minus messages deleted. */
   liveDelta: number;
@@ -44,7 +50,7 @@ export const roomsProjection: Projection = {
               id,
               name: change.created!.name,
               creator_id: change.created!.creatorId,
-              member_ids: applyMembershipChange([], membershipChange(change.membership)),
+              member_ids: foldMembership([], change.membership),
               created_at: change.created!.createdAt,
               last_seq: change.lastSeq,
               live_count: change.liveDelta,
@@ -55,7 +61,10 @@ export const roomsProjection: Projection = {
     }
     if (updated.length > 0) {
       statements.push({
-        // Members: drop the removed, then append the (re-)added who are not still there; see membership.ts.
+        // The domain's membership rule (domain/membership.ts) applied as its net change, in SQL: one
+        // statement updates every room of the batch without reading the lists back first. Drop the
+        // removed, then append the (re-)added who are not still there; membership-rule.int.spec.ts
+        // holds this equal to the domain's fold.
         text: `UPDATE ${schema}.rooms r SET
                  member_ids = CASE WHEN cardinality(c.removed) + cardinality(c.appended) = 0 THEN r.member_ids ELSE
                    (SELECT coalesce(array_agg(m ORDER BY i), '{}') FROM unnest(r.member_ids) WITH ORDINALITY AS t(m, i)

@@ -19,7 +19,6 @@ import type {
   RoomUpdatesReply,
   SendMessageCommand,
 } from '@chatrt/contracts';
-import type { Pool } from '@chatrt/service-kit';
 import {
   decide,
   MessageNotFoundError,
@@ -31,19 +30,15 @@ import {
   type RoomCommand,
   type RoomPolicy,
 } from '../domain/index.ts';
-import type { AppendOutcome, CommandRequest, RoomEventStore } from './postgres/event-store.ts';
-import { findMessageRoom, listMessages } from './projections/messages.ts';
-import { listRoomSummaries } from './projections/room-members.ts';
-import { readRoomUpdates } from './projections/room-updates.ts';
-import { readRoomState } from './projections/rooms.ts';
+import type { AppendOutcome, ChatReadModels, CommandRequest, RoomCommandStore, UserDirectory } from './ports.ts';
 
 /** Default and maximum page size of chat.qry.messages (the contract caps `limit` at 200). */
 export const defaultPageSize = 50;
 /** Default events scanned per chat.qry.roomUpdates page (the contract caps `limit` at 500). */
 export const defaultUpdatesPageSize = 200;
 
-/** The chat service's request handlers, one per contract subject, independent of the transport. */
-export interface ChatHandlers {
+/** The chat service's use cases, one per contract subject, independent of the transport. */
+export interface ChatService {
   createRoom(command: CreateRoomCommand): Promise<CreateRoomAck>;
   sendMessage(command: SendMessageCommand): Promise<MessageAck>;
   editMessage(command: EditMessageCommand): Promise<MessageAck>;
@@ -57,27 +52,21 @@ export interface ChatHandlers {
   roomUpdates(query: RoomUpdatesQuery): Promise<RoomUpdatesReply>;
 }
 
-/** Which users exist (the auth service owns them). */
-export interface UserDirectory {
-  /** The ids among `userIds` that belong to a user; throws a CodedError (UNAVAILABLE) when it cannot tell. */
-  existingUserIds(userIds: readonly string[]): Promise<ReadonlySet<string>>;
-}
-
-export interface ChatHandlerDeps {
-  store: RoomEventStore;
+export interface ChatServiceDeps {
+  store: RoomCommandStore;
   /** Asked before a user becomes a member, so rooms never list users that do not exist. */
   users: UserDirectory;
-  /** For queries, which read the projections outside any command transaction. */
-  pool: Pool;
+  /** For queries and for the room of a message command. */
+  readModels: ChatReadModels;
   policy: RoomPolicy;
   newId: () => string;
   /** Called when a sendMessage repeat is answered with the stored message. */
   onReplay?: () => void;
 }
 
-/** Wires commands to the domain and the event store, and queries to the read models. */
-export function createChatHandlers(deps: ChatHandlerDeps): ChatHandlers {
-  const { store, pool, policy, newId, users } = deps;
+/** Runs commands through the domain and the command store, and answers queries from the read models. */
+export function createChatService(deps: ChatServiceDeps): ChatService {
+  const { store, readModels, policy, newId, users } = deps;
 
   /** Runs a command through the store and returns the room as its batch left it. */
   const run = async (command: RoomCommand, load: Omit<CommandRequest, 'roomId' | 'actorId' | 'decide'> = {}): Promise<AppendOutcome> =>
@@ -104,13 +93,13 @@ export function createChatHandlers(deps: ChatHandlerDeps): ChatHandlers {
 
   /** Message commands name only the message: its room (fixed forever) comes from the read model. */
   const roomOfMessage = async (messageId: string): Promise<string> => {
-    const roomId = await findMessageRoom(pool, messageId);
+    const roomId = await readModels.roomOfMessage(messageId);
     if (!roomId) throw new MessageNotFoundError(messageId);
     return roomId;
   };
 
   const memberState = async (roomId: string, actorId: string): Promise<ActiveRoom> =>
-    requireMember(await readRoomState(pool, roomId), roomId, actorId);
+    requireMember(await readModels.roomState(roomId), roomId, actorId);
 
   return {
     async createRoom({ actorId, name, memberIds = [] }) {
@@ -165,15 +154,15 @@ export function createChatHandlers(deps: ChatHandlerDeps): ChatHandlers {
 
     async listMessages({ actorId, roomId, before, after, limit = defaultPageSize }) {
       await memberState(roomId, actorId);
-      return { ok: true, page: await listMessages(pool, roomId, { before, after, limit }) };
+      return { ok: true, page: await readModels.messagePage(roomId, { before, after, limit }) };
     },
 
     async listRooms({ actorId }) {
-      return { ok: true, rooms: await listRoomSummaries(pool, actorId) };
+      return { ok: true, rooms: await readModels.roomSummaries(actorId) };
     },
 
     async roomUpdates({ actorId, roomId, afterSeq, limit = defaultUpdatesPageSize }) {
-      return { ok: true, page: await readRoomUpdates(pool, { roomId, actorId, afterSeq, limit }) };
+      return { ok: true, page: await readModels.roomUpdates({ roomId, actorId, afterSeq, limit }) };
     },
   };
 }
