@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, createPool, migrate } from '@chatrt/service-kit';
-import { startEmbeddedPostgres } from '../../../harness/src/infra/postgres.ts';
+import { startEmbeddedPostgres } from '@chatrt/harness';
 import { startInstance } from '../test/support.ts';
 import { percentile } from './measure.ts';
 
