@@ -1054,6 +1054,10 @@ export const openApiConformance = {
           "mediaType": "application/json",
           "schema": "ErrorResponse"
         },
+        "413": {
+          "mediaType": "application/json",
+          "schema": "ErrorResponse"
+        },
         "503": {
           "mediaType": "application/json",
           "schema": "ErrorResponse"
@@ -1080,6 +1084,10 @@ export const openApiConformance = {
           "schema": "ErrorResponse"
         },
         "401": {
+          "mediaType": "application/json",
+          "schema": "ErrorResponse"
+        },
+        "413": {
           "mediaType": "application/json",
           "schema": "ErrorResponse"
         },
@@ -1190,6 +1198,10 @@ export const openApiConformance = {
           "mediaType": "application/json",
           "schema": "ErrorResponse"
         },
+        "413": {
+          "mediaType": "application/json",
+          "schema": "ErrorResponse"
+        },
         "429": {
           "mediaType": "application/json",
           "schema": "ErrorResponse"
@@ -1228,6 +1240,10 @@ export const openApiConformance = {
           "schema": "ErrorResponse"
         },
         "404": {
+          "mediaType": "application/json",
+          "schema": "ErrorResponse"
+        },
+        "413": {
           "mediaType": "application/json",
           "schema": "ErrorResponse"
         },
@@ -1272,6 +1288,10 @@ export const openApiConformance = {
           "mediaType": "application/json",
           "schema": "ErrorResponse"
         },
+        "413": {
+          "mediaType": "application/json",
+          "schema": "ErrorResponse"
+        },
         "429": {
           "mediaType": "application/json",
           "schema": "ErrorResponse"
@@ -1310,6 +1330,10 @@ export const openApiConformance = {
           "schema": "ErrorResponse"
         },
         "404": {
+          "mediaType": "application/json",
+          "schema": "ErrorResponse"
+        },
+        "413": {
           "mediaType": "application/json",
           "schema": "ErrorResponse"
         },
@@ -1355,6 +1379,10 @@ export const openApiConformance = {
           "schema": "ErrorResponse"
         },
         "409": {
+          "mediaType": "application/json",
+          "schema": "ErrorResponse"
+        },
+        "413": {
           "mediaType": "application/json",
           "schema": "ErrorResponse"
         },
@@ -1499,6 +1527,10 @@ export const openApiConformance = {
           "mediaType": "application/json",
           "schema": "ErrorResponse"
         },
+        "413": {
+          "mediaType": "application/json",
+          "schema": "ErrorResponse"
+        },
         "429": {
           "mediaType": "application/json",
           "schema": "ErrorResponse"
@@ -1577,6 +1609,10 @@ export const openApiConformance = {
           "schema": "ErrorResponse"
         },
         "401": {
+          "mediaType": "application/json",
+          "schema": "ErrorResponse"
+        },
+        "413": {
           "mediaType": "application/json",
           "schema": "ErrorResponse"
         },
