@@ -1,11 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subjects } from '@chatrt/contracts';
-import { createLogger, createMetricsRegistry, createPool, migrate } from '@chatrt/service-kit';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import { OutboxRelay } from '../src/adapters/jetstream/outbox-relay.ts';
-import { createChatMetrics } from '../src/adapters/metrics.ts';
 import { chatProjections } from '../src/adapters/projections/index.ts';
 import type { Projection } from '../src/adapters/projections/projection.ts';
 import { call, createRoom, eventually, ok, readRoomStream, startInstance, startTestChat, storedInStream, type TestChat } from './support.ts';
@@ -112,71 +108,6 @@ describe('outbox relay to JetStream', () => {
     } finally {
       await holder.query('SELECT pg_advisory_unlock_all()');
       holder.release();
-    }
-  });
-});
-
-describe('pipelined publication', () => {
-  it('keeps each room in seq order and stores each event once when a publish in the middle of the pipeline fails', async () => {
-    // A database of its own, so that only this test's relay publishes its outbox.
-    const log = createLogger('relay-pipeline-test', 'silent');
-    const admin = createPool(t.poolUrl, log, 1);
-    const database = `chat_relay_${randomBytes(6).toString('hex')}`;
-    await admin.query(`CREATE DATABASE ${database}`);
-    const url = new URL(t.poolUrl);
-    url.pathname = `/${database}`;
-    const databaseUrl = url.toString();
-    await migrate(databaseUrl, { schema: 'chat', dir: fileURLToPath(new URL('../migrations', import.meta.url)), log });
-    const db = createPool(databaseUrl, log, 4);
-    let relay: OutboxRelay | undefined;
-    try {
-      // Two rooms' events interleave in the outbox, all committed before the relay starts.
-      const { handlers } = startInstance(db);
-      const alice = randomUUID();
-      const rooms = [ok(await handlers.createRoom({ actorId: alice, name: 'a' })).room, ok(await handlers.createRoom({ actorId: alice, name: 'b' })).room];
-      for (let i = 0; i < 20; i++) {
-        for (const room of rooms) ok(await handlers.sendMessage({ actorId: alice, roomId: room.id, message: `m${i}` }));
-      }
-      const { rows: events } = await db.query<{ room_id: string; event_id: string }>('SELECT room_id, event_id FROM chat.events ORDER BY position');
-      const failing = events[Math.floor(events.length / 2)]!.event_id;
-
-      // JetStream itself refuses the middle event once (it expects another stream); the publishes after
-      // it are already on the wire when that refusal comes back.
-      let refused = false;
-      const sentBeforeRefusal: string[] = [];
-      let refusalSettled = false;
-      const real = jetstream(t.nc);
-      const js = new Proxy(real, {
-        get(target, key, receiver) {
-          if (key !== 'publish') return Reflect.get(target, key, receiver);
-          return (subject: string, payload: string, options: Parameters<JetStreamClient['publish']>[2]) => {
-            if (!refusalSettled && refused) sentBeforeRefusal.push(options!.msgID!);
-            if (options?.msgID !== failing || refused) return real.publish(subject, payload, options);
-            refused = true;
-            return real.publish(subject, payload, { ...options, expect: { ...options.expect, streamName: 'NOT_CHAT_EVENTS' } }).finally(() => {
-              refusalSettled = true;
-            });
-          };
-        },
-      });
-      relay = new OutboxRelay({ databaseUrl, js, log, metrics: createChatMetrics(createMetricsRegistry('relay-pipeline')), pollIntervalMs: 100, lockRetryMs: 50 });
-      relay.start();
-      await eventually(() => db.query<{ n: number }>('SELECT count(*)::int AS n FROM chat.outbox').then((r) => r.rows[0]!.n), (n) => n === 0);
-
-      expect(refused).toBe(true);
-      expect(sentBeforeRefusal.length).toBeGreaterThan(0);
-      for (const room of rooms) {
-        const expected = events.filter((e) => e.room_id === room.id).map((e) => e.event_id);
-        const received = await readRoomStream(t.nc, room.id, expected.length);
-        expect(received.map((r) => r.event.seq)).toEqual(expected.map((_, i) => i + 1));
-        expect(received.map((r) => r.event.metadata.eventId)).toEqual(expected);
-        expect(await storedInStream(t.nc, room.id)).toBe(expected.length);
-      }
-    } finally {
-      await relay?.close();
-      await db.end();
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await admin.end();
     }
   });
 });

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { subjects } from '@chatrt/contracts';
 import type { Logger } from '@chatrt/service-kit';
-import { JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
+import type { JetStreamClient } from '@nats-io/jetstream';
 import { toRecordedEvent, type EventRow } from '../postgres/events-table.ts';
 import type { ChatMetrics } from '../metrics.ts';
 
@@ -30,8 +30,7 @@ type OutboxRow = EventRow & { position: string };
  * It holds a session advisory lock on its own connection so a single instance relays; LISTEN wakes it
  * on commit and a slow poll covers missed notifications. Each event is published with its event id as
  * Nats-Msg-Id and deleted from the outbox only after its PubAck, so a crash in between re-publishes
- * into the stream's duplicate window instead of losing or doubling the event. A batch's publishes are
- * pipelined, chained with Nats-Expected-Last-Msg-Id so that none is stored ahead of a failed one.
+ * into the stream's duplicate window instead of losing or doubling the event.
  */
 export class OutboxRelay {
   readonly #options: Required<OutboxRelayOptions>;
@@ -134,7 +133,9 @@ export class OutboxRelay {
       const client = this.#client;
       if (!client) return;
       try {
-        while (await this.#publishBatch(client));
+        let read: number;
+        do read = await this.#publishBatch(client);
+        while (read === this.#options.batchSize);
       } catch (err) {
         // Nothing is dropped: unpublished rows stay in the outbox for the next round.
         this.#options.log.error({ err }, 'outbox relay round failed; retrying');
@@ -144,8 +145,8 @@ export class OutboxRelay {
     }
   }
 
-  /** Publishes one batch; returns whether another should follow at once. */
-  async #publishBatch(client: pg.Client): Promise<boolean> {
+  /** Publishes one batch; returns how many rows it read. */
+  async #publishBatch(client: pg.Client): Promise<number> {
     const { js, log, metrics, batchSize } = this.#options;
     const { rows } = await client.query<OutboxRow>(
       `SELECT o.position, e.room_id, e.seq, e.type, e.data, e.event_id, e.occurred_at, e.actor_id
@@ -155,49 +156,36 @@ export class OutboxRelay {
     );
     metrics.outboxPending.set(rows.length);
     metrics.outboxLag.set(rows[0] ? Math.max(0, Date.now() - rows[0].occurred_at.getTime()) / 1000 : 0);
-    if (rows.length === 0) return false;
+    if (rows.length === 0) return 0;
 
-    // The whole batch is pipelined on one connection in position order (which is seq order within a
-    // room). Each publish but the first expects the previous one to be the stream's last message, so once
-    // one fails, JetStream rejects every later one instead of storing it ahead of the failed event: the
-    // stream keeps per-room order without waiting for a PubAck per event. A duplicate is acknowledged
-    // before this check, so events already in the stream (a crash before their delete) pass.
-    const acks = rows.map((row, i) => {
-      const event = toRecordedEvent(row);
-      const previous = rows[i - 1];
-      return js.publish(subjects.chatEvents(event.roomId), JSON.stringify(event), {
-        msgID: event.metadata.eventId,
-        ...(previous && { expect: { lastMsgID: previous.event_id } }),
-      });
-    });
+    // Rooms publish concurrently; within a room strictly one after another, and a failure stops the room
+    // so a later event never lands in the stream before an earlier one.
+    const rooms = Map.groupBy(rows, (row) => row.room_id);
     const published: string[] = [];
     let failure: unknown;
-    for (const [i, settled] of (await Promise.allSettled(acks)).entries()) {
-      const row = rows[i]!;
-      if (settled.status === 'fulfilled') {
-        metrics.relayPublished.inc({ result: settled.value.duplicate ? 'duplicate' : 'stored' });
-        published.push(row.position);
-        continue;
-      }
-      // Rejections after the first failure are that failure's consequence, not failures of their own.
-      if (failure !== undefined || isBrokenChain(settled.reason)) continue;
-      failure = settled.reason;
-      metrics.relayFailures.inc();
-      log.warn({ err: failure, roomId: row.room_id, seq: row.seq, eventId: row.event_id }, 'publish failed; will retry');
-    }
+    await Promise.all(
+      [...rooms.values()].map(async (roomRows) => {
+        for (const row of roomRows) {
+          const event = toRecordedEvent(row);
+          try {
+            const ack = await js.publish(subjects.chatEvents(event.roomId), JSON.stringify(event), {
+              msgID: event.metadata.eventId,
+            });
+            metrics.relayPublished.inc({ result: ack.duplicate ? 'duplicate' : 'stored' });
+            published.push(row.position);
+          } catch (err) {
+            failure ??= err;
+            metrics.relayFailures.inc();
+            log.warn({ err, roomId: event.roomId, seq: event.seq, eventId: event.metadata.eventId }, 'publish failed; will retry');
+            return;
+          }
+        }
+      }),
+    );
     if (published.length > 0) {
       await client.query('DELETE FROM chat.outbox WHERE position = ANY($1::bigint[])', [published]);
     }
     if (failure !== undefined) throw new Error('some events were not published', { cause: failure });
-    // A chain broken only by a duplicate (the stream's last message was not the previous row) is no
-    // fault: the next batch starts with the first unpublished row, which expects nothing.
-    return rows.length === batchSize || published.length < rows.length;
+    return rows.length;
   }
-}
-
-/** JetStream's "wrong last msg ID": the previous publish of the pipeline is not the stream's last message. */
-const wrongLastMsgId = 10070;
-
-function isBrokenChain(err: unknown): boolean {
-  return err instanceof JetStreamApiError && err.code === wrongLastMsgId;
 }
