@@ -107,9 +107,14 @@ export async function runScenario(stack: ScenarioStack, options: ScenarioOptions
     /** clientMessageId → the user its text mentions. */
     const mentioned = new Map<string, string>();
     let mentionTurn = 0;
+    // The load runs through the fault whatever its length: each sender goes on past `messagesPerSender` until the
+    // fault is healed, and sends a few more after it, so every scenario also proves sending works again.
+    let healed = false;
     const load = Promise.all(
       senders.map(async (client, s) => {
-        for (let n = 1; n <= options.messagesPerSender; n++) {
+        let sentAfterHeal = 0;
+        for (let n = 1; n <= options.messagesPerSender || !healed || sentAfterHeal < sendsAfterHeal; n++) {
+          if (healed) sentAfterHeal++;
           const target = options.mentionEvery && n % options.mentionEvery === 0 ? receiverUsers[mentionTurn++ % receiverUsers.length] : undefined;
           const text = n % invalidEvery === 0 ? 'x'.repeat(5000) : `${options.name} ${s}/${n}${target ? ` @${target.username}` : ''}`;
           const sent = await client.send(text);
@@ -123,7 +128,10 @@ export async function runScenario(stack: ScenarioStack, options: ScenarioOptions
     const faultAt = Date.now();
     await options.fault(stack, { clients, receivers, acked });
     const healedAt = Date.now();
+    healed = true;
     await load;
+    // Every raw client back on a socket (they retry on their own), so what they recorded covers the recovery.
+    await eventually(async () => rawClientsOf(clients).every((c) => c.connected), (done) => done, 60_000).catch(() => undefined);
 
     const history = (await eventually(
       () => fetchHistory(owner, roomId, liveConfigs()).catch(() => undefined),
@@ -237,5 +245,12 @@ async function fetchHistory(reader: ChatUser, roomId: string, gateways: readonly
 
 /** The raw Socket.IO clients of a result, for checks on what only they record (transports, REST fallback, acks). */
 export function rawClients(result: ScenarioResult): ChaosClient[] {
-  return result.clients.filter((client): client is ChaosClient => client instanceof ChaosClient);
+  return rawClientsOf(result.clients);
 }
+
+function rawClientsOf(clients: readonly ScenarioClient[]): ChaosClient[] {
+  return clients.filter((client): client is ChaosClient => client instanceof ChaosClient);
+}
+
+/** Sends each sender makes once the fault is healed. */
+const sendsAfterHeal = 10;
