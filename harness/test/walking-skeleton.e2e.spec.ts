@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import type { Message, MessagePage, Room, SessionToken } from '@chatrt/contracts';
 import { ChatUser, RoomInbox, startTestStack, type ClientConfig, type TestStack } from '../src/index.ts';
+import { checkRestExchange, checkSocketFrames } from '../src/client/contract-check.ts';
 
 describe('walking skeleton: register → token → socket → room → live message → REST history → restart', () => {
   let env: TestStack;
@@ -66,9 +67,11 @@ describe('walking skeleton: register → token → socket → room → live mess
     expect(lifetimeMs).toBeLessThanOrEqual(15 * 60 * 1000);
   });
 
-  it('refuses a socket handshake without a valid token with the error code as message', async () => {
-    for (const auth of [{}, { token: 'not-a-jwt' }]) {
-      const socket = io(`${config.socketUrl}/chat`, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+  it('refuses a socket handshake without a valid token with the error code as message, on both namespaces', async () => {
+    for (const [namespace, auth] of [['/chat', {}], ['/chat', { token: 'not-a-jwt' }], ['/notifications', {}], ['/notifications', { token: 'not-a-jwt' }]] as const) {
+      const socket = io(`${config.socketUrl}${namespace}`, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+      // The refusal's CONNECT_ERROR packet is checked against the spec's connect_error message.
+      checkSocketFrames(socket);
       try {
         const err = await new Promise<Error>((resolve, reject) => {
           socket.once('connect_error', resolve);
@@ -78,6 +81,16 @@ describe('walking skeleton: register → token → socket → room → live mess
       } finally {
         socket.disconnect();
       }
+    }
+  });
+
+  it('answers health and metrics on both servers as openapi.yaml describes them', async () => {
+    for (const url of [`${env.stack.urls.socket}/health`, `${env.stack.urls.socket}/metrics`, `${env.stack.urls.api}/api/health`, `${env.stack.urls.api}/api/metrics`]) {
+      const response = await fetch(url);
+      const text = await response.text();
+      expect(response.status, url).toBe(200);
+      // Recorded and checked by the live contract check like every other exchange of the suites.
+      checkRestExchange('GET', url, undefined, response, text);
     }
   });
 
