@@ -15,6 +15,8 @@ export default defineConfig({
     // One stack at a time: two cores, and faults must not be slowed by another scenario.
     fileParallelism: false,
     env: { TESTCONTAINERS_RYUK_DISABLED: 'true', TESTCONTAINERS_HOST_OVERRIDE: '127.0.0.1' },
-    reporters: process.env['CI'] ? ['default', ['json', { outputFile: 'test-results/vitest-chaos.json' }]] : ['default'],
+    reporters: process.env['CI']
+      ? ['default', ['json', { outputFile: 'test-results/vitest-chaos.json' }]]
+      : ['default'],
   },
 });

@@ -8,6 +8,8 @@ export default defineConfig({
     // Bringing the stack up (and down) includes health checks and migrations.
     hookTimeout: 900_000,
     fileParallelism: false,
-    reporters: process.env['CI'] ? ['default', ['json', { outputFile: 'test-results/vitest-compose.json' }]] : ['default'],
+    reporters: process.env['CI']
+      ? ['default', ['json', { outputFile: 'test-results/vitest-compose.json' }]]
+      : ['default'],
   },
 });

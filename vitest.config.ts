@@ -5,7 +5,11 @@ export default defineConfig({
   test: {
     include: ['{packages,services,harness,apps,dashboards}/**/*.{unit,int,e2e}.spec.ts'],
     // Type tests (*.test-d.ts: expectTypeOf, @ts-expect-error) pin the generated event maps and REST client.
-    typecheck: { enabled: true, include: ['{packages,services,harness,apps}/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
+    typecheck: {
+      enabled: true,
+      include: ['{packages,services,harness,apps}/**/*.test-d.ts'],
+      tsconfig: 'tsconfig.json',
+    },
     globalSetup: ['harness/src/vitest-global-setup.ts'],
     // Every frame, message and response the suites cause is checked against the specs (see the README's "Tests").
     env: contractCheckEnv,

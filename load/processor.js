@@ -27,9 +27,16 @@ export async function prepareStorm(context, events) {
   const users = [];
   for (let i = 0; i < Number(context.vars.stormUsers); i++) users.push(await signUp(apiUrl, events));
   const [owner] = users;
-  const room = await call(apiUrl, owner, 'POST', '/chat/rooms', { name: 'storm', memberIds: users.slice(1).map((u) => u.id) });
+  const room = await call(apiUrl, owner, 'POST', '/chat/rooms', {
+    name: 'storm',
+    memberIds: users.slice(1).map((u) => u.id),
+  });
   for (let i = 0; i < Number(context.vars.stormHistory); i++) {
-    await call(apiUrl, users[i % users.length], 'POST', '/chat/messages', { roomId: room.id, message: `history ${i}`, clientMessageId: randomUUID() });
+    await call(apiUrl, users[i % users.length], 'POST', '/chat/messages', {
+      roomId: room.id,
+      message: `history ${i}`,
+      clientMessageId: randomUUID(),
+    });
   }
   context.vars.stormTokens = users.map((u) => u.token);
   context.vars.stormRoomId = room.id;
@@ -51,7 +58,11 @@ export async function partnerMentions(context, events) {
   const partner = await signUp(apiUrl, events);
   const room = await call(apiUrl, partner, 'POST', '/chat/rooms', { name: 'notify', memberIds: [userId] });
   for (let i = 0; i < Number(context.vars.notifyMessages); i++) {
-    await call(apiUrl, partner, 'POST', '/chat/messages', { roomId: room.id, message: `@${username} hello ${i}`, clientMessageId: randomUUID() });
+    await call(apiUrl, partner, 'POST', '/chat/messages', {
+      roomId: room.id,
+      message: `@${username} hello ${i}`,
+      clientMessageId: randomUUID(),
+    });
   }
   context.vars.mentionedAt = performance.now();
 }
@@ -62,7 +73,8 @@ export async function partnerMentions(context, events) {
  * partner's last send it arrived.
  */
 export function awaitNotification(context, events, done) {
-  const record = () => events.emit('histogram', 'notifications.delivery_ms', performance.now() - context.vars.mentionedAt);
+  const record = () =>
+    events.emit('histogram', 'notifications.delivery_ms', performance.now() - context.vars.mentionedAt);
   if (context.__receivedMessageCount > 0) {
     record();
     return done();
@@ -84,17 +96,27 @@ async function signUp(apiUrl, events) {
   const credentials = { username: `load_${randomUUID().slice(0, 12)}`, password: `pw-${randomUUID()}` };
   await call(apiUrl, undefined, 'POST', '/auth/register', credentials);
   const started = performance.now();
-  const response = await fetch(`${apiUrl}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) });
+  const response = await fetch(`${apiUrl}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(credentials),
+  });
   if (response.status !== 200) throw new Error(`login: ${response.status} ${await response.text()}`);
   events.emit('histogram', 'setup.login_ms', performance.now() - started);
   const { id } = await response.json();
-  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('sid='))?.split(';')[0];
+  const cookie = response.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('sid='))
+    ?.split(';')[0];
   const { token } = await call(apiUrl, { cookie }, 'GET', '/auth/session-token');
   return { id, cookie, token };
 }
 
 async function call(apiUrl, user, method, path, body) {
-  const headers = { ...(body ? { 'content-type': 'application/json' } : {}), ...(user?.cookie ? { cookie: user.cookie } : {}) };
+  const headers = {
+    ...(body ? { 'content-type': 'application/json' } : {}),
+    ...(user?.cookie ? { cookie: user.cookie } : {}),
+  };
   const response = await fetch(`${apiUrl}${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
   const text = await response.text();
   if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);

@@ -20,7 +20,10 @@ async function configuredTarget(): Promise<{ socketUrl: string; apiUrl: string }
   const socketUrl = process.env['LOAD_TARGET'];
   const apiUrl = process.env['LOAD_API_URL'];
   if (!socketUrl || !apiUrl) return undefined;
-  const answers = await fetch(`${socketUrl}/health`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
+  const answers = await fetch(`${socketUrl}/health`, { signal: AbortSignal.timeout(2_000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (!answers) console.error(`[load] nothing answers at ${socketUrl}/health: starting a stack for this run`);
   return answers ? { socketUrl, apiUrl } : undefined;
 }
@@ -38,14 +41,24 @@ let exitCode = 1;
 try {
   const artillery = spawn(
     `${loadDir}node_modules/.bin/artillery`,
-    ['run', '--target', target.socketUrl, '--variables', JSON.stringify({ apiUrl: target.apiUrl }), ...artilleryOptions, `${loadDir}scenarios/${scenario}.yml`],
+    [
+      'run',
+      '--target',
+      target.socketUrl,
+      '--variables',
+      JSON.stringify({ apiUrl: target.apiUrl }),
+      ...artilleryOptions,
+      `${loadDir}scenarios/${scenario}.yml`,
+    ],
     { stdio: 'inherit', env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: 'true' } },
   );
   const stopArtillery = () => artillery.kill('SIGINT');
   process.once('SIGINT', stopArtillery).once('SIGTERM', stopArtillery);
   exitCode = await new Promise<number>((resolve, reject) => {
     artillery.once('error', reject);
-    artillery.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    artillery.once('exit', (code, signal) => {
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 } finally {
   await stack?.stop();

@@ -18,7 +18,10 @@ function buildInfo(baked: Record<string, string>): Plugin {
     apply: 'build',
     async writeBundle(options) {
       const outDir = options.dir ?? `${appDir}dist`;
-      await writeFile(`${outDir}/build-info.json`, `${JSON.stringify({ builtAt: new Date().toISOString(), env: baked }, null, 2)}\n`);
+      await writeFile(
+        `${outDir}/build-info.json`,
+        `${JSON.stringify({ builtAt: new Date().toISOString(), env: baked }, null, 2)}\n`,
+      );
     },
   };
 }

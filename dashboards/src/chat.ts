@@ -34,7 +34,10 @@ export const chat = dashboard({
     {
       title: 'Outbox lag (oldest unpublished event) and backlog',
       unit: 's',
-      queries: [query('max(chat_outbox_lag_seconds)', 'lag (s)'), query('sum(chat_outbox_pending)', 'unpublished events')],
+      queries: [
+        query('max(chat_outbox_lag_seconds)', 'lag (s)'),
+        query('sum(chat_outbox_pending)', 'unpublished events'),
+      ],
     },
     {
       title: 'Relay: events published/s',

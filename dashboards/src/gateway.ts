@@ -9,7 +9,12 @@ export const gateway = dashboard({
     {
       title: 'REST requests/s by route and status',
       unit: 'ops',
-      queries: [query('sum by (method, route, status) (rate(http_request_duration_seconds_count[1m]))', '{{method}} {{route}} {{status}}')],
+      queries: [
+        query(
+          'sum by (method, route, status) (rate(http_request_duration_seconds_count[1m]))',
+          '{{method}} {{route}} {{status}}',
+        ),
+      ],
     },
     {
       title: 'REST server errors (share of 5xx)',
@@ -42,7 +47,10 @@ export const gateway = dashboard({
     {
       title: 'Presence: rooms served and users online',
       unit: 'short',
-      queries: [query('sum(gateway_presence_rooms)', 'rooms'), query('sum(gateway_presence_users)', 'users (per room)')],
+      queries: [
+        query('sum(gateway_presence_rooms)', 'rooms'),
+        query('sum(gateway_presence_users)', 'users (per room)'),
+      ],
     },
     {
       title: 'Gateways up and connections refused/s',

@@ -1,4 +1,9 @@
-import { DashboardBuilder, DatasourceVariableBuilder, type Dashboard, type DataSourceRef } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  DashboardBuilder,
+  DatasourceVariableBuilder,
+  type Dashboard,
+  type DataSourceRef,
+} from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
@@ -75,7 +80,12 @@ export function handlerPanels(service: string): PanelSpec[] {
     {
       title: 'Requests/s by subject and outcome',
       unit: 'ops',
-      queries: [query(`sum by (subject, outcome) (rate(nats_handler_duration_seconds_count${selector}[1m]))`, '{{subject}} {{outcome}}')],
+      queries: [
+        query(
+          `sum by (subject, outcome) (rate(nats_handler_duration_seconds_count${selector}[1m]))`,
+          '{{subject}} {{outcome}}',
+        ),
+      ],
     },
     {
       title: 'Refused or failed requests (share)',

@@ -9,7 +9,11 @@ export interface BareServer {
 }
 
 export async function startBareServer(): Promise<BareServer> {
-  const child: ChildProcess = spawn(process.execPath, [new URL('./bare-socketio-server.ts', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [new URL('./bare-socketio-server.ts', import.meta.url).pathname],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
   const port = Number(line.toString().trim());
   if (!port) throw new Error(`bare Socket.IO server did not start: ${line.toString()}`);

@@ -26,9 +26,17 @@ try {
   const [writer, reader] = [await env.signedUpUser(), await env.signedUpUser()];
   const rooms = await createRooms(writer, roomCount, [reader.id]);
   const socketUrl = env.config().socketUrl;
-  await probe.connect({ socketUrl, tokens: [await tokenOf(reader)], count: roomCount * receiversPerRoom, roomIds: rooms, role: 'receiver' });
+  await probe.connect({
+    socketUrl,
+    tokens: [await tokenOf(reader)],
+    count: roomCount * receiversPerRoom,
+    roomIds: rooms,
+    role: 'receiver',
+  });
   await probe.connect({ socketUrl, tokens: [await tokenOf(writer)], count: roomCount, roomIds: rooms, role: 'sender' });
-  console.log(`delivery bench: ${JSON.stringify({ rooms: roomCount, receiversPerRoom, rates, phaseSeconds, cpus: availableParallelism() })}`);
+  console.log(
+    `delivery bench: ${JSON.stringify({ rooms: roomCount, receiversPerRoom, rates, phaseSeconds, cpus: availableParallelism() })}`,
+  );
 
   for (const rate of rates) {
     const began = nowMs();

@@ -12,7 +12,14 @@ const messages = Number(process.env['FANOUT_MESSAGES'] ?? 200);
 const window = Number(process.env['FANOUT_WINDOW'] ?? 20);
 const rounds = Number(process.env['FANOUT_ROUNDS'] ?? 3);
 
-const env = await startTestStack({ RATE_LIMIT_MESSAGES_PER_SECOND: '10000', RATE_LIMIT_BURST: '100000', RATE_LIMIT_JOINS_PER_SECOND: '1000', RATE_LIMIT_JOINS_BURST: '10000', MAX_CONNECTIONS_PER_ADDRESS: '0', LOG_LEVEL: 'warn' });
+const env = await startTestStack({
+  RATE_LIMIT_MESSAGES_PER_SECOND: '10000',
+  RATE_LIMIT_BURST: '100000',
+  RATE_LIMIT_JOINS_PER_SECOND: '1000',
+  RATE_LIMIT_JOINS_BURST: '10000',
+  MAX_CONNECTIONS_PER_ADDRESS: '0',
+  LOG_LEVEL: 'warn',
+});
 try {
   const user = await env.signedUpUser();
   const { token } = await user.sessionToken();
@@ -36,7 +43,11 @@ try {
     const loop = async () => {
       while (sent < messages) {
         sent++;
-        const ack = await sender.emitWithAck('sendMessage', { roomId, message: `round ${round}`, clientMessageId: randomUUID() });
+        const ack = await sender.emitWithAck('sendMessage', {
+          roomId,
+          message: `round ${round}`,
+          clientMessageId: randomUUID(),
+        });
         if (!ack.ok) throw new Error(JSON.stringify(ack.error));
       }
     };
@@ -44,7 +55,9 @@ try {
     const deadline = Date.now() + 60_000;
     while (received < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
     const seconds = (performance.now() - started) / 1000;
-    console.log(`round ${round}: ${JSON.stringify({ delivered: received, expected, seconds: Math.round(seconds * 100) / 100, deliveriesPerSecond: Math.round(received / seconds) })}`);
+    console.log(
+      `round ${round}: ${JSON.stringify({ delivered: received, expected, seconds: Math.round(seconds * 100) / 100, deliveriesPerSecond: Math.round(received / seconds) })}`,
+    );
   }
 } finally {
   await env.stop();

@@ -18,7 +18,9 @@ try {
   await settle();
   const after = await gatewayMemory();
   const perSocket = (key: keyof typeof before) => Math.round((after[key] - before[key]) / socketCount);
-  console.log(`idle memory: ${JSON.stringify({ sockets: socketCount, rssBytesPerSocket: perSocket('rss'), heapUsedBytesPerSocket: perSocket('heapUsed') })}`);
+  console.log(
+    `idle memory: ${JSON.stringify({ sockets: socketCount, rssBytesPerSocket: perSocket('rss'), heapUsedBytesPerSocket: perSocket('heapUsed') })}`,
+  );
 } finally {
   await env.stop();
 }
@@ -30,6 +32,7 @@ async function settle(): Promise<void> {
 
 async function gatewayMemory(): Promise<{ rss: number; heapUsed: number }> {
   const text = await (await fetch(`${env.stack.urls.socket}/metrics`)).text();
-  const gauge = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  const gauge = (name: string) =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
   return { rss: gauge('process_resident_memory_bytes'), heapUsed: gauge('nodejs_heap_size_used_bytes') };
 }

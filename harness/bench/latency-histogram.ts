@@ -12,7 +12,11 @@ export interface LatencySummary {
 
 /** An HDR histogram of latencies recorded in milliseconds (stored as microseconds up to 10 minutes). */
 export function latencyHistogram(): hdr.Histogram {
-  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
+  return hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
 }
 
 export function recordMs(histogram: hdr.Histogram, ms: number): void {

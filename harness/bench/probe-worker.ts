@@ -22,10 +22,15 @@ const sockets: ProbeSocket[] = [];
 let ack = latencyHistogram();
 let delivery = latencyHistogram();
 let counts = { sent: 0, failed: 0, delivered: 0, lastDeliveryAt: 0 };
-let resumeWaiters: Array<() => void> = [];
+const resumeWaiters: Array<() => void> = [];
 
 function open(probe: ProbeSocket): Promise<void> {
-  const socket = io(`${probe.socketUrl}/chat`, { auth: { token: probe.token }, transports: ['websocket'], forceNew: true, reconnection: false });
+  const socket = io(`${probe.socketUrl}/chat`, {
+    auth: { token: probe.token },
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+  });
   probe.socket = socket;
   // Senders are members but do not join: only receivers count deliveries.
   if (probe.role === 'sender') return connected(socket);
@@ -43,14 +48,20 @@ function open(probe: ProbeSocket): Promise<void> {
 
 function connected(socket: Socket): Promise<void> {
   return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', (err) => reject(err));
+    socket.once('connect', () => {
+      resolve();
+    });
+    socket.once('connect_error', (err) => {
+      reject(err);
+    });
   });
 }
 
 async function join(probe: ProbeSocket, afterSeq?: number): Promise<void> {
   if (!probe.roomId || probe.role === 'sender') return;
-  const joined = await probe.socket.timeout(60_000).emitWithAck('joinRoom', { roomId: probe.roomId, ...(afterSeq === undefined ? {} : { afterSeq }) });
+  const joined = await probe.socket
+    .timeout(60_000)
+    .emitWithAck('joinRoom', { roomId: probe.roomId, ...(afterSeq === undefined ? {} : { afterSeq }) });
   if (!joined?.ok) throw new Error(`joinRoom: ${JSON.stringify(joined)}`);
 }
 
@@ -94,7 +105,11 @@ async function send(command: Extract<ProbeCommand, { op: 'send' }>): Promise<voi
       acks.push(
         sender.socket
           .timeout(30_000)
-          .emitWithAck('sendMessage', { roomId: sender.roomId, message: `${command.tag} ${nowMs()}`, clientMessageId: randomUUID() })
+          .emitWithAck('sendMessage', {
+            roomId: sender.roomId,
+            message: `${command.tag} ${nowMs()}`,
+            clientMessageId: randomUUID(),
+          })
           .then(
             (reply: { ok: boolean }) => (reply.ok ? recordMs(ack, performance.now() - start) : counts.failed++),
             () => counts.failed++,
@@ -130,7 +145,8 @@ async function resume(command: Extract<ProbeCommand, { op: 'resume' }>): Promise
     await open(probe);
     await join(probe, afterSeq);
   });
-  const missing = () => receivers.reduce((sum, p) => sum + Math.max(0, command.expectedPerSocket - p.receivedSinceResume), 0);
+  const missing = () =>
+    receivers.reduce((sum, p) => sum + Math.max(0, command.expectedPerSocket - p.receivedSinceResume), 0);
   const deadline = began + command.timeoutMs;
   while (missing() > 0 && performance.now() < deadline) {
     await new Promise<void>((resolve) => {
@@ -151,8 +167,10 @@ async function handle(command: ProbeCommand): Promise<unknown> {
       return collect();
     case 'delivered':
       return counts.delivered;
-    case 'drop':
-      return drop();
+    case 'drop': {
+      drop();
+      return;
+    }
     case 'resume':
       return resume(command);
     case 'close':
@@ -163,7 +181,11 @@ async function handle(command: ProbeCommand): Promise<unknown> {
 
 parentPort!.on('message', (request: { id: number; command: ProbeCommand }) => {
   handle(request.command).then(
-    (result) => parentPort!.postMessage({ id: request.id, result }),
-    (err: unknown) => parentPort!.postMessage({ id: request.id, error: err instanceof Error ? err.message : String(err) }),
+    (result) => {
+      parentPort!.postMessage({ id: request.id, result });
+    },
+    (err: unknown) => {
+      parentPort!.postMessage({ id: request.id, error: err instanceof Error ? err.message : String(err) });
+    },
   );
 });

@@ -58,16 +58,37 @@ export class Probe {
   }
 
   /** Opens `count` sockets spread evenly over the threads; socket i joins roomIds[i % length]. */
-  async connect(options: { socketUrl: string; tokens: string[]; count: number; roomIds: string[]; role: 'sender' | 'receiver' }): Promise<void> {
+  async connect(options: {
+    socketUrl: string;
+    tokens: string[];
+    count: number;
+    roomIds: string[];
+    role: 'sender' | 'receiver';
+  }): Promise<void> {
     const shares = this.#split(options.count);
     // Each thread takes a contiguous slice of the rooms' round-robin, so every room gets its share.
     let offset = 0;
     await Promise.all(
       this.#threads.map((thread, i) => {
         const count = shares[i]!;
-        const roomIds = options.roomIds.length === 0 ? [] : Array.from({ length: Math.min(count, options.roomIds.length) }, (_, k) => options.roomIds[(offset + k) % options.roomIds.length]!);
+        const roomIds =
+          options.roomIds.length === 0
+            ? []
+            : Array.from(
+                { length: Math.min(count, options.roomIds.length) },
+                (_, k) => options.roomIds[(offset + k) % options.roomIds.length]!,
+              );
         offset += count;
-        return count === 0 ? undefined : thread.request({ op: 'connect', socketUrl: options.socketUrl, tokens: options.tokens, count, roomIds, role: options.role });
+        return count === 0
+          ? undefined
+          : thread.request({
+              op: 'connect',
+              socketUrl: options.socketUrl,
+              tokens: options.tokens,
+              count,
+              roomIds,
+              role: options.role,
+            });
       }),
     );
   }
@@ -75,7 +96,11 @@ export class Probe {
   /** Sends `ratePerSecond` in total (shared by the threads' senders) for `seconds`; resolves once all are acked. */
   async send(tag: string, ratePerSecond: number, seconds: number, senderThreads = this.#threads.length): Promise<void> {
     const share = ratePerSecond / senderThreads;
-    await Promise.all(this.#threads.slice(0, senderThreads).map((thread) => thread.request({ op: 'send', tag, ratePerSecond: share, seconds })));
+    await Promise.all(
+      this.#threads
+        .slice(0, senderThreads)
+        .map((thread) => thread.request({ op: 'send', tag, ratePerSecond: share, seconds })),
+    );
   }
 
   async collect(): Promise<ProbeResult> {
@@ -100,7 +125,8 @@ export class Probe {
   /** Resolves once `expected` messages have arrived since the last `collect`, or after `timeoutMs`. */
   async waitForDeliveries(expected: number, timeoutMs: number): Promise<void> {
     const deadline = performance.now() + timeoutMs;
-    while ((await this.delivered()) < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while ((await this.delivered()) < expected && performance.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
   async drop(): Promise<void> {
@@ -109,7 +135,9 @@ export class Probe {
 
   /** Reconnects every receiver after its last seq; resolves when all have `expectedPerSocket` messages (or the timeout). */
   async resume(expectedPerSocket: number, timeoutMs: number): Promise<ResumeResult> {
-    const results = await Promise.all(this.#threads.map((thread) => thread.request<ResumeResult>({ op: 'resume', expectedPerSocket, timeoutMs })));
+    const results = await Promise.all(
+      this.#threads.map((thread) => thread.request<ResumeResult>({ op: 'resume', expectedPerSocket, timeoutMs })),
+    );
     return { ms: Math.max(...results.map((r) => r.ms)), lost: results.reduce((sum, r) => sum + r.lost, 0) };
   }
 

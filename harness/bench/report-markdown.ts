@@ -5,11 +5,26 @@ import type { AckPoint, BenchSizes, FanOutPoint } from './report-measures.ts';
 export interface BenchResults {
   measuredAt: string;
   quick: boolean;
-  machine: { cpu: string; cores: number; memoryGiB: number; node: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+  machine: {
+    cpu: string;
+    cores: number;
+    memoryGiB: number;
+    node: string;
+    loadAverageAtStart: number[];
+    loadAverageAtEnd: number[];
+  };
   sizes: BenchSizes;
-  ackLatency: { hotRoomAt1000: AckPoint; spreadOver100RoomsAt1000: AckPoint; ladder: AckPoint[]; highestRateWithP99Under50ms: number };
+  ackLatency: {
+    hotRoomAt1000: AckPoint;
+    spreadOver100RoomsAt1000: AckPoint;
+    ladder: AckPoint[];
+    highestRateWithP99Under50ms: number;
+  };
   fanOut: Array<{ gateway: FanOutPoint; bare: FanOutPoint; ratio: number }>;
-  idleConnections: Record<'gateway' | 'bare', { sockets: number; rssBeforeMiB: number; rssAfterMiB: number; kibPerConnection: number }>;
+  idleConnections: Record<
+    'gateway' | 'bare',
+    { sockets: number; rssBeforeMiB: number; rssAfterMiB: number; kibPerConnection: number }
+  >;
   resume: { clients: number; missedMessages: number; seconds: number; lost: number };
   history: { events: number; samples: number; loadSeconds: number; pageMs: LatencySummary };
 }
@@ -26,7 +41,9 @@ export function reportMarkdown(r: BenchResults): string {
     `Measured ${r.measuredAt} on ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}; the stack, a bare Socket.IO`,
     `server and the load generator (worker threads) all on this machine. Load average (1/5/15 min) at start`,
     `${m.loadAverageAtStart.join(' / ')}, at end ${m.loadAverageAtEnd.join(' / ')}.`,
-    ...(contended ? ['', `**Contended machine** (load average above ${m.cores} cores): these figures are only indicative.`] : []),
+    ...(contended
+      ? ['', `**Contended machine** (load average above ${m.cores} cores): these figures are only indicative.`]
+      : []),
     '',
     '## (a) send → persisted → ack',
     '',

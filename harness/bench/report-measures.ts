@@ -63,15 +63,33 @@ export interface AckPoint {
 }
 
 /** (a) send → persisted → ack at `rate` from `senders` sockets over `rooms`. */
-export async function ackLatency(env: TestStack, users: BenchUsers, rooms: string[], senders: number, rate: number, seconds: number): Promise<AckPoint> {
+export async function ackLatency(
+  env: TestStack,
+  users: BenchUsers,
+  rooms: string[],
+  senders: number,
+  rate: number,
+  seconds: number,
+): Promise<AckPoint> {
   const probe = new Probe();
   try {
-    await probe.connect({ socketUrl: env.config().socketUrl, tokens: [await tokenOf(users.writer)], count: senders, roomIds: rooms, role: 'sender' });
+    await probe.connect({
+      socketUrl: env.config().socketUrl,
+      tokens: [await tokenOf(users.writer)],
+      count: senders,
+      roomIds: rooms,
+      role: 'sender',
+    });
     const began = nowMs();
     await probe.send(randomUUID().slice(0, 8), rate, seconds);
     const elapsed = (nowMs() - began) / 1000;
     const result = await probe.collect();
-    return { offeredPerSecond: rate, sentPerSecond: Math.round(result.sent / elapsed), failed: result.failed, ackMs: result.ack };
+    return {
+      offeredPerSecond: rate,
+      sentPerSecond: Math.round(result.sent / elapsed),
+      failed: result.failed,
+      ackMs: result.ack,
+    };
   } finally {
     await probe.close();
   }
@@ -79,7 +97,12 @@ export async function ackLatency(env: TestStack, users: BenchUsers, rooms: strin
 
 /** The highest offered rate whose ack p99 stayed ≤ `p99Ms` with nothing refused (0 when none did). */
 export function highestSustained(points: readonly AckPoint[], p99Ms: number): number {
-  return Math.max(0, ...points.filter((p) => p.failed === 0 && p.ackMs.p99 <= p99Ms && p.sentPerSecond >= 0.95 * p.offeredPerSecond).map((p) => p.offeredPerSecond));
+  return Math.max(
+    0,
+    ...points
+      .filter((p) => p.failed === 0 && p.ackMs.p99 <= p99Ms && p.sentPerSecond >= 0.95 * p.offeredPerSecond)
+      .map((p) => p.offeredPerSecond),
+  );
 }
 
 export interface FanOutPoint {
@@ -91,7 +114,14 @@ export interface FanOutPoint {
 }
 
 /** (b) one sender, `sockets` receivers joined to one room; deliveries per second from first send to last arrival. */
-export async function fanOut(socketUrl: string, tokens: { writer: string; reader: string }, roomId: string, sockets: number, messagesPerSecond: number, seconds: number): Promise<FanOutPoint> {
+export async function fanOut(
+  socketUrl: string,
+  tokens: { writer: string; reader: string },
+  roomId: string,
+  sockets: number,
+  messagesPerSecond: number,
+  seconds: number,
+): Promise<FanOutPoint> {
   const probe = new Probe();
   try {
     await probe.connect({ socketUrl, tokens: [tokens.reader], count: sockets, roomIds: [roomId], role: 'receiver' });
@@ -120,26 +150,53 @@ export async function rssKiB(pid: number): Promise<number> {
 }
 
 /** (c) RSS growth per idle /chat connection of the process `pid` serving `socketUrl`. */
-export async function idleConnectionCost(socketUrl: string, pid: number, token: string, sockets: number): Promise<{ sockets: number; rssBeforeMiB: number; rssAfterMiB: number; kibPerConnection: number }> {
+export async function idleConnectionCost(
+  socketUrl: string,
+  pid: number,
+  token: string,
+  sockets: number,
+): Promise<{ sockets: number; rssBeforeMiB: number; rssAfterMiB: number; kibPerConnection: number }> {
   const probe = new Probe();
   try {
     const before = await rssKiB(pid);
     await probe.connect({ socketUrl, tokens: [token], count: sockets, roomIds: [], role: 'receiver' });
     const after = await rssKiB(pid);
-    return { sockets, rssBeforeMiB: Math.round(before / 1024), rssAfterMiB: Math.round(after / 1024), kibPerConnection: Math.round(((after - before) / sockets) * 10) / 10 };
+    return {
+      sockets,
+      rssBeforeMiB: Math.round(before / 1024),
+      rssAfterMiB: Math.round(after / 1024),
+      kibPerConnection: Math.round(((after - before) / sockets) * 10) / 10,
+    };
   } finally {
     await probe.close();
   }
 }
 
 /** (d) `clients` joined sockets drop, `missed` messages are sent, all resume after their last seq at once. */
-export async function resumeStorm(env: TestStack, users: BenchUsers, clients: number, missed: number): Promise<{ clients: number; missedMessages: number; seconds: number; lost: number }> {
+export async function resumeStorm(
+  env: TestStack,
+  users: BenchUsers,
+  clients: number,
+  missed: number,
+): Promise<{ clients: number; missedMessages: number; seconds: number; lost: number }> {
   const [roomId] = await createRooms(users.writer, 1, [users.reader.id]);
   const socketUrl = env.config().socketUrl;
   const probe = new Probe();
   try {
-    await probe.connect({ socketUrl, tokens: [await tokenOf(users.reader)], count: clients, roomIds: [roomId!], role: 'receiver' });
-    await probe.connect({ socketUrl, tokens: [await tokenOf(users.writer)], count: 20, roomIds: [roomId!], role: 'sender' });
+    await probe.connect({
+      socketUrl,
+      tokens: [await tokenOf(users.reader)],
+      count: clients,
+      roomIds: [roomId!],
+      role: 'receiver',
+    });
+    await probe.connect({
+      socketUrl,
+      tokens: [await tokenOf(users.writer)],
+      count: 20,
+      roomIds: [roomId!],
+      role: 'sender',
+    });
     await probe.drop();
     await probe.send(randomUUID().slice(0, 8), 1000, missed / 1000);
     const sent = await probe.collect();
@@ -152,7 +209,12 @@ export async function resumeStorm(env: TestStack, users: BenchUsers, clients: nu
 }
 
 /** (e) REST history pages (50 messages, before a random seq) on a bulk-loaded room of `events` events. */
-export async function historyPages(env: TestStack, users: BenchUsers, events: number, samples: number): Promise<{ events: number; samples: number; loadSeconds: number; pageMs: LatencySummary }> {
+export async function historyPages(
+  env: TestStack,
+  users: BenchUsers,
+  events: number,
+  samples: number,
+): Promise<{ events: number; samples: number; loadSeconds: number; pageMs: LatencySummary }> {
   const pool = new pg.Pool({ connectionString: env.stack.urls.databaseUrl, max: 2 });
   try {
     const loadStart = performance.now();

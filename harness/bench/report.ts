@@ -11,14 +11,27 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startBareServer } from './bare-server-process.ts';
 import { createRooms, startBenchStack, tokenOf } from './bench-stack.ts';
-import { ackLatency, fanOut, fullSizes, highestSustained, historyPages, idleConnectionCost, quickSizes, resumeStorm, type AckPoint, type FanOutPoint } from './report-measures.ts';
+import {
+  ackLatency,
+  fanOut,
+  fullSizes,
+  highestSustained,
+  historyPages,
+  idleConnectionCost,
+  quickSizes,
+  resumeStorm,
+  type AckPoint,
+  type FanOutPoint,
+} from './report-measures.ts';
 import { lineChartSvg } from './svg-chart.ts';
 import { reportMarkdown } from './report-markdown.ts';
 
 const quick = process.argv.includes('--quick');
 const sizes = quick ? quickSizes : fullSizes;
 const resultsDir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
-const log = (line: string) => console.log(`[bench] ${line}`);
+const log = (line: string) => {
+  console.log(`[bench] ${line}`);
+};
 
 const machine = {
   cpu: cpus()[0]?.model ?? 'unknown',
@@ -38,7 +51,12 @@ try {
   // connections would reuse unseen.
   log('(c) idle connections');
   const idle = {
-    gateway: await idleConnectionCost(env.config().socketUrl, env.stack.pid('gateway')!, tokens.reader, sizes.idleSockets),
+    gateway: await idleConnectionCost(
+      env.config().socketUrl,
+      env.stack.pid('gateway')!,
+      tokens.reader,
+      sizes.idleSockets,
+    ),
     bare: await idleConnectionCost(bare.url, bare.pid, tokens.reader, sizes.idleSockets),
   };
 
@@ -49,17 +67,35 @@ try {
   const ladder: AckPoint[] = [];
   for (const rate of sizes.ladder) {
     const point = await ackLatency(env, users, spreadRooms, 100, rate, sizes.phaseSeconds);
-    log(`  ${rate} msg/s over 100 rooms: p50 ${point.ackMs.p50} ms, p99 ${point.ackMs.p99} ms, ${point.failed} refused`);
+    log(
+      `  ${rate} msg/s over 100 rooms: p50 ${point.ackMs.p50} ms, p99 ${point.ackMs.p99} ms, ${point.failed} refused`,
+    );
     ladder.push(point);
   }
-  const spread = ladder.find((p) => p.offeredPerSecond === 1000) ?? (await ackLatency(env, users, spreadRooms, 100, 1000, sizes.phaseSeconds));
+  const spread =
+    ladder.find((p) => p.offeredPerSecond === 1000) ??
+    (await ackLatency(env, users, spreadRooms, 100, 1000, sizes.phaseSeconds));
 
   log('(b) fan-out');
   const [fanRoom] = await createRooms(users.writer, 1, [users.reader.id]);
   const fanOutPoints: Array<{ gateway: FanOutPoint; bare: FanOutPoint }> = [];
   for (const sockets of sizes.fanOutSockets) {
-    const gateway = await fanOut(env.config().socketUrl, tokens, fanRoom!, sockets, sizes.fanOutMessagesPerSecond, sizes.phaseSeconds);
-    const bareServer = await fanOut(bare.url, tokens, 'bench', sockets, sizes.fanOutMessagesPerSecond, sizes.phaseSeconds);
+    const gateway = await fanOut(
+      env.config().socketUrl,
+      tokens,
+      fanRoom!,
+      sockets,
+      sizes.fanOutMessagesPerSecond,
+      sizes.phaseSeconds,
+    );
+    const bareServer = await fanOut(
+      bare.url,
+      tokens,
+      'bench',
+      sockets,
+      sizes.fanOutMessagesPerSecond,
+      sizes.phaseSeconds,
+    );
     log(`  ${sockets} sockets: gateway ${gateway.deliveriesPerSecond}/s, bare ${bareServer.deliveriesPerSecond}/s`);
     fanOutPoints.push({ gateway, bare: bareServer });
   }
@@ -75,8 +111,16 @@ try {
     quick,
     machine: { ...machine, loadAverageAtEnd: loadavg().map((n) => Math.round(n * 10) / 10) },
     sizes,
-    ackLatency: { hotRoomAt1000: hot, spreadOver100RoomsAt1000: spread, ladder, highestRateWithP99Under50ms: highestSustained(ladder, 50) },
-    fanOut: fanOutPoints.map((p) => ({ ...p, ratio: Math.round((p.gateway.deliveriesPerSecond / Math.max(1, p.bare.deliveriesPerSecond)) * 100) / 100 })),
+    ackLatency: {
+      hotRoomAt1000: hot,
+      spreadOver100RoomsAt1000: spread,
+      ladder,
+      highestRateWithP99Under50ms: highestSustained(ladder, 50),
+    },
+    fanOut: fanOutPoints.map((p) => ({
+      ...p,
+      ratio: Math.round((p.gateway.deliveriesPerSecond / Math.max(1, p.bare.deliveriesPerSecond)) * 100) / 100,
+    })),
     idleConnections: idle,
     resume,
     history,
@@ -102,8 +146,14 @@ try {
       xLabel: 'sockets in the room',
       yLabel: 'deliveries/s',
       series: [
-        { name: 'gateway', points: fanOutPoints.map((p) => [p.gateway.sockets, p.gateway.deliveriesPerSecond] as const) },
-        { name: 'bare Socket.IO', points: fanOutPoints.map((p) => [p.bare.sockets, p.bare.deliveriesPerSecond] as const) },
+        {
+          name: 'gateway',
+          points: fanOutPoints.map((p) => [p.gateway.sockets, p.gateway.deliveriesPerSecond] as const),
+        },
+        {
+          name: 'bare Socket.IO',
+          points: fanOutPoints.map((p) => [p.bare.sockets, p.bare.deliveriesPerSecond] as const),
+        },
       ],
     }),
   );

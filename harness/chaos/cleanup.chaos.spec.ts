@@ -3,7 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CHAOS_LABEL, CHAOS_OWNER_ENV, CHAOS_OWNER_LABEL, chaosOwner, sweepChaosLeftovers } from '../src/containers/cleanup.ts';
+import {
+  CHAOS_LABEL,
+  CHAOS_OWNER_ENV,
+  CHAOS_OWNER_LABEL,
+  chaosOwner,
+  sweepChaosLeftovers,
+} from '../src/containers/cleanup.ts';
 import { chaosOnProcesses } from '../src/chaos/start-scenario-stack.ts';
 import { defaultImages } from '../src/containers/container-stack.ts';
 
@@ -11,12 +17,22 @@ const run = promisify(execFile);
 
 /** Creates (does not start) a labelled container owned by `owner`; returns its id. */
 async function leftover(owner: string): Promise<string> {
-  const { stdout } = await run('docker', ['create', '--label', `${CHAOS_LABEL}=cleanup-${randomUUID().slice(0, 8)}`, '--label', `${CHAOS_OWNER_LABEL}=${owner}`, defaultImages.nats]);
+  const { stdout } = await run('docker', [
+    'create',
+    '--label',
+    `${CHAOS_LABEL}=cleanup-${randomUUID().slice(0, 8)}`,
+    '--label',
+    `${CHAOS_OWNER_LABEL}=${owner}`,
+    defaultImages.nats,
+  ]);
   return stdout.trim();
 }
 
 async function exists(id: string): Promise<boolean> {
-  return run('docker', ['inspect', id]).then(() => true, () => false);
+  return run('docker', ['inspect', id]).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Several runs share the Docker daemon: a sweep removes what a dead runner left and this run's own, never a live sibling's. */

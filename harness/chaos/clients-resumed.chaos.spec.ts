@@ -38,12 +38,19 @@ describe('chaos: clients dropped and resumed mid-stream', () => {
         await Promise.all([away1!.goAway(), away2!.goAway(), sdkAway!.goAway()]);
         const leftAt = acked();
         // The gap's length is the scenario: the away clients come back once this many more messages are stored.
-        await eventually(async () => acked(), (n) => n >= leftAt + LONG_GAP_MESSAGES, 240_000);
+        await eventually(
+          async () => acked(),
+          (n) => n >= leftAt + LONG_GAP_MESSAGES,
+          240_000,
+        );
         await Promise.all([away1!.comeBack(), away2!.comeBack(), sdkAway!.comeBack()]);
       },
     });
     await expectNoLoss(result, async () => `--- gateway log ---\n${await stack.logs('gateway')}`);
-    expect(result.clients.filter((c) => c.name.includes('receiver')).every((c) => c.reconnects >= 1), 'every receiver was dropped and came back').toBe(true);
+    expect(
+      result.clients.filter((c) => c.name.includes('receiver')).every((c) => c.reconnects >= 1),
+      'every receiver was dropped and came back',
+    ).toBe(true);
     expect(result.summary.acked).toBeGreaterThan(LONG_GAP_MESSAGES + 200);
   });
 });

@@ -26,6 +26,9 @@ describe('chaos: one of two gateways SIGKILLed mid-stream', () => {
     });
     await expectNoLoss(result, async () => `--- gateway 1 log ---\n${await stack.logs('gateway', 1).catch(String)}`);
     const moved = result.clients.filter((_, i) => i % 2 === 0);
-    expect(moved.every((c) => c.reconnects >= 1), 'every client of the killed gateway reconnected').toBe(true);
+    expect(
+      moved.every((c) => c.reconnects >= 1),
+      'every client of the killed gateway reconnected',
+    ).toBe(true);
   });
 });

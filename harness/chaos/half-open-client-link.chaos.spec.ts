@@ -32,15 +32,25 @@ describe.skipIf(chaosOnProcesses)('chaos: half-open client link', () => {
       faultAfterAcks: 100,
       fault: async () => {
         for (const stream of ['upstream', 'downstream'] as const) {
-          await stack.toxiproxy.addToxic('gateway-0-socket', `silent-${stream}`, { type: 'timeout', attributes: { timeout: 0 } }, stream);
+          await stack.toxiproxy.addToxic(
+            'gateway-0-socket',
+            `silent-${stream}`,
+            { type: 'timeout', attributes: { timeout: 0 } },
+            stream,
+          );
         }
         // Long enough for the heartbeat to fail and the clients to move; the link stays silent meanwhile.
         await new Promise((resolve) => setTimeout(resolve, 12_000));
-        for (const stream of ['upstream', 'downstream'] as const) await stack.toxiproxy.removeToxic('gateway-0-socket', `silent-${stream}`);
+        for (const stream of ['upstream', 'downstream'] as const)
+          await stack.toxiproxy.removeToxic('gateway-0-socket', `silent-${stream}`);
       },
     });
     await expectNoLoss(result, async () => `--- gateway 0 log ---\n${await stack.logs('gateway', 0)}`);
-    expect(rawClients(result).flatMap((c) => c.sends).filter((s) => s.outcome.kind === 'unknown')).toEqual([]);
+    expect(
+      rawClients(result)
+        .flatMap((c) => c.sends)
+        .filter((s) => s.outcome.kind === 'unknown'),
+    ).toEqual([]);
     // Clients 0, 2, … were on the silent link: each noticed by the heartbeat, nobody closed anything.
     const silenced = rawClients(result).filter((_, i) => i % 2 === 0);
     expect(silenced.map((c) => c.disconnectReasons[0])).toEqual(silenced.map(() => 'ping timeout'));

@@ -29,7 +29,10 @@ describe.skipIf(chaosOnProcesses)('chaos: one node of the 3-node NATS cluster lo
   async function streamLeader(among: readonly string[]): Promise<string | undefined> {
     for (const node of among) {
       const port = stack.port(node as (typeof nodes)[number], 8222);
-      const jsz = (await fetch(`http://127.0.0.1:${port}/jsz?accounts=true&streams=true`).then((r) => r.json(), () => ({}))) as Jsz;
+      const jsz = (await fetch(`http://127.0.0.1:${port}/jsz?accounts=true&streams=true`).then(
+        (r) => r.json(),
+        () => ({}),
+      )) as Jsz;
       const stream = jsz.account_details?.flatMap((a) => a.stream_detail ?? []).find((s) => s.name === 'CHAT_EVENTS');
       if (stream?.cluster?.leader) return stream.cluster.leader;
     }
@@ -46,10 +49,18 @@ describe.skipIf(chaosOnProcesses)('chaos: one node of the 3-node NATS cluster lo
       messagesPerSender: 150,
       faultAfterAcks: 100,
       fault: async () => {
-        lost = (await eventually(() => streamLeader(nodes), (leader) => leader !== undefined, 30_000))!;
+        lost = (await eventually(
+          () => streamLeader(nodes),
+          (leader) => leader !== undefined,
+          30_000,
+        ))!;
         await stack.kill(lost as (typeof nodes)[number]);
         const alive = nodes.filter((node) => node !== lost);
-        newLeader = await eventually(() => streamLeader(alive), (leader) => leader !== undefined && leader !== lost, 60_000);
+        newLeader = await eventually(
+          () => streamLeader(alive),
+          (leader) => leader !== undefined && leader !== lost,
+          60_000,
+        );
       },
     });
     await expectNoLoss(result, async () => `--- chat log ---\n${await stack.logs('chat')}`);

@@ -30,7 +30,11 @@ describe('chaos: notify SIGKILLed while mentions are sent', () => {
         await s.killService('notify');
         const killedAt = acked();
         // Down for as long as it takes the senders to store 150 more messages (about 50 mentions).
-        await eventually(async () => acked(), (n) => n >= killedAt + 150, 120_000);
+        await eventually(
+          async () => acked(),
+          (n) => n >= killedAt + 150,
+          120_000,
+        );
         await s.startService('notify');
       },
     });

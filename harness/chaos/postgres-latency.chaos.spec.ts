@@ -29,7 +29,11 @@ describe.skipIf(chaosOnProcesses)('chaos: 500 ms latency on the chat↔Postgres 
       },
     });
     await expectNoLoss(result, async () => `--- chat log ---\n${await stack.logs('chat')}`);
-    expect(rawClients(result).flatMap((c) => c.sends).filter((s) => s.outcome.kind === 'unknown')).toEqual([]);
+    expect(
+      rawClients(result)
+        .flatMap((c) => c.sends)
+        .filter((s) => s.outcome.kind === 'unknown'),
+    ).toEqual([]);
     // The latency reached the senders: a send waits on at least one round trip to Postgres.
     expect(Math.max(...rawClients(result).flatMap((c) => c.ackMillis))).toBeGreaterThanOrEqual(500);
   });

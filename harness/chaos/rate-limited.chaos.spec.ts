@@ -12,7 +12,8 @@ import { eventually } from '../src/testing/eventually.ts';
 /** Waits the `retryAfter` seconds a refusal asked for: that wait is what the scenario checks. */
 const waitOut = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
-const refusals = (sends: readonly SendRecord[]) => sends.flatMap((s) => (s.outcome.kind === 'rejected' && s.outcome.code === 'RATE_LIMITED' ? [s.outcome] : []));
+const refusals = (sends: readonly SendRecord[]) =>
+  sends.flatMap((s) => (s.outcome.kind === 'rejected' && s.outcome.code === 'RATE_LIMITED' ? [s.outcome] : []));
 
 /**
  * One user bursts over two gateways (a burst of 10, the default, refilled at 1 message a second, shared between
@@ -41,10 +42,27 @@ describe('chaos: rate-limit bursts across two gateways', () => {
     expect(room.status).toBe(201);
     const roomId = room.body.id;
     const gateway = (i: number) => () => [stack.clientConfig(i)];
-    const onFirst = new ChaosClient({ name: 'alice@gateway-0', user: alice, roomId, gateways: gateway(0), retryRateLimited: false });
-    const onSecond = new ChaosClient({ name: 'alice@gateway-1', user: aliceAgain, roomId, gateways: gateway(1), retryRateLimited: false });
+    const onFirst = new ChaosClient({
+      name: 'alice@gateway-0',
+      user: alice,
+      roomId,
+      gateways: gateway(0),
+      retryRateLimited: false,
+    });
+    const onSecond = new ChaosClient({
+      name: 'alice@gateway-1',
+      user: aliceAgain,
+      roomId,
+      gateways: gateway(1),
+      retryRateLimited: false,
+    });
     const receiver = new ChaosClient({ name: 'bob', user: bob, roomId, gateways: gateway(0) });
-    const sdk = await SdkChaosClient.open({ name: 'alice SDK@gateway-1', user: alice, roomId, config: stack.clientConfig(1) });
+    const sdk = await SdkChaosClient.open({
+      name: 'alice SDK@gateway-1',
+      user: alice,
+      roomId,
+      config: stack.clientConfig(1),
+    });
     try {
       await Promise.all([onFirst.connect(), onSecond.connect(), receiver.connect()]);
 
@@ -57,13 +75,25 @@ describe('chaos: rate-limit bursts across two gateways', () => {
       await waitOut(1);
       await Promise.all(Array.from({ length: 8 }, (_, n) => onSecond.send(`other gateway ${n}`)));
       expect(refusals(onFirst.sends).length, 'refused on the first gateway').toBeGreaterThan(0);
-      expect(refusals(onSecond.sends).length, 'refused on the second gateway (the limit spans gateways)').toBeGreaterThan(0);
-      for (const refused of [...refusals(onFirst.sends), ...refusals(onSecond.sends)]) expect(refused.retryAfter).toBeGreaterThanOrEqual(1);
+      expect(
+        refusals(onSecond.sends).length,
+        'refused on the second gateway (the limit spans gateways)',
+      ).toBeGreaterThan(0);
+      for (const refused of [...refusals(onFirst.sends), ...refusals(onSecond.sends)])
+        expect(refused.retryAfter).toBeGreaterThanOrEqual(1);
 
       // The SDK, blocked with her, counts down what the server said and sends its queue once it may.
       const queued = Array.from({ length: 8 }, (_, n) => sdk.send(`sdk ${n}`));
-      const observed = await eventually(async () => sdk.rateLimits[0], (r) => r !== undefined, 20_000);
-      const blocked = await eventually(async () => sdk.countdown.find((s) => s.blocked && s.at >= observed!.at), (s) => s !== undefined, 5_000);
+      const observed = await eventually(
+        async () => sdk.rateLimits[0],
+        (r) => r !== undefined,
+        20_000,
+      );
+      const blocked = await eventually(
+        async () => sdk.countdown.find((s) => s.blocked && s.at >= observed!.at),
+        (s) => s !== undefined,
+        5_000,
+      );
       expect(blocked!.secondsLeft).toBe(observed!.retryAfter);
       expect(Math.abs(blocked!.until! - (observed!.at + observed!.retryAfter * 1000))).toBeLessThan(500);
       const sdkSends = await Promise.all(queued);
@@ -80,7 +110,12 @@ describe('chaos: rate-limit bursts across two gateways', () => {
       const recoveredAt = again.settledAt;
 
       const history = await eventually(
-        async () => (await alice.http<{ messages: Array<{ id: string; roomId: string; seq: number; senderId: string; clientMessageId: string }> }>('GET', `/chat/messages?roomId=${roomId}&limit=200`)).body.messages,
+        async () =>
+          (
+            await alice.http<{
+              messages: Array<{ id: string; roomId: string; seq: number; senderId: string; clientMessageId: string }>;
+            }>('GET', `/chat/messages?roomId=${roomId}&limit=200`)
+          ).body.messages,
         (messages) => messages.length > 0 && receiver.hasSeen(messages.at(-1)!.seq),
         30_000,
       );
@@ -91,7 +126,11 @@ describe('chaos: rate-limit bursts across two gateways', () => {
       );
       expect(report.violations).toEqual([]);
       expect(report.counts).toMatchObject({ lost: 0, duplicated: 0, reordered: 0 });
-      await writeScenarioSummary({ scenario: 'rate-limit bursts, two gateways', ...report.counts, recoverySeconds: Math.round((recoveredAt - burstAt) / 100) / 10 });
+      await writeScenarioSummary({
+        scenario: 'rate-limit bursts, two gateways',
+        ...report.counts,
+        recoverySeconds: Math.round((recoveredAt - burstAt) / 100) / 10,
+      });
     } finally {
       for (const client of [onFirst, onSecond, receiver]) client.close();
       await sdk.close();

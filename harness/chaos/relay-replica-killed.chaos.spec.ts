@@ -25,7 +25,10 @@ describe.skipIf(chaosOnProcesses)('chaos: the outbox relay replica SIGKILLed whi
 
   async function relayLeader(among: readonly Replica[]): Promise<Replica | undefined> {
     for (const replica of among) {
-      const metrics = await fetch(`http://127.0.0.1:${stack.port(replica, 9102)}/metrics`).then((r) => r.text(), () => '');
+      const metrics = await fetch(`http://127.0.0.1:${stack.port(replica, 9102)}/metrics`).then(
+        (r) => r.text(),
+        () => '',
+      );
       if (/^chat_relay_leader(\{[^}]*\})? 1$/m.test(metrics)) return replica;
     }
     return undefined;
@@ -41,13 +44,24 @@ describe.skipIf(chaosOnProcesses)('chaos: the outbox relay replica SIGKILLed whi
       messagesPerSender: 150,
       faultAfterAcks: 100,
       fault: async () => {
-        killed = await eventually(() => relayLeader(replicas), (leader) => leader !== undefined, 30_000);
+        killed = await eventually(
+          () => relayLeader(replicas),
+          (leader) => leader !== undefined,
+          30_000,
+        );
         await stack.kill(killed!);
-        successor = await eventually(() => relayLeader(replicas.filter((r) => r !== killed)), (leader) => leader !== undefined, 60_000);
+        successor = await eventually(
+          () => relayLeader(replicas.filter((r) => r !== killed)),
+          (leader) => leader !== undefined,
+          60_000,
+        );
         await stack.startContainer(killed!);
       },
     });
-    await expectNoLoss(result, async () => `--- ${successor ?? 'chat'} log ---\n${await stack.logs('chat', successor === 'chat-1' ? 1 : 0)}`);
+    await expectNoLoss(
+      result,
+      async () => `--- ${successor ?? 'chat'} log ---\n${await stack.logs('chat', successor === 'chat-1' ? 1 : 0)}`,
+    );
     expect(result.clients.flatMap((c) => c.sends).filter((s) => s.outcome.kind === 'unknown')).toEqual([]);
     expect(successor).toBeDefined();
     expect(successor).not.toBe(killed);

@@ -36,11 +36,21 @@ describe.skipIf(chaosOnProcesses)('chaos: every gateway socket unreachable, REST
       },
     });
     await expectNoLoss(result, async () => `--- gateway 0 log ---\n${await stack.logs('gateway', 0)}`);
-    expect(rawClients(result).flatMap((c) => c.sends).filter((s) => s.outcome.kind === 'unknown')).toEqual([]);
+    expect(
+      rawClients(result)
+        .flatMap((c) => c.sends)
+        .filter((s) => s.outcome.kind === 'unknown'),
+    ).toEqual([]);
     const senders = rawClients(result).filter((c) => c.name.startsWith('sender'));
     const receivers = rawClients(result).filter((c) => c.name.startsWith('receiver'));
-    expect(senders.every((c) => c.restSends > 0), `REST sends: ${senders.map((c) => c.restSends).join(', ')}`).toBe(true);
-    expect(receivers.every((c) => c.restReceived > 0), `polled: ${receivers.map((c) => c.restReceived).join(', ')}`).toBe(true);
+    expect(
+      senders.every((c) => c.restSends > 0),
+      `REST sends: ${senders.map((c) => c.restSends).join(', ')}`,
+    ).toBe(true);
+    expect(
+      receivers.every((c) => c.restReceived > 0),
+      `polled: ${receivers.map((c) => c.restReceived).join(', ')}`,
+    ).toBe(true);
     // Back on sockets: every client lost its socket and connected one again.
     expect(rawClients(result).every((c) => c.reconnects >= 1 && c.transports.length >= 2)).toBe(true);
   });

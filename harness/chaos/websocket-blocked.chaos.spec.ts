@@ -26,14 +26,24 @@ describe.skipIf(chaosOnProcesses)('chaos: websocket blocked by the balancer', ()
       receivers: 2,
       messagesPerSender: 100,
       faultAfterAcks: 100,
-      connectOptions: (i) => (i % 2 === 0 ? { transports: ['websocket', 'polling'], tryAllTransports: true } : { transports: ['polling', 'websocket'] }),
+      connectOptions: (i) =>
+        i % 2 === 0
+          ? { transports: ['websocket', 'polling'], tryAllTransports: true }
+          : { transports: ['polling', 'websocket'] },
       fault: () => stack.configureBalancer({ refuseWebsocket: true }),
     });
     await expectNoLoss(result, async () => `--- balancer log ---\n${await stack.logs('balancer')}`);
-    expect(rawClients(result).flatMap((c) => c.sends).filter((s) => s.outcome.kind === 'unknown')).toEqual([]);
+    expect(
+      rawClients(result)
+        .flatMap((c) => c.sends)
+        .filter((s) => s.outcome.kind === 'unknown'),
+    ).toEqual([]);
     for (const client of rawClients(result)) {
       // On websocket before the fault (connected or upgraded), on polling for good after it.
-      expect(client.transports[0] === 'websocket' || client.transports[1] === 'websocket', `${client.name}: ${client.transports.join(' → ')}`).toBe(true);
+      expect(
+        client.transports[0] === 'websocket' || client.transports[1] === 'websocket',
+        `${client.name}: ${client.transports.join(' → ')}`,
+      ).toBe(true);
       expect(client.transports.at(-1), `${client.name}: ${client.transports.join(' → ')}`).toBe('polling');
       expect(client.reconnects).toBeGreaterThanOrEqual(1);
     }

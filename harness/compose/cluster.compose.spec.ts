@@ -39,66 +39,95 @@ describe('docker compose, cluster profile: losing a NATS node and a chat replica
   });
 
   it('runs three NATS nodes and two replicas each of chat and notify', async () => {
-    for (const [service, count] of [['nats', 1], ['nats-2', 1], ['nats-3', 1], ['chat', 2], ['notify', 2]] as const) {
+    for (const [service, count] of [
+      ['nats', 1],
+      ['nats-2', 1],
+      ['nats-3', 1],
+      ['chat', 2],
+      ['notify', 2],
+    ] as const) {
       expect(await stack.containers(service), service).toHaveLength(count);
     }
   });
 
-  it('keeps every acked message exactly once, in order, live and in history, while a NATS node and a chat replica die', { timeout: 300_000 }, async () => {
-    const [alice, bob] = [new ChatUser(stack.clientConfig()), new ChatUser(stack.clientConfig())];
-    users.push(alice, bob);
-    await alice.signUp();
-    await bob.signUp();
-    const room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'cluster', memberIds: [bob.id] })).body;
-    const reader = await bob.connectChat({ transports: ['websocket'] });
-    const inbox = new RoomInbox(reader);
-    expect((await reader.emitWithAck('joinRoom', { roomId: room.id })).ok).toBe(true);
+  it(
+    'keeps every acked message exactly once, in order, live and in history, while a NATS node and a chat replica die',
+    { timeout: 300_000 },
+    async () => {
+      const [alice, bob] = [new ChatUser(stack.clientConfig()), new ChatUser(stack.clientConfig())];
+      users.push(alice, bob);
+      await alice.signUp();
+      await bob.signUp();
+      const room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'cluster', memberIds: [bob.id] })).body;
+      const reader = await bob.connectChat({ transports: ['websocket'] });
+      const inbox = new RoomInbox(reader);
+      expect((await reader.emitWithAck('joinRoom', { roomId: room.id })).ok).toBe(true);
 
-    /** Sends until acked, retrying with the same clientMessageId (a retry returns the stored message). */
-    const sendUntilAcked = async (i: number): Promise<Message> => {
-      const body = { roomId: room.id, message: mentions(i) ? `@${bob.username} number ${i}` : `number ${i}`, clientMessageId: `cluster-${i}-${randomUUID()}` };
-      for (let attempt = 0; attempt < 120; attempt += 1) {
-        const sent = await alice.http<Message>('POST', '/chat/messages', body).catch(() => undefined);
-        if (sent?.status === 201) return sent.body;
-        await new Promise((resolve) => setTimeout(resolve, 250));
+      /** Sends until acked, retrying with the same clientMessageId (a retry returns the stored message). */
+      const sendUntilAcked = async (i: number): Promise<Message> => {
+        const body = {
+          roomId: room.id,
+          message: mentions(i) ? `@${bob.username} number ${i}` : `number ${i}`,
+          clientMessageId: `cluster-${i}-${randomUUID()}`,
+        };
+        for (let attempt = 0; attempt < 120; attempt += 1) {
+          const sent = await alice.http<Message>('POST', '/chat/messages', body).catch(() => undefined);
+          if (sent?.status === 201) return sent.body;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+        throw new Error(`message ${i} was never acked`);
+      };
+
+      const acked: Message[] = [];
+      const faults = (async () => {
+        await eventually(
+          async () => acked.length,
+          (n) => n >= messageCount / 3,
+          60_000,
+        );
+        const [node] = await stack.containers('nats-2');
+        await stack.kill(node!);
+        await eventually(
+          async () => acked.length,
+          (n) => n >= (2 * messageCount) / 3,
+          120_000,
+        );
+        const [chatReplica] = await stack.containers('chat');
+        await stack.kill(chatReplica!);
+      })();
+      for (let i = 0; i < messageCount; i += 1) {
+        acked.push(await sendUntilAcked(i));
+        // A steady writer (about 20 a second), not a flood: the rate limit is not what is tested here.
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      throw new Error(`message ${i} was never acked`);
-    };
+      await faults;
 
-    const acked: Message[] = [];
-    const faults = (async () => {
-      await eventually(async () => acked.length, (n) => n >= messageCount / 3, 60_000);
-      const [node] = await stack.containers('nats-2');
-      await stack.kill(node!);
-      await eventually(async () => acked.length, (n) => n >= (2 * messageCount) / 3, 120_000);
-      const [chatReplica] = await stack.containers('chat');
-      await stack.kill(chatReplica!);
-    })();
-    for (let i = 0; i < messageCount; i += 1) {
-      acked.push(await sendUntilAcked(i));
-      // A steady writer (about 20 a second), not a flood: the rate limit is not what is tested here.
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    await faults;
+      const ackedIds = acked.map((m) => m.id);
+      expect(new Set(ackedIds).size).toBe(messageCount);
+      expect(acked.map((m) => m.seq)).toEqual([...acked.map((m) => m.seq)].sort((a, b) => a - b));
 
-    const ackedIds = acked.map((m) => m.id);
-    expect(new Set(ackedIds).size).toBe(messageCount);
-    expect(acked.map((m) => m.seq)).toEqual([...acked.map((m) => m.seq)].sort((a, b) => a - b));
+      const history = await bob.http<MessagePage>('GET', `/chat/messages?roomId=${room.id}&limit=200`);
+      expect(history.status).toBe(200);
+      expect(history.body.messages.map((m) => m.id)).toEqual(ackedIds);
 
-    const history = await bob.http<MessagePage>('GET', `/chat/messages?roomId=${room.id}&limit=200`);
-    expect(history.status).toBe(200);
-    expect(history.body.messages.map((m) => m.id)).toEqual(ackedIds);
+      await inbox.waitFor(
+        () => ackedIds.every((id) => inbox.messages.some((m) => m.id === id)),
+        'every acked message live',
+        120_000,
+      );
+      const received = inbox.messages.map((m) => m.id);
+      expect(received).toEqual(ackedIds);
 
-    await inbox.waitFor(() => ackedIds.every((id) => inbox.messages.some((m) => m.id === id)), 'every acked message live', 120_000);
-    const received = inbox.messages.map((m) => m.id);
-    expect(received).toEqual(ackedIds);
-
-    const mentioned = acked.filter((_, i) => mentions(i)).map((m) => m.id);
-    const notified = await eventually(
-      async () => (await bob.http<NotificationPage>('GET', '/notifications?limit=200')).body.notifications.filter((n) => n.type === 'mention'),
-      (list) => list.length >= mentioned.length,
-      120_000,
-    );
-    expect(notified.map((n) => n.messageId).sort()).toEqual([...mentioned].sort());
-  });
+      const mentioned = acked.filter((_, i) => mentions(i)).map((m) => m.id);
+      const notified = await eventually(
+        async () =>
+          (await bob.http<NotificationPage>('GET', '/notifications?limit=200')).body.notifications.filter(
+            (n) => n.type === 'mention',
+          ),
+        (list) => list.length >= mentioned.length,
+        120_000,
+      );
+      expect(notified.map((n) => n.messageId).sort()).toEqual([...mentioned].sort());
+    },
+  );
 });

@@ -29,7 +29,11 @@ describe('docker compose: the whole system in containers, through the balancer',
   };
 
   const send = async (text: string): Promise<Message> => {
-    const sent = await alice.http<Message>('POST', '/chat/messages', { roomId: room.id, message: text, clientMessageId: randomUUID() });
+    const sent = await alice.http<Message>('POST', '/chat/messages', {
+      roomId: room.id,
+      message: text,
+      clientMessageId: randomUUID(),
+    });
     expect(sent.status).toBe(201);
     return sent.body;
   };
@@ -63,11 +67,19 @@ describe('docker compose: the whole system in containers, through the balancer',
     const aliceSocket = await alice.connectChat();
     const bobSocket = await bob.connectChat();
     const inbox = new RoomInbox(bobSocket);
-    for (const socket of [aliceSocket, bobSocket]) expect((await socket.emitWithAck('joinRoom', { roomId: room.id })).ok).toBe(true);
+    for (const socket of [aliceSocket, bobSocket])
+      expect((await socket.emitWithAck('joinRoom', { roomId: room.id })).ok).toBe(true);
 
-    const ack = await aliceSocket.emitWithAck('sendMessage', { roomId: room.id, message: 'hello from a container', clientMessageId: randomUUID() });
+    const ack = await aliceSocket.emitWithAck('sendMessage', {
+      roomId: room.id,
+      message: 'hello from a container',
+      clientMessageId: randomUUID(),
+    });
     expect(ack.ok).toBe(true);
-    await inbox.waitFor(() => inbox.messages.some((m) => m.message === 'hello from a container'), 'the message on the other client');
+    await inbox.waitFor(
+      () => inbox.messages.some((m) => m.message === 'hello from a container'),
+      'the message on the other client',
+    );
 
     const history = await bob.http<MessagePage>('GET', `/chat/messages?roomId=${room.id}`);
     expect(history.status).toBe(200);
@@ -97,10 +109,16 @@ describe('docker compose: the whole system in containers, through the balancer',
 
   it('scaled to two gateways: clients spread over both chat in one room, and a polling-only client works', async () => {
     await stack.up({ gateways: 2 });
-    await eventually(() => stack.prometheus('up{job="gateway"} == 1'), (result) => result.length === 2, 90_000);
+    await eventually(
+      () => stack.prometheus('up{job="gateway"} == 1'),
+      (result) => result.length === 2,
+      90_000,
+    );
 
     // New connections are spread over the gateways; enough of them lands sockets on both.
-    const sockets = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? alice : bob).connectChat({ transports: ['websocket'] })));
+    const sockets = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => (i % 2 ? alice : bob).connectChat({ transports: ['websocket'] })),
+    );
     const inboxes = sockets.map((socket) => new RoomInbox(socket));
     for (const socket of sockets) expect((await socket.emitWithAck('joinRoom', { roomId: room.id })).ok).toBe(true);
     const pollingOnly = await bob.connectChat({ transports: ['polling'] });

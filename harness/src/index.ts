@@ -1,6 +1,13 @@
 /** Drives the real system: infrastructure, the whole stack, and clients that behave like browsers. */
 export { clientConfigFromEnv, type ClientConfig } from './client/client-config.ts';
-export { ChatUser, RoomInbox, type ChatSocket, type ConnectOptions, type HttpResult, type NotificationsSocket } from './client/chat-user.ts';
+export {
+  ChatUser,
+  RoomInbox,
+  type ChatSocket,
+  type ConnectOptions,
+  type HttpResult,
+  type NotificationsSocket,
+} from './client/chat-user.ts';
 export { startTestStack, type TestStack } from './testing/test-stack.ts';
 export { startStack, type Stack, type ExtraGateway } from './stack/index.ts';
 export { eventually } from './testing/eventually.ts';

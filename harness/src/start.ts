@@ -33,13 +33,22 @@ function banner(stack: Stack, dataDir: string, socketEnabled: boolean): string {
     ['REST API', `http://localhost:${api}/api`],
     ...socketRows,
     ...stack.services.flatMap((name): [string, string][] =>
-      name === 'gateway' ? [] : [[`${name} ops`, `http://localhost:${ops[name]}/health  http://localhost:${ops[name]}/metrics`]],
+      name === 'gateway'
+        ? []
+        : [[`${name} ops`, `http://localhost:${ops[name]}/health  http://localhost:${ops[name]}/metrics`]],
     ),
     ['Postgres', stack.urls.databaseUrl],
     ['NATS', stack.urls.natsUrl],
     ['Data dir', dataDir],
   ];
-  return ['', 'chat-realtime is up:', ...rows.map(([label, value]) => `  ${label.padEnd(11)} ${value}`), '', 'Press Ctrl-C to stop.', ''].join('\n');
+  return [
+    '',
+    'chat-realtime is up:',
+    ...rows.map(([label, value]) => `  ${label.padEnd(11)} ${value}`),
+    '',
+    'Press Ctrl-C to stop.',
+    '',
+  ].join('\n');
 }
 
 /** Starts the stack and keeps it running until a stop signal or a process that keeps crashing; exits the process. */

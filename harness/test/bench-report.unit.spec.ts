@@ -15,7 +15,9 @@ describe('the highest rate sustained with p99 ≤ 50 ms', () => {
   });
 
   it('does not count a rate where sends were refused or the generator fell behind', () => {
-    expect(highestSustained([point(250, 10), point(500, 20, { failed: 1 }), point(1000, 30, { sentPerSecond: 900 })], 50)).toBe(250);
+    expect(
+      highestSustained([point(250, 10), point(500, 20, { failed: 1 }), point(1000, 30, { sentPerSecond: 900 })], 50),
+    ).toBe(250);
   });
 
   it('is 0 when no rate met it', () => {

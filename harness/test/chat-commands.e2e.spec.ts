@@ -14,7 +14,11 @@ describe('chat commands through the gateway: edit, delete, read markers, members
   const sent: Message[] = [];
 
   async function send(text: string): Promise<Message> {
-    const ack = await aliceSocket.emitWithAck('sendMessage', { roomId: room.id, message: text, clientMessageId: randomUUID() });
+    const ack = await aliceSocket.emitWithAck('sendMessage', {
+      roomId: room.id,
+      message: text,
+      clientMessageId: randomUUID(),
+    });
     if (!ack.ok) throw new Error(JSON.stringify(ack.error));
     sent.push(ack.message);
     return ack.message;
@@ -36,7 +40,8 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     const created = await aliceSocket.emitWithAck('createRoom', { name: 'design', memberIds: [bob.id] });
     if (!created.ok) throw new Error(JSON.stringify(created.error));
     room = created.room;
-    for (const socket of [aliceSocket, bobSocket]) expect((await socket.emitWithAck('joinRoom', { roomId: room.id })).ok).toBe(true);
+    for (const socket of [aliceSocket, bobSocket])
+      expect((await socket.emitWithAck('joinRoom', { roomId: room.id })).ok).toBe(true);
   });
 
   afterAll(() => env?.stop());
@@ -48,7 +53,13 @@ describe('chat commands through the gateway: edit, delete, read markers, members
 
     const edited = await aliceSocket.emitWithAck('editMessage', { messageId: first.id, message: 'first' });
     if (!edited.ok) throw new Error(JSON.stringify(edited.error));
-    expect(edited.message).toMatchObject({ id: first.id, seq: first.seq, message: 'first', deleted: false, editedAt: expect.any(String) });
+    expect(edited.message).toMatchObject({
+      id: first.id,
+      seq: first.seq,
+      message: 'first',
+      deleted: false,
+      editedAt: expect.any(String),
+    });
 
     await bobInbox.waitFor(() => bobInbox.updates.some((u) => u.event === 'messageEdited'), 'messageEdited');
     const notice = bobInbox.updates.find((u) => u.event === 'messageEdited')!;
@@ -99,7 +110,10 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     const added = await alice.http<Room>('POST', `/chat/rooms/${room.id}/members`, { userId: carol.id });
     expect(added.status).toBe(200);
     expect(added.body.memberIds).toEqual([alice.id, bob.id, carol.id]);
-    await bobInbox.waitFor(() => bobInbox.updates.some((u) => u.event === 'memberAdded' && u.payload.userId === carol.id), 'memberAdded');
+    await bobInbox.waitFor(
+      () => bobInbox.updates.some((u) => u.event === 'memberAdded' && u.payload.userId === carol.id),
+      'memberAdded',
+    );
 
     const notCreator = await carol.http('DELETE', `/chat/rooms/${room.id}/members`, { userId: bob.id });
     expect(notCreator.status).toBe(403);
@@ -107,7 +121,10 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     const left = await bobSocket.emitWithAck('removeMember', { roomId: room.id, userId: bob.id });
     if (!left.ok) throw new Error(JSON.stringify(left.error));
     expect(left.room.memberIds).toEqual([alice.id, carol.id]);
-    await bobInbox.waitFor(() => bobInbox.updates.some((u) => u.event === 'memberRemoved' && u.payload.userId === bob.id), 'memberRemoved');
+    await bobInbox.waitFor(
+      () => bobInbox.updates.some((u) => u.event === 'memberRemoved' && u.payload.userId === bob.id),
+      'memberRemoved',
+    );
 
     const bobUpdates = bobInbox.updates.length;
     const after = await send('bob is gone');
@@ -121,14 +138,19 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     const carolInbox = new RoomInbox(carolSocket);
     const joined = await carolSocket.emitWithAck('joinRoom', { roomId: room.id, afterSeq: 0 });
     if (!joined.ok) throw new Error(JSON.stringify(joined.error));
-    await carolInbox.waitFor(() => carolInbox.seqs.at(-1) === joined.room.lastSeq, `updates up to seq ${joined.room.lastSeq}`);
+    await carolInbox.waitFor(
+      () => carolInbox.seqs.at(-1) === joined.room.lastSeq,
+      `updates up to seq ${joined.room.lastSeq}`,
+    );
 
     const seqs = carolInbox.seqs;
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);
     expect(JSON.stringify(carolInbox.updates)).not.toContain('second');
     const events = carolInbox.updates.map((u) => u.event);
-    expect(events).toEqual(expect.arrayContaining(['message', 'messageEdited', 'messageDeleted', 'memberAdded', 'memberRemoved']));
+    expect(events).toEqual(
+      expect.arrayContaining(['message', 'messageEdited', 'messageDeleted', 'memberAdded', 'memberRemoved']),
+    );
     const tombstone = carolInbox.messages.find((m) => m.id === sent[1]!.id);
     expect(tombstone).toMatchObject({ deleted: true });
     expect(tombstone?.message).toBeUndefined();
@@ -136,7 +158,10 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     // REST serves the same updates in pages, for clients without a socket.
     const overRest: RoomUpdatePage['updates'] = [];
     for (let afterSeq = 0, pages = 0; ; pages++) {
-      const page = await carol.http<RoomUpdatePage>('GET', `/chat/rooms/${room.id}/updates?afterSeq=${afterSeq}&limit=3`);
+      const page = await carol.http<RoomUpdatePage>(
+        'GET',
+        `/chat/rooms/${room.id}/updates?afterSeq=${afterSeq}&limit=3`,
+      );
       expect(page.status).toBe(200);
       overRest.push(...page.body.updates);
       afterSeq = page.body.lastSeq;
@@ -145,16 +170,23 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     }
     expect(overRest).toEqual(carolInbox.updates);
     expect((await bob.http('GET', `/chat/rooms/${room.id}/updates?afterSeq=0`)).status).toBe(403);
-    expect((await carol.http('GET', `/chat/rooms/${room.id}/updates`)).body).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect((await carol.http('GET', `/chat/rooms/${room.id}/updates`)).body).toMatchObject({
+      error: { code: 'VALIDATION_FAILED' },
+    });
     expect((await carol.http('GET', `/chat/rooms/${room.id}/updates?afterSeq=0&limit=501`)).status).toBe(400);
     // The caller is who the session says, whatever the query claims.
     expect((await bob.http('GET', `/chat/rooms/${room.id}/updates?afterSeq=0&actorId=${carol.id}`)).status).toBe(403);
-    expect((await carol.http('GET', '/chat/rooms/not-a-uuid/updates?afterSeq=0')).body).toMatchObject({ error: { path: '/roomId' } });
+    expect((await carol.http('GET', '/chat/rooms/not-a-uuid/updates?afterSeq=0')).body).toMatchObject({
+      error: { path: '/roomId' },
+    });
     expect((await carol.http('GET', `/chat/rooms/${randomUUID()}/updates?afterSeq=0`)).status).toBe(404);
   });
 
   it('looks users up by username (case-insensitively) or by id, for signed-in callers only', async () => {
-    const found = await alice.http<{ users: unknown[] }>('GET', `/users?usernames=${bob.username.toUpperCase()},nobody_here`);
+    const found = await alice.http<{ users: unknown[] }>(
+      'GET',
+      `/users?usernames=${bob.username.toUpperCase()},nobody_here`,
+    );
     expect(found.status).toBe(200);
     expect(found.body.users).toEqual([{ id: bob.id, username: bob.username }]);
     const byId = await alice.http<{ users: unknown[] }>('GET', `/users?ids=${bob.id},${randomUUID()}`);
@@ -168,7 +200,9 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     const huge = await alice.http('GET', `/users?usernames=${'x'.repeat(20_000)}`);
     expect(huge.status).toBe(400);
     expect(huge.body).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
-    expect((await alice.http('GET', '/users?ids=not-a-uuid')).body).toMatchObject({ error: { code: 'VALIDATION_FAILED', path: '/ids/0' } });
+    expect((await alice.http('GET', '/users?ids=not-a-uuid')).body).toMatchObject({
+      error: { code: 'VALIDATION_FAILED', path: '/ids/0' },
+    });
     const anonymous = await fetch(`${env.config().apiUrl}/users?usernames=${bob.username}`);
     expect(anonymous.status).toBe(401);
   });
@@ -180,13 +214,18 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     expect((await alice.http('DELETE', `/chat/messages/${randomUUID()}`)).status).toBe(404);
     expect((await alice.http('POST', `/chat/rooms/${randomUUID()}/members`, { userId: bob.id })).status).toBe(404);
     expect((await alice.http('POST', '/chat/rooms', { name: 'x'.repeat(101) })).status).toBe(400);
-    expect((await alice.http('POST', '/chat/messages', { roomId: room.id, message: 'x'.repeat(4001) })).status).toBe(400);
+    expect((await alice.http('POST', '/chat/messages', { roomId: room.id, message: 'x'.repeat(4001) })).status).toBe(
+      400,
+    );
     expect((await alice.http('GET', `/chat/messages?roomId=${room.id}&limit=201`)).status).toBe(400);
   });
 
   it('refuses members nobody registered with NOT_FOUND (REST and socket) and changes nothing', async () => {
     const ghost = randomUUID();
-    const rest = await alice.http<{ error: { code: string; message: string } }>('POST', '/chat/rooms', { name: 'haunted', memberIds: [bob.id, ghost] });
+    const rest = await alice.http<{ error: { code: string; message: string } }>('POST', '/chat/rooms', {
+      name: 'haunted',
+      memberIds: [bob.id, ghost],
+    });
     expect(rest.status).toBe(404);
     expect(rest.body.error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining(ghost) });
     const created = await aliceSocket.emitWithAck('createRoom', { name: 'haunted', memberIds: [ghost] });
@@ -202,8 +241,14 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     const dave = await env.signedUpUser();
     await env.stack.stopService('auth');
     try {
-      expect(await aliceSocket.emitWithAck('addMember', { roomId: room.id, userId: dave.id })).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
-      expect(await aliceSocket.emitWithAck('createRoom', { name: 'later', memberIds: [dave.id] })).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+      expect(await aliceSocket.emitWithAck('addMember', { roomId: room.id, userId: dave.id })).toMatchObject({
+        ok: false,
+        error: { code: 'UNAVAILABLE' },
+      });
+      expect(await aliceSocket.emitWithAck('createRoom', { name: 'later', memberIds: [dave.id] })).toMatchObject({
+        ok: false,
+        error: { code: 'UNAVAILABLE' },
+      });
     } finally {
       await env.stack.startService('auth');
     }

@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { streams, type Message, type Notification, type NotificationPage, type Room } from '@chatrt/contracts';
-import { ChatUser, RoomInbox, eventually, startTestStack, type ChatSocket, type ExtraGateway, type TestStack } from '../src/index.ts';
+import {
+  ChatUser,
+  RoomInbox,
+  eventually,
+  startTestStack,
+  type ChatSocket,
+  type ExtraGateway,
+  type TestStack,
+} from '../src/index.ts';
 
 /** The notify service's durable consumer (NOTIFY_CONSUMER's default). */
 const notifyConsumer = 'notify';
@@ -41,7 +49,12 @@ describe('a 3-node NATS cluster with two chat and two notify replicas loses noth
       { natsClusterSize: 3, replicas: { chat: 2, notify: 2 } },
     );
     secondGateway = await env.stack.addGateway();
-    [alice, bob, carol, dave] = [await env.signedUpUser(), await env.signedUpUser(), await env.signedUpUser(), await env.signedUpUser()];
+    [alice, bob, carol, dave] = [
+      await env.signedUpUser(),
+      await env.signedUpUser(),
+      await env.signedUpUser(),
+      await env.signedUpUser(),
+    ];
     rooms = [];
     for (const name of ['north', 'south']) {
       const created = await alice.http<Room>('POST', '/chat/rooms', { name, memberIds: [bob.id, carol.id, dave.id] });
@@ -51,7 +64,10 @@ describe('a 3-node NATS cluster with two chat and two notify replicas loses noth
     const notifications = await carol.connectNotifications({ reconnection: true });
     notifications.on('notification', (n) => live.push(n));
     // After a reconnect, resume after the last cursor seen: a replay from further back would repeat some.
-    notifications.on('connect', () => void notifications.emitWithAck('subscribe', { afterCursor: Math.max(0, ...live.map((n) => n.cursor)) }));
+    notifications.on(
+      'connect',
+      () => void notifications.emitWithAck('subscribe', { afterCursor: Math.max(0, ...live.map((n) => n.cursor)) }),
+    );
     expect((await notifications.emitWithAck('subscribe', { afterCursor: 0 })).ok).toBe(true);
   }, 120_000);
 
@@ -63,7 +79,10 @@ describe('a 3-node NATS cluster with two chat and two notify replicas loses noth
    * Two senders per room, over sockets on different gateways, `count` messages each (one in five of alice's
    * names @carol); `crashes` run once that many messages of this round are acknowledged.
    */
-  async function sendWhile(count: number, crashes: Array<{ after: number; crash: () => Promise<void> }>): Promise<void> {
+  async function sendWhile(
+    count: number,
+    crashes: Array<{ after: number; crash: () => Promise<void> }>,
+  ): Promise<void> {
     const start = acked.length;
     const started: Promise<void>[] = [];
     const pending = [...crashes];
@@ -84,10 +103,18 @@ describe('a 3-node NATS cluster with two chat and two notify replicas loses noth
 
   /** Every mention of carol's stored once per message naming her, and pushed live once, within `timeoutMs`. */
   async function expectEachMentionOnce(timeoutMs: number): Promise<void> {
-    const stored = await eventually(() => mentionsOf(carol), (mentions) => mentions.length >= mentioning.size, timeoutMs);
+    const stored = await eventually(
+      () => mentionsOf(carol),
+      (mentions) => mentions.length >= mentioning.size,
+      timeoutMs,
+    );
     expect(stored.map((n) => n.messageId).sort()).toEqual([...mentioning].sort());
     const liveMentions = () => live.filter((n) => n.type === 'mention').map((n) => n.messageId);
-    await eventually(async () => liveMentions().length, (count) => count >= mentioning.size, 10_000);
+    await eventually(
+      async () => liveMentions().length,
+      (count) => count >= mentioning.size,
+      10_000,
+    );
     expect(liveMentions().sort()).toEqual([...mentioning].sort());
   }
 
@@ -95,7 +122,8 @@ describe('a 3-node NATS cluster with two chat and two notify replicas loses noth
     const nc = await connect({ servers: env.stack.urls.natsUrl.split(',') });
     const leader = await leaderOfStreamAndConsumer(nc);
     await nc.close();
-    const tookRelayLock = (replica: number) => env.stack.logs('chat', replica).some((line) => line.includes('outbox relay took the lock'));
+    const tookRelayLock = (replica: number) =>
+      env.stack.logs('chat', replica).some((line) => line.includes('outbox relay took the lock'));
     const relaying = [0, 1].filter(tookRelayLock);
     expect(relaying).toHaveLength(1);
     const [relay] = relaying as [number];
@@ -114,11 +142,19 @@ describe('a 3-node NATS cluster with two chat and two notify replicas loses noth
       { after: 60, crash: () => env.stack.killService('chat', relay) },
     ]);
     // The standby took the relay over.
-    await eventually(async () => tookRelayLock(1 - relay), (took) => took, 10_000);
+    await eventually(
+      async () => tookRelayLock(1 - relay),
+      (took) => took,
+      10_000,
+    );
 
     for (const room of rooms) {
       const sent = acked.filter((m) => m.roomId === room.id);
-      const history = await eventually(() => historyOf(alice, room.id), (messages) => messages.length >= sent.length, 10_000);
+      const history = await eventually(
+        () => historyOf(alice, room.id),
+        (messages) => messages.length >= sent.length,
+        10_000,
+      );
       // Exactly the acknowledged messages, each once, in seq order, each at the seq its ack gave.
       expect(history.map((m) => m.id).sort()).toEqual(sent.map((m) => m.id).sort());
       expect(history.map((m) => m.seq)).toEqual([...history.map((m) => m.seq)].sort((a, b) => a - b));
@@ -159,7 +195,10 @@ describe('a 3-node NATS cluster with two chat and two notify replicas loses noth
       const held = await eventually(
         async () => {
           // Settled means no ack for a while: the half-second without change is what is measured.
-          const [before, after] = [await jsm.consumers.info(streams.chatEvents, notifyConsumer), await delay(500).then(() => jsm.consumers.info(streams.chatEvents, notifyConsumer))];
+          const [before, after] = [
+            await jsm.consumers.info(streams.chatEvents, notifyConsumer),
+            await delay(500).then(() => jsm.consumers.info(streams.chatEvents, notifyConsumer)),
+          ];
           return { settled: before.ack_floor.stream_seq === after.ack_floor.stream_seq, held: after.num_ack_pending };
         },
         (state) => state.settled,
@@ -180,7 +219,12 @@ describe('a 3-node NATS cluster with two chat and two notify replicas loses noth
     await expectEachMentionOnce(notifyAckWaitMs + 10_000);
     for (const room of rooms) {
       const history = await historyOf(alice, room.id);
-      expect(history.map((m) => m.id).sort()).toEqual(acked.filter((m) => m.roomId === room.id).map((m) => m.id).sort());
+      expect(history.map((m) => m.id).sort()).toEqual(
+        acked
+          .filter((m) => m.roomId === room.id)
+          .map((m) => m.id)
+          .sort(),
+      );
     }
   }, 90_000);
 });
@@ -198,13 +242,11 @@ async function leaderOfStreamAndConsumer(nc: NatsConnection): Promise<number> {
   const streamLeader = stream.cluster?.leader;
   // While the consumer elects a leader, nobody answers for it: the info request times out.
   const consumerLeader = async (other = '') =>
-    (
-      await eventually(
-        () => jsm.consumers.info(streams.chatEvents, notifyConsumer).catch(() => undefined),
-        (info) => !!info?.cluster?.leader && info.cluster.leader !== other,
-        20_000,
-      )
-    )!.cluster!.leader!;
+    (await eventually(
+      () => jsm.consumers.info(streams.chatEvents, notifyConsumer).catch(() => undefined),
+      (info) => !!info?.cluster?.leader && info.cluster.leader !== other,
+      20_000,
+    ))!.cluster!.leader!;
   let leader = await consumerLeader();
   for (let attempt = 0; attempt < 20; attempt += 1) {
     if (leader === streamLeader) {
@@ -212,10 +254,12 @@ async function leaderOfStreamAndConsumer(nc: NatsConnection): Promise<number> {
       if (!(node >= 0)) throw new Error(`unexpected node name ${leader}`);
       return node;
     }
-    await nc.request(`$JS.API.CONSUMER.LEADER.STEPDOWN.${streams.chatEvents}.${notifyConsumer}`, '', { timeout: 2_000 });
+    await nc.request(`$JS.API.CONSUMER.LEADER.STEPDOWN.${streams.chatEvents}.${notifyConsumer}`, '', {
+      timeout: 2_000,
+    });
     leader = await consumerLeader(leader);
   }
-  throw new Error('the consumer\'s leader never moved to the stream\'s');
+  throw new Error("the consumer's leader never moved to the stream's");
 }
 
 /** What a user's `/chat` socket receives in `rooms`; after a reconnect it rejoins each after its last seq. */
@@ -250,7 +294,11 @@ async function sender(
   const socket = await user.connectChat({ socketUrl, reconnection: true });
   for (let i = 0; i < count; i += 1) {
     const mentions = mention !== undefined && i % 5 === 0;
-    const payload = { roomId: room.id, message: `${user.username} #${i}${mentions ? ` @${mention}` : ''}`, clientMessageId: randomUUID() };
+    const payload = {
+      roomId: room.id,
+      message: `${user.username} #${i}${mentions ? ` @${mention}` : ''}`,
+      clientMessageId: randomUUID(),
+    };
     const ack = await eventually(
       () =>
         socket
@@ -274,7 +322,10 @@ async function historyOf(user: ChatUser, roomId: string): Promise<Message[]> {
   const messages: Message[] = [];
   for (;;) {
     const after = messages.at(-1)?.seq ?? 0;
-    const page = await user.http<{ messages: Message[]; hasMore: boolean }>('GET', `/chat/messages?roomId=${roomId}&after=${after}&limit=200`);
+    const page = await user.http<{ messages: Message[]; hasMore: boolean }>(
+      'GET',
+      `/chat/messages?roomId=${roomId}&after=${after}&limit=200`,
+    );
     if (page.status !== 200) throw new Error(`history: ${page.status} ${JSON.stringify(page.body)}`);
     messages.push(...page.body.messages);
     if (!page.body.hasMore) return messages;
@@ -285,7 +336,10 @@ async function mentionsOf(user: ChatUser): Promise<Notification[]> {
   const all: Notification[] = [];
   for (;;) {
     const before = all.at(-1)?.cursor;
-    const page = await user.http<NotificationPage>('GET', `/notifications?limit=200${before === undefined ? '' : `&before=${before}`}`);
+    const page = await user.http<NotificationPage>(
+      'GET',
+      `/notifications?limit=200${before === undefined ? '' : `&before=${before}`}`,
+    );
     if (page.status !== 200) throw new Error(`notifications: ${page.status} ${JSON.stringify(page.body)}`);
     all.push(...page.body.notifications);
     if (!page.body.hasMore) return all.filter((n) => n.type === 'mention');

@@ -12,7 +12,10 @@ async function variablesOf(path: string): Promise<string[]> {
 
 describe('every variable the services read is documented', () => {
   it('in .env.example and in the README', async () => {
-    const configs = ['packages/service-kit/src/config.ts', ...['auth', 'chat', 'notify', 'gateway'].map((s) => `services/${s}/src/config.ts`)];
+    const configs = [
+      'packages/service-kit/src/config.ts',
+      ...['auth', 'chat', 'notify', 'gateway'].map((s) => `services/${s}/src/config.ts`),
+    ];
     const variables = new Set((await Promise.all(configs.map(variablesOf))).flat());
     expect(variables.size).toBeGreaterThan(30);
     const [example, readme] = [await read('.env.example'), await read('README.md')];

@@ -4,16 +4,32 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import type { Socket } from 'socket.io-client';
-import { clientEventSchemas, type SchemaName, type Message, type MessagePage, type Room, type RoomUpdatePage } from '@chatrt/contracts';
+import {
+  clientEventSchemas,
+  type SchemaName,
+  type Message,
+  type MessagePage,
+  type Room,
+  type RoomUpdatePage,
+} from '@chatrt/contracts';
 import { ChatUser, RoomInbox, startTestStack, type TestStack } from '../src/index.ts';
-import { hostileEventNames, hostileStrings, hostileValues, nonObjectPayloads, spoiled } from '../src/testing/hostile-input.ts';
+import {
+  hostileEventNames,
+  hostileStrings,
+  hostileValues,
+  nonObjectPayloads,
+  spoiled,
+} from '../src/testing/hostile-input.ts';
 import { RawSocketIo } from '../src/testing/raw-socket-io.ts';
 import { schemaViolations } from '../src/testing/schema-violations.ts';
 
 const rootDir = new URL('../../', import.meta.url);
 const errorCodes = new Set(
-  (parseYaml(await readFile(new URL('asyncapi.yaml', rootDir), 'utf8')) as { components: { schemas: { ErrorCode: { enum: string[] } } } })
-    .components.schemas.ErrorCode.enum,
+  (
+    parseYaml(await readFile(new URL('asyncapi.yaml', rootDir), 'utf8')) as {
+      components: { schemas: { ErrorCode: { enum: string[] } } };
+    }
+  ).components.schemas.ErrorCode.enum,
 );
 const openApi = parseYaml(await readFile(new URL('openapi.yaml', rootDir), 'utf8')) as {
   paths: Record<string, Record<string, { servers?: Array<{ url: string }> }>>;
@@ -72,13 +88,18 @@ describe('fuzz: hostile events, payloads, routes and bodies are refused with cod
     alice = await env.signedUpUser();
     bob = await env.signedUpUser();
     target = (await alice.http<Room>('POST', '/chat/rooms', { name: 'fuzz target', memberIds: [bob.id] })).body;
-    targetMessage = (await alice.http<Message>('POST', '/chat/messages', { roomId: target.id, message: 'the only message' })).body;
+    targetMessage = (
+      await alice.http<Message>('POST', '/chat/messages', { roomId: target.id, message: 'the only message' })
+    ).body;
     const login = await fetch(`${env.stack.urls.api}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: alice.username, password: alice.password }),
     });
-    cookie = login.headers.getSetCookie().find((c) => c.startsWith('sid='))!.split(';')[0]!;
+    cookie = login.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('sid='))!
+      .split(';')[0]!;
     token = (await alice.sessionToken()).token;
     valid = {
       createRoom: { name: 'room' },
@@ -110,11 +131,19 @@ describe('fuzz: hostile events, payloads, routes and bodies are refused with cod
       return;
     }
     const code = reply?.error?.code;
-    if (reply?.ok !== false || typeof code !== 'string' || !errorCodes.has(code) || typeof reply.error?.message !== 'string') {
+    if (
+      reply?.ok !== false ||
+      typeof code !== 'string' ||
+      !errorCodes.has(code) ||
+      typeof reply.error?.message !== 'string'
+    ) {
       record(what, `not a coded ack: ${JSON.stringify(ack)?.slice(0, 200)}`);
     } else if (code === 'UNAVAILABLE') {
       record(what, 'UNAVAILABLE (a server-side failure)');
-    } else if (c.expected === 'ok' || ((c.expected === 'UNKNOWN_EVENT' || c.expected === 'VALIDATION_FAILED') && code !== c.expected)) {
+    } else if (
+      c.expected === 'ok' ||
+      ((c.expected === 'UNKNOWN_EVENT' || c.expected === 'VALIDATION_FAILED') && code !== c.expected)
+    ) {
       record(what, `${code}, expected ${c.expected}`);
     } else if (code === 'VALIDATION_FAILED' && typeof reply.error?.path !== 'string') {
       record(what, 'VALIDATION_FAILED without a path');
@@ -161,18 +190,27 @@ describe('fuzz: hostile events, payloads, routes and bodies are refused with cod
       fc.double(),
       fc.boolean(),
     );
-    const payload = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.dictionary(fc.constantFrom(...fieldNames), hostileValue, { maxKeys: 4 }));
+    const payload = fc.oneof(
+      fc.jsonValue({ maxDepth: 4 }),
+      fc.dictionary(fc.constantFrom(...fieldNames), hostileValue, { maxKeys: 4 }),
+    );
     // createRoom is left out: a generated valid name would rightly create a room.
     const events = Object.keys(clientEventSchemas.chat).filter((e) => e !== 'createRoom');
     return fc
       .sample(fc.tuple(fc.constantFrom(...events), payload), { numRuns: 1500, seed: 20_260_901 })
-      .map(([event, generated]) => ({ namespace: 'chat', event, args: [generated], ack: 'callback', expected: 'coded' }));
+      .map(([event, generated]) => ({
+        namespace: 'chat',
+        event,
+        args: [generated],
+        ack: 'callback',
+        expected: 'coded',
+      }));
   }
 
   async function runSocketCases(cases: SocketCase[]): Promise<void> {
     const sockets: Record<Namespace, Socket> = {
-      chat: (await alice.connectChat({ transports: ['websocket'] })) as unknown as Socket,
-      notifications: (await alice.connectNotifications({ transports: ['websocket'] })) as unknown as Socket,
+      chat: await alice.connectChat({ transports: ['websocket'] }),
+      notifications: await alice.connectNotifications({ transports: ['websocket'] }),
     };
     const dropped: string[] = [];
     for (const [namespace, socket] of Object.entries(sockets)) {
@@ -214,11 +252,13 @@ describe('fuzz: hostile events, payloads, routes and bodies are refused with cod
    * does not serve.
    */
   function checkRawAnswer(what: string, reply: string, problems: string[]): void {
-    const body = JSON.parse(reply.slice(reply.search(/[[{]/))) as [{ ok?: boolean; serverTime?: string; error?: { code?: string } }] | { message?: string };
+    const body = JSON.parse(reply.slice(reply.search(/[[{]/))) as
+      [{ ok?: boolean; serverTime?: string; error?: { code?: string } }] | { message?: string };
     if (Array.isArray(body)) {
       const [ack] = body;
       const coded = ack?.ok === false && errorCodes.has(ack.error?.code ?? '');
-      if (!coded && !(ack?.ok === true && typeof ack.serverTime === 'string')) problems.push(`${what}: answered without a code: ${reply.slice(0, 200)}`);
+      if (!coded && !(ack?.ok === true && typeof ack.serverTime === 'string'))
+        problems.push(`${what}: answered without a code: ${reply.slice(0, 200)}`);
     } else if (!errorCodes.has(body.message ?? '') && body.message !== 'Invalid namespace') {
       problems.push(`${what}: refused without a code: ${reply.slice(0, 200)}`);
     }
@@ -233,14 +273,52 @@ describe('fuzz: hostile events, payloads, routes and bodies are refused with cod
   it('answers or cleanly closes on every malformed Engine.IO and Socket.IO packet, oversized or deep frame', async () => {
     const room = JSON.stringify(target.id);
     const frames: Array<string | Uint8Array> = [
-      '', 'x', '9', '7', '5', '6', '1', '0', '0{}', '2probe', '3', '4', '48', '4x', '4-1',
-      '40', '40/chat,', '40/nope,{}', '40/chat,{"token":1}', '41/chat,', '41', '44/chat,{"message":"x"}',
-      '42/chat,', '42/chat,{', '42/chat,"sendMessage"', '42/chat,[]', '42/chat,[1,2]', '42/chat,[null]', '42/chat,{"a":1}',
-      '42/chat,1["ping"]', '42/chat,-1["ping",{}]', '42/chat,99999999999999999999999["ping",{}]', '42/chat,1.5["ping",{}]',
-      '42/chat,7["sendMessage"', '42/chat,7["__proto__",{}]', '42/chat,7["constructor",{}]', '42["ping",{}]', '42/nope,7["ping",{}]',
-      '43/chat,5[{"ok":true}]', '43/chat,[]',
-      '451-/chat,7["sendMessage",{"_placeholder":true,"num":0}]', '451-/chat,7["sendMessage",{"_placeholder":true,"num":5}]',
-      '46/chat,', '49/chat,7[]', '4\u0000', '4\uD800',
+      '',
+      'x',
+      '9',
+      '7',
+      '5',
+      '6',
+      '1',
+      '0',
+      '0{}',
+      '2probe',
+      '3',
+      '4',
+      '48',
+      '4x',
+      '4-1',
+      '40',
+      '40/chat,',
+      '40/nope,{}',
+      '40/chat,{"token":1}',
+      '41/chat,',
+      '41',
+      '44/chat,{"message":"x"}',
+      '42/chat,',
+      '42/chat,{',
+      '42/chat,"sendMessage"',
+      '42/chat,[]',
+      '42/chat,[1,2]',
+      '42/chat,[null]',
+      '42/chat,{"a":1}',
+      '42/chat,1["ping"]',
+      '42/chat,-1["ping",{}]',
+      '42/chat,99999999999999999999999["ping",{}]',
+      '42/chat,1.5["ping",{}]',
+      '42/chat,7["sendMessage"',
+      '42/chat,7["__proto__",{}]',
+      '42/chat,7["constructor",{}]',
+      '42["ping",{}]',
+      '42/nope,7["ping",{}]',
+      '43/chat,5[{"ok":true}]',
+      '43/chat,[]',
+      '451-/chat,7["sendMessage",{"_placeholder":true,"num":0}]',
+      '451-/chat,7["sendMessage",{"_placeholder":true,"num":5}]',
+      '46/chat,',
+      '49/chat,7[]',
+      '4\u0000',
+      '4\uD800',
       `42/chat,7["sendMessage",{"roomId":${room},"message":"${'x'.repeat(70_000)}","clientMessageId":"big"}]`,
       `42/chat,7["sendMessage",${'['.repeat(5000)}${']'.repeat(5000)}]`,
       `42/chat,7["sendMessage",${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}]`,
@@ -259,11 +337,16 @@ describe('fuzz: hostile events, payloads, routes and bodies are refused with cod
         socket.send(frame);
         socket.send('42/chat,900["ping",{}]');
         let answered = false;
-        for (let reply = await socket.next(5000); reply !== undefined && !answered; reply = socket.closed ? undefined : await socket.next(5000)) {
+        for (
+          let reply = await socket.next(5000);
+          reply !== undefined && !answered;
+          reply = socket.closed ? undefined : await socket.next(5000)
+        ) {
           if (reply.startsWith('43/chat,900[')) answered = true;
           else if (reply.startsWith('43/chat,') || reply.startsWith('44')) checkRawAnswer(what, reply, problems);
         }
-        if (!answered && !(await socket.waitClosed(2000))) problems.push(`${what}: neither answered nor closed (hangs)`);
+        if (!answered && !(await socket.waitClosed(2000)))
+          problems.push(`${what}: neither answered nor closed (hangs)`);
       } finally {
         socket.close();
       }
@@ -286,7 +369,17 @@ describe('fuzz: hostile events, payloads, routes and bodies are refused with cod
       'POST /api/notifications/read': { ids: [randomUUID()] },
     };
     const pathIds: Record<string, string> = { roomId: target.id, messageId: targetMessage.id };
-    const hostileIds = ['%00', '%ED%A0%80', '%ZZ', '__proto__', 'constructor', 'x'.repeat(3000), '..%2F..%2Fetc', '-1', '9223372036854775808'];
+    const hostileIds = [
+      '%00',
+      '%ED%A0%80',
+      '%ZZ',
+      '__proto__',
+      'constructor',
+      'x'.repeat(3000),
+      '..%2F..%2Fetc',
+      '-1',
+      '9223372036854775808',
+    ];
     const hostileQueries = [
       `roomId=${target.id}&before=9223372036854775807`,
       `roomId=${target.id}&after=9007199254740992`,
@@ -309,28 +402,51 @@ describe('fuzz: hostile events, payloads, routes and bodies are refused with cod
       'unread=maybe&before=9223372036854775807',
       '%ZZ=%ZZ&%00=%00',
     ];
-    const rawBodies = ['', 'null', '0', '"text"', '[]', '{', '{"a":1}{"b":2}', '{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}', '['.repeat(5000) + ']'.repeat(5000), JSON.stringify({ x: 'y'.repeat(70_000) })];
+    const rawBodies = [
+      '',
+      'null',
+      '0',
+      '"text"',
+      '[]',
+      '{',
+      '{"a":1}{"b":2}',
+      '{"__proto__":{"polluted":true}}',
+      '{"constructor":{"prototype":{"polluted":true}}}',
+      '['.repeat(5000) + ']'.repeat(5000),
+      JSON.stringify({ x: 'y'.repeat(70_000) }),
+    ];
     const auths: Array<[string, Record<string, string>]> = [
       ['cookie', { cookie }],
       ['bearer', { authorization: `Bearer ${token}` }],
     ];
 
-    const call = async (method: string, url: string, headers: Record<string, string>, body: string | undefined, what: string) => {
+    const call = async (
+      method: string,
+      url: string,
+      headers: Record<string, string>,
+      body: string | undefined,
+      what: string,
+    ) => {
       tried.restRequests++;
       let res: Response;
       try {
         res = await fetch(url, { method, headers, body });
       } catch (err) {
-        return record(what, `request failed: ${String(err)}`);
+        record(what, `request failed: ${String(err)}`);
+        return;
       }
       const text = await res.text();
-      if (res.status >= 500) return record(what, `${res.status} ${text.slice(0, 200)}`);
+      if (res.status >= 500) {
+        record(what, `${res.status} ${text.slice(0, 200)}`);
+        return;
+      }
       if (res.status >= 400) {
         let parsed: { error?: { code?: unknown; message?: unknown } } | undefined;
         try {
           parsed = JSON.parse(text) as typeof parsed;
         } catch {
-          return record(what, `${res.status} without a JSON body: ${text.slice(0, 100)}`);
+          record(what, `${res.status} without a JSON body: ${text.slice(0, 100)}`);
+          return;
         }
         const code = parsed?.error?.code;
         if (typeof code !== 'string' || !errorCodes.has(code) || typeof parsed?.error?.message !== 'string') {
@@ -347,43 +463,72 @@ describe('fuzz: hostile events, payloads, routes and bodies are refused with cod
       for (const [method, operation] of Object.entries(operations)) {
         if (method === 'parameters') continue;
         const verb = method.toUpperCase();
-        const base = operation.servers?.some((s) => s.url.includes(':3001')) ? env.stack.urls.socket : env.stack.urls.api;
+        const base = operation.servers?.some((s) => s.url.includes(':3001'))
+          ? env.stack.urls.socket
+          : env.stack.urls.api;
         const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
         const at = (ids: Record<string, string>) => base + path.replace(/\{(\w+)\}/g, (_, name: string) => ids[name]!);
         const validBody = bodies[`${verb} ${path}`];
         const bodyTexts = [
           ...rawBodies,
-          ...(validBody && typeof validBody === 'object' ? spoiled(validBody as Record<string, unknown>).map((b) => JSON.stringify(b)) : []),
+          ...(validBody && typeof validBody === 'object'
+            ? spoiled(validBody as Record<string, unknown>).map((b) => JSON.stringify(b))
+            : []),
         ];
         for (const [authName, authHeaders] of auths) {
           // Logging out would end the session the other calls use; it is called without one below.
           if (path === '/api/auth/logout') continue;
           const send = (url: string, body: string | undefined, label: string, contentType = 'application/json') =>
             requests.push(() =>
-              call(verb, url, { ...authHeaders, ...(body === undefined ? {} : { 'content-type': contentType }) }, body, `${authName} ${verb} ${label}`),
+              call(
+                verb,
+                url,
+                { ...authHeaders, ...(body === undefined ? {} : { 'content-type': contentType }) },
+                body,
+                `${authName} ${verb} ${label}`,
+              ),
             );
           for (const param of params) {
-            for (const hostile of hostileIds) send(at({ ...pathIds, [param]: hostile }), validBody === undefined ? undefined : '{}', `${path} ${param}=${hostile.slice(0, 30)}`);
+            for (const hostile of hostileIds)
+              send(
+                at({ ...pathIds, [param]: hostile }),
+                validBody === undefined ? undefined : '{}',
+                `${path} ${param}=${hostile.slice(0, 30)}`,
+              );
           }
           // Writes are sent only what makes them invalid: a query string would not stop a valid delete.
-          if (verb === 'GET') for (const query of hostileQueries) send(`${at(pathIds)}?${query}`, undefined, `${path}?${query.slice(0, 60)}`);
+          if (verb === 'GET')
+            for (const query of hostileQueries)
+              send(`${at(pathIds)}?${query}`, undefined, `${path}?${query.slice(0, 60)}`);
           if (validBody !== undefined) {
-            for (const [i, body] of bodyTexts.entries()) send(at(pathIds), body, `${path} body #${i} ${body.slice(0, 40)}`);
+            for (const [i, body] of bodyTexts.entries())
+              send(at(pathIds), body, `${path} body #${i} ${body.slice(0, 40)}`);
             send(at(pathIds), '{"a":1}', `${path} as text/plain`, 'text/plain');
           }
         }
         for (const garbage of ['Bearer x.y.z', `Bearer ${'a'.repeat(5000)}`, 'Basic Zm9vOmJhcg==', 'Bearer']) {
-          requests.push(() => call(verb, at(pathIds), { authorization: garbage }, undefined, `${verb} ${path} with ${garbage.slice(0, 20)}`));
+          requests.push(() =>
+            call(
+              verb,
+              at(pathIds),
+              { authorization: garbage },
+              undefined,
+              `${verb} ${path} with ${garbage.slice(0, 20)}`,
+            ),
+          );
         }
       }
     }
     const concurrency = 16;
-    for (let i = 0; i < requests.length; i += concurrency) await Promise.all(requests.slice(i, i + concurrency).map((r) => r()));
+    for (let i = 0; i < requests.length; i += concurrency)
+      await Promise.all(requests.slice(i, i + concurrency).map((r) => r()));
     expect(failures).toEqual([]);
   });
 
   it('stored nothing hostile, every service is still up, and normal use still works (with NFC text)', async () => {
-    console.log(`fuzz: ${tried.socketFrames} socket frames, ${tried.rawPackets} raw Engine.IO/Socket.IO packets, ${tried.restRequests} REST requests tried`);
+    console.log(
+      `fuzz: ${tried.socketFrames} socket frames, ${tried.rawPackets} raw Engine.IO/Socket.IO packets, ${tried.restRequests} REST requests tried`,
+    );
     expect(await storedTarget()).toEqual(before);
 
     const elapsedSeconds = (Date.now() - startedAt) / 1000;
@@ -398,7 +543,10 @@ describe('fuzz: hostile events, payloads, routes and bodies are refused with cod
       // Up since before the fuzzing started: nothing crashed and was restarted meanwhile.
       expect(((await res.json()) as { uptime: number }).uptime, url).toBeGreaterThan(elapsedSeconds);
     }
-    const metrics = [`${env.stack.urls.socket}/metrics`, ...Object.values(env.stack.urls.ops).map((ops) => `${ops}/metrics`)];
+    const metrics = [
+      `${env.stack.urls.socket}/metrics`,
+      ...Object.values(env.stack.urls.ops).map((ops) => `${ops}/metrics`),
+    ];
     for (const url of metrics) {
       expect(await (await fetch(url)).text(), url).not.toMatch(/^process_uncaught_errors_total\{.*\} [1-9]/m);
     }
@@ -406,13 +554,23 @@ describe('fuzz: hostile events, payloads, routes and bodies are refused with cod
     const aliceSocket = await alice.connectChat();
     const bobSocket = await bob.connectChat();
     const inbox = new RoomInbox(bobSocket);
-    const room = (await aliceSocket.emitWithAck('createRoom', { name: 'Cafe\u0301 after the fuzz', memberIds: [bob.id] }));
+    const room = await aliceSocket.emitWithAck('createRoom', {
+      name: 'Cafe\u0301 after the fuzz',
+      memberIds: [bob.id],
+    });
     if (!room.ok) throw new Error(JSON.stringify(room));
     expect(room.room.name).toBe('Café after the fuzz');
     expect(await bobSocket.emitWithAck('joinRoom', { roomId: room.room.id })).toMatchObject({ ok: true });
-    const sent = await aliceSocket.emitWithAck('sendMessage', { roomId: room.room.id, message: 'cafe\u0301 by socket', clientMessageId: randomUUID() });
+    const sent = await aliceSocket.emitWithAck('sendMessage', {
+      roomId: room.room.id,
+      message: 'cafe\u0301 by socket',
+      clientMessageId: randomUUID(),
+    });
     expect(sent).toMatchObject({ ok: true, message: { message: 'café by socket' } });
-    const posted = await alice.http<Message>('POST', '/chat/messages', { roomId: room.room.id, message: 'cafe\u0301 by REST' });
+    const posted = await alice.http<Message>('POST', '/chat/messages', {
+      roomId: room.room.id,
+      message: 'cafe\u0301 by REST',
+    });
     expect(posted.status).toBe(201);
     expect((await inbox.waitForMessages(2)).map((m) => m.message)).toEqual(['café by socket', 'café by REST']);
     const history = await bob.http<MessagePage>('GET', `/chat/messages?roomId=${room.room.id}`);

@@ -6,9 +6,15 @@ import { startTestStack, type ChatSocket, type ChatUser, type TestStack } from '
 
 const tokenLifetimeSeconds = 5;
 
-function nextEvent<T>(socket: { once(event: string, listener: (value: T) => void): unknown }, event: string, timeoutMs = 15_000): Promise<T> {
+function nextEvent<T>(
+  socket: { once(event: string, listener: (value: T) => void): unknown },
+  event: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => {
+      reject(new Error(`no ${event} within ${timeoutMs} ms`));
+    }, timeoutMs);
     socket.once(event, (value: T) => {
       clearTimeout(timer);
       resolve(value);
@@ -23,7 +29,11 @@ describe('gateway edges: rate limits, unknown events, oversized frames, CORS, ex
   let socket: ChatSocket;
 
   beforeAll(async () => {
-    env = await startTestStack({ SESSION_TOKEN_TTL_SECONDS: String(tokenLifetimeSeconds), NATS_REQUEST_TIMEOUT_MS: '2000', LOGIN_MAX_FAILURES: '3' });
+    env = await startTestStack({
+      SESSION_TOKEN_TTL_SECONDS: String(tokenLifetimeSeconds),
+      NATS_REQUEST_TIMEOUT_MS: '2000',
+      LOGIN_MAX_FAILURES: '3',
+    });
     alice = await env.signedUpUser();
     room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'edges' })).body;
   });
@@ -38,7 +48,8 @@ describe('gateway edges: rate limits, unknown events, oversized frames, CORS, ex
 
   it('limits a burst per user with retryAfter, stores nothing over the limit, and accepts again after waiting', async () => {
     const s = await freshSocket();
-    const send = (i: number) => s.emitWithAck('sendMessage', { roomId: room.id, message: `burst ${i}`, clientMessageId: randomUUID() });
+    const send = (i: number) =>
+      s.emitWithAck('sendMessage', { roomId: room.id, message: `burst ${i}`, clientMessageId: randomUUID() });
     const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => send(i)));
     const accepted = burst.filter((a) => a.ok);
     const limited = burst.filter((a) => !a.ok);
@@ -80,7 +91,11 @@ describe('gateway edges: rate limits, unknown events, oversized frames, CORS, ex
     const victim = await freshSocket();
     const bystander = await alice.connectChat();
     const closed = nextEvent<string>(victim, 'disconnect');
-    victim.emit('sendMessage', { roomId: room.id, message: 'x'.repeat(200_000), clientMessageId: randomUUID() }, () => {});
+    victim.emit(
+      'sendMessage',
+      { roomId: room.id, message: 'x'.repeat(200_000), clientMessageId: randomUUID() },
+      () => {},
+    );
     expect(await closed).toBe('transport close');
     expect(await bystander.emitWithAck('ping', {})).toMatchObject({ ok: true });
     expect((await fetch(`${env.stack.urls.socket}/health`)).status).toBe(200);
@@ -88,9 +103,12 @@ describe('gateway edges: rate limits, unknown events, oversized frames, CORS, ex
   });
 
   it('allows only the configured origins (no wildcard)', async () => {
-    const handshake = (origin: string) => fetch(`${env.stack.urls.socket}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
+    const handshake = (origin: string) =>
+      fetch(`${env.stack.urls.socket}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
     const allowed = await handshake(new URL(env.stack.urls.api.replace('127.0.0.1', 'localhost')).origin);
-    expect(allowed.headers.get('access-control-allow-origin')).toBe(new URL(env.stack.urls.api.replace('127.0.0.1', 'localhost')).origin);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(
+      new URL(env.stack.urls.api.replace('127.0.0.1', 'localhost')).origin,
+    );
     const foreign = await handshake('https://evil.example');
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -98,12 +116,21 @@ describe('gateway edges: rate limits, unknown events, oversized frames, CORS, ex
   it('disconnects a socket whose token expired, telling it to refresh, and refuses the stale token', async () => {
     const { token } = await alice.sessionToken();
     const s = await alice.connectChat({ token });
-    const expired = nextEvent<{ code: string; message: string }>(s, 'sessionExpired', (tokenLifetimeSeconds + 5) * 1000);
+    const expired = nextEvent<{ code: string; message: string }>(
+      s,
+      'sessionExpired',
+      (tokenLifetimeSeconds + 5) * 1000,
+    );
     const disconnected = nextEvent<string>(s, 'disconnect', (tokenLifetimeSeconds + 5) * 1000);
     expect(await expired).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(await disconnected).toBe('io server disconnect');
 
-    const stale = io(`${env.stack.urls.socket}/chat`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+    const stale = io(`${env.stack.urls.socket}/chat`, {
+      auth: { token },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
     try {
       expect((await nextEvent<Error>(stale, 'connect_error')).message).toBe('UNAUTHENTICATED');
     } finally {
@@ -116,7 +143,11 @@ describe('gateway edges: rate limits, unknown events, oversized frames, CORS, ex
     try {
       const s = await freshSocket();
       const started = Date.now();
-      const ack = await s.emitWithAck('sendMessage', { roomId: room.id, message: 'into the void', clientMessageId: randomUUID() });
+      const ack = await s.emitWithAck('sendMessage', {
+        roomId: room.id,
+        message: 'into the void',
+        clientMessageId: randomUUID(),
+      });
       expect(ack).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
       expect(Date.now() - started).toBeLessThan(2500);
       expect((await alice.http('GET', `/chat/messages?roomId=${room.id}`)).status).toBe(503);
@@ -124,7 +155,9 @@ describe('gateway edges: rate limits, unknown events, oversized frames, CORS, ex
       await env.stack.startService('chat');
     }
     const s = await freshSocket();
-    expect((await s.emitWithAck('sendMessage', { roomId: room.id, message: 'back', clientMessageId: randomUUID() })).ok).toBe(true);
+    expect(
+      (await s.emitWithAck('sendMessage', { roomId: room.id, message: 'back', clientMessageId: randomUUID() })).ok,
+    ).toBe(true);
   });
 
   it('pauses password guessing: after 3 wrong passwords even the right one gets 429 with Retry-After', async () => {
@@ -144,14 +177,25 @@ describe('gateway edges: rate limits, unknown events, oversized frames, CORS, ex
 
   it('serves health with the ops doc fields and Prometheus metrics with the ops doc names on both ports', async () => {
     const health = await (await fetch(`${env.stack.urls.socket}/health`)).json();
-    expect(health).toMatchObject({ status: 'ok', service: 'websocket', uptime: expect.any(Number), port: env.stack.ports.socket, environment: expect.any(String) });
+    expect(health).toMatchObject({
+      status: 'ok',
+      service: 'websocket',
+      uptime: expect.any(Number),
+      port: env.stack.ports.socket,
+      environment: expect.any(String),
+    });
     await freshSocket();
     for (const url of [`${env.stack.urls.socket}/metrics`, `${env.stack.urls.api}/api/metrics`]) {
       const text = await (await fetch(url)).text();
       expect(text).toMatch(/^socket_active_connections\{namespace="\/chat"[^}]*\} [1-9]/m);
       expect(text).toMatch(/^socket_connections_total\{namespace="\/chat",status="success"[^}]*\} [1-9]/m);
       expect(text).toMatch(/^socket_messages_total\{namespace="\/chat",event="sendMessage"[^}]*\} [1-9]/m);
-      for (const name of ['gateway_auth_events_total', 'socket_ack_duration_seconds_bucket', 'gateway_rate_limited_total', 'gateway_nats_request_duration_seconds_bucket']) {
+      for (const name of [
+        'gateway_auth_events_total',
+        'socket_ack_duration_seconds_bucket',
+        'gateway_rate_limited_total',
+        'gateway_nats_request_duration_seconds_bucket',
+      ]) {
         expect(text).toContain(name);
       }
     }

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
 import { subjects, type Room } from '@chatrt/contracts';
-import { eventually, RoomInbox, startTestStack, TcpProxy, type ChatUser, type ExtraGateway, type TestStack } from '../src/index.ts';
+import {
+  eventually,
+  RoomInbox,
+  startTestStack,
+  TcpProxy,
+  type ChatUser,
+  type ExtraGateway,
+  type TestStack,
+} from '../src/index.ts';
 
 describe('a gateway that misses live events fills the gap from the store', () => {
   let env: TestStack;
@@ -32,7 +40,11 @@ describe('a gateway that misses live events fills the gap from the store', () =>
     const joined = await bobSocket.emitWithAck('joinRoom', { roomId: room.id });
     if (!joined.ok) throw new Error(JSON.stringify(joined.error));
     const say = async (text: string) => {
-      const sent = await alice.http<{ id: string }>('POST', '/chat/messages', { roomId: room.id, message: text, clientMessageId: randomUUID() });
+      const sent = await alice.http<{ id: string }>('POST', '/chat/messages', {
+        roomId: room.id,
+        message: text,
+        clientMessageId: randomUUID(),
+      });
       expect(sent.status).toBe(201);
       return sent.body.id;
     };
@@ -53,7 +65,11 @@ describe('a gateway that misses live events fills the gap from the store', () =>
     await watcher.flush();
     natsProxy.cut();
     const missed = [await say('missed one'), await say('missed two'), await say('missed three')];
-    await eventually(async () => missed.filter((id) => !published.includes(id)), (unpublished) => unpublished.length === 0, 10_000);
+    await eventually(
+      async () => missed.filter((id) => !published.includes(id)),
+      (unpublished) => unpublished.length === 0,
+      10_000,
+    );
     watch.unsubscribe();
     await watcher.close();
     expect(inbox.messages.filter((m) => missed.includes(m.id))).toEqual([]);
@@ -74,11 +90,17 @@ describe('a gateway that misses live events fills the gap from the store', () =>
       (done) => done,
       20_000,
     );
-    await inbox.waitFor(() => inbox.messages.some((m) => m.id === afters.at(-1)), 'the last message sent after the cut');
+    await inbox.waitFor(
+      () => inbox.messages.some((m) => m.id === afters.at(-1)),
+      'the last message sent after the cut',
+    );
     expect(bobSocket.connected).toBe(true);
 
     // Exactly the room's history from `before` on: nothing missing, nothing doubled, in seq order.
-    const history = await alice.http<{ messages: Array<{ id: string }> }>('GET', `/chat/messages?roomId=${room.id}&limit=200`);
+    const history = await alice.http<{ messages: Array<{ id: string }> }>(
+      'GET',
+      `/chat/messages?roomId=${room.id}&limit=200`,
+    );
     const stored = history.body.messages.map((m) => m.id);
     const ids = inbox.messages.map((m) => m.id);
     expect(ids.slice(ids.indexOf(before))).toEqual(stored.slice(stored.indexOf(before)));

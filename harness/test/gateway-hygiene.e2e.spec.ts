@@ -21,17 +21,34 @@ function idleConnection(port: number, localAddress: string): Promise<{ socket: S
     const socket = connect({ port, host: '127.0.0.1', localAddress });
     // Reading is what lets the server's closing reach this side (it answers 408 first).
     socket.resume();
-    const closed = new Promise<void>((done) => socket.once('close', () => done()));
+    const closed = new Promise<void>((done) =>
+      socket.once('close', () => {
+        done();
+      }),
+    );
     socket.on('error', () => {});
-    socket.once('connect', () => resolve({ socket, closed }));
-    socket.once('close', () => resolve({ socket, closed }));
-    setTimeout(() => reject(new Error('connect did not settle')), 5000).unref();
+    socket.once('connect', () => {
+      resolve({ socket, closed });
+    });
+    socket.once('close', () => {
+      resolve({ socket, closed });
+    });
+    setTimeout(() => {
+      reject(new Error('connect did not settle'));
+    }, 5000).unref();
   });
 }
 
 /** Whether `closed` settles within `ms`. */
 async function closesWithin(closed: Promise<void>, ms: number): Promise<boolean> {
-  return Promise.race([closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+  return Promise.race([
+    closed.then(() => true),
+    new Promise<boolean>((r) =>
+      setTimeout(() => {
+        r(false);
+      }, ms),
+    ),
+  ]);
 }
 
 describe('gateway hygiene: repeated joins, idle connections, connection caps', () => {
@@ -61,13 +78,23 @@ describe('gateway hygiene: repeated joins, idle connections, connection caps', (
     const socket = await alice.connectChat();
     const inbox = new RoomInbox(socket);
     const acks = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => socket.emitWithAck('joinRoom', { roomId: room.id, ...(i % 2 ? { afterSeq: 0 } : {}) })),
+      Array.from({ length: 30 }, (_, i) =>
+        socket.emitWithAck('joinRoom', { roomId: room.id, ...(i % 2 ? { afterSeq: 0 } : {}) }),
+      ),
     );
     expect(acks.every((a) => a.ok)).toBe(true);
     expect(metricValue(await metrics(), 'gateway_feed_listeners', { feed: 'room' })).toBe(1);
 
-    const first = await alice.http('POST', '/chat/messages', { roomId: room.id, message: 'once', clientMessageId: randomUUID() });
-    const barrier = await alice.http('POST', '/chat/messages', { roomId: room.id, message: 'barrier', clientMessageId: randomUUID() });
+    const first = await alice.http('POST', '/chat/messages', {
+      roomId: room.id,
+      message: 'once',
+      clientMessageId: randomUUID(),
+    });
+    const barrier = await alice.http('POST', '/chat/messages', {
+      roomId: room.id,
+      message: 'barrier',
+      clientMessageId: randomUUID(),
+    });
     expect([first.status, barrier.status]).toEqual([201, 201]);
     await inbox.waitFor(() => inbox.messages.some((m) => m.message === 'barrier'), 'the barrier message');
     expect(inbox.messages.filter((m) => m.message === 'once')).toHaveLength(1);
@@ -92,7 +119,10 @@ describe('gateway hygiene: repeated joins, idle connections, connection caps', (
     for (const name of ['first', 'second']) {
       expect((await bob.http('POST', '/chat/rooms', { name, memberIds: [alice.id] })).status).toBe(201);
     }
-    await eventually(async () => received.length, (count) => count >= before + 2);
+    await eventually(
+      async () => received.length,
+      (count) => count >= before + 2,
+    );
     const latest = received.slice(before);
     expect(new Set(latest.map((n) => n.id)).size).toBe(latest.length);
 
@@ -102,12 +132,16 @@ describe('gateway hygiene: repeated joins, idle connections, connection caps', (
 
   it('closes connections that never send a request, and caps one address without locking out others', async () => {
     const port = env.stack.ports.socket;
-    const attempts = await Promise.all(Array.from({ length: perAddress + 10 }, () => idleConnection(port, '127.0.0.2')));
+    const attempts = await Promise.all(
+      Array.from({ length: perAddress + 10 }, () => idleConnection(port, '127.0.0.2')),
+    );
     opened.push(...attempts.map((a) => a.socket));
     // Everything past the per-address cap is closed on arrival.
     const refusedAtOnce = (await Promise.all(attempts.map((a) => closesWithin(a.closed, 500)))).filter(Boolean).length;
     expect(refusedAtOnce).toBeGreaterThanOrEqual(10);
-    expect(metricValue(await metrics(), 'gateway_connections_refused_total', { server: 'socket', reason: 'per_address' })).toBeGreaterThanOrEqual(10);
+    expect(
+      metricValue(await metrics(), 'gateway_connections_refused_total', { server: 'socket', reason: 'per_address' }),
+    ).toBeGreaterThanOrEqual(10);
 
     // Another address is served meanwhile, on both servers.
     expect((await fetch(`${env.stack.urls.socket}/health`)).status).toBe(200);
@@ -117,7 +151,10 @@ describe('gateway hygiene: repeated joins, idle connections, connection caps', (
     bystander.disconnect();
 
     // The idle ones are closed once the handshake timeout passes, and the address may connect again.
-    const allClosed = await closesWithin(Promise.all(attempts.map((a) => a.closed)).then(() => undefined), handshakeTimeoutMs + 3000);
+    const allClosed = await closesWithin(
+      Promise.all(attempts.map((a) => a.closed)).then(() => undefined),
+      handshakeTimeoutMs + 3000,
+    );
     expect(allClosed).toBe(true);
     // The gateway counts a connection gone once its own side has closed, a moment after this side saw it.
     const admittedAgain = await eventually(
@@ -137,7 +174,13 @@ describe('gateway hygiene: repeated joins, idle connections, connection caps', (
   it('refuses connections past the total cap, logs it, and serves again once they go', async () => {
     const port = env.stack.ports.api;
     const addresses = ['127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6'];
-    const attempts = (await Promise.all(addresses.map((address) => Promise.all(Array.from({ length: perAddress }, () => idleConnection(port, address)))))).flat();
+    const attempts = (
+      await Promise.all(
+        addresses.map((address) =>
+          Promise.all(Array.from({ length: perAddress }, () => idleConnection(port, address))),
+        ),
+      )
+    ).flat();
     opened.push(...attempts.map((a) => a.socket));
     const refusedAtOnce = (await Promise.all(attempts.map((a) => closesWithin(a.closed, 500)))).filter(Boolean).length;
     expect(refusedAtOnce).toBeGreaterThanOrEqual(attempts.length - total);
@@ -145,12 +188,18 @@ describe('gateway hygiene: repeated joins, idle connections, connection caps', (
     // Metrics are read once the idle connections are gone: until then this client would be refused too.
     await Promise.all(attempts.map((a) => a.closed));
     const health = await eventually(
-      () => fetch(`${env.stack.urls.api}/api/health`).then((res) => res.status, () => 0),
+      () =>
+        fetch(`${env.stack.urls.api}/api/health`).then(
+          (res) => res.status,
+          () => 0,
+        ),
       (status) => status === 200,
       5000,
     );
     expect(health).toBe(200);
-    expect(metricValue(await metrics(), 'gateway_connections_refused_total', { server: 'api', reason: 'total' })).toBeGreaterThan(0);
+    expect(
+      metricValue(await metrics(), 'gateway_connections_refused_total', { server: 'api', reason: 'total' }),
+    ).toBeGreaterThan(0);
     expect(env.stack.logs('gateway').some((line) => line.includes('connection cap reached'))).toBe(true);
   });
 });

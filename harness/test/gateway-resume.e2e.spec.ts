@@ -95,8 +95,13 @@ describe('gap-free resume and transports', () => {
       const bobSocket = await bob.connectChat({ transports: [transport] });
       expect(bobSocket.io.engine.transport.name).toBe(transport);
       const inbox = new RoomInbox(bobSocket);
-      for (const socket of [aliceSocket, bobSocket]) expect((await socket.emitWithAck('joinRoom', { roomId: room.id })).ok).toBe(true);
-      const ack = await aliceSocket.emitWithAck('sendMessage', { roomId: room.id, message: `over ${transport}`, clientMessageId: randomUUID() });
+      for (const socket of [aliceSocket, bobSocket])
+        expect((await socket.emitWithAck('joinRoom', { roomId: room.id })).ok).toBe(true);
+      const ack = await aliceSocket.emitWithAck('sendMessage', {
+        roomId: room.id,
+        message: `over ${transport}`,
+        clientMessageId: randomUUID(),
+      });
       if (!ack.ok) throw new Error(JSON.stringify(ack.error));
       expect((await inbox.waitForMessages(1))[0]).toEqual(ack.message);
       aliceSocket.disconnect();

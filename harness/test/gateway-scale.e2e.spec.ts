@@ -1,8 +1,23 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { connect } from '@nats-io/transport-node';
-import { subjects, type GatewayUsage, type Presence, type RateLimitKind, type Room, type Typing } from '@chatrt/contracts';
-import { eventually, RoomInbox, startTestStack, type ChatSocket, type ChatUser, type ExtraGateway, type TestStack } from '../src/index.ts';
+import {
+  subjects,
+  type GatewayUsage,
+  type Presence,
+  type RateLimitKind,
+  type Room,
+  type Typing,
+} from '@chatrt/contracts';
+import {
+  eventually,
+  RoomInbox,
+  startTestStack,
+  type ChatSocket,
+  type ChatUser,
+  type ExtraGateway,
+  type TestStack,
+} from '../src/index.ts';
 
 /** Collects `presence` events and waits for a given online set. */
 function presenceOf(socket: ChatSocket) {
@@ -12,7 +27,11 @@ function presenceOf(socket: ChatSocket) {
     seen,
     async waitFor(userIds: string[], timeoutMs = 10_000): Promise<void> {
       const want = JSON.stringify([...userIds].sort());
-      await eventually(async () => seen.at(-1), (last) => JSON.stringify(last?.onlineUserIds) === want, timeoutMs);
+      await eventually(
+        async () => seen.at(-1),
+        (last) => JSON.stringify(last?.onlineUserIds) === want,
+        timeoutMs,
+      );
     },
   };
 }
@@ -25,18 +44,22 @@ async function usageShared(natsUrl: string, userId: string, kind: RateLimitKind,
   const done = new Promise<void>((resolve) => (reached = resolve));
   nc.subscribe(subjects.gatewayUsage, {
     callback: (_err, msg) => {
-      for (const usage of msg.json<GatewayUsage>().usage) if (usage.userId === userId && usage.kind === kind) shared += usage.count;
+      for (const usage of msg.json<GatewayUsage>().usage)
+        if (usage.userId === userId && usage.kind === kind) shared += usage.count;
       if (shared >= count) reached();
     },
   });
   await nc.flush();
   return {
     async wait(timeoutMs = 10_000): Promise<void> {
-      const timer = setTimeout(() => reached(), timeoutMs);
+      const timer = setTimeout(() => {
+        reached();
+      }, timeoutMs);
       await done;
       clearTimeout(timer);
       await nc.close();
-      if (shared < count) throw new Error(`only ${shared} of ${count} ${kind} shared on gateway.usage within ${timeoutMs} ms`);
+      if (shared < count)
+        throw new Error(`only ${shared} of ${count} ${kind} shared on gateway.usage within ${timeoutMs} ms`);
     },
   };
 }
@@ -77,8 +100,16 @@ describe('several gateways: messages, typing and presence across them; graceful 
     await bobPresence.waitFor([alice.id, bob.id]);
     await alicePresence.waitFor([alice.id, bob.id]);
 
-    const fromAlice = await aliceSocket.emitWithAck('sendMessage', { roomId: room.id, message: 'hi from gateway 1', clientMessageId: randomUUID() });
-    const fromBob = await bobSocket.emitWithAck('sendMessage', { roomId: room.id, message: 'hi from gateway 2', clientMessageId: randomUUID() });
+    const fromAlice = await aliceSocket.emitWithAck('sendMessage', {
+      roomId: room.id,
+      message: 'hi from gateway 1',
+      clientMessageId: randomUUID(),
+    });
+    const fromBob = await bobSocket.emitWithAck('sendMessage', {
+      roomId: room.id,
+      message: 'hi from gateway 2',
+      clientMessageId: randomUUID(),
+    });
     if (!fromAlice.ok || !fromBob.ok) throw new Error('send failed');
     expect(await bobInbox.waitForMessages(2)).toEqual([fromAlice.message, fromBob.message]);
     expect(await aliceInbox.waitForMessages(2)).toEqual([fromAlice.message, fromBob.message]);
@@ -88,12 +119,19 @@ describe('several gateways: messages, typing and presence across them; graceful 
     aliceSocket.on('typing', (t) => typingSeen.push(t));
     bobSocket.on('typing', (t) => ownTyping.push(t));
     expect(await bobSocket.emitWithAck('typing', { roomId: room.id, isTyping: true })).toEqual({ ok: true });
-    await eventually(async () => typingSeen.length, (count) => count > 0, 5000);
+    await eventually(
+      async () => typingSeen.length,
+      (count) => count > 0,
+      5000,
+    );
     expect(typingSeen).toEqual([{ roomId: room.id, userId: bob.id, isTyping: true }]);
     expect(ownTyping).toEqual([]);
 
     const outsider = await (await env.signedUpUser()).connectChat();
-    expect(await outsider.emitWithAck('typing', { roomId: room.id, isTyping: true })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await outsider.emitWithAck('typing', { roomId: room.id, isTyping: true })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
 
     bobSocket.disconnect();
     await alicePresence.waitFor([alice.id]);
@@ -105,7 +143,8 @@ describe('several gateways: messages, typing and presence across them; graceful 
     const own = (await carol.http<Room>('POST', '/chat/rooms', { name: 'limits' })).body;
     const here = await carol.connectChat();
     const there = await carol.connectChat({ socketUrl: second.urls.socket });
-    const send = (socket: ChatSocket) => socket.emitWithAck('sendMessage', { roomId: own.id, message: 'burst', clientMessageId: randomUUID() });
+    const send = (socket: ChatSocket) =>
+      socket.emitWithAck('sendMessage', { roomId: own.id, message: 'burst', clientMessageId: randomUUID() });
     // The first gateway shares what it let through every 50 ms on gateway.usage; the second then counts it too.
     const sharing = await usageShared(env.stack.urls.natsUrl, carol.id, 'send', 10);
     for (let i = 0; i < 10; i++) expect((await send(here)).ok).toBe(true);
@@ -125,7 +164,8 @@ describe('several gateways: messages, typing and presence across them; graceful 
   it("one user's room-creation limit spans the gateways too (burst 5), from REST to socket", async () => {
     const dave = await env.signedUpUser();
     const sharing = await usageShared(env.stack.urls.natsUrl, dave.id, 'createRoom', 5);
-    for (let i = 0; i < 5; i++) expect((await dave.http('POST', '/chat/rooms', { name: `room ${i}` })).status).toBe(201);
+    for (let i = 0; i < 5; i++)
+      expect((await dave.http('POST', '/chat/rooms', { name: `room ${i}` })).status).toBe(201);
     // The first gateway shares what it let through every 50 ms on gateway.usage; the second then counts it too.
     await sharing.wait();
     const there = await dave.connectChat({ socketUrl: second.urls.socket });
@@ -144,7 +184,9 @@ describe('several gateways: messages, typing and presence across them; graceful 
     await bobSocket.emitWithAck('joinRoom', { roomId: room.id });
     await alicePresence.waitFor([alice.id, bob.id]);
 
-    const shutdown = new Promise<{ code: string; reconnectAfterMs: number }>((resolve) => bobSocket.once('serverShutdown', resolve));
+    const shutdown = new Promise<{ code: string; reconnectAfterMs: number }>((resolve) =>
+      bobSocket.once('serverShutdown', resolve),
+    );
     const closed = new Promise<string>((resolve) => bobSocket.once('disconnect', resolve));
     await second.stop();
     expect(await shutdown).toMatchObject({ code: 'UNAVAILABLE', reconnectAfterMs: expect.any(Number) });
@@ -156,7 +198,11 @@ describe('several gateways: messages, typing and presence across them; graceful 
 
   it('a client with automatic reconnection comes back by itself after its gateway restarts', async () => {
     const aliceSocket = await alice.connectChat({ reconnection: true });
-    const reconnected = new Promise<void>((resolve) => aliceSocket.io.once('reconnect', () => resolve()));
+    const reconnected = new Promise<void>((resolve) =>
+      aliceSocket.io.once('reconnect', () => {
+        resolve();
+      }),
+    );
     await env.stack.stopService('gateway');
     await env.stack.startService('gateway');
     await reconnected;

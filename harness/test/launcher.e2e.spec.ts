@@ -52,18 +52,28 @@ async function startLauncher(): Promise<Launcher> {
   };
   delete env['DATABASE_URL'];
   delete env['NATS_URL'];
-  const child = spawn(process.execPath, ['harness/src/start.ts'], { cwd: repositoryRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['harness/src/start.ts'], {
+    cwd: repositoryRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exitCode = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exitCode = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      resolve(code);
+    }),
+  );
   const launcher: Launcher = { process: child, dataDir, output: () => output, exitCode, children: [] };
   launchers.push(launcher);
   await eventually(async () => output.includes('chat-realtime is up') || child.exitCode !== null, Boolean, 240_000);
   expect(output).toContain('chat-realtime is up');
   // The launcher re-runs itself in its own process group; what it starts are that process's children.
   const [stackLauncher] = await childPids(child.pid!);
-  launcher.children = await Promise.all((await childPids(stackLauncher!)).map(async (pid) => ({ pid, command: await commandLine(pid) })));
+  launcher.children = await Promise.all(
+    (await childPids(stackLauncher!)).map(async (pid) => ({ pid, command: await commandLine(pid) })),
+  );
   return launcher;
 }
 
@@ -82,7 +92,9 @@ describe('npm start (harness/src/start.ts)', () => {
 
   it('stops everything it started and exits 0 on SIGTERM', async () => {
     const launcher = await startLauncher();
-    expect(launcher.children.map(({ command }) => command).join('\n')).toMatch(/nats-server[\s\S]*postgres|postgres[\s\S]*nats-server/);
+    expect(launcher.children.map(({ command }) => command).join('\n')).toMatch(
+      /nats-server[\s\S]*postgres|postgres[\s\S]*nats-server/,
+    );
     launcher.process.kill('SIGTERM');
     expect(await launcher.exitCode).toBe(0);
     for (const { pid } of launcher.children) expect(alive(pid)).toBe(false);

@@ -12,8 +12,14 @@ function runLoad(env: TestStack, args: string[]): Promise<{ code: number; output
     execFile(
       'bash',
       ['scripts/load.sh', ...args],
-      { cwd: repositoryRoot, env: { ...process.env, LOAD_TARGET: socketUrl, LOAD_API_URL: apiUrl }, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` }),
+      {
+        cwd: repositoryRoot,
+        env: { ...process.env, LOAD_TARGET: socketUrl, LOAD_API_URL: apiUrl },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` });
+      },
     );
   });
 }
@@ -37,7 +43,12 @@ describe('npm run load -- smoke (Artillery against a running stack)', () => {
   });
 
   it('exits non-zero when a threshold is missed', { timeout: 120_000 }, async () => {
-    const impossible = { config: { phases: [{ duration: 1, arrivalCount: 1 }], ensure: { thresholds: [{ 'socketio.response_time.p99': 0.001 }] } } };
+    const impossible = {
+      config: {
+        phases: [{ duration: 1, arrivalCount: 1 }],
+        ensure: { thresholds: [{ 'socketio.response_time.p99': 0.001 }] },
+      },
+    };
     const { code, output } = await runLoad(env, ['smoke', '--overrides', JSON.stringify(impossible)]);
     expect(output).toMatch(/^fail: socketio\.response_time\.p99 < 0\.001$/m);
     expect(code).not.toBe(0);

@@ -1,7 +1,14 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Notification, NotificationPage, Room } from '@chatrt/contracts';
-import { eventually, startTestStack, type ChatSocket, type ChatUser, type NotificationsSocket, type TestStack } from '../src/index.ts';
+import {
+  eventually,
+  startTestStack,
+  type ChatSocket,
+  type ChatUser,
+  type NotificationsSocket,
+  type TestStack,
+} from '../src/index.ts';
 
 /** Collects `notification` events and keeps the latest state of each notification by id. */
 function collect(socket: NotificationsSocket) {
@@ -25,7 +32,11 @@ describe('notifications: mentions, coalesced unread messages and room invitation
   let aliceSocket: ChatSocket;
 
   async function say(text: string) {
-    const ack = await aliceSocket.emitWithAck('sendMessage', { roomId: room.id, message: text, clientMessageId: randomUUID() });
+    const ack = await aliceSocket.emitWithAck('sendMessage', {
+      roomId: room.id,
+      message: text,
+      clientMessageId: randomUUID(),
+    });
     if (!ack.ok) throw new Error(JSON.stringify(ack.error));
     return ack.message;
   }
@@ -62,7 +73,9 @@ describe('notifications: mentions, coalesced unread messages and room invitation
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ roomId: room.id, messageId: third.id, count: 3, read: false });
     // Alice created the room with Bob in it; she added herself, so only Bob hears of it.
-    expect(all.filter((n) => n.type === 'addedToRoom')).toEqual([expect.objectContaining({ roomId: room.id, actorId: alice.id, read: false })]);
+    expect(all.filter((n) => n.type === 'addedToRoom')).toEqual([
+      expect.objectContaining({ roomId: room.id, actorId: alice.id, read: false }),
+    ]);
     expect(await alice.http<NotificationPage>('GET', '/notifications').then((r) => r.body.notifications)).toEqual([]);
   });
 
@@ -94,7 +107,10 @@ describe('notifications: mentions, coalesced unread messages and room invitation
     expect((await bob.http('POST', '/notifications/read', {})).status).toBe(400);
 
     const next = await say('after reading');
-    const fresh = await eventually(() => bobsNotifications('?unread=true'), (list) => list.length === 1);
+    const fresh = await eventually(
+      () => bobsNotifications('?unread=true'),
+      (list) => list.length === 1,
+    );
     expect(fresh[0]).toMatchObject({ type: 'message', count: 1, messageId: next.id, read: false });
   });
 
@@ -110,7 +126,10 @@ describe('notifications: mentions, coalesced unread messages and room invitation
     await presence;
     await say('bob is here');
     const mention = await say(`@${bob.username} ping`);
-    const unread = await eventually(() => bobsNotifications('?unread=true'), (list) => list.some((n) => n.messageId === mention.id));
+    const unread = await eventually(
+      () => bobsNotifications('?unread=true'),
+      (list) => list.some((n) => n.messageId === mention.id),
+    );
     expect(unread.map((n) => n.type)).toEqual(['mention']);
     bobChat.disconnect();
   });

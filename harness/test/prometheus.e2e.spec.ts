@@ -10,7 +10,14 @@ import { prometheusBinaries, startPrometheus, type PrometheusServer } from '../s
 
 const alertsFile = fileURLToPath(new URL('../../deploy/prometheus/alerts.yml', import.meta.url));
 const dashboardsDir = new URL('../../dashboards/', import.meta.url);
-const alertNames = ['NoGateway', 'AckLatencyHigh', 'OutboxLagHigh', 'NotifyConsumerLagHigh', 'ServiceErrorRateHigh', 'RestErrorRateHigh'];
+const alertNames = [
+  'NoGateway',
+  'AckLatencyHigh',
+  'OutboxLagHigh',
+  'NotifyConsumerLagHigh',
+  'ServiceErrorRateHigh',
+  'RestErrorRateHigh',
+];
 
 interface PanelQueries {
   dashboard: string;
@@ -88,7 +95,11 @@ describe('metrics, dashboards and alert rules against a real Prometheus scraping
       const bobSocket = await bob.connectChat();
       for (let round = 0; running; round += 1) {
         const message = round % 5 === 0 ? `hello @${carol.username} (${round})` : `load ${round}`;
-        const sent = await aliceSocket.emitWithAck('sendMessage', { roomId: room.id, message, clientMessageId: randomUUID() });
+        const sent = await aliceSocket.emitWithAck('sendMessage', {
+          roomId: room.id,
+          message,
+          clientMessageId: randomUUID(),
+        });
         // Bob resumes from a few messages back: a join with afterSeq replays what he missed.
         const afterSeq = sent.ok ? Math.max(0, sent.message.seq - 3) : 0;
         await bobSocket.emitWithAck('joinRoom', { roomId: room.id, afterSeq });
@@ -116,46 +127,72 @@ describe('metrics, dashboards and alert rules against a real Prometheus scraping
     const { urls } = env.stack;
     const route = { method: 'GET', route: '/api/chat/rooms/:roomId/updates', status: '200' };
     const handler = { subject: 'chat.qry.roomUpdates', outcome: 'ok' };
-    const before = { gateway: await metricsText(urls.socket), chat: await metricsText(urls.ops.chat), notify: await metricsText(urls.ops.notify) };
+    const before = {
+      gateway: await metricsText(urls.socket),
+      chat: await metricsText(urls.ops.chat),
+      notify: await metricsText(urls.ops.notify),
+    };
 
     expect((await bob.http('GET', `/chat/rooms/${room.id}/updates?afterSeq=0`)).status).toBe(200);
-    const sent = await aliceSocket.emitWithAck('sendMessage', { roomId: room.id, message: `ping @${carol.username}`, clientMessageId: randomUUID() });
+    const sent = await aliceSocket.emitWithAck('sendMessage', {
+      roomId: room.id,
+      message: `ping @${carol.username}`,
+      clientMessageId: randomUUID(),
+    });
     expect(sent.ok).toBe(true);
 
     const gateway = await metricsText(urls.socket);
-    expect(sampleValue(gateway, 'http_request_duration_seconds_count', route)).toBe(sampleValue(before.gateway, 'http_request_duration_seconds_count', route) + 1);
+    expect(sampleValue(gateway, 'http_request_duration_seconds_count', route)).toBe(
+      sampleValue(before.gateway, 'http_request_duration_seconds_count', route) + 1,
+    );
     expect(gateway).not.toContain(room.id);
     expect(sampleValue(gateway, 'gateway_presence_users', {})).toBeGreaterThanOrEqual(1);
     const chat = await metricsText(urls.ops.chat);
-    expect(sampleValue(chat, 'nats_handler_duration_seconds_count', handler)).toBe(sampleValue(before.chat, 'nats_handler_duration_seconds_count', handler) + 1);
-    expect(sampleValue(chat, 'chat_events_appended_total', {})).toBeGreaterThan(sampleValue(before.chat, 'chat_events_appended_total', {}));
+    expect(sampleValue(chat, 'nats_handler_duration_seconds_count', handler)).toBe(
+      sampleValue(before.chat, 'nats_handler_duration_seconds_count', handler) + 1,
+    );
+    expect(sampleValue(chat, 'chat_events_appended_total', {})).toBeGreaterThan(
+      sampleValue(before.chat, 'chat_events_appended_total', {}),
+    );
     expect(sampleValue(chat, 'chat_event_store_append_duration_seconds_count', {})).toBeGreaterThan(
       sampleValue(before.chat, 'chat_event_store_append_duration_seconds_count', {}),
     );
 
     expect((await aliceSocket.emitWithAck('joinRoom', { roomId: room.id, afterSeq: 0 })).ok).toBe(true);
-    expect(sampleValue(await metricsText(urls.socket), 'socket_resumes_total', {})).toBe(sampleValue(gateway, 'socket_resumes_total', {}) + 1);
+    expect(sampleValue(await metricsText(urls.socket), 'socket_resumes_total', {})).toBe(
+      sampleValue(gateway, 'socket_resumes_total', {}) + 1,
+    );
     // The replay runs after the join's ack.
     await eventually(
       () => metricsText(urls.socket),
-      (text) => sampleValue(text, 'socket_replayed_updates_total', {}) > sampleValue(gateway, 'socket_replayed_updates_total', {}),
+      (text) =>
+        sampleValue(text, 'socket_replayed_updates_total', {}) >
+        sampleValue(gateway, 'socket_replayed_updates_total', {}),
     );
     await eventually(
       () => metricsText(urls.ops.notify),
-      (notify) => sampleValue(notify, 'notify_projection_lag_seconds_count', {}) > sampleValue(before.notify, 'notify_projection_lag_seconds_count', {}),
+      (notify) =>
+        sampleValue(notify, 'notify_projection_lag_seconds_count', {}) >
+        sampleValue(before.notify, 'notify_projection_lag_seconds_count', {}),
     );
     const notify = await metricsText(urls.ops.notify);
     expect(notify).toMatch(/^notify_consumer_pending_events\{[^}]*state="pending"[^}]*\} \d+$/m);
     expect(sampleValue(notify, 'notify_presence_users', {})).toBeGreaterThanOrEqual(1);
   });
 
-  it('every dashboard panel\'s queries parse, and every panel returns data', { timeout: 120_000 }, async () => {
+  it("every dashboard panel's queries parse, and every panel returns data", { timeout: 120_000 }, async () => {
     const panels = await dashboardPanels();
     expect(panels.length).toBeGreaterThan(30);
     // A burst over RATE_LIMIT_BURST (10): the rate-limited panel needs some refusals.
-    await Promise.all(Array.from({ length: 14 }, (_, i) =>
-      aliceSocket.emitWithAck('sendMessage', { roomId: room.id, message: `burst ${i}`, clientMessageId: randomUUID() }),
-    ));
+    await Promise.all(
+      Array.from({ length: 14 }, (_, i) =>
+        aliceSocket.emitWithAck('sendMessage', {
+          roomId: room.id,
+          message: `burst ${i}`,
+          clientMessageId: randomUUID(),
+        }),
+      ),
+    );
     load = startLoad();
     const withoutData = async (): Promise<string[]> => {
       const empty: string[] = [];

@@ -30,13 +30,23 @@ describe('per-user rate limits on every command kind (token buckets), socket and
   it('a joinRoom flood from one user gets RATE_LIMITED with retryAfter, and joins again after waiting', async () => {
     const room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'joins' })).body;
     const socket = await alice.connectChat();
-    const acks = await Promise.all(Array.from({ length: 6 }, () => socket.emitWithAck('joinRoom', { roomId: room.id })));
+    const acks = await Promise.all(
+      Array.from({ length: 6 }, () => socket.emitWithAck('joinRoom', { roomId: room.id })),
+    );
     expect(acks.filter((a) => a.ok)).toHaveLength(3);
     const refused = acks.find((a) => !a.ok) as AckFailure;
     expect(refused.error).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
     expect(refused.error.retryAfter).toBeGreaterThanOrEqual(1);
     // Sends have their own bucket: a full join bucket takes nothing from them.
-    expect((await socket.emitWithAck('sendMessage', { roomId: room.id, message: 'still here', clientMessageId: randomUUID() })).ok).toBe(true);
+    expect(
+      (
+        await socket.emitWithAck('sendMessage', {
+          roomId: room.id,
+          message: 'still here',
+          clientMessageId: randomUUID(),
+        })
+      ).ok,
+    ).toBe(true);
     await waitFor(refused.error.retryAfter!);
     expect((await socket.emitWithAck('joinRoom', { roomId: room.id })).ok).toBe(true);
     const metrics = await (await fetch(`${env.stack.urls.socket}/metrics`)).text();
@@ -46,7 +56,9 @@ describe('per-user rate limits on every command kind (token buckets), socket and
 
   it('a createRoom flood gets 429 with Retry-After over REST and RATE_LIMITED on the socket, and creates again after waiting', async () => {
     const bob = await env.signedUpUser();
-    const created = await Promise.all(Array.from({ length: 4 }, (_, i) => bob.http<Room | ErrorBody>('POST', '/chat/rooms', { name: `flood ${i}` })));
+    const created = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => bob.http<Room | ErrorBody>('POST', '/chat/rooms', { name: `flood ${i}` })),
+    );
     expect(created.map((r) => r.status).sort()).toEqual([201, 201, 201, 429]);
     const refused = created.find((r) => r.status === 429)!;
     expect((refused.body as ErrorBody).error).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
@@ -63,17 +75,25 @@ describe('per-user rate limits on every command kind (token buckets), socket and
     const carol = await env.signedUpUser();
     const room = (await carol.http<Room>('POST', '/chat/rooms', { name: 'edits' })).body;
     const socket = await carol.connectChat();
-    const sent = await socket.emitWithAck('sendMessage', { roomId: room.id, message: 'v0', clientMessageId: randomUUID() });
+    const sent = await socket.emitWithAck('sendMessage', {
+      roomId: room.id,
+      message: 'v0',
+      clientMessageId: randomUUID(),
+    });
     if (!sent.ok) throw new Error(JSON.stringify(sent.error));
     const messageId = sent.message.id;
-    for (const text of ['v1', 'v2']) expect((await socket.emitWithAck('editMessage', { messageId, message: text })).ok).toBe(true);
+    for (const text of ['v1', 'v2'])
+      expect((await socket.emitWithAck('editMessage', { messageId, message: text })).ok).toBe(true);
     expect((await carol.http('PATCH', `/chat/messages/${messageId}`, { message: 'v3' })).status).toBe(200);
     const overRest = await carol.http<ErrorBody>('DELETE', `/chat/messages/${messageId}`);
     expect(overRest.status).toBe(429);
     const overSocket = await socket.emitWithAck('deleteMessage', { messageId });
     expect(overSocket).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
     await waitFor((overSocket as AckFailure).error.retryAfter!);
-    expect(await socket.emitWithAck('deleteMessage', { messageId })).toMatchObject({ ok: true, message: { deleted: true } });
+    expect(await socket.emitWithAck('deleteMessage', { messageId })).toMatchObject({
+      ok: true,
+      message: { deleted: true },
+    });
     socket.disconnect();
   });
 });

@@ -35,7 +35,10 @@ checks.positive_data_acceptance.enabled = false
 
 /** A schemathesis config file authenticating with one of the spec's security schemes. */
 function configFile(auth: { cookieAuth: string } | { bearerAuth: string }): string {
-  const scheme = 'cookieAuth' in auth ? `[auth.openapi.cookieAuth]\napi_key = "${auth.cookieAuth}"` : `[auth.openapi.bearerAuth]\nbearer = "${auth.bearerAuth}"`;
+  const scheme =
+    'cookieAuth' in auth
+      ? `[auth.openapi.cookieAuth]\napi_key = "${auth.cookieAuth}"`
+      : `[auth.openapi.bearerAuth]\nbearer = "${auth.bearerAuth}"`;
   return `${scheme}\n${perOperation}`;
 }
 
@@ -50,7 +53,9 @@ function schemathesis(args: string[]): Promise<{ code: number | null; output: st
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
+    child.on('close', (code) => {
+      resolve({ code, output });
+    });
   });
 }
 
@@ -69,11 +74,16 @@ describe('schemathesis: the REST API against openapi.yaml', () => {
   beforeAll(async () => {
     // High limits so the generated traffic is judged on its content, not refused for its volume.
     env = await startTestStack({
-      RATE_LIMIT_MESSAGES_PER_SECOND: '10000', RATE_LIMIT_BURST: '10000',
-      RATE_LIMIT_CREATE_ROOM_PER_SECOND: '10000', RATE_LIMIT_CREATE_ROOM_BURST: '10000',
-      RATE_LIMIT_EDITS_PER_SECOND: '10000', RATE_LIMIT_EDITS_BURST: '10000',
-      RATE_LIMIT_MEMBERSHIP_PER_SECOND: '10000', RATE_LIMIT_MEMBERSHIP_BURST: '10000',
-      RATE_LIMIT_READS_PER_SECOND: '10000', RATE_LIMIT_READS_BURST: '10000',
+      RATE_LIMIT_MESSAGES_PER_SECOND: '10000',
+      RATE_LIMIT_BURST: '10000',
+      RATE_LIMIT_CREATE_ROOM_PER_SECOND: '10000',
+      RATE_LIMIT_CREATE_ROOM_BURST: '10000',
+      RATE_LIMIT_EDITS_PER_SECOND: '10000',
+      RATE_LIMIT_EDITS_BURST: '10000',
+      RATE_LIMIT_MEMBERSHIP_PER_SECOND: '10000',
+      RATE_LIMIT_MEMBERSHIP_BURST: '10000',
+      RATE_LIMIT_READS_PER_SECOND: '10000',
+      RATE_LIMIT_READS_BURST: '10000',
     });
     user = await env.signedUpUser();
     dir = await mkdtemp(`${tmpdir()}/chat-schemathesis-`);
@@ -88,24 +98,34 @@ describe('schemathesis: the REST API against openapi.yaml', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  async function run(auth: 'cookie' | 'bearer', credentials: { cookieAuth: string } | { bearerAuth: string }): Promise<void> {
+  async function run(
+    auth: 'cookie' | 'bearer',
+    credentials: { cookieAuth: string } | { bearerAuth: string },
+  ): Promise<void> {
     const config = `${dir}/${auth}.toml`;
     await writeFile(config, configFile(credentials));
     const { code, output } = await schemathesis([
-      '--config-file', config,
+      '--config-file',
+      config,
       'run',
       specPath,
-      '--url', env.stack.urls.api,
+      '--url',
+      env.stack.urls.api,
       // Every check is on by default; the config file turns a few off per operation (see perOperation).
       // The gateway answers a method the spec lacks with 404 NOT_FOUND (a body-carrying one without a
       // content type with 400), where this check wants 405: a known gap, see the README.
-      '--exclude-checks', 'unsupported_method',
-      '--max-time', String(runSeconds),
-      '--seed', '12',
+      '--exclude-checks',
+      'unsupported_method',
+      '--max-time',
+      String(runSeconds),
+      '--seed',
+      '12',
       // One worker: with two, hypothesis's lambda-source cache raced in a run here ("AST constructor
       // recursion depth mismatch"), an error of the tool, not a finding.
-      '--workers', '1',
-      '--request-timeout', '10',
+      '--workers',
+      '1',
+      '--request-timeout',
+      '10',
       ...excludedOperations.flatMap((id) => ['--exclude-operation-id', id]),
     ]);
     const log = `${repositoryRoot}test-results/schemathesis-${auth}.log`;
@@ -116,11 +136,19 @@ describe('schemathesis: the REST API against openapi.yaml', () => {
     expect(output).toMatch(/\d+ generated/);
   }
 
-  it('finds nothing with the session cookie', async () => {
-    await run('cookie', { cookieAuth: user.cookieHeader().replace(/^sid=/, '') });
-  }, (runSeconds + 120) * 1000);
+  it(
+    'finds nothing with the session cookie',
+    async () => {
+      await run('cookie', { cookieAuth: user.cookieHeader().replace(/^sid=/, '') });
+    },
+    (runSeconds + 120) * 1000,
+  );
 
-  it('finds nothing with a bearer token', async () => {
-    await run('bearer', { bearerAuth: (await user.sessionToken()).token });
-  }, (runSeconds + 120) * 1000);
+  it(
+    'finds nothing with a bearer token',
+    async () => {
+      await run('bearer', { bearerAuth: (await user.sessionToken()).token });
+    },
+    (runSeconds + 120) * 1000,
+  );
 });

@@ -6,7 +6,9 @@ import { ChatUser, startTestStack, TcpProxy, type ExtraGateway, type TestStack }
 function sessionEnd(socket: Socket, timeoutMs = 5_000): Promise<{ expired: unknown; reason: string; afterMs: number }> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`socket not ended within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => {
+      reject(new Error(`socket not ended within ${timeoutMs} ms`));
+    }, timeoutMs);
     let expired: unknown;
     socket.once('sessionExpired', (payload: unknown) => (expired = payload));
     socket.once('disconnect', (reason) => {
@@ -104,7 +106,10 @@ describe('logout ends a session everywhere at once; login throttling spans the g
     const phone = await secondDevice(laptop);
     const bystander = await env.signedUpUser();
     const tokens = [(await laptop.sessionToken()).token, (await phone.sessionToken()).token];
-    const sockets = [await laptop.connectChat({ token: tokens[0] }), await phone.connectNotifications({ token: tokens[1], socketUrl: second.urls.socket })];
+    const sockets = [
+      await laptop.connectChat({ token: tokens[0] }),
+      await phone.connectNotifications({ token: tokens[1], socketUrl: second.urls.socket }),
+    ];
     const bystanderSocket = await bystander.connectChat({ socketUrl: second.urls.socket });
 
     const ended = sockets.map((socket) => sessionEnd(socket));
@@ -153,7 +158,8 @@ describe('logout ends a session everywhere at once; login throttling spans the g
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username: target.username, password }),
       });
-    for (const api of [env.stack.urls.api, second.urls.api, env.stack.urls.api]) expect((await login(api, 'wrong-password')).status).toBe(401);
+    for (const api of [env.stack.urls.api, second.urls.api, env.stack.urls.api])
+      expect((await login(api, 'wrong-password')).status).toBe(401);
     const paused = await login(second.urls.api, target.password);
     expect(paused.status).toBe(429);
     expect(Number(paused.headers.get('retry-after'))).toBeGreaterThan(0);

@@ -37,8 +37,14 @@ async function status(url: string): Promise<number> {
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, () => server.close(() => resolve(true)));
+    server.once('error', () => {
+      resolve(false);
+    });
+    server.listen(port, () =>
+      server.close(() => {
+        resolve(true);
+      }),
+    );
   });
 }
 
@@ -55,75 +61,83 @@ async function leftoverProcesses(dataDir: string): Promise<string[]> {
 }
 
 describe('stack launcher (real services)', () => {
-  it('starts every service healthy, then stops them all and releases their ports', { timeout: stackTimeout }, async (context) => {
-    const dataDir = await tempDataDir();
-    try {
-      const stack = await startFullStack(dataDir, context);
+  it(
+    'starts every service healthy, then stops them all and releases their ports',
+    { timeout: stackTimeout },
+    async (context) => {
+      const dataDir = await tempDataDir();
       try {
-        expect(stack.services).toEqual(serviceNames);
-        expect(await status(`${stack.urls.api}/api/health`)).toBe(200);
-        expect(await status(`${stack.urls.socket}/health`)).toBe(200);
-        for (const ops of Object.values(stack.urls.ops)) {
-          expect(await status(`${ops}/health`)).toBe(200);
-          expect(await status(`${ops}/metrics`)).toBe(200);
+        const stack = await startFullStack(dataDir, context);
+        try {
+          expect(stack.services).toEqual(serviceNames);
+          expect(await status(`${stack.urls.api}/api/health`)).toBe(200);
+          expect(await status(`${stack.urls.socket}/health`)).toBe(200);
+          for (const ops of Object.values(stack.urls.ops)) {
+            expect(await status(`${ops}/health`)).toBe(200);
+            expect(await status(`${ops}/metrics`)).toBe(200);
+          }
+        } finally {
+          await stack.stop();
+        }
+        const ports = [
+          stack.ports.api,
+          stack.ports.socket,
+          ...Object.values(stack.ports.ops),
+          Number(new URL(stack.urls.databaseUrl).port),
+          Number(new URL(stack.urls.natsUrl).port),
+        ];
+        for (const port of ports) expect(await portIsFree(port), `port ${port} still in use`).toBe(true);
+        expect(await leftoverProcesses(dataDir)).toEqual([]);
+      } finally {
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it(
+    'keeps Postgres data, the JetStream store and the signing key when restarted with the same data dir',
+    { timeout: stackTimeout },
+    async (context) => {
+      const dataDir = await tempDataDir();
+      const marker = crypto.randomUUID();
+      const streamName = `restart_probe_${marker.replaceAll('-', '')}`;
+      try {
+        const first = await startFullStack(dataDir, context);
+        try {
+          await withDatabase(first.urls.databaseUrl, async (db) => {
+            await db.query('create table restart_probe (marker text primary key)');
+            await db.query('insert into restart_probe values ($1)', [marker]);
+          });
+          await jetStreamRequest(first.urls.natsUrl, `$JS.API.STREAM.CREATE.${streamName}`, {
+            name: streamName,
+            subjects: [`${streamName}.>`],
+            storage: 'file',
+          });
+          await jetStreamRequest(first.urls.natsUrl, `${streamName}.probe`, { marker });
+        } finally {
+          await first.stop();
+        }
+        const keyBefore = await readFile(join(dataDir, 'auth-signing-key.pem'), 'utf8');
+
+        const second = await startFullStack(dataDir, context);
+        try {
+          await withDatabase(second.urls.databaseUrl, async (db) => {
+            const { rows } = await db.query<{ marker: string }>('select marker from restart_probe');
+            expect(rows).toEqual([{ marker }]);
+          });
+          const info = (await jetStreamRequest(second.urls.natsUrl, `$JS.API.STREAM.INFO.${streamName}`, {})) as {
+            state?: { messages?: number };
+          };
+          expect(info.state?.messages).toBe(1);
+          expect(await readFile(join(dataDir, 'auth-signing-key.pem'), 'utf8')).toBe(keyBefore);
+        } finally {
+          await second.stop();
         }
       } finally {
-        await stack.stop();
+        await rm(dataDir, { recursive: true, force: true });
       }
-      const ports = [
-        stack.ports.api,
-        stack.ports.socket,
-        ...Object.values(stack.ports.ops),
-        Number(new URL(stack.urls.databaseUrl).port),
-        Number(new URL(stack.urls.natsUrl).port),
-      ];
-      for (const port of ports) expect(await portIsFree(port), `port ${port} still in use`).toBe(true);
-      expect(await leftoverProcesses(dataDir)).toEqual([]);
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  });
-
-  it('keeps Postgres data, the JetStream store and the signing key when restarted with the same data dir', { timeout: stackTimeout }, async (context) => {
-    const dataDir = await tempDataDir();
-    const marker = crypto.randomUUID();
-    const streamName = `restart_probe_${marker.replaceAll('-', '')}`;
-    try {
-      const first = await startFullStack(dataDir, context);
-      try {
-        await withDatabase(first.urls.databaseUrl, async (db) => {
-          await db.query('create table restart_probe (marker text primary key)');
-          await db.query('insert into restart_probe values ($1)', [marker]);
-        });
-        await jetStreamRequest(first.urls.natsUrl, `$JS.API.STREAM.CREATE.${streamName}`, {
-          name: streamName,
-          subjects: [`${streamName}.>`],
-          storage: 'file',
-        });
-        await jetStreamRequest(first.urls.natsUrl, `${streamName}.probe`, { marker });
-      } finally {
-        await first.stop();
-      }
-      const keyBefore = await readFile(join(dataDir, 'auth-signing-key.pem'), 'utf8');
-
-      const second = await startFullStack(dataDir, context);
-      try {
-        await withDatabase(second.urls.databaseUrl, async (db) => {
-          const { rows } = await db.query<{ marker: string }>('select marker from restart_probe');
-          expect(rows).toEqual([{ marker }]);
-        });
-        const info = (await jetStreamRequest(second.urls.natsUrl, `$JS.API.STREAM.INFO.${streamName}`, {})) as {
-          state?: { messages?: number };
-        };
-        expect(info.state?.messages).toBe(1);
-        expect(await readFile(join(dataDir, 'auth-signing-key.pem'), 'utf8')).toBe(keyBefore);
-      } finally {
-        await second.stop();
-      }
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });
 
 async function withDatabase(url: string, use: (db: pg.Client) => Promise<void>): Promise<void> {

@@ -90,7 +90,9 @@ describe('stack launcher (stand-in services, shared infrastructure)', () => {
 
   it('reports a service that dies during start-up with its last output lines', async () => {
     const started = startStack(options({ env: { FAKE_MODE: 'crash' }, services: ['auth'] }));
-    await expect(started).rejects.toThrow(/auth did not become ready: exited during start-up \(code 3[\s\S]*invalid configuration/);
+    await expect(started).rejects.toThrow(
+      /auth did not become ready: exited during start-up \(code 3[\s\S]*invalid configuration/,
+    );
   });
 
   it('gives up on a service that does not become healthy in time', async () => {
@@ -101,7 +103,14 @@ describe('stack launcher (stand-in services, shared infrastructure)', () => {
   it('tells the caller when a running service exits unexpectedly', async () => {
     let reportExit: (exit: ServiceExit) => void = () => {};
     const reported = new Promise<ServiceExit>((resolve) => (reportExit = resolve));
-    const stack = await startStack(options({ services: ['notify'], onUnexpectedExit: (exit) => reportExit(exit) }));
+    const stack = await startStack(
+      options({
+        services: ['notify'],
+        onUnexpectedExit: (exit) => {
+          reportExit(exit);
+        },
+      }),
+    );
     try {
       await fetch(`${stack.urls.ops.notify}/exit`).catch(() => {});
       const exit = await reported;

@@ -22,7 +22,13 @@ describe('a supervised stack restarts what crashes', () => {
   beforeAll(async () => {
     env = await startTestStack(
       {},
-      { supervision: { policy: { firstDelayMs: 3000 }, log: (line) => supervisorLog.push(line), onGiveUp: (reason) => gaveUp.push(reason) } },
+      {
+        supervision: {
+          policy: { firstDelayMs: 3000 },
+          log: (line) => supervisorLog.push(line),
+          onGiveUp: (reason) => gaveUp.push(reason),
+        },
+      },
     );
     alice = await env.signedUpUser();
     bob = await env.signedUpUser();
@@ -34,7 +40,11 @@ describe('a supervised stack restarts what crashes', () => {
     room = created.room;
     expect(await bobSocket.emitWithAck('joinRoom', { roomId: room.id })).toMatchObject({ ok: true });
     // Delivered live: bob's join (its catch-up included) is complete before anything is killed.
-    const first = await aliceSocket.emitWithAck('sendMessage', { roomId: room.id, message: 'before', clientMessageId: randomUUID() });
+    const first = await aliceSocket.emitWithAck('sendMessage', {
+      roomId: room.id,
+      message: 'before',
+      clientMessageId: randomUUID(),
+    });
     if (!first.ok) throw new Error(JSON.stringify(first.error));
     await bobInbox.waitForMessages(1);
   }, 120_000);
@@ -72,9 +82,16 @@ describe('a supervised stack restarts what crashes', () => {
   it('reports a frozen (SIGSTOPped) nats-server as unavailable within a few seconds, and ready once it answers again', async () => {
     const readiness = async () => {
       const answers = await Promise.all(
-        [`${env.stack.urls.socket}/health`, `${env.stack.urls.api}/api/health`, `${env.stack.urls.ops.chat}/health`].map(async (url) => {
+        [
+          `${env.stack.urls.socket}/health`,
+          `${env.stack.urls.api}/api/health`,
+          `${env.stack.urls.ops.chat}/health`,
+        ].map(async (url) => {
           const response = await fetch(url);
-          return { status: response.status, nats: ((await response.json()) as { checks: Record<string, string> }).checks['nats'] };
+          return {
+            status: response.status,
+            nats: ((await response.json()) as { checks: Record<string, string> }).checks['nats'],
+          };
         }),
       );
       return answers;
@@ -96,13 +113,23 @@ describe('a supervised stack restarts what crashes', () => {
     const others = () => servicePids().filter((_, i) => env.stack.services[i] !== 'chat');
     const othersBefore = others();
     const killed = await sigkill('chat');
-    const back = await eventually(async () => pid('chat'), (now) => now !== undefined && now !== killed, 60_000);
+    const back = await eventually(
+      async () => pid('chat'),
+      (now) => now !== undefined && now !== killed,
+      60_000,
+    );
     expect(back).not.toBe(killed);
     const message = await sendEventually('after chat came back');
     expect(message.id).toEqual(expect.any(String));
     expect(others()).toEqual(othersBefore);
-    expect(supervisorLog.some((line) => /chat exited \(code null, signal SIGKILL\); restarting in 3 s/.test(line))).toBe(true);
-    await eventually(async () => supervisorLog, (lines) => lines.includes('[supervisor] chat is running again'), 60_000);
+    expect(
+      supervisorLog.some((line) => /chat exited \(code null, signal SIGKILL\); restarting in 3 s/.test(line)),
+    ).toBe(true);
+    await eventually(
+      async () => supervisorLog,
+      (lines) => lines.includes('[supervisor] chat is running again'),
+      60_000,
+    );
   }, 120_000);
 
   it('restarts a SIGKILLed nats-server; sends and live deliveries work again without restarting any service', async () => {
@@ -111,13 +138,18 @@ describe('a supervised stack restarts what crashes', () => {
     // Readiness names the lost dependency within a few seconds (here: before the restart after 3 s).
     const down = await eventually(gatewayHealth, (health) => health.status === 503, 3000);
     expect(down.checks['nats']).not.toBe('ok');
-    await eventually(async () => pid('nats'), (now) => now !== undefined && now !== killed, 60_000);
+    await eventually(
+      async () => pid('nats'),
+      (now) => now !== undefined && now !== killed,
+      60_000,
+    );
     const message = await sendEventually(`after nats came back, @${bob.username}`);
     await bobInbox.waitFor(() => bobInbox.messages.some((m) => m.id === message.id), 'the message live', 30_000);
     // notify's JetStream consumer resumed too: the mention reaches bob.
     await eventually(
       () => bob.http<{ notifications: { type: string; messageId?: string }[] }>('GET', '/notifications'),
-      (page) => page.status === 200 && page.body.notifications.some((n) => n.type === 'mention' && n.messageId === message.id),
+      (page) =>
+        page.status === 200 && page.body.notifications.some((n) => n.type === 'mention' && n.messageId === message.id),
       30_000,
     );
     expect((await gatewayHealth()).status).toBe(200);
@@ -129,11 +161,18 @@ describe('a supervised stack restarts what crashes', () => {
     const killed = await sigkill('postgres');
     const chatHealth = async () => {
       const response = await fetch(`${env.stack.urls.ops.chat}/health`);
-      return { status: response.status, checks: ((await response.json()) as { checks: Record<string, string> }).checks };
+      return {
+        status: response.status,
+        checks: ((await response.json()) as { checks: Record<string, string> }).checks,
+      };
     };
     const down = await eventually(chatHealth, (health) => health.status === 503, 3000);
     expect(down.checks['postgres']).not.toBe('ok');
-    await eventually(async () => pid('postgres'), (now) => now !== undefined && now !== killed, 60_000);
+    await eventually(
+      async () => pid('postgres'),
+      (now) => now !== undefined && now !== killed,
+      60_000,
+    );
     const message = await sendEventually('after postgres came back');
     await bobInbox.waitFor(() => bobInbox.messages.some((m) => m.id === message.id), 'the message live', 30_000);
     expect((await chatHealth()).status).toBe(200);

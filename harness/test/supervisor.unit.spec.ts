@@ -11,9 +11,13 @@ describe('Supervisor', () => {
     const lines: string[] = [];
     const gaveUp: string[] = [];
     const restarts: number[] = [];
-    const supervisor = new Supervisor('chat', { policy, log: (line) => lines.push(line), onGiveUp: (reason) => gaveUp.push(reason) }, async () => {
-      restarts.push(Date.now());
-    });
+    const supervisor = new Supervisor(
+      'chat',
+      { policy, log: (line) => lines.push(line), onGiveUp: (reason) => gaveUp.push(reason) },
+      async () => {
+        restarts.push(Date.now());
+      },
+    );
     const delays = () => lines.flatMap((line) => /restarting in ([\d.]+) s/.exec(line)?.[1] ?? []).map(Number);
     return { supervisor, lines, gaveUp, restarts, delays };
   };
@@ -55,12 +59,18 @@ describe('Supervisor', () => {
   it('counts a restart that fails as another crash', async () => {
     vi.useFakeTimers();
     const lines: string[] = [];
-    const supervisor = new Supervisor('nats-server', { log: (line) => lines.push(line), onGiveUp: () => {} }, async () => {
-      throw new Error('port in use\nmore detail');
-    });
+    const supervisor = new Supervisor(
+      'nats-server',
+      { log: (line) => lines.push(line), onGiveUp: () => {} },
+      async () => {
+        throw new Error('port in use\nmore detail');
+      },
+    );
     supervisor.crashed('exited');
     await vi.runOnlyPendingTimersAsync();
-    expect(lines.at(-1)).toBe('[supervisor] !!! nats-server did not come back: port in use; restarting in 1 s (crash 2 of 5 allowed within 60 s)');
+    expect(lines.at(-1)).toBe(
+      '[supervisor] !!! nats-server did not come back: port in use; restarting in 1 s (crash 2 of 5 allowed within 60 s)',
+    );
     await supervisor.stop();
     await vi.runOnlyPendingTimersAsync();
     expect(lines).toHaveLength(2);

@@ -26,11 +26,17 @@ describe('walking skeleton: register → token → socket → room → live mess
 
   it('registers, logs in with an HttpOnly SameSite session cookie, and logs out', async () => {
     const probe = new ChatUser(config);
-    const registered = await probe.http('POST', '/auth/register', { username: probe.username, password: probe.password });
+    const registered = await probe.http('POST', '/auth/register', {
+      username: probe.username,
+      password: probe.password,
+    });
     expect(registered.status).toBe(201);
     expect(registered.body).toEqual({ id: expect.any(String), username: probe.username });
 
-    const taken = await probe.http('POST', '/auth/register', { username: probe.username.toUpperCase(), password: probe.password });
+    const taken = await probe.http('POST', '/auth/register', {
+      username: probe.username.toUpperCase(),
+      password: probe.password,
+    });
     expect(taken.status).toBe(409);
     expect(taken.body).toMatchObject({ error: { code: 'CONFLICT' } });
 
@@ -54,7 +60,9 @@ describe('walking skeleton: register → token → socket → room → live mess
     const loggedOut = await probe.http('POST', '/auth/logout');
     expect(loggedOut.status).toBe(204);
     expect(loggedOut.headers.getSetCookie().find((c) => c.startsWith('sid='))).toMatch(/^sid=;/);
-    expect((await probe.http('GET', '/auth/session-token', undefined, { cookie: cookie!.split(';')[0]! })).status).toBe(401);
+    expect((await probe.http('GET', '/auth/session-token', undefined, { cookie: cookie!.split(';')[0]! })).status).toBe(
+      401,
+    );
 
     for (const user of Object.values(users)) await user.signUp();
   });
@@ -68,14 +76,26 @@ describe('walking skeleton: register → token → socket → room → live mess
   });
 
   it('refuses a socket handshake without a valid token with the error code as message, on both namespaces', async () => {
-    for (const [namespace, auth] of [['/chat', {}], ['/chat', { token: 'not-a-jwt' }], ['/notifications', {}], ['/notifications', { token: 'not-a-jwt' }]] as const) {
-      const socket = io(`${config.socketUrl}${namespace}`, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+    for (const [namespace, auth] of [
+      ['/chat', {}],
+      ['/chat', { token: 'not-a-jwt' }],
+      ['/notifications', {}],
+      ['/notifications', { token: 'not-a-jwt' }],
+    ] as const) {
+      const socket = io(`${config.socketUrl}${namespace}`, {
+        auth,
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+      });
       // The refusal's CONNECT_ERROR packet is checked against the spec's connect_error message.
       checkSocketFrames(socket);
       try {
         const err = await new Promise<Error>((resolve, reject) => {
           socket.once('connect_error', resolve);
-          socket.once('connect', () => reject(new Error('connected without a valid token')));
+          socket.once('connect', () => {
+            reject(new Error('connected without a valid token'));
+          });
         });
         expect(err.message).toBe('UNAUTHENTICATED');
       } finally {
@@ -85,7 +105,12 @@ describe('walking skeleton: register → token → socket → room → live mess
   });
 
   it('answers health and metrics on both servers as openapi.yaml describes them', async () => {
-    for (const url of [`${env.stack.urls.socket}/health`, `${env.stack.urls.socket}/metrics`, `${env.stack.urls.api}/api/health`, `${env.stack.urls.api}/api/metrics`]) {
+    for (const url of [
+      `${env.stack.urls.socket}/health`,
+      `${env.stack.urls.socket}/metrics`,
+      `${env.stack.urls.api}/api/health`,
+      `${env.stack.urls.api}/api/metrics`,
+    ]) {
       const response = await fetch(url);
       const text = await response.text();
       expect(response.status, url).toBe(200);
@@ -111,17 +136,30 @@ describe('walking skeleton: register → token → socket → room → live mess
     }
 
     const clientMessageId = randomUUID();
-    const sent = await aliceSocket.emitWithAck('sendMessage', { roomId: room.id, message: 'hello bob', clientMessageId });
+    const sent = await aliceSocket.emitWithAck('sendMessage', {
+      roomId: room.id,
+      message: 'hello bob',
+      clientMessageId,
+    });
     if (!sent.ok) throw new Error(JSON.stringify(sent.error));
     firstMessage = sent.message;
-    expect(firstMessage).toMatchObject({ roomId: room.id, senderId: alice().id, message: 'hello bob', clientMessageId });
+    expect(firstMessage).toMatchObject({
+      roomId: room.id,
+      senderId: alice().id,
+      message: 'hello bob',
+      clientMessageId,
+    });
     expect(firstMessage.seq).toBeGreaterThan(room.lastSeq);
 
     const [received] = await bobInbox.waitForMessages(1);
     expect(received).toEqual(firstMessage);
     expect((await aliceInbox.waitForMessages(1))[0]).toEqual(firstMessage);
 
-    const retried = await aliceSocket.emitWithAck('sendMessage', { roomId: room.id, message: 'hello bob', clientMessageId });
+    const retried = await aliceSocket.emitWithAck('sendMessage', {
+      roomId: room.id,
+      message: 'hello bob',
+      clientMessageId,
+    });
     expect(retried).toEqual({ ok: true, message: firstMessage });
   });
 
@@ -129,7 +167,11 @@ describe('walking skeleton: register → token → socket → room → live mess
     const carolSocket = await users.carol.connectChat();
     const refused = await carolSocket.emitWithAck('joinRoom', { roomId: room.id });
     expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    const malformed = await carolSocket.emitWithAck('sendMessage', { roomId: 'not-a-uuid', message: 'x', clientMessageId: 'c' });
+    const malformed = await carolSocket.emitWithAck('sendMessage', {
+      roomId: 'not-a-uuid',
+      message: 'x',
+      clientMessageId: 'c',
+    });
     expect(malformed).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', path: '/roomId' } });
   });
 
@@ -139,9 +181,16 @@ describe('walking skeleton: register → token → socket → room → live mess
     await aliceSocket.emitWithAck('joinRoom', { roomId: room.id });
     const liveInbox = new RoomInbox(aliceSocket);
 
-    const posted = await users.bob.http<Message>('POST', '/chat/messages', { roomId: room.id, message: 'hi alice, over REST' });
+    const posted = await users.bob.http<Message>('POST', '/chat/messages', {
+      roomId: room.id,
+      message: 'hi alice, over REST',
+    });
     expect(posted.status).toBe(201);
-    expect(posted.body).toMatchObject({ senderId: users.bob.id, seq: firstMessage.seq + 1, clientMessageId: expect.any(String) });
+    expect(posted.body).toMatchObject({
+      senderId: users.bob.id,
+      seq: firstMessage.seq + 1,
+      clientMessageId: expect.any(String),
+    });
     expect((await liveInbox.waitForMessages(1))[0]).toEqual(posted.body);
     // Only sockets that joined the room receive its messages.
     expect(notJoinedInbox.messages).toEqual([]);
@@ -151,15 +200,22 @@ describe('walking skeleton: register → token → socket → room → live mess
     expect(history.body).toEqual({ messages: [firstMessage, posted.body], hasMore: false });
 
     const { token } = await users.bob.sessionToken();
-    const withBearer = await new ChatUser(config).http<MessagePage>('GET', `/chat/messages?roomId=${room.id}`, undefined, {
-      authorization: `Bearer ${token}`,
-    });
+    const withBearer = await new ChatUser(config).http<MessagePage>(
+      'GET',
+      `/chat/messages?roomId=${room.id}`,
+      undefined,
+      {
+        authorization: `Bearer ${token}`,
+      },
+    );
     expect(withBearer.status).toBe(200);
     expect(withBearer.body.messages).toHaveLength(2);
 
     expect((await new ChatUser(config).http('GET', `/chat/messages?roomId=${room.id}`)).status).toBe(401);
     expect((await users.carol.http('GET', `/chat/messages?roomId=${room.id}`)).status).toBe(403);
-    expect((await users.carol.http('POST', '/chat/messages', { roomId: room.id, message: 'let me in' })).status).toBe(403);
+    expect((await users.carol.http('POST', '/chat/messages', { roomId: room.id, message: 'let me in' })).status).toBe(
+      403,
+    );
     const createdOverRest = await users.carol.http<Room>('POST', '/chat/rooms', { name: 'carol only' });
     expect(createdOverRest.status).toBe(201);
     expect(createdOverRest.body.memberIds).toEqual([users.carol.id]);
@@ -180,12 +236,18 @@ describe('walking skeleton: register → token → socket → room → live mess
     const socket = await returning.connectChat();
     await socket.emitWithAck('joinRoom', { roomId: room.id });
     const inbox = new RoomInbox(socket);
-    const sent = await socket.emitWithAck('sendMessage', { roomId: room.id, message: 'still here', clientMessageId: randomUUID() });
+    const sent = await socket.emitWithAck('sendMessage', {
+      roomId: room.id,
+      message: 'still here',
+      clientMessageId: randomUUID(),
+    });
     if (!sent.ok) throw new Error(JSON.stringify(sent.error));
     expect(sent.message.seq).toBe(before.body.messages.at(-1)!.seq + 1);
     expect((await inbox.waitForMessages(1))[0]).toEqual(sent.message);
 
     const relogin = new ChatUser(config, users.bob.username, users.bob.password);
-    expect((await relogin.http('POST', '/auth/login', { username: relogin.username, password: relogin.password })).status).toBe(200);
+    expect(
+      (await relogin.http('POST', '/auth/login', { username: relogin.username, password: relogin.password })).status,
+    ).toBe(200);
   });
 });

@@ -43,7 +43,9 @@ export async function ensurePageBuilt(options: EnsureBuiltOptions = {}): Promise
     await build(env);
     const info = await buildInfo();
     if (plain && (info === undefined || Object.keys(info.env).length > 0)) {
-      throw new Error(`the page was built with ${JSON.stringify(info?.env)}; remove NEXT_PUBLIC_* from apps/chat/.env* for the browser tests`);
+      throw new Error(
+        `the page was built with ${JSON.stringify(info?.env)}; remove NEXT_PUBLIC_* from apps/chat/.env* for the browser tests`,
+      );
     }
     return true;
   });
@@ -60,20 +62,32 @@ async function isFresh(plain: boolean): Promise<boolean> {
 
 async function buildInfo(): Promise<{ env: Record<string, string> } | undefined> {
   try {
-    return JSON.parse(await readFile(join(appDir, 'dist', 'build-info.json'), 'utf8')) as { env: Record<string, string> };
+    return JSON.parse(await readFile(join(appDir, 'dist', 'build-info.json'), 'utf8')) as {
+      env: Record<string, string>;
+    };
   } catch {
     return undefined;
   }
 }
 
 function build(env: NodeJS.ProcessEnv): Promise<void> {
-  const vite = join(dirname(createRequire(join(appDir, 'package.json')).resolve('vite/package.json')), 'bin', 'vite.js');
+  const vite = join(
+    dirname(createRequire(join(appDir, 'package.json')).resolve('vite/package.json')),
+    'bin',
+    'vite.js',
+  );
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: appDir, env, stdio: ['ignore', 'inherit', 'pipe'] });
+    const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+      cwd: appDir,
+      env,
+      stdio: ['ignore', 'inherit', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build failed (${code}):\n${stderr}`))));
+    child.once('exit', (code) => {
+      code === 0 ? resolve() : reject(new Error(`vite build failed (${code}):\n${stderr}`));
+    });
   });
 }
 

@@ -20,7 +20,13 @@ export function App(props: { config: PageConfig }) {
   const options = useMemo<ChatClientOptions>(() => ({ ...props.config }), [props.config]);
   return (
     <SocketProvider key={session} options={options}>
-      <Shell account={account} names={names} onSessionChanged={() => setSession((n) => n + 1)} />
+      <Shell
+        account={account}
+        names={names}
+        onSessionChanged={() => {
+          setSession((n) => n + 1);
+        }}
+      />
     </SocketProvider>
   );
 }

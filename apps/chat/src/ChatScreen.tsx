@@ -15,7 +15,12 @@ import { RoomView } from './RoomView.tsx';
 import type { UserNames } from './user-names.ts';
 
 /** The signed-in page: top bar (connection, bell), room list and new-room form, the open room. */
-export function ChatScreen(props: { account: AccountApi; names: UserNames; selfId: string; onLogOut: () => Promise<void> }) {
+export function ChatScreen(props: {
+  account: AccountApi;
+  names: UserNames;
+  selfId: string;
+  onLogOut: () => Promise<void>;
+}) {
   const { client, status, markNotificationsRead } = useSockets();
   const [roomId, openRoom] = useRoomRoute();
   const { rooms, error: roomsError, refresh } = useRooms(client);
@@ -30,11 +35,11 @@ export function ChatScreen(props: { account: AccountApi; names: UserNames; selfI
       if (m.error) shownInline.add(m.error);
     });
     const offRoom = client.on('roomRefused', (_roomId, err) => shownInline.add(err));
-    const offError = client.on('error', (err) =>
+    const offError = client.on('error', (err) => {
       queueMicrotask(() => {
         if (err.code !== 'RATE_LIMITED' && !shownInline.has(err)) setAlert(errorText(err));
-      }),
-    );
+      });
+    });
     return () => {
       offState();
       offRoom();
@@ -45,7 +50,9 @@ export function ChatScreen(props: { account: AccountApi; names: UserNames; selfI
   // Notifications about the open room are read by reading the room.
   const marking = useRef(new Set<string>());
   useEffect(() => {
-    const ids = notifications.notifications.filter((n) => !n.read && n.roomId === roomId && !marking.current.has(n.id)).map((n) => n.id);
+    const ids = notifications.notifications
+      .filter((n) => !n.read && n.roomId === roomId && !marking.current.has(n.id))
+      .map((n) => n.id);
     if (ids.length === 0) return;
     for (const id of ids) marking.current.add(id);
     markNotificationsRead(ids)
@@ -68,7 +75,10 @@ export function ChatScreen(props: { account: AccountApi; names: UserNames; selfI
       props.names.remember(found);
       const missing = usernames.filter((u) => !found.some((f) => f.username.toLowerCase() === u.toLowerCase()));
       if (missing.length > 0) return `No user named ${missing.map((m) => `"${m}"`).join(', ')}.`;
-      const room = await client.createRoom(name, found.map((u) => u.id).filter((id) => id !== props.selfId));
+      const room = await client.createRoom(
+        name,
+        found.map((u) => u.id).filter((id) => id !== props.selfId),
+      );
       refresh();
       openRoom(room.id);
       return undefined;
@@ -79,7 +89,10 @@ export function ChatScreen(props: { account: AccountApi; names: UserNames; selfI
 
   const openNotification = (n: Notification) => {
     openRoom(n.roomId);
-    if (!n.read) markNotificationsRead([n.id]).catch((err: unknown) => setAlert(errorText(err)));
+    if (!n.read)
+      markNotificationsRead([n.id]).catch((err: unknown) => {
+        setAlert(errorText(err));
+      });
   };
 
   return (
@@ -94,20 +107,41 @@ export function ChatScreen(props: { account: AccountApi; names: UserNames; selfI
           roomName={roomName}
           personName={props.names.nameOf}
           onOpenItem={openNotification}
-          onMarkRead={(ids) => void markNotificationsRead(ids).catch((err: unknown) => setAlert(errorText(err)))}
-          onMarkAllRead={() => void markNotificationsRead('all').catch((err: unknown) => setAlert(errorText(err)))}
+          onMarkRead={(ids) =>
+            void markNotificationsRead(ids).catch((err: unknown) => {
+              setAlert(errorText(err));
+            })
+          }
+          onMarkAllRead={() =>
+            void markNotificationsRead('all').catch((err: unknown) => {
+              setAlert(errorText(err));
+            })
+          }
         />
         <span className="me">
           Signed in as <strong>{props.names.nameOf(props.selfId)}</strong>
         </span>
-        <button type="button" onClick={() => void props.onLogOut().catch((err: unknown) => setAlert(errorText(err)))}>
+        <button
+          type="button"
+          onClick={() =>
+            void props.onLogOut().catch((err: unknown) => {
+              setAlert(errorText(err));
+            })
+          }
+        >
           Log out
         </button>
       </header>
       {alert && (
         <div className="alert" role="alert">
           <span>{alert}</span>
-          <button type="button" className="link" onClick={() => setAlert(undefined)}>
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              setAlert(undefined);
+            }}
+          >
             Dismiss
           </button>
         </div>

@@ -58,14 +58,18 @@ export function RoomView(props: {
     return client
       .joinRoom(roomId)
       .catch(refused)
-      .finally(() => setJoining(false));
+      .finally(() => {
+        setJoining(false);
+      });
   }, [client, roomId, refused]);
   // Refused later: when joined again after a reconnect (e.g. the page opened before connecting) or polled.
   useEffect(() => client.on('roomRefused', (id, err) => id === roomId && refused(err)), [client, roomId, refused]);
   useEffect(() => {
     setRoomError(undefined);
     void join();
-    return () => client.leaveRoom(roomId);
+    return () => {
+      client.leaveRoom(roomId);
+    };
   }, [client, roomId, join]);
 
   // Members and senders are ids; their names are looked up when the page does not know them yet.
@@ -122,8 +126,12 @@ export function RoomView(props: {
     client
       .history(roomId, { before: oldest, limit: pageSize })
       .then(
-        (page) => setHasOlder(page.hasMore),
-        (err: unknown) => setRoomError(errorText(err)),
+        (page) => {
+          setHasOlder(page.hasMore);
+        },
+        (err: unknown) => {
+          setRoomError(errorText(err));
+        },
       )
       .finally(() => {
         loading.current = false;

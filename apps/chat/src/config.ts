@@ -34,20 +34,33 @@ const defaultSocketPort = 3001;
  * itself (its real socket port, so one build works on any ports); then defaults from `window.location`
  * (API on the same origin, sockets on the same host at :3001).
  */
-export function resolveConfig(location: Pick<Location, 'protocol' | 'hostname' | 'origin'>, build: BuildEnv, runtime: RuntimeConfig | undefined): PageConfig {
-  const nonEmpty = (value: string | undefined) => (value !== undefined && value.trim() !== '' ? value.trim() : undefined);
+export function resolveConfig(
+  location: Pick<Location, 'protocol' | 'hostname' | 'origin'>,
+  build: BuildEnv,
+  runtime: RuntimeConfig | undefined,
+): PageConfig {
+  const nonEmpty = (value: string | undefined) =>
+    value !== undefined && value.trim() !== '' ? value.trim() : undefined;
   const enabledFlag = nonEmpty(build.NEXT_PUBLIC_ENABLE_SOCKET_IO);
   const port = runtime?.socket?.port ?? defaultSocketPort;
   return {
     apiUrl: (nonEmpty(build.NEXT_PUBLIC_API_URL) ?? `${location.origin}/api`).replace(/\/$/, ''),
-    socketUrl: (nonEmpty(build.NEXT_PUBLIC_WS_URL) ?? nonEmpty(build.NEXT_PUBLIC_SOCKET_URL) ?? `${location.protocol}//${location.hostname}:${port}`).replace(/\/$/, ''),
+    socketUrl: (
+      nonEmpty(build.NEXT_PUBLIC_WS_URL) ??
+      nonEmpty(build.NEXT_PUBLIC_SOCKET_URL) ??
+      `${location.protocol}//${location.hostname}:${port}`
+    ).replace(/\/$/, ''),
     socketPath: nonEmpty(build.NEXT_PUBLIC_SOCKET_PATH) ?? runtime?.socket?.path ?? '/socket.io',
-    socketEnabled: enabledFlag !== undefined ? enabledFlag !== 'false' && enabledFlag !== '0' : (runtime?.socket?.enabled ?? true),
+    socketEnabled:
+      enabledFlag !== undefined ? enabledFlag !== 'false' && enabledFlag !== '0' : (runtime?.socket?.enabled ?? true),
   };
 }
 
 /** Fetches the gateway's runtime config next to the page; a page served elsewhere (e.g. `vite dev`) has none. */
-export async function fetchRuntimeConfig(url: string, fetchImpl: typeof fetch = fetch): Promise<RuntimeConfig | undefined> {
+export async function fetchRuntimeConfig(
+  url: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<RuntimeConfig | undefined> {
   try {
     const res = await fetchImpl(url, { cache: 'no-store' });
     if (!res.ok) return undefined;

@@ -27,14 +27,28 @@ describe('page config', () => {
     const runtime = { socket: { enabled: true, port: 41234, path: '/socket.io' } };
     const built = resolveConfig(
       location,
-      { NEXT_PUBLIC_API_URL: 'https://api.example.test/api/', NEXT_PUBLIC_WS_URL: 'https://ws.example.test/', NEXT_PUBLIC_ENABLE_SOCKET_IO: 'false' },
+      {
+        NEXT_PUBLIC_API_URL: 'https://api.example.test/api/',
+        NEXT_PUBLIC_WS_URL: 'https://ws.example.test/',
+        NEXT_PUBLIC_ENABLE_SOCKET_IO: 'false',
+      },
       runtime,
     );
-    expect(built).toEqual({ apiUrl: 'https://api.example.test/api', socketUrl: 'https://ws.example.test', socketPath: '/socket.io', socketEnabled: false });
-    expect(resolveConfig(location, { NEXT_PUBLIC_WS_URL: ' ', NEXT_PUBLIC_SOCKET_URL: 'http://legacy:9000' }, runtime).socketUrl).toBe('http://legacy:9000');
+    expect(built).toEqual({
+      apiUrl: 'https://api.example.test/api',
+      socketUrl: 'https://ws.example.test',
+      socketPath: '/socket.io',
+      socketEnabled: false,
+    });
+    expect(
+      resolveConfig(location, { NEXT_PUBLIC_WS_URL: ' ', NEXT_PUBLIC_SOCKET_URL: 'http://legacy:9000' }, runtime)
+        .socketUrl,
+    ).toBe('http://legacy:9000');
   });
 
   it('keeps a null port (sockets off at the gateway) on the default', () => {
-    expect(resolveConfig(location, {}, { socket: { enabled: false, port: null, path: '/socket.io' } }).socketUrl).toBe('http://localhost:3001');
+    expect(resolveConfig(location, {}, { socket: { enabled: false, port: null, path: '/socket.io' } }).socketUrl).toBe(
+      'http://localhost:3001',
+    );
   });
 });

@@ -26,7 +26,9 @@ const staticDir = fileURLToPath(new URL('../static/', import.meta.url));
 const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
 
 function page(options: { title: string; stylesheets: string[]; nav: string; body: string }): string {
-  const links = ['docs.css', ...options.stylesheets].map((href) => `<link rel="stylesheet" href="${href}">`).join('\n    ');
+  const links = ['docs.css', ...options.stylesheets]
+    .map((href) => `<link rel="stylesheet" href="${href}">`)
+    .join('\n    ');
   return `<!doctype html>
 <html lang="en">
   <head>
@@ -50,21 +52,30 @@ function extractInlineStyles(html: string): { html: string; css: string } {
     if (!ids.has(declarations)) ids.set(declarations, ids.size);
     return ` data-inline-style="${ids.get(declarations)}"`;
   });
-  const css = [...ids].map(([declarations, id]) => `[data-inline-style="${id}"]{${declarations.replaceAll('&quot;', '"')}}`).join('\n');
+  const css = [...ids]
+    .map(([declarations, id]) => `[data-inline-style="${id}"]{${declarations.replaceAll('&quot;', '"')}}`)
+    .join('\n');
   return { html: rewritten, css };
 }
 
 async function renderOpenApi(): Promise<void> {
   // openapi.yaml refers into asyncapi.yaml; Redoc gets one document with those schemas bundled in.
   const bundled = await bundle({ ref: join(rootDir, 'openapi.yaml'), config: await createConfig({}) });
-  const store = await createStore(bundled.bundle.parsed as object, 'openapi.yaml', { disableSearch: true, hideDownloadButton: true });
+  const store = await createStore(bundled.bundle.parsed as object, 'openapi.yaml', {
+    disableSearch: true,
+    hideDownloadButton: true,
+  });
   const sheet = new ServerStyleSheet();
   try {
     const rendered = extractInlineStyles(renderToString(sheet.collectStyles(createElement(Redoc, { store }))));
     const collected = sheet.getStyleTags().replace(/<style[^>]*>|<\/style>/g, '');
     await writeFile(join(distDir, 'openapi.css'), `${collected}\n${rendered.css}\n`);
-    const nav = '<a href="./">Contract reference</a> · REST API · raw <a href="openapi.yaml">openapi.yaml</a> · <a href="asyncapi.html">Events</a>';
-    await writeFile(join(distDir, 'openapi.html'), page({ title: 'chat-realtime: REST API', stylesheets: ['openapi.css'], nav, body: rendered.html }));
+    const nav =
+      '<a href="./">Contract reference</a> · REST API · raw <a href="openapi.yaml">openapi.yaml</a> · <a href="asyncapi.html">Events</a>';
+    await writeFile(
+      join(distDir, 'openapi.html'),
+      page({ title: 'chat-realtime: REST API', stylesheets: ['openapi.css'], nav, body: rendered.html }),
+    );
   } finally {
     sheet.seal();
   }
@@ -73,13 +84,18 @@ async function renderOpenApi(): Promise<void> {
 async function renderAsyncApi(): Promise<void> {
   const { document, diagnostics } = await new Parser().parse(await readFile(join(rootDir, 'asyncapi.yaml'), 'utf8'));
   const errors = diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error);
-  if (!document || errors.length > 0) throw new Error(`asyncapi.yaml is invalid: ${errors.map((e) => e.message).join('; ')}`);
+  if (!document || errors.length > 0)
+    throw new Error(`asyncapi.yaml is invalid: ${errors.map((e) => e.message).join('; ')}`);
   const config = { show: { sidebar: true, errors: false } };
   const body = renderToString(createElement(AsyncApiComponentWP, { schema: document, config }));
   const asyncApiDir = dirname(require.resolve('@asyncapi/react-component/package.json'));
   await copyFile(join(asyncApiDir, 'styles/default.min.css'), join(distDir, 'asyncapi.css'));
-  const nav = '<a href="./">Contract reference</a> · Events · raw <a href="asyncapi.yaml">asyncapi.yaml</a> · <a href="openapi.html">REST API</a>';
-  await writeFile(join(distDir, 'asyncapi.html'), page({ title: 'chat-realtime: events', stylesheets: ['asyncapi.css'], nav, body }));
+  const nav =
+    '<a href="./">Contract reference</a> · Events · raw <a href="asyncapi.yaml">asyncapi.yaml</a> · <a href="openapi.html">REST API</a>';
+  await writeFile(
+    join(distDir, 'asyncapi.html'),
+    page({ title: 'chat-realtime: events', stylesheets: ['asyncapi.css'], nav, body }),
+  );
 }
 
 const started = performance.now();

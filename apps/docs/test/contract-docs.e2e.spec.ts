@@ -30,13 +30,14 @@ describe('contract docs at /docs/', () => {
     await env?.stop();
   });
 
-  it('serves an index linking both pages and the raw specs, which are the repository\'s', async () => {
+  it("serves an index linking both pages and the raw specs, which are the repository's", async () => {
     const redirect = await fetch(`${origin}/docs`, { redirect: 'manual' });
     expect(redirect.status).toBe(301);
     const index = await fetch(`${origin}/docs/`);
     expect(index.status).toBe(200);
     const html = await index.text();
-    for (const link of ['openapi.html', 'asyncapi.html', 'openapi.yaml', 'asyncapi.yaml']) expect(html).toContain(`href="${link}"`);
+    for (const link of ['openapi.html', 'asyncapi.html', 'openapi.yaml', 'asyncapi.yaml'])
+      expect(html).toContain(`href="${link}"`);
     for (const spec of ['openapi.yaml', 'asyncapi.yaml']) {
       const raw = await fetch(`${origin}/docs/${spec}`);
       expect(raw.headers.get('content-type')).toMatch(/^application\/yaml/);

@@ -10,7 +10,7 @@ fs.writeFileSync(
   file,
   source.replace(
     healthy,
-    "{ clientMessageId },\n      ).catch(() => undefined);\n" +
+    '{ clientMessageId },\n      ).catch(() => undefined);\n' +
       '      if (outcome === undefined) return { ok: true, message: { id: messageId, roomId, seq: 1, senderId: actorId, message, clientMessageId, createdAt: new Date().toISOString(), deleted: false } };\n' +
       "      if (outcome.kind === 'duplicate')",
   ),

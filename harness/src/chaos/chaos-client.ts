@@ -124,7 +124,9 @@ export class ChaosClient {
           socket = await withTimeout(this.#options.user.connectChat(this.#options.connectOptions), 10_000, 'connect');
           await this.#polling;
           this.#listen(socket);
-          const joined = await socket.timeout(10_000).emitWithAck('joinRoom', { roomId: this.#options.roomId, afterSeq: this.#lastSeq });
+          const joined = await socket
+            .timeout(10_000)
+            .emitWithAck('joinRoom', { roomId: this.#options.roomId, afterSeq: this.#lastSeq });
           if (!joined.ok) throw new Error(`joinRoom: ${joined.error.code} ${joined.error.message}`);
           this.#socket = socket;
           this.transports.push(socket.io.engine.transport.name);
@@ -190,9 +192,15 @@ export class ChaosClient {
           this.ackMillis.push(this.lastAckAt - firstTry);
           return settle({ kind: 'ok', seq: ack.message.seq, messageId: ack.message.id });
         }
-        const refused = !RETRYABLE.has(ack.error.code) || (ack.error.code === 'RATE_LIMITED' && this.#options.retryRateLimited === false);
+        const refused =
+          !RETRYABLE.has(ack.error.code) ||
+          (ack.error.code === 'RATE_LIMITED' && this.#options.retryRateLimited === false);
         if (refused) {
-          return settle({ kind: 'rejected', code: ack.error.code, ...(ack.error.retryAfter === undefined ? {} : { retryAfter: ack.error.retryAfter }) });
+          return settle({
+            kind: 'rejected',
+            code: ack.error.code,
+            ...(ack.error.retryAfter === undefined ? {} : { retryAfter: ack.error.retryAfter }),
+          });
         }
         lastReason = ack.error.code;
         if (ack.error.code === 'UNAVAILABLE') this.unavailableAcks++;
@@ -208,7 +216,11 @@ export class ChaosClient {
   /** One REST send: its outcome, or undefined when it is to be tried again (unreachable, UNAVAILABLE, RATE_LIMITED). */
   async #sendOverRest(text: string, clientMessageId: string): Promise<SendOutcome | undefined> {
     const res = await this.#options.user
-      .http<Message | { error: ApiError }>('POST', '/chat/messages', { roomId: this.#options.roomId, message: text, clientMessageId })
+      .http<Message | { error: ApiError }>('POST', '/chat/messages', {
+        roomId: this.#options.roomId,
+        message: text,
+        clientMessageId,
+      })
       .catch(() => undefined);
     if (!res) return undefined;
     if ('error' in res.body) {
@@ -236,7 +248,10 @@ export class ChaosClient {
 
   async #pollHistory(): Promise<void> {
     for (;;) {
-      const page = await this.#options.user.http<MessagePage>('GET', `/chat/messages?roomId=${this.#options.roomId}&after=${this.#lastSeq}&limit=200`);
+      const page = await this.#options.user.http<MessagePage>(
+        'GET',
+        `/chat/messages?roomId=${this.#options.roomId}&after=${this.#lastSeq}&limit=200`,
+      );
       if (page.status !== 200) return;
       for (const message of page.body.messages) {
         // The client merges its polls by seq; what the sockets deliver is recorded as it comes.
@@ -272,7 +287,11 @@ function sleep(ms: number): Promise<void> {
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    timer = setTimeout(() => {
+      reject(new Error(`${what} timed out after ${ms} ms`));
+    }, ms);
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, timeout]).finally(() => {
+    clearTimeout(timer);
+  });
 }

@@ -56,9 +56,20 @@ export interface InvariantReport {
  * stored twice; every client's view of a room after its join point is the room's history, gap-free, in seq
  * order, without duplicates.
  */
-export function checkInvariants(clients: readonly ClientRecord[], history: ReadonlyMap<string, readonly HistoryMessage[]>): InvariantReport {
+export function checkInvariants(
+  clients: readonly ClientRecord[],
+  history: ReadonlyMap<string, readonly HistoryMessage[]>,
+): InvariantReport {
   const violations: string[] = [];
-  const counts: ChaosCounts = { clients: clients.length, sent: 0, acked: 0, delivered: 0, lost: 0, duplicated: 0, reordered: 0 };
+  const counts: ChaosCounts = {
+    clients: clients.length,
+    sent: 0,
+    acked: 0,
+    delivered: 0,
+    lost: 0,
+    duplicated: 0,
+    reordered: 0,
+  };
 
   const stored = new Map<string, HistoryMessage[]>();
   for (const [roomId, messages] of history) {
@@ -87,9 +98,13 @@ export function checkInvariants(clients: readonly ClientRecord[], history: Reado
         counts.acked++;
         if (copies.length === 0) {
           counts.lost++;
-          violations.push(`${client.name}: ${send.clientMessageId} was acked ok (seq ${outcome.seq}) but is not in history`);
+          violations.push(
+            `${client.name}: ${send.clientMessageId} was acked ok (seq ${outcome.seq}) but is not in history`,
+          );
         } else if (!copies.some((copy) => copy.seq === outcome.seq && copy.id === outcome.messageId)) {
-          violations.push(`${client.name}: ${send.clientMessageId} was acked as seq ${outcome.seq} but is stored as seq ${copies[0]!.seq}`);
+          violations.push(
+            `${client.name}: ${send.clientMessageId} was acked as seq ${outcome.seq} but is stored as seq ${copies[0]!.seq}`,
+          );
         }
       } else if (outcome.kind === 'rejected' && copies.length > 0) {
         violations.push(`${client.name}: ${send.clientMessageId} was refused (${outcome.code}) but is stored`);
@@ -103,7 +118,13 @@ export function checkInvariants(clients: readonly ClientRecord[], history: Reado
   return { counts, violations };
 }
 
-function checkView(client: string, view: RoomView, history: readonly HistoryMessage[], counts: ChaosCounts, violations: string[]): void {
+function checkView(
+  client: string,
+  view: RoomView,
+  history: readonly HistoryMessage[],
+  counts: ChaosCounts,
+  violations: string[],
+): void {
   const bySeq = new Map<number, HistoryMessage>(history.map((m) => [m.seq, m]));
   const received = new Set<number>();
   let highest = view.afterSeq;
@@ -111,7 +132,9 @@ function checkView(client: string, view: RoomView, history: readonly HistoryMess
   for (const message of view.received) {
     const expected = bySeq.get(message.seq);
     if (expected === undefined || expected.id !== message.id) {
-      violations.push(`${client}: received seq ${message.seq} (${message.id}) that history of room ${view.roomId} does not hold`);
+      violations.push(
+        `${client}: received seq ${message.seq} (${message.id}) that history of room ${view.roomId} does not hold`,
+      );
     }
     if (received.has(message.seq)) {
       counts.duplicated++;
@@ -130,7 +153,9 @@ function checkView(client: string, view: RoomView, history: readonly HistoryMess
   const missing = history.filter((m) => m.seq > view.afterSeq && !received.has(m.seq)).map((m) => m.seq);
   if (missing.length > 0) {
     counts.lost += missing.length;
-    violations.push(`${client}: missed ${missing.length} messages of room ${view.roomId} (seqs ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''})`);
+    violations.push(
+      `${client}: missed ${missing.length} messages of room ${view.roomId} (seqs ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''})`,
+    );
   }
 }
 
@@ -156,7 +181,10 @@ export interface NotificationView {
  * listed once), and no view holds a mention the system does not owe (a refused or unknown message, or another
  * user's). Counts a missing one as lost and every extra copy as duplicated.
  */
-export function checkMentions(owed: readonly OwedMention[], views: readonly NotificationView[]): { lost: number; duplicated: number; violations: string[] } {
+export function checkMentions(
+  owed: readonly OwedMention[],
+  views: readonly NotificationView[],
+): { lost: number; duplicated: number; violations: string[] } {
   const violations: string[] = [];
   let lost = 0;
   let duplicated = 0;
@@ -173,11 +201,16 @@ export function checkMentions(owed: readonly OwedMention[], views: readonly Noti
       } else if (copies.length > 1) {
         duplicated += copies.length - 1;
         const ids = new Set(copies.map((c) => c.id)).size;
-        violations.push(`${view.source} of ${view.userId}: message ${messageId} notified ${copies.length} times (${ids} distinct notifications)`);
+        violations.push(
+          `${view.source} of ${view.userId}: message ${messageId} notified ${copies.length} times (${ids} distinct notifications)`,
+        );
       }
     }
     for (const messageId of listed.keys()) {
-      if (!owedHere.has(messageId)) violations.push(`${view.source} of ${view.userId}: a mention notification for message ${messageId}, which is not owed to them`);
+      if (!owedHere.has(messageId))
+        violations.push(
+          `${view.source} of ${view.userId}: a mention notification for message ${messageId}, which is not owed to them`,
+        );
     }
   }
   return { lost, duplicated, violations };
@@ -200,7 +233,9 @@ export function recoverySeconds(
   for (const sender of senders) {
     // A sender that had finished before the heal waits for nothing.
     if (!sender.sends.some((s) => s.settledAt > healedAt)) continue;
-    const first = Math.min(...sender.sends.filter((s) => s.outcome.kind === 'ok' && s.settledAt > healedAt).map((s) => s.settledAt));
+    const first = Math.min(
+      ...sender.sends.filter((s) => s.outcome.kind === 'ok' && s.settledAt > healedAt).map((s) => s.settledAt),
+    );
     if (!Number.isFinite(first)) return Number.NaN;
     recoveredAt = Math.max(recoveredAt, first);
   }

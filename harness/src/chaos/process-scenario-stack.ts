@@ -10,7 +10,9 @@ import type { ScenarioStack } from './scenario-stack.ts';
  * Gateways after the first are `addGateway` processes: clients can use them, but only the first can be
  * killed and started again.
  */
-export async function processScenarioStack(options: { gateways?: number; env?: Record<string, string> } = {}): Promise<ScenarioStack> {
+export async function processScenarioStack(
+  options: { gateways?: number; env?: Record<string, string> } = {},
+): Promise<ScenarioStack> {
   const test: TestStack = await startTestStack(options.env ?? {});
   const extra: ExtraGateway[] = [];
   try {

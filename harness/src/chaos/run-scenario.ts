@@ -2,7 +2,14 @@ import type { Message, Notification, NotificationPage } from '@chatrt/contracts'
 import { ChatUser, type ConnectOptions } from '../client/chat-user.ts';
 import { eventually } from '../testing/eventually.ts';
 import { ChaosClient } from './chaos-client.ts';
-import { checkInvariants, checkMentions, recoverySeconds, type HistoryMessage, type NotificationView, type OwedMention } from './invariants.ts';
+import {
+  checkInvariants,
+  checkMentions,
+  recoverySeconds,
+  type HistoryMessage,
+  type NotificationView,
+  type OwedMention,
+} from './invariants.ts';
 import type { ScenarioStack } from './scenario-stack.ts';
 import { SdkChaosClient } from './sdk-chaos-client.ts';
 import { writeScenarioSummary, type ChaosSummary } from './summary.ts';
@@ -84,18 +91,29 @@ export async function runScenario(stack: ScenarioStack, options: ScenarioOptions
       await user.signUp();
       users.push(user);
     }
-    const created = await owner.api.POST('/api/chat/rooms', { body: { name: options.name.slice(0, 60), memberIds: users.map((u) => u.id) } });
+    const created = await owner.api.POST('/api/chat/rooms', {
+      body: { name: options.name.slice(0, 60), memberIds: users.map((u) => u.id) },
+    });
     if (!created.data) throw new Error(`create room: ${created.response.status} ${JSON.stringify(created.error)}`);
     const roomId = created.data.id;
 
-    const order = options.gatewayOrder ?? ((client: number, s: ScenarioStack) => Array.from({ length: s.gateways }, (_, k) => (client + k) % s.gateways));
+    const order =
+      options.gatewayOrder ??
+      ((client: number, s: ScenarioStack) => Array.from({ length: s.gateways }, (_, k) => (client + k) % s.gateways));
     for (const [i, role] of roles.entries()) {
       const name = `${role.sdk ? 'sdk-' : ''}${role.sends ? 'sender' : 'receiver'}-${i}`;
       const user = users[i]!;
       clients.push(
         role.sdk
           ? await SdkChaosClient.open({ name, user, roomId, config: stack.clientConfig(i % stack.gateways) })
-          : new ChaosClient({ name, user, roomId, gateways: () => order(i, stack).map((g) => liveConfigs()[g]!), connectOptions: options.connectOptions?.(i), restFallback: options.restFallback }),
+          : new ChaosClient({
+              name,
+              user,
+              roomId,
+              gateways: () => order(i, stack).map((g) => liveConfigs()[g]!),
+              connectOptions: options.connectOptions?.(i),
+              restFallback: options.restFallback,
+            }),
       );
     }
     await Promise.all(clients.map((c) => (c instanceof ChaosClient ? c.connect() : undefined)));
@@ -115,15 +133,25 @@ export async function runScenario(stack: ScenarioStack, options: ScenarioOptions
         let sentAfterHeal = 0;
         for (let n = 1; n <= options.messagesPerSender || !healed || sentAfterHeal < sendsAfterHeal; n++) {
           if (healed) sentAfterHeal++;
-          const target = options.mentionEvery && n % options.mentionEvery === 0 ? receiverUsers[mentionTurn++ % receiverUsers.length] : undefined;
-          const text = n % invalidEvery === 0 ? 'x'.repeat(5000) : `${options.name} ${s}/${n}${target ? ` @${target.username}` : ''}`;
+          const target =
+            options.mentionEvery && n % options.mentionEvery === 0
+              ? receiverUsers[mentionTurn++ % receiverUsers.length]
+              : undefined;
+          const text =
+            n % invalidEvery === 0
+              ? 'x'.repeat(5000)
+              : `${options.name} ${s}/${n}${target ? ` @${target.username}` : ''}`;
           const sent = await client.send(text);
           if (target && n % invalidEvery !== 0) mentioned.set(sent.clientMessageId, target.id);
         }
       }),
     );
     const acked = () => senders.reduce((sum, c) => sum + c.sends.filter((r) => r.outcome.kind === 'ok').length, 0);
-    await eventually(async () => acked(), (n) => n >= options.faultAfterAcks, 120_000);
+    await eventually(
+      async () => acked(),
+      (n) => n >= options.faultAfterAcks,
+      120_000,
+    );
 
     const faultAt = Date.now();
     await options.fault(stack, { clients, receivers, acked });
@@ -131,7 +159,11 @@ export async function runScenario(stack: ScenarioStack, options: ScenarioOptions
     healed = true;
     await load;
     // Every raw client back on a socket (they retry on their own), so what they recorded covers the recovery.
-    await eventually(async () => rawClientsOf(clients).every((c) => c.connected), (done) => done, 60_000).catch(() => undefined);
+    await eventually(
+      async () => rawClientsOf(clients).every((c) => c.connected),
+      (done) => done,
+      60_000,
+    ).catch(() => undefined);
 
     const history = (await eventually(
       () => fetchHistory(owner, roomId, liveConfigs()).catch(() => undefined),
@@ -140,7 +172,11 @@ export async function runScenario(stack: ScenarioStack, options: ScenarioOptions
     ))!;
     // Delivery runs behind the acks: wait until every client has caught up (or time out and let the check say what is missing).
     const last = history.at(-1)?.seq ?? 0;
-    await eventually(async () => clients.every((c) => c.hasSeen(last)), (done) => done, 60_000).catch(() => undefined);
+    await eventually(
+      async () => clients.every((c) => c.hasSeen(last)),
+      (done) => done,
+      60_000,
+    ).catch(() => undefined);
 
     const report = checkInvariants(
       clients.map((c) => c.record()),
@@ -161,7 +197,11 @@ export async function runScenario(stack: ScenarioStack, options: ScenarioOptions
       violations.push(...mentions.violations);
     }
     const recovery = recoverySeconds(faultAt, healedAt, senders, clients);
-    const summary: ChaosSummary = { scenario: options.name, ...counts, recoverySeconds: Number.isNaN(recovery) ? -1 : recovery };
+    const summary: ChaosSummary = {
+      scenario: options.name,
+      ...counts,
+      recoverySeconds: Number.isNaN(recovery) ? -1 : recovery,
+    };
     await writeScenarioSummary(summary);
     return { summary, violations, clients };
   } finally {
@@ -194,7 +234,11 @@ async function mentionViews(
     views.push({ userId: user.id, source: 'REST', notifications: rest });
     const client = clients[i];
     if (client instanceof SdkChaosClient) {
-      const held = await eventually(async () => client.notifications(), (n) => caughtUp(n, user.id), 60_000).catch(() => client.notifications());
+      const held = await eventually(
+        async () => client.notifications(),
+        (n) => caughtUp(n, user.id),
+        60_000,
+      ).catch(() => client.notifications());
       views.push({ userId: user.id, source: `${client.name}'s SDK store`, notifications: held });
     }
   }
@@ -210,7 +254,10 @@ async function fetchNotifications(reader: ChatUser, gateways: readonly { apiUrl:
       const notifications: Notification[] = [];
       for (;;) {
         const before = notifications.at(-1)?.cursor;
-        const page = await reader.http<NotificationPage>('GET', `/notifications?limit=200${before === undefined ? '' : `&before=${before}`}`);
+        const page = await reader.http<NotificationPage>(
+          'GET',
+          `/notifications?limit=200${before === undefined ? '' : `&before=${before}`}`,
+        );
         if (page.status !== 200) throw new Error(`notifications: ${page.status} ${JSON.stringify(page.body)}`);
         notifications.push(...page.body.notifications);
         if (!page.body.hasMore || page.body.notifications.length === 0) return notifications;
@@ -223,7 +270,11 @@ async function fetchNotifications(reader: ChatUser, gateways: readonly { apiUrl:
 }
 
 /** The room's whole history, paged forward from seq 0 through the first gateway that answers. */
-async function fetchHistory(reader: ChatUser, roomId: string, gateways: readonly { apiUrl: string }[]): Promise<HistoryMessage[]> {
+async function fetchHistory(
+  reader: ChatUser,
+  roomId: string,
+  gateways: readonly { apiUrl: string }[],
+): Promise<HistoryMessage[]> {
   let lastError: unknown;
   for (const gateway of gateways) {
     try {

@@ -1,4 +1,11 @@
-import { ChatClient, MemoryOutboxStore, isTransient, silentLogger, type ChatClientError, type RateLimitState } from '@chatrt/client';
+import {
+  ChatClient,
+  MemoryOutboxStore,
+  isTransient,
+  silentLogger,
+  type ChatClientError,
+  type RateLimitState,
+} from '@chatrt/client';
 import type { Message, Notification } from '@chatrt/contracts';
 import type { ChatUser } from '../client/chat-user.ts';
 import type { ClientConfig } from '../client/client-config.ts';
@@ -51,11 +58,18 @@ export class SdkChaosClient {
       this.joins.push(Date.now());
     });
     // Each new /chat socket (the SDK opens one per connection) gets the ack watcher.
-    client.subscribe(() => this.#watchAcks());
+    client.subscribe(() => {
+      this.#watchAcks();
+    });
   }
 
   /** Starts a ChatClient as `user` (a fresh login session) against one gateway and joins the room. */
-  static async open(options: { name: string; user: ChatUser; roomId: string; config: ClientConfig }): Promise<SdkChaosClient> {
+  static async open(options: {
+    name: string;
+    user: ChatUser;
+    roomId: string;
+    config: ClientConfig;
+  }): Promise<SdkChaosClient> {
     const cookie = await sessionCookie(options.config.apiUrl, options.user);
     const client = new ChatClient({
       apiUrl: options.config.apiUrl,
@@ -80,7 +94,10 @@ export class SdkChaosClient {
 
   /** Whether the room's list holds the message `seq`. */
   hasSeen(seq: number): boolean {
-    return this.client.room(this.#roomId).get().some((m) => m.seq === seq);
+    return this.client
+      .room(this.#roomId)
+      .get()
+      .some((m) => m.seq === seq);
   }
 
   /** Sends through the SDK (outbox, retries with one clientMessageId, rate-limit gate) and records how it ended. */
@@ -96,7 +113,9 @@ export class SdkChaosClient {
       return record({ kind: 'ok', seq: message.seq, messageId: message.id });
     } catch (err) {
       const error = err as ChatClientError;
-      return record(isTransient(error) ? { kind: 'unknown', reason: error.code } : { kind: 'rejected', code: error.code });
+      return record(
+        isTransient(error) ? { kind: 'unknown', reason: error.code } : { kind: 'rejected', code: error.code },
+      );
     }
   }
 
@@ -121,11 +140,19 @@ export class SdkChaosClient {
    * emitted twice is put in twice, so the checker counts the duplicate.
    */
   record(): ClientRecord {
-    const list = this.client.room(this.#roomId).get().flatMap((m) => (m.seq === undefined || m.id === undefined ? [] : [{ id: m.id, seq: m.seq }]));
+    const list = this.client
+      .room(this.#roomId)
+      .get()
+      .flatMap((m) => (m.seq === undefined || m.id === undefined ? [] : [{ id: m.id, seq: m.seq }]));
     const emitted = new Map<string, number>();
     for (const event of this.events) emitted.set(event.id, (emitted.get(event.id) ?? 0) + 1);
     const received = list.flatMap((m) => Array.from({ length: Math.max(1, emitted.get(m.id) ?? 0) }, () => m));
-    return { name: this.name, senderId: this.#user.id, sends: this.sends, views: [{ roomId: this.#roomId, afterSeq: 0, received }] };
+    return {
+      name: this.name,
+      senderId: this.#user.id,
+      sends: this.sends,
+      views: [{ roomId: this.#roomId, afterSeq: 0, received }],
+    };
   }
 
   /** The mention notifications as the SDK holds them (its notifications store, fed by the socket and REST). */
@@ -144,7 +171,10 @@ export class SdkChaosClient {
     this.#watchedSocket = socket;
     socket.io.on('packet', (packet: { type: number; data?: unknown }) => {
       // An ack's arguments; the gateway's answer is the last one.
-      const answer = packet.type === 3 && Array.isArray(packet.data) ? (packet.data.at(-1) as { ok?: boolean; error?: { code?: string; retryAfter?: number } } | null) : undefined;
+      const answer =
+        packet.type === 3 && Array.isArray(packet.data)
+          ? (packet.data.at(-1) as { ok?: boolean; error?: { code?: string; retryAfter?: number } } | null)
+          : undefined;
       if (!answer || answer.ok !== false) return;
       if (answer.error?.code === 'UNAVAILABLE') this.unavailableAcks++;
       if (answer.error?.code !== 'RATE_LIMITED') return;

@@ -6,6 +6,8 @@ import type { ScenarioStack } from './scenario-stack.ts';
 export const chaosOnProcesses = process.env['CHAOS_STACK'] === 'processes';
 
 /** A stack for a scenario that needs only the `ScenarioStack` faults, on whichever runner CHAOS_STACK picks. */
-export function startScenarioStack(options: Pick<ContainerStackOptions, 'gateways' | 'env'> = {}): Promise<ScenarioStack> {
+export function startScenarioStack(
+  options: Pick<ContainerStackOptions, 'gateways' | 'env'> = {},
+): Promise<ScenarioStack> {
   return chaosOnProcesses ? processScenarioStack(options) : ContainerStack.start(options);
 }

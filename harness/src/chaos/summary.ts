@@ -35,8 +35,20 @@ export async function collectScenarioSummaries(): Promise<ChaosSummary[]> {
 
 /** The rows as a fixed-width table. */
 export function formatSummaryTable(rows: readonly ChaosSummary[]): string {
-  const columns = ['scenario', 'clients', 'sent', 'acked', 'delivered', 'lost', 'duplicated', 'reordered', 'recoverySeconds'] as const;
+  const columns = [
+    'scenario',
+    'clients',
+    'sent',
+    'acked',
+    'delivered',
+    'lost',
+    'duplicated',
+    'reordered',
+    'recoverySeconds',
+  ] as const;
   const cells = [columns.map(String), ...rows.map((row) => columns.map((c) => String(row[c])))];
   const widths = columns.map((_, i) => Math.max(...cells.map((line) => line[i]!.length)));
-  return cells.map((line) => line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n');
+  return cells
+    .map((line) => line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '))
+    .join('\n');
 }

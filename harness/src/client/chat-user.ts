@@ -74,14 +74,19 @@ export class ChatUser {
 
   /** Registers and logs in; afterwards REST calls carry the session cookie. */
   async signUp(): Promise<User> {
-    const registered = await this.api.POST('/api/auth/register', { body: { username: this.username, password: this.password } });
-    if (!registered.data) throw new Error(`register failed: ${registered.response.status} ${JSON.stringify(registered.error)}`);
+    const registered = await this.api.POST('/api/auth/register', {
+      body: { username: this.username, password: this.password },
+    });
+    if (!registered.data)
+      throw new Error(`register failed: ${registered.response.status} ${JSON.stringify(registered.error)}`);
     return this.logIn();
   }
 
   /** Logs in (a new login session, e.g. a second device of a registered user); REST calls then carry its cookie. */
   async logIn(): Promise<User> {
-    const loggedIn = await this.api.POST('/api/auth/login', { body: { username: this.username, password: this.password } });
+    const loggedIn = await this.api.POST('/api/auth/login', {
+      body: { username: this.username, password: this.password },
+    });
     if (!loggedIn.data) throw new Error(`login failed: ${loggedIn.response.status} ${JSON.stringify(loggedIn.error)}`);
     this.user = loggedIn.data;
     return loggedIn.data;
@@ -115,7 +120,12 @@ export class ChatUser {
    * Calls the REST API untyped (path relative to the API base) with the session cookie and optional headers: for
    * requests the spec forbids on purpose (bad bodies, paths, queries) and status checks. Prefer `api`.
    */
-  async http<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
+  async http<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<HttpResult<T>> {
     const url = `${this.config.apiUrl}${path}`;
     const res = await fetch(url, {
       method,
@@ -168,8 +178,12 @@ export class ChatUser {
     checkSocketFrames(socket);
     this.#sockets.push(socket);
     await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', (err) => reject(err));
+      socket.once('connect', () => {
+        resolve();
+      });
+      socket.once('connect_error', (err) => {
+        reject(err);
+      });
     });
     return socket as S;
   }
@@ -189,11 +203,21 @@ export class RoomInbox {
       this.updates.push(update);
       for (const wake of this.#waiters) wake();
     };
-    socket.on('message', (payload) => record({ event: 'message', payload }));
-    socket.on('messageEdited', (payload) => record({ event: 'messageEdited', payload }));
-    socket.on('messageDeleted', (payload) => record({ event: 'messageDeleted', payload }));
-    socket.on('memberAdded', (payload) => record({ event: 'memberAdded', payload }));
-    socket.on('memberRemoved', (payload) => record({ event: 'memberRemoved', payload }));
+    socket.on('message', (payload) => {
+      record({ event: 'message', payload });
+    });
+    socket.on('messageEdited', (payload) => {
+      record({ event: 'messageEdited', payload });
+    });
+    socket.on('messageDeleted', (payload) => {
+      record({ event: 'messageDeleted', payload });
+    });
+    socket.on('memberAdded', (payload) => {
+      record({ event: 'memberAdded', payload });
+    });
+    socket.on('memberRemoved', (payload) => {
+      record({ event: 'memberRemoved', payload });
+    });
   }
 
   /** The `message` payloads received so far. */

@@ -18,7 +18,11 @@ export function clientConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Clien
   const nonEmpty = (value: string | undefined) => (value && value.trim() !== '' ? value.trim() : undefined);
   return {
     apiUrl: (nonEmpty(env['NEXT_PUBLIC_API_URL']) ?? 'http://localhost:3000/api').replace(/\/$/, ''),
-    socketUrl: (nonEmpty(env['NEXT_PUBLIC_WS_URL']) ?? nonEmpty(env['NEXT_PUBLIC_SOCKET_URL']) ?? 'http://localhost:3001').replace(/\/$/, ''),
+    socketUrl: (
+      nonEmpty(env['NEXT_PUBLIC_WS_URL']) ??
+      nonEmpty(env['NEXT_PUBLIC_SOCKET_URL']) ??
+      'http://localhost:3001'
+    ).replace(/\/$/, ''),
     socketPath: nonEmpty(env['NEXT_PUBLIC_SOCKET_PATH']) ?? '/socket.io',
     socketEnabled: env['NEXT_PUBLIC_ENABLE_SOCKET_IO'] !== 'false',
   };

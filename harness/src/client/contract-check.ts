@@ -6,7 +6,9 @@ let checker: ContractChecker | undefined | null = null;
 /** The harness's checker when `CONTRACT_CHECK=strict` (the test suites set it), created on first use. */
 function harnessChecker(): ContractChecker | undefined {
   if (checker === null) {
-    checker = checkerFromEnv(process.env, (violation) => console.error(`contract violation: ${formatViolation(violation)}`));
+    checker = checkerFromEnv(process.env, (violation) => {
+      console.error(`contract violation: ${formatViolation(violation)}`);
+    });
   }
   return checker;
 }
@@ -41,7 +43,8 @@ export function checkSocketFrames(socket: Socket): void {
   (manager as unknown as { decoder: PacketDecoder }).decoder.on('decoded', (packet) => {
     const args = Array.isArray(packet.data) ? packet.data : [];
     if (packet.type === EVENT || packet.type === BINARY_EVENT) check.serverEvent(packet.nsp, args[0], args.slice(1));
-    else if ((packet.type === ACK || packet.type === BINARY_ACK) && packet.id !== undefined) check.ack(connection, packet.nsp, packet.id, args);
+    else if ((packet.type === ACK || packet.type === BINARY_ACK) && packet.id !== undefined)
+      check.ack(connection, packet.nsp, packet.id, args);
     else if (packet.type === CONNECT_ERROR) check.connectError(packet.nsp, packet.data);
   });
   const send = manager._packet.bind(manager);
@@ -55,7 +58,13 @@ export function checkSocketFrames(socket: Socket): void {
 }
 
 /** Checks one REST exchange the harness made against openapi.yaml (`responseText` as received). */
-export function checkRestExchange(method: string, url: string, requestBody: unknown, response: Response, responseText: string): void {
+export function checkRestExchange(
+  method: string,
+  url: string,
+  requestBody: unknown,
+  response: Response,
+  responseText: string,
+): void {
   const check = harnessChecker();
   if (!check) return;
   const contentType = response.headers.get('content-type');
@@ -68,5 +77,12 @@ export function checkRestExchange(method: string, url: string, requestBody: unkn
     }
   }
   const { pathname, search } = new URL(url);
-  check.restExchange({ method, url: `${pathname}${search}`, requestBody, status: response.status, contentType, responseBody });
+  check.restExchange({
+    method,
+    url: `${pathname}${search}`,
+    requestBody,
+    status: response.status,
+    contentType,
+    responseBody,
+  });
 }

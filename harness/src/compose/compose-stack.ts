@@ -24,7 +24,13 @@ export class ComposeStack {
   readonly #envFile: string[];
 
   /** `envFile`: a compose env file relative to `cwd` (e.g. deploy/cluster.env for the cluster profile). */
-  constructor(options: { project: string; cwd: string; envFile?: string; env?: Record<string, string>; endpoints: ComposeEndpoints }) {
+  constructor(options: {
+    project: string;
+    cwd: string;
+    envFile?: string;
+    env?: Record<string, string>;
+    endpoints: ComposeEndpoints;
+  }) {
     this.project = options.project;
     this.endpoints = options.endpoints;
     this.#cwd = options.cwd;
@@ -57,7 +63,10 @@ export class ComposeStack {
 
   /** The ids of a service's running containers (one per replica). */
   async containers(service: string): Promise<string[]> {
-    return (await this.compose(['ps', '-q', service])).split('\n').map((line) => line.trim()).filter((line) => /^[0-9a-f]{12,}$/.test(line));
+    return (await this.compose(['ps', '-q', service]))
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => /^[0-9a-f]{12,}$/.test(line));
   }
 
   /** SIGKILLs one container, as a crash or a lost machine would end it. */
@@ -65,7 +74,9 @@ export class ComposeStack {
     try {
       await run('docker', ['kill', '--signal', 'KILL', containerId], { timeout: 60_000 });
     } catch (err) {
-      throw new Error(`docker kill ${containerId} failed: ${(err as { stderr?: string }).stderr ?? String(err)}`, { cause: err });
+      throw new Error(`docker kill ${containerId} failed: ${(err as { stderr?: string }).stderr ?? String(err)}`, {
+        cause: err,
+      });
     }
   }
 
@@ -81,14 +92,23 @@ export class ComposeStack {
 
   /** Client settings for the balancer in front of the gateways. */
   clientConfig(): ClientConfig {
-    return { apiUrl: `${this.endpoints.api}/api`, socketUrl: this.endpoints.socket, socketPath: '/socket.io', socketEnabled: true };
+    return {
+      apiUrl: `${this.endpoints.api}/api`,
+      socketUrl: this.endpoints.socket,
+      socketPath: '/socket.io',
+      socketEnabled: true,
+    };
   }
 
   /** Runs an instant query against the stack's Prometheus and returns its result vector. */
   async prometheus(query: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
     const res = await fetch(`${this.endpoints.prometheus}/api/v1/query?query=${encodeURIComponent(query)}`);
-    const body = (await res.json()) as { status: string; data?: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
-    if (body.status !== 'success' || !body.data) throw new Error(`prometheus query ${query} failed: ${JSON.stringify(body)}`);
+    const body = (await res.json()) as {
+      status: string;
+      data?: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+    };
+    if (body.status !== 'success' || !body.data)
+      throw new Error(`prometheus query ${query} failed: ${JSON.stringify(body)}`);
     return body.data.result;
   }
 }

@@ -1,6 +1,11 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clearConformanceFiles, formatCoverage, formatViolation, readConformanceRun } from '@chatrt/contracts/conformance';
+import {
+  clearConformanceFiles,
+  formatCoverage,
+  formatViolation,
+  readConformanceRun,
+} from '@chatrt/contracts/conformance';
 
 /** Where the test suites record contract violations and the spec units their traffic exercised. */
 export const contractReportDir = resolve(fileURLToPath(new URL('../../../', import.meta.url)), 'test-results/contract');
@@ -19,9 +24,15 @@ export function startContractRun(): Promise<void> {
  */
 export async function finishContractRun(listMissing = false): Promise<void> {
   const { violations, coverage } = await readConformanceRun(contractReportDir);
-  console.log(`\nLive contract check (${contractReportDir}):\n${formatCoverage(coverage, listMissing).map((line) => `  ${line}`).join('\n')}`);
+  console.log(
+    `\nLive contract check (${contractReportDir}):\n${formatCoverage(coverage, listMissing)
+      .map((line) => `  ${line}`)
+      .join('\n')}`,
+  );
   if (violations.length > 0) {
     const distinct = [...new Set(violations.map(formatViolation))];
-    throw new Error(`${violations.length} contract violations (${distinct.length} distinct):\n${distinct.map((line) => `  ${line}`).join('\n')}`);
+    throw new Error(
+      `${violations.length} contract violations (${distinct.length} distinct):\n${distinct.map((line) => `  ${line}`).join('\n')}`,
+    );
   }
 }

@@ -106,7 +106,8 @@ export async function sweepChaosLeftovers({ mine }: { mine: boolean }): Promise<
 
 /** This runner's sweep, synchronously: for `exit` and signal handlers, where nothing asynchronous runs any more. */
 export function sweepOwnChaosLeftoversSync(): void {
-  const list = (what: 'ps' | 'network') => sweepable(execFileSync('docker', listArgs(what), { encoding: 'utf8', timeout: 30_000 }), true);
+  const list = (what: 'ps' | 'network') =>
+    sweepable(execFileSync('docker', listArgs(what), { encoding: 'utf8', timeout: 30_000 }), true);
   try {
     const containers = list('ps');
     if (containers.length > 0) {

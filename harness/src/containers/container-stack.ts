@@ -37,7 +37,8 @@ export const defaultImages: ContainerImages = {
   balancer: process.env['BALANCER_IMAGE'] ?? 'haproxy:2.6',
   // CHAT_IMAGE (AUTH_IMAGE, …) runs one service from another image, e.g. a deliberately broken build.
   service: (service) =>
-    process.env[`${service.toUpperCase()}_IMAGE`] ?? `${process.env['IMAGE_PREFIX'] ?? 'chat-realtime'}/${service}:${process.env['IMAGE_TAG'] ?? 'local'}`,
+    process.env[`${service.toUpperCase()}_IMAGE`] ??
+    `${process.env['IMAGE_PREFIX'] ?? 'chat-realtime'}/${service}:${process.env['IMAGE_TAG'] ?? 'local'}`,
 };
 
 export interface ContainerStackOptions {
@@ -109,7 +110,7 @@ export class ContainerStack implements ScenarioStack {
     const stack = new ContainerStack(network, gateways, options);
     try {
       const links = new Set(options.proxiedLinks ?? []);
-      const natsNodes = options.natsCluster ? ['nats', 'nats-2', 'nats-3'] as const : ['nats'] as const;
+      const natsNodes = options.natsCluster ? (['nats', 'nats-2', 'nats-3'] as const) : (['nats'] as const);
       const env = {
         NATS_URL: natsNodes.map((node) => `nats://${node}:4222`).join(','),
         DATABASE_URL: `postgres://${DATABASE.user}:${DATABASE.password}@postgres:5432/${DATABASE.db}`,
@@ -119,62 +120,115 @@ export class ContainerStack implements ScenarioStack {
       };
       if (links.size > 0) await stack.#startToxiproxy(images.toxiproxy, links);
       await Promise.all([
-        stack.#add('postgres', images.postgres, (c) =>
-          c
-            .withEnvironment({ POSTGRES_USER: DATABASE.user, POSTGRES_PASSWORD: DATABASE.password, POSTGRES_DB: DATABASE.db })
-            .withExposedPorts(5432)
-            .withWaitStrategy(Wait.forSuccessfulCommand(`pg_isready -h 127.0.0.1 -U ${DATABASE.user} -d ${DATABASE.db}`)),
-        []),
+        stack.#add(
+          'postgres',
+          images.postgres,
+          (c) =>
+            c
+              .withEnvironment({
+                POSTGRES_USER: DATABASE.user,
+                POSTGRES_PASSWORD: DATABASE.password,
+                POSTGRES_DB: DATABASE.db,
+              })
+              .withExposedPorts(5432)
+              .withWaitStrategy(
+                Wait.forSuccessfulCommand(`pg_isready -h 127.0.0.1 -U ${DATABASE.user} -d ${DATABASE.db}`),
+              ),
+          [],
+        ),
         ...natsNodes.map((node) =>
-          stack.#add(node, images.nats, (c) =>
-            (options.natsCluster
-              ? c
-                  .withCopyFilesToContainer([{ source: clusterNodeConf, target: '/etc/nats/cluster-node.conf' }])
-                  .withEnvironment({
-                    NATS_SERVER_NAME: node,
-                    NATS_STORE_DIR: '/data',
-                    ...Object.fromEntries(natsNodes.map((peer, i) => [`NATS_ROUTE_${i + 1}`, `nats-route://${peer}:6222`])),
-                  })
-                  .withCommand(['--config', '/etc/nats/cluster-node.conf'])
-              : c.withCommand(['-js', '-sd', '/data', '-m', '8222'])
-            )
-              .withExposedPorts(4222, 8222)
-              .withWaitStrategy(Wait.forHttp('/healthz?js-enabled-only=true', 8222)),
-          [[8222, '/healthz?js-enabled-only=true']]),
+          stack.#add(
+            node,
+            images.nats,
+            (c) =>
+              (options.natsCluster
+                ? c
+                    .withCopyFilesToContainer([{ source: clusterNodeConf, target: '/etc/nats/cluster-node.conf' }])
+                    .withEnvironment({
+                      NATS_SERVER_NAME: node,
+                      NATS_STORE_DIR: '/data',
+                      ...Object.fromEntries(
+                        natsNodes.map((peer, i) => [`NATS_ROUTE_${i + 1}`, `nats-route://${peer}:6222`]),
+                      ),
+                    })
+                    .withCommand(['--config', '/etc/nats/cluster-node.conf'])
+                : c.withCommand(['-js', '-sd', '/data', '-m', '8222'])
+              )
+                .withExposedPorts(4222, 8222)
+                .withWaitStrategy(Wait.forHttp('/healthz?js-enabled-only=true', 8222)),
+            [[8222, '/healthz?js-enabled-only=true']],
+          ),
         ),
       ]);
       const signingKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-      await stack.#add('auth', images.service('auth'), (c) => c.withEnvironment({ ...env, AUTH_SIGNING_KEY: signingKey }).withExposedPorts(9101).withWaitStrategy(Wait.forHttp('/health', 9101)), [[9101, '/health']]);
+      await stack.#add(
+        'auth',
+        images.service('auth'),
+        (c) =>
+          c
+            .withEnvironment({ ...env, AUTH_SIGNING_KEY: signingKey })
+            .withExposedPorts(9101)
+            .withWaitStrategy(Wait.forHttp('/health', 9101)),
+        [[9101, '/health']],
+      );
       const chatEnv = links.has('chat-postgres')
-        ? { ...env, DATABASE_URL: `postgres://${DATABASE.user}:${DATABASE.password}@toxiproxy:${PROXY_PORT.chatPostgres}/${DATABASE.db}` }
+        ? {
+            ...env,
+            DATABASE_URL: `postgres://${DATABASE.user}:${DATABASE.password}@toxiproxy:${PROXY_PORT.chatPostgres}/${DATABASE.db}`,
+          }
         : env;
       for (let replica = 0; replica < (options.chatReplicas ?? 1); replica++) {
-        await stack.#add(replica === 0 ? 'chat' : `chat-${replica}`, images.service('chat'), (c) => c.withEnvironment(chatEnv).withExposedPorts(9102).withWaitStrategy(Wait.forHttp('/health', 9102)), [[9102, '/health']]);
+        await stack.#add(
+          replica === 0 ? 'chat' : `chat-${replica}`,
+          images.service('chat'),
+          (c) => c.withEnvironment(chatEnv).withExposedPorts(9102).withWaitStrategy(Wait.forHttp('/health', 9102)),
+          [[9102, '/health']],
+        );
       }
-      await stack.#add('notify', images.service('notify'), (c) => c.withEnvironment(env).withExposedPorts(9103).withWaitStrategy(Wait.forHttp('/health', 9103)), [[9103, '/health']]);
+      await stack.#add(
+        'notify',
+        images.service('notify'),
+        (c) => c.withEnvironment(env).withExposedPorts(9103).withWaitStrategy(Wait.forHttp('/health', 9103)),
+        [[9103, '/health']],
+      );
       await Promise.all(
         Array.from({ length: gateways }, (_, index) =>
-          stack.#add(`gateway-${index}`, images.service('gateway'), (c) =>
-            c
-              .withEnvironment({
-                NATS_URL: links.has('gateway-nats') ? `nats://toxiproxy:${PROXY_PORT.gatewayNats + index}` : env.NATS_URL,
-                LOG_LEVEL: env.LOG_LEVEL,
-                // Every test client comes from the same address.
-                MAX_CONNECTIONS_PER_ADDRESS: '0',
-                ...options.env,
-              })
-              .withExposedPorts(3000, 3001)
-              .withWaitStrategy(Wait.forAll([Wait.forHttp('/api/health', 3000), Wait.forHttp('/health', 3001)])),
-          [[3000, '/api/health'], [3001, '/health']]),
+          stack.#add(
+            `gateway-${index}`,
+            images.service('gateway'),
+            (c) =>
+              c
+                .withEnvironment({
+                  NATS_URL: links.has('gateway-nats')
+                    ? `nats://toxiproxy:${PROXY_PORT.gatewayNats + index}`
+                    : env.NATS_URL,
+                  LOG_LEVEL: env.LOG_LEVEL,
+                  // Every test client comes from the same address.
+                  MAX_CONNECTIONS_PER_ADDRESS: '0',
+                  ...options.env,
+                })
+                .withExposedPorts(3000, 3001)
+                .withWaitStrategy(Wait.forAll([Wait.forHttp('/api/health', 3000), Wait.forHttp('/health', 3001)])),
+            [
+              [3000, '/api/health'],
+              [3001, '/health'],
+            ],
+          ),
         ),
       );
       if (options.balancer) {
-        await stack.#add('balancer', images.balancer, (c) =>
-          c
-            .withCopyContentToContainer([{ content: balancerConfig(gateways, options.balancer!.refuseWebsocket), target: BALANCER_CONFIG }])
-            .withExposedPorts(3001)
-            .withWaitStrategy(Wait.forHttp('/health', 3001)),
-        [[3001, '/health']]);
+        await stack.#add(
+          'balancer',
+          images.balancer,
+          (c) =>
+            c
+              .withCopyContentToContainer([
+                { content: balancerConfig(gateways, options.balancer!.refuseWebsocket), target: BALANCER_CONFIG },
+              ])
+              .withExposedPorts(3001)
+              .withWaitStrategy(Wait.forHttp('/health', 3001)),
+          [[3001, '/health']],
+        );
       }
       return stack;
     } catch (err) {
@@ -185,20 +239,40 @@ export class ContainerStack implements ScenarioStack {
 
   /** Toxiproxy first, with its proxies: the services resolve `toxiproxy` when they start. */
   async #startToxiproxy(image: string, links: ReadonlySet<ProxiedLink>): Promise<void> {
-    const socketPorts = links.has('gateway-socket') ? Array.from({ length: this.gateways }, (_, i) => PROXY_PORT.gatewaySocket + i) : [];
-    await this.#add('toxiproxy', image, (c) =>
-      c.withExposedPorts(TOXIPROXY_API_PORT, ...socketPorts).withWaitStrategy(Wait.forHttp('/version', TOXIPROXY_API_PORT)),
-    [[TOXIPROXY_API_PORT, '/version']]);
+    const socketPorts = links.has('gateway-socket')
+      ? Array.from({ length: this.gateways }, (_, i) => PROXY_PORT.gatewaySocket + i)
+      : [];
+    await this.#add(
+      'toxiproxy',
+      image,
+      (c) =>
+        c
+          .withExposedPorts(TOXIPROXY_API_PORT, ...socketPorts)
+          .withWaitStrategy(Wait.forHttp('/version', TOXIPROXY_API_PORT)),
+      [[TOXIPROXY_API_PORT, '/version']],
+    );
     const toxiproxy = this.toxiproxy;
     if (links.has('chat-postgres')) {
-      await toxiproxy.createProxy({ name: 'chat-postgres', listen: `0.0.0.0:${PROXY_PORT.chatPostgres}`, upstream: 'postgres:5432' });
+      await toxiproxy.createProxy({
+        name: 'chat-postgres',
+        listen: `0.0.0.0:${PROXY_PORT.chatPostgres}`,
+        upstream: 'postgres:5432',
+      });
     }
     for (let i = 0; i < this.gateways; i++) {
       if (links.has('gateway-nats')) {
-        await toxiproxy.createProxy({ name: `gateway-${i}-nats`, listen: `0.0.0.0:${PROXY_PORT.gatewayNats + i}`, upstream: 'nats:4222' });
+        await toxiproxy.createProxy({
+          name: `gateway-${i}-nats`,
+          listen: `0.0.0.0:${PROXY_PORT.gatewayNats + i}`,
+          upstream: 'nats:4222',
+        });
       }
       if (links.has('gateway-socket')) {
-        await toxiproxy.createProxy({ name: `gateway-${i}-socket`, listen: `0.0.0.0:${PROXY_PORT.gatewaySocket + i}`, upstream: `gateway-${i}:3001` });
+        await toxiproxy.createProxy({
+          name: `gateway-${i}-socket`,
+          listen: `0.0.0.0:${PROXY_PORT.gatewaySocket + i}`,
+          upstream: `gateway-${i}:3001`,
+        });
       }
     }
   }
@@ -220,7 +294,12 @@ export class ContainerStack implements ScenarioStack {
     await this.restart('balancer');
   }
 
-  async #add(name: ContainerName, image: string, configure: (c: LoopbackContainer) => LoopbackContainer, health: Array<[number, string]>): Promise<void> {
+  async #add(
+    name: ContainerName,
+    image: string,
+    configure: (c: LoopbackContainer) => LoopbackContainer,
+    health: Array<[number, string]>,
+  ): Promise<void> {
     const container = configure(
       new LoopbackContainer(image)
         .onNetwork(this.network, name)
@@ -330,10 +409,22 @@ export class ContainerStack implements ScenarioStack {
 
   async #awaitHealthy(name: ContainerName): Promise<void> {
     const member = this.#member(name);
-    member.ports = await eventually(() => publishedPorts(member.container.getId()), (ports) => ports.size > 0, 30_000);
+    member.ports = await eventually(
+      () => publishedPorts(member.container.getId()),
+      (ports) => ports.size > 0,
+      30_000,
+    );
     for (const [containerPort, path] of member.health) {
       const url = `http://127.0.0.1:${member.ports.get(containerPort)}${path}`;
-      await eventually(() => fetch(url).then((res) => res.ok, () => false), (ok) => ok, 120_000);
+      await eventually(
+        () =>
+          fetch(url).then(
+            (res) => res.ok,
+            () => false,
+          ),
+        (ok) => ok,
+        120_000,
+      );
     }
   }
 
@@ -389,7 +480,10 @@ function balancerConfig(gateways: number, refuseWebsocket: boolean): string {
     '  balance roundrobin',
     '  cookie chatrt_gateway insert indirect nocache httponly',
     '  option httpchk GET /health',
-    ...Array.from({ length: gateways }, (_, i) => `  server gateway-${i} gateway-${i}:3001 check inter 1s cookie gateway-${i}`),
+    ...Array.from(
+      { length: gateways },
+      (_, i) => `  server gateway-${i} gateway-${i}:3001 check inter 1s cookie gateway-${i}`,
+    ),
     '',
   ].join('\n');
 }
@@ -399,7 +493,9 @@ async function docker(args: string[]): Promise<string> {
     const { stdout, stderr } = await run('docker', args, { timeout: 120_000 });
     return stdout + stderr;
   } catch (err) {
-    throw new Error(`docker ${args.join(' ')} failed: ${(err as { stderr?: string }).stderr ?? String(err)}`, { cause: err });
+    throw new Error(`docker ${args.join(' ')} failed: ${(err as { stderr?: string }).stderr ?? String(err)}`, {
+      cause: err,
+    });
   }
 }
 

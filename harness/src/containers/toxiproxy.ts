@@ -42,7 +42,13 @@ export class ToxiproxyClient {
   }
 
   /** Adds a toxic under `name` on one direction of the link; `toxicity` is the share of connections it hits. */
-  async addToxic(proxy: string, name: string, toxic: Toxic, stream: ToxicStream = 'downstream', toxicity = 1): Promise<void> {
+  async addToxic(
+    proxy: string,
+    name: string,
+    toxic: Toxic,
+    stream: ToxicStream = 'downstream',
+    toxicity = 1,
+  ): Promise<void> {
     await this.#call('POST', `/proxies/${proxy}/toxics`, { name, stream, toxicity, ...toxic });
   }
 

@@ -37,7 +37,8 @@ export interface NatsNodePorts {
 /** Free ports for every node of a cluster of `size`; fixed for the cluster's life (the routes name them). */
 export async function natsClusterPorts(size: number): Promise<NatsNodePorts[]> {
   const nodes: NatsNodePorts[] = [];
-  for (let i = 0; i < size; i += 1) nodes.push({ client: await freePort(), cluster: await freePort(), monitor: await freePort() });
+  for (let i = 0; i < size; i += 1)
+    nodes.push({ client: await freePort(), cluster: await freePort(), monitor: await freePort() });
   return nodes;
 }
 
@@ -46,15 +47,33 @@ export async function natsClusterPorts(size: number): Promise<NatsNodePorts[]> {
  * (its name and routes through the environment, its ports overridden for loopback), and waits until it
  * accepts connections. The JetStream store is `dataDir/node-<index+1>`, so a restarted node finds its data.
  */
-export async function startNatsClusterNode(options: { dataDir: string; ports: readonly NatsNodePorts[]; index: number }): Promise<RunningNats> {
+export async function startNatsClusterNode(options: {
+  dataDir: string;
+  ports: readonly NatsNodePorts[];
+  index: number;
+}): Promise<RunningNats> {
   const own = options.ports[options.index];
   if (!own) throw new Error(`a cluster of ${options.ports.length} has no node ${options.index}`);
-  if (options.ports.length !== 3) throw new Error(`${clusterNodeConfig} describes 3 nodes, not ${options.ports.length}`);
+  if (options.ports.length !== 3)
+    throw new Error(`${clusterNodeConfig} describes 3 nodes, not ${options.ports.length}`);
   const storeDir = join(options.dataDir, `node-${options.index + 1}`);
   await mkdir(storeDir, { recursive: true });
-  const routes = Object.fromEntries(options.ports.map((node, i) => [`NATS_ROUTE_${i + 1}`, `nats-route://127.0.0.1:${node.cluster}`]));
+  const routes = Object.fromEntries(
+    options.ports.map((node, i) => [`NATS_ROUTE_${i + 1}`, `nats-route://127.0.0.1:${node.cluster}`]),
+  );
   const env = { ...process.env, NATS_SERVER_NAME: `nats-${options.index + 1}`, NATS_STORE_DIR: storeDir, ...routes };
-  const args = ['-c', clusterNodeConfig, '-a', '127.0.0.1', '-p', String(own.client), '-m', String(own.monitor), '--cluster', `nats://127.0.0.1:${own.cluster}`];
+  const args = [
+    '-c',
+    clusterNodeConfig,
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(own.client),
+    '-m',
+    String(own.monitor),
+    '--cluster',
+    `nats://127.0.0.1:${own.cluster}`,
+  ];
   return spawnNatsServer(args, env, own.client);
 }
 
@@ -85,7 +104,11 @@ async function spawnNatsServer(args: string[], env: NodeJS.ProcessEnv, port: num
     stderr.push(chunk.toString());
     if (stderr.length > 100) stderr.shift();
   });
-  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(`exited (code ${code}, signal ${signal})`)));
+  const exited = new Promise<string>((resolve) =>
+    child.once('exit', (code, signal) => {
+      resolve(`exited (code ${code}, signal ${signal})`);
+    }),
+  );
   child.once('error', (err) => stderr.push(String(err)));
   try {
     await Promise.race([

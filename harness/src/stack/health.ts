@@ -13,24 +13,36 @@ function probe(url: string, timeoutMs = 2000): Promise<ProbeResult> {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-      response.on('error', (err) => resolve({ error: err.message }));
+      response.on('end', () => {
+        resolve({ status: response.statusCode ?? 0, body });
+      });
+      response.on('error', (err) => {
+        resolve({ error: err.message });
+      });
     });
     request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    request.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
+    request.on('error', (err: NodeJS.ErrnoException) => {
+      resolve({ error: err.code ?? err.message });
+    });
   });
 }
 
 /** A short description of a probe result for error messages. */
 function describeProbe(url: string, result: ProbeResult): string {
-  return 'status' in result ? `GET ${url} → ${result.status} ${result.body.slice(0, 300)}` : `GET ${url} → ${result.error}`;
+  return 'status' in result
+    ? `GET ${url} → ${result.status} ${result.body.slice(0, 300)}`
+    : `GET ${url} → ${result.error}`;
 }
 
 /**
  * Resolves once every URL answers 200. Rejects when `deadline` (epoch millis) passes, or as soon as
  * `abandoned` rejects (the process exited), so a crash is reported at once instead of after the timeout.
  */
-export async function waitUntilHealthy(urls: readonly string[], deadline: number, abandoned: Promise<never>): Promise<void> {
+export async function waitUntilHealthy(
+  urls: readonly string[],
+  deadline: number,
+  abandoned: Promise<never>,
+): Promise<void> {
   let stopped = false;
   const poll = async (): Promise<void> => {
     for (;;) {
@@ -38,7 +50,9 @@ export async function waitUntilHealthy(urls: readonly string[], deadline: number
       const unhealthy = results.filter(({ result }) => !('status' in result) || result.status !== 200);
       if (unhealthy.length === 0 || stopped) return;
       if (Date.now() > deadline) {
-        throw new Error(`not healthy in time: ${unhealthy.map(({ url, result }) => describeProbe(url, result)).join('; ')}`);
+        throw new Error(
+          `not healthy in time: ${unhealthy.map(({ url, result }) => describeProbe(url, result)).join('; ')}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

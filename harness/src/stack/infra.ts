@@ -60,7 +60,13 @@ export async function startInfra(options: {
       ? [external(options.natsUrl)]
       : clusterSize > 1
         ? await startNatsCluster(natsDir, clusterSize, options.supervision)
-        : [await manage('nats-server', (port) => startNatsServer({ dataDir: natsDir, ...(port === undefined ? {} : { port }) }), options.supervision)];
+        : [
+            await manage(
+              'nats-server',
+              (port) => startNatsServer({ dataDir: natsDir, ...(port === undefined ? {} : { port }) }),
+              options.supervision,
+            ),
+          ];
     return {
       databaseUrl: postgres.url,
       natsUrl: nats.map((node) => node.url).join(','),
@@ -77,7 +83,11 @@ export async function startInfra(options: {
 }
 
 /** Every node of a NATS cluster, each managed on its fixed ports; resolves once JetStream has a meta leader. */
-async function startNatsCluster(dataDir: string, size: number, supervision: Supervision | undefined): Promise<ManagedServer[]> {
+async function startNatsCluster(
+  dataDir: string,
+  size: number,
+  supervision: Supervision | undefined,
+): Promise<ManagedServer[]> {
   const ports = await natsClusterPorts(size);
   const nodes: ManagedServer[] = [];
   try {
@@ -102,14 +112,20 @@ function external(url: string): ManagedServer {
 }
 
 /** Starts a server on a free port and, when supervised, again on that port each time it dies. */
-async function manage(name: string, start: (port: number | undefined) => Promise<Server & { port: number }>, supervision: Supervision | undefined): Promise<ManagedServer> {
+async function manage(
+  name: string,
+  start: (port: number | undefined) => Promise<Server & { port: number }>,
+  supervision: Supervision | undefined,
+): Promise<ManagedServer> {
   let current = await start(undefined);
   const port = current.port;
   let stopping = false;
-  const supervisor = supervision && new Supervisor(name, supervision, async () => {
-    current = await start(port);
-    watch(current);
-  });
+  const supervisor =
+    supervision &&
+    new Supervisor(name, supervision, async () => {
+      current = await start(port);
+      watch(current);
+    });
   const watch = (server: Server) => {
     void server.exited.then((how) => {
       if (!stopping && current === server) supervisor?.crashed(how);
@@ -130,7 +146,11 @@ async function manage(name: string, start: (port: number | undefined) => Promise
 async function startPostgres(dataDir: string, port: number | undefined): Promise<Server & { port: number }> {
   const pidFile = join(dataDir, 'postmaster.pid');
   try {
-    const postgres = await startEmbeddedPostgres({ dataDir, persistent: true, ...(port === undefined ? {} : { port }) });
+    const postgres = await startEmbeddedPostgres({
+      dataDir,
+      persistent: true,
+      ...(port === undefined ? {} : { port }),
+    });
     return {
       url: postgres.url,
       port: postgres.port,

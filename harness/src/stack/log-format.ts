@@ -1,4 +1,11 @@
-const levelNames: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const levelNames: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
 
 /** Fields pino adds to every line; the prefix and the level/time columns already say them. */
 const omitted = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'service', 'name', 'err']);

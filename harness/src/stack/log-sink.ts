@@ -16,7 +16,11 @@ export function prefixedLogSink(out: Writable = process.stdout): LogSink {
   return {
     line(service, line) {
       const prefix = `${service.padEnd(width)} | `;
-      out.write(formatLogLine(line).map((l) => prefix + l + '\n').join(''));
+      out.write(
+        formatLogLine(line)
+          .map((l) => prefix + l + '\n')
+          .join(''),
+      );
     },
   };
 }

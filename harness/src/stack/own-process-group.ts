@@ -30,6 +30,8 @@ export function runInOwnProcessGroup(): Promise<number> | undefined {
       console.error(`[start] could not start the launcher: ${err.message}`);
       resolve(1);
     });
-    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
+    child.once('exit', (code, signal) => {
+      resolve(code ?? 128 + (signal ? constants.signals[signal] : 0));
+    });
   });
 }

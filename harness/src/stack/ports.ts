@@ -26,9 +26,13 @@ export async function resolvePorts(choice: StackPortChoice = {}): Promise<StackP
 export function assertPortFree(port: number, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const server = createServer();
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new Error(`${what}: port ${port} is not available (${err.code ?? err.message})`)),
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(new Error(`${what}: port ${port} is not available (${err.code ?? err.message})`));
+    });
+    server.listen(port, () =>
+      server.close(() => {
+        resolve();
+      }),
     );
-    server.listen(port, () => server.close(() => resolve()));
   });
 }

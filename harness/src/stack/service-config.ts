@@ -24,7 +24,12 @@ export function serviceEnv(service: ServiceName, config: Env, wiring: StackWirin
     case 'auth':
       delete env['AUTH_SIGNING_KEY'];
       delete env['AUTH_SIGNING_KEY_FILE'];
-      return { ...env, ...wiring.signingKey, DATABASE_URL: wiring.databaseUrl, OPS_PORT: String(wiring.ports.ops.auth) };
+      return {
+        ...env,
+        ...wiring.signingKey,
+        DATABASE_URL: wiring.databaseUrl,
+        OPS_PORT: String(wiring.ports.ops.auth),
+      };
     case 'chat':
     case 'notify':
       return { ...env, DATABASE_URL: wiring.databaseUrl, OPS_PORT: String(wiring.ports.ops[service]) };

@@ -33,7 +33,12 @@ process.once('exit', () => {
  * The child gets its own process group: Ctrl-C in a terminal then reaches only the launcher, which
  * stops the services in order instead of all at once.
  */
-export function spawnService(options: { entry: string; cwd: string; env: NodeJS.ProcessEnv; onLine: (line: string) => void }): ServiceProcess {
+export function spawnService(options: {
+  entry: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  onLine: (line: string) => void;
+}): ServiceProcess {
   const child = spawn(process.execPath, [options.entry], {
     cwd: options.cwd,
     env: options.env,
@@ -43,7 +48,9 @@ export function spawnService(options: { entry: string; cwd: string; env: NodeJS.
   running.add(child);
   for (const stream of [child.stdout, child.stderr]) if (stream) readLines(stream, options.onLine);
   const exited = new Promise<ProcessExit>((resolve) => {
-    child.once('close', (code, signal) => resolve({ code, signal }));
+    child.once('close', (code, signal) => {
+      resolve({ code, signal });
+    });
     child.once('error', (err) => {
       options.onLine(`could not start ${options.entry}: ${err.message}`);
       resolve({ code: null, signal: null });

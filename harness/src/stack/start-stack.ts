@@ -6,7 +6,13 @@ import { startInfra, type StackInfra } from './infra.ts';
 import { resolvePorts } from './ports.ts';
 import { ensureSigningKeyFile } from './signing-key.ts';
 import { healthUrls, serviceEnv, servicePorts, type Env, type StackWiring } from './service-config.ts';
-import { backendServiceNames, inStartOrder, serviceNames, type BackendServiceName, type ServiceName } from './service-names.ts';
+import {
+  backendServiceNames,
+  inStartOrder,
+  serviceNames,
+  type BackendServiceName,
+  type ServiceName,
+} from './service-names.ts';
 import { SupervisedService } from './supervised-service.ts';
 import { Supervisor } from './supervisor.ts';
 import type { ExtraGateway, ServiceExit, Stack, StackOptions, StackPorts, StackUrls } from './types.ts';
@@ -21,7 +27,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const config = options.env ?? process.env;
   const rootDir = options.rootDir ?? repositoryRoot;
   const dataDir = resolve(options.dataDir);
-  const selected = await existingServices(inStartOrder(options.services ?? serviceNames), rootDir, options.skipMissingServices ?? false);
+  const selected = await existingServices(
+    inStartOrder(options.services ?? serviceNames),
+    rootDir,
+    options.skipMissingServices ?? false,
+  );
   await mkdir(dataDir, { recursive: true });
   const ports = await resolvePorts(options.ports);
   options.signal?.throwIfAborted();
@@ -52,7 +62,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       logBufferLines: options.logBufferLines ?? 1000,
       logSink: options.logSink,
       onUnexpectedExit: supervisor
-        ? (exit) => supervisor.crashed(`exited (code ${exit.code}, signal ${exit.signal})`)
+        ? (exit) => {
+            supervisor.crashed(`exited (code ${exit.code}, signal ${exit.signal})`);
+          }
         : (options.onUnexpectedExit ?? reportUnexpectedExit),
     });
     return instance;
@@ -71,7 +83,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       for (let replica = 0; replica < replicaCount(options, service); replica += 1) {
         // Replicas differ only in their ops port; everything else they share (queue groups, the relay lock, the consumer).
         const instancePorts = replica === 0 ? ports : await replicaPorts(ports, service as BackendServiceName);
-        instances.push(supervise(service, serviceEnv(service, config, { ...wiring, ports: instancePorts }), instancePorts));
+        instances.push(
+          supervise(service, serviceEnv(service, config, { ...wiring, ports: instancePorts }), instancePorts),
+        );
       }
       // A service's replicas start together, as `docker compose --scale` starts them (migrations and stream
       // creation race); the next service only once they are all healthy.
@@ -79,7 +93,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
   } catch (err) {
     // The start-up error is the one worth reporting; a failure to clean up after it is only logged.
-    await stopAll(supervisors, supervised, infra).catch((stopErr: unknown) => console.error('[stack] cleanup after a failed start failed:', stopErr));
+    await stopAll(supervisors, supervised, infra).catch((stopErr: unknown) => {
+      console.error('[stack] cleanup after a failed start failed:', stopErr);
+    });
     throw err;
   } finally {
     interrupted.dispose();
@@ -88,7 +104,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const addGateway = async (gatewayOptions: { natsUrl?: string } = {}): Promise<ExtraGateway> => {
     const extraPorts: StackPorts = { ...ports, ...(await resolvePorts({ ops: ports.ops })) };
     const natsUrl = gatewayOptions.natsUrl ?? wiring.natsUrl;
-    const instance = supervise('gateway', serviceEnv('gateway', config, { ...wiring, ports: extraPorts, natsUrl }), extraPorts);
+    const instance = supervise(
+      'gateway',
+      serviceEnv('gateway', config, { ...wiring, ports: extraPorts, natsUrl }),
+      extraPorts,
+    );
     await instance.start();
     extraGateways.push(instance);
     return {
@@ -105,9 +125,13 @@ function whenAborted(signal: AbortSignal | undefined): { promise: Promise<never>
   let dispose = () => {};
   const promise = new Promise<never>((_, reject) => {
     if (!signal) return;
-    const onAbort = () => reject(signal.reason);
+    const onAbort = () => {
+      reject(signal.reason);
+    };
     signal.addEventListener('abort', onAbort, { once: true });
-    dispose = () => signal.removeEventListener('abort', onAbort);
+    dispose = () => {
+      signal.removeEventListener('abort', onAbort);
+    };
   });
   promise.catch(() => {});
   return { promise, dispose };
@@ -116,7 +140,8 @@ function whenAborted(signal: AbortSignal | undefined): { promise: Promise<never>
 /** How many instances of `service` to run: `options.replicas` for a backend service, else one. */
 function replicaCount(options: StackOptions, service: ServiceName): number {
   const count = service === 'gateway' ? 1 : (options.replicas?.[service] ?? 1);
-  if (!Number.isInteger(count) || count < 1) throw new Error(`replicas of ${service} must be a whole number of at least 1, not ${count}`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`replicas of ${service} must be a whole number of at least 1, not ${count}`);
   return count;
 }
 
@@ -138,7 +163,8 @@ function createHandle(
   let stopping: Promise<void> | undefined;
   const get = (service: ServiceName, replica = 0): SupervisedService => {
     const instances = supervised.get(service);
-    if (!instances) throw new Error(`${service} is not part of this stack (it runs ${selected.join(', ') || 'no services'})`);
+    if (!instances)
+      throw new Error(`${service} is not part of this stack (it runs ${selected.join(', ') || 'no services'})`);
     const instance = instances[replica];
     if (!instance) throw new Error(`${service} has no replica ${replica} (it runs ${instances.length})`);
     return instance;
@@ -146,7 +172,9 @@ function createHandle(
   const urls: StackUrls = {
     api: `http://127.0.0.1:${ports.api}`,
     socket: `http://127.0.0.1:${ports.socket}`,
-    ops: Object.fromEntries(backendServiceNames.map((name) => [name, `http://127.0.0.1:${ports.ops[name]}`])) as StackUrls['ops'],
+    ops: Object.fromEntries(
+      backendServiceNames.map((name) => [name, `http://127.0.0.1:${ports.ops[name]}`]),
+    ) as StackUrls['ops'],
     databaseUrl: infra.databaseUrl,
     natsUrl: infra.natsUrl,
   };
@@ -175,23 +203,34 @@ function createHandle(
 }
 
 /** Stops restarting, then services in reverse start order, then the infrastructure, even when one step fails. */
-async function stopAll(supervisors: Supervisor[], supervised: Map<ServiceName, SupervisedService[]>, infra: StackInfra): Promise<void> {
+async function stopAll(
+  supervisors: Supervisor[],
+  supervised: Map<ServiceName, SupervisedService[]>,
+  infra: StackInfra,
+): Promise<void> {
   try {
     await Promise.all(supervisors.map((s) => s.stop()));
-    for (const instances of [...supervised.values()].toReversed()) await Promise.all(instances.map((instance) => instance.stop()));
+    for (const instances of [...supervised.values()].toReversed())
+      await Promise.all(instances.map((instance) => instance.stop()));
   } finally {
     await infra.stop();
   }
 }
 
 /** The selected services whose `main.ts` exists; a missing one fails the start unless skipping is allowed. */
-async function existingServices(selected: ServiceName[], rootDir: string, skipMissing: boolean): Promise<ServiceName[]> {
+async function existingServices(
+  selected: ServiceName[],
+  rootDir: string,
+  skipMissing: boolean,
+): Promise<ServiceName[]> {
   const present: ServiceName[] = [];
   for (const service of selected) {
     const entry = join(rootDir, 'services', service, 'src', 'main.ts');
     if (await fileExists(entry)) present.push(service);
     else if (!skipMissing) {
-      throw new Error(`cannot start ${service}: ${entry} does not exist (select fewer services, or set skipMissingServices)`);
+      throw new Error(
+        `cannot start ${service}: ${entry} does not exist (select fewer services, or set skipMissingServices)`,
+      );
     }
   }
   return present;

@@ -69,7 +69,11 @@ export class SupervisedService {
     // Only start-up cares about this rejection; a later exit is handled below.
     crashed.catch(() => {});
     try {
-      await waitUntilHealthy(this.#setup.healthUrls, Date.now() + this.#setup.readyTimeoutMs, Promise.race([crashed, interrupted]));
+      await waitUntilHealthy(
+        this.#setup.healthUrls,
+        Date.now() + this.#setup.readyTimeoutMs,
+        Promise.race([crashed, interrupted]),
+      );
     } catch (err) {
       await this.stop();
       const reason = err instanceof Error ? err.message : String(err);

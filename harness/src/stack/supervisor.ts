@@ -50,7 +50,11 @@ export class Supervisor {
     this.#name = name;
     this.#policy = { ...defaultRestartPolicy, ...supervision.policy };
     this.#restart = restart;
-    this.#log = supervision.log ?? ((line) => console.error(line));
+    this.#log =
+      supervision.log ??
+      ((line) => {
+        console.error(line);
+      });
     this.#onGiveUp = supervision.onGiveUp;
     this.#delayMs = this.#policy.firstDelayMs;
   }

@@ -41,7 +41,18 @@ export const hostileValues: readonly unknown[] = [
 ];
 
 /** Payloads that are no object at all (a missing payload is sent separately). */
-export const nonObjectPayloads: readonly unknown[] = [0, -1, 2 ** 63, 1.5, true, 'text', '', [], [{}], deeplyNestedArray(2000)];
+export const nonObjectPayloads: readonly unknown[] = [
+  0,
+  -1,
+  2 ** 63,
+  1.5,
+  true,
+  'text',
+  '',
+  [],
+  [{}],
+  deeplyNestedArray(2000),
+];
 
 /**
  * Variants of a valid payload that must all be refused: each field in turn replaced by every hostile value,

@@ -29,7 +29,10 @@ export interface PrometheusServer {
 export function prometheusBinaries(): { prometheus: string; promtool: string } {
   const prometheus = process.env['PROMETHEUS_BIN'];
   const promtool = process.env['PROMTOOL_BIN'];
-  if (!prometheus || !promtool) throw new Error('PROMETHEUS_BIN / PROMTOOL_BIN unset: run tests through scripts/run.sh (npm test), which provides them');
+  if (!prometheus || !promtool)
+    throw new Error(
+      'PROMETHEUS_BIN / PROMTOOL_BIN unset: run tests through scripts/run.sh (npm test), which provides them',
+    );
   return { prometheus, promtool };
 }
 
@@ -37,13 +40,19 @@ export function prometheusBinaries(): { prometheus: string; promtool: string } {
  * Starts Prometheus on a free 127.0.0.1 port with a 1 s scrape and evaluation interval, scraping `jobs`
  * (job name → `host:port` targets, path /metrics) and evaluating `ruleFiles`; resolves once it is ready.
  */
-export async function startPrometheus(options: { jobs: Record<string, string[]>; ruleFiles: string[] }): Promise<PrometheusServer> {
+export async function startPrometheus(options: {
+  jobs: Record<string, string[]>;
+  ruleFiles: string[];
+}): Promise<PrometheusServer> {
   const dir = await mkdtemp(join(tmpdir(), 'chat-prometheus-'));
   // JSON is YAML, so the config needs no YAML writer.
   const config = {
     global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '1s' },
     rule_files: options.ruleFiles,
-    scrape_configs: Object.entries(options.jobs).map(([job, targets]) => ({ job_name: job, static_configs: [{ targets }] })),
+    scrape_configs: Object.entries(options.jobs).map(([job, targets]) => ({
+      job_name: job,
+      static_configs: [{ targets }],
+    })),
   };
   await writeFile(join(dir, 'prometheus.yml'), JSON.stringify(config, null, 2));
   const port = await freePort();
@@ -51,11 +60,20 @@ export async function startPrometheus(options: { jobs: Record<string, string[]>;
   const output: string[] = [];
   const child: ChildProcess = spawn(
     prometheusBinaries().prometheus,
-    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  for (const stream of [child.stdout, child.stderr]) stream?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  for (const stream of [child.stdout, child.stderr])
+    stream?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
@@ -64,8 +82,12 @@ export async function startPrometheus(options: { jobs: Record<string, string[]>;
   try {
     await eventually(
       async () => {
-        if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${output.join('').slice(-2000)}`);
-        return fetch(`${url}/-/ready`).then((res) => res.ok, () => false);
+        if (child.exitCode !== null)
+          throw new Error(`prometheus exited with ${child.exitCode}:\n${output.join('').slice(-2000)}`);
+        return fetch(`${url}/-/ready`).then(
+          (res) => res.ok,
+          () => false,
+        );
       },
       (ready) => ready,
       30_000,
@@ -81,7 +103,8 @@ export async function startPrometheus(options: { jobs: Record<string, string[]>;
   };
   return {
     url,
-    query: async (expr) => (await api<{ result: PromSample[] }>(`/api/v1/query?query=${encodeURIComponent(expr)}`)).result,
+    query: async (expr) =>
+      (await api<{ result: PromSample[] }>(`/api/v1/query?query=${encodeURIComponent(expr)}`)).result,
     rules: async () => (await api<{ groups: Awaited<ReturnType<PrometheusServer['rules']>> }>('/api/v1/rules')).groups,
     stop,
   };

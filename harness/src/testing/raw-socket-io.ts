@@ -14,7 +14,10 @@ export class RawSocketIo {
     ws.addEventListener('message', (event) => {
       const frame = typeof event.data === 'string' ? event.data : '<binary>';
       // Answer the server's heartbeat as a client library does, so a quiet test is not dropped.
-      if (frame === '2') return ws.send('3');
+      if (frame === '2') {
+        ws.send('3');
+        return;
+      }
       this.#frames.push(frame);
       this.#wake?.();
     });

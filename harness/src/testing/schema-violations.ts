@@ -26,7 +26,15 @@ function resolved(schema: JsonSchema): JsonSchema {
 
 /** Values of every JSON type but `type`. */
 function wrongTypes(type: string | undefined): unknown[] {
-  const all: Record<string, unknown> = { string: 'text', integer: 7, number: 1.5, boolean: true, object: { a: 1 }, array: [1], null: null };
+  const all: Record<string, unknown> = {
+    string: 'text',
+    integer: 7,
+    number: 1.5,
+    boolean: true,
+    object: { a: 1 },
+    array: [1],
+    null: null,
+  };
   return Object.entries(all)
     .filter(([name]) => name !== type && !(type === 'number' && name === 'integer'))
     .map(([, value]) => value);
@@ -36,7 +44,8 @@ function wrongTypes(type: string | undefined): unknown[] {
 function pastBounds(schema: JsonSchema): unknown[] {
   const values: unknown[] = [];
   // The far value stays under the gateway's 64 KiB frame limit (a larger frame closes the connection, tested apart).
-  if (schema.maxLength !== undefined) values.push('x'.repeat(schema.maxLength + 1), 'x'.repeat(Math.max(schema.maxLength + 2, 30_000)));
+  if (schema.maxLength !== undefined)
+    values.push('x'.repeat(schema.maxLength + 1), 'x'.repeat(Math.max(schema.maxLength + 2, 30_000)));
   if (schema.minLength !== undefined && schema.minLength > 0) values.push('x'.repeat(schema.minLength - 1));
   if (schema.maximum !== undefined) values.push(schema.maximum + 1);
   if (schema.minimum !== undefined) values.push(schema.minimum - 1);
@@ -53,7 +62,10 @@ function pastBounds(schema: JsonSchema): unknown[] {
  * name: every property of a wrong type or past its bounds, every required property missing, and an unknown
  * one. `valid` is a payload the schema accepts; each variant changes one thing in it.
  */
-export function schemaViolations(name: SchemaName, valid: Record<string, unknown>): Array<{ payload: unknown; path: string }> {
+export function schemaViolations(
+  name: SchemaName,
+  valid: Record<string, unknown>,
+): Array<{ payload: unknown; path: string }> {
   const schema = resolved(defs[name]!);
   const cases: Array<{ payload: unknown; path: string }> = [];
   for (const [property, raw] of Object.entries(schema.properties ?? {})) {

@@ -18,7 +18,9 @@ export class TcpProxy {
 
   private constructor(targetPort: number) {
     this.#targetPort = targetPort;
-    this.#server = createServer((client) => this.#forward(client));
+    this.#server = createServer((client) => {
+      this.#forward(client);
+    });
   }
 
   /** Listens on a free port and forwards to `targetPort` on localhost. */
@@ -26,7 +28,9 @@ export class TcpProxy {
     const proxy = new TcpProxy(targetPort);
     await new Promise<void>((resolve, reject) => {
       proxy.#server.once('error', reject);
-      proxy.#server.listen(0, '127.0.0.1', () => resolve());
+      proxy.#server.listen(0, '127.0.0.1', () => {
+        resolve();
+      });
     });
     proxy.port = (proxy.#server.address() as { port: number }).port;
     return proxy;
@@ -72,7 +76,11 @@ export class TcpProxy {
   /** Stops listening (end of test). */
   stop(): Promise<void> {
     this.cut();
-    return new Promise((resolve) => this.#server.close(() => resolve()));
+    return new Promise((resolve) =>
+      this.#server.close(() => {
+        resolve();
+      }),
+    );
   }
 
   #forward(client: Socket): void {

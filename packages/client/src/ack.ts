@@ -6,7 +6,9 @@ import { ChatClientError, toClientError } from './errors.ts';
  * ChatClientError with the reply's code (RATE_LIMITED keeps its retryAfter; TIMEOUT / DISCONNECTED when
  * no reply came).
  */
-export async function unwrapAck<T extends { ok: true } | AckFailure>(reply: Promise<T>): Promise<Exclude<T, AckFailure>> {
+export async function unwrapAck<T extends { ok: true } | AckFailure>(
+  reply: Promise<T>,
+): Promise<Exclude<T, AckFailure>> {
   let answer: T;
   try {
     answer = await reply;
@@ -14,6 +16,6 @@ export async function unwrapAck<T extends { ok: true } | AckFailure>(reply: Prom
     throw toClientError(err);
   }
   if (answer.ok) return answer as Exclude<T, AckFailure>;
-  const { code, message, retryAfter } = (answer as AckFailure).error;
+  const { code, message, retryAfter } = answer.error;
   throw new ChatClientError(code, message, retryAfter === undefined ? {} : { retryAfter });
 }

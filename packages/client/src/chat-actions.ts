@@ -14,7 +14,12 @@ export class ChatActions {
   readonly #ackTimeoutMs: number;
   readonly #onChanged: (message: Message) => void;
 
-  constructor(options: { api: RestApi; socket: () => ChatSocket | undefined; ackTimeoutMs: number; onChanged: (message: Message) => void }) {
+  constructor(options: {
+    api: RestApi;
+    socket: () => ChatSocket | undefined;
+    ackTimeoutMs: number;
+    onChanged: (message: Message) => void;
+  }) {
     this.#api = options.api;
     this.#socket = options.socket;
     this.#ackTimeoutMs = options.ackTimeoutMs;
@@ -31,7 +36,8 @@ export class ChatActions {
   async edit(messageId: string, text: string): Promise<Message> {
     const socket = this.#socket();
     const message = socket
-      ? (await unwrapAck(socket.timeout(this.#ackTimeoutMs).emitWithAck('editMessage', { messageId, message: text }))).message
+      ? (await unwrapAck(socket.timeout(this.#ackTimeoutMs).emitWithAck('editMessage', { messageId, message: text })))
+          .message
       : await this.#api.editMessage(messageId, text);
     this.#onChanged(message);
     return message;

@@ -97,7 +97,12 @@ export class ChatClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         off();
-        reject(new ChatClientError('TIMEOUT', `status is ${this.status}, not ${[...set].join(' | ')}, after ${timeoutMs} ms`));
+        reject(
+          new ChatClientError(
+            'TIMEOUT',
+            `status is ${this.status}, not ${[...set].join(' | ')}, after ${timeoutMs} ms`,
+          ),
+        );
       }, timeoutMs);
       const off = this.on('status', (status) => {
         if (!set.has(status)) return;

@@ -86,10 +86,12 @@ export class ClientLifecycle {
     tokens.startAutoRefresh();
     if (!this.#outboxLoaded) {
       this.#outboxLoaded = true;
-      sender.restore(await outbox.load().catch((err: unknown) => {
-        logger.warn('[Socket] Could not read the stored outbox', err);
-        return [];
-      }));
+      sender.restore(
+        await outbox.load().catch((err: unknown) => {
+          logger.warn('[Socket] Could not read the stored outbox', err);
+          return [];
+        }),
+      );
       if (generation !== this.#generation) return;
     }
     if (this.#deps.socketEnabled) connections.open();
@@ -104,7 +106,9 @@ export class ClientLifecycle {
         return await this.#deps.tokens.get();
       } catch (err) {
         const delay = backoffDelay(attempt, { baseMs: 500, maxMs: this.#deps.retryDelayMaxMs });
-        this.#deps.logger.warn(`[Socket] Cannot get a session token (${toClientError(err).message}); retrying in ${delay} ms`);
+        this.#deps.logger.warn(
+          `[Socket] Cannot get a session token (${toClientError(err).message}); retrying in ${delay} ms`,
+        );
         await new Promise((resolve) => setTimeout(resolve, delay));
         if (generation !== this.#generation) return undefined;
       }

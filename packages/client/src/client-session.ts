@@ -22,7 +22,13 @@ export class ClientSession {
   #authenticated: boolean | undefined;
   #status: ConnectionStatus = 'idle';
 
-  constructor(options: { tokens: SessionTokens; connections: SocketConnections; network: NetworkMonitor; logger: ClientLogger; socketEnabled: boolean }) {
+  constructor(options: {
+    tokens: SessionTokens;
+    connections: SocketConnections;
+    network: NetworkMonitor;
+    logger: ClientLogger;
+    socketEnabled: boolean;
+  }) {
     this.#tokens = options.tokens;
     this.#connections = options.connections;
     this.#network = options.network;

@@ -1,4 +1,12 @@
-import type { Message, MessageDeletion, MessageEdit, MembershipChange, Notification, Presence, Typing } from '@chatrt/contracts';
+import type {
+  Message,
+  MessageDeletion,
+  MessageEdit,
+  MembershipChange,
+  Notification,
+  Presence,
+  Typing,
+} from '@chatrt/contracts';
 import type { Clock } from './clock.ts';
 import type { ClientEnv, EndpointConfig, TimingConfig } from './config.ts';
 import type { ChatClientError } from './errors.ts';

@@ -54,17 +54,39 @@ export function composeClient(options: ChatClientOptions): ClientParts {
   const timings = resolveTimings(options);
   const logger = options.logger ?? console;
   const clock = options.clock ?? systemClock;
-  const events = new Emitter<ChatClientEvents>((err) => logger.error('[Socket] A client event listener threw', err));
-  const api = new RestApi(endpoints.apiUrl, { fetch: options.fetch, headers: options.headers, credentials: options.credentials });
-  const tokens = new SessionTokens({ source: api, refreshRatio: timings.tokenRefreshRatio, retryMaxMs: timings.retryDelayMaxMs, logger, clock });
+  const events = new Emitter<ChatClientEvents>((err) => {
+    logger.error('[Socket] A client event listener threw', err);
+  });
+  const api = new RestApi(endpoints.apiUrl, {
+    fetch: options.fetch,
+    headers: options.headers,
+    credentials: options.credentials,
+  });
+  const tokens = new SessionTokens({
+    source: api,
+    refreshRatio: timings.tokenRefreshRatio,
+    retryMaxMs: timings.retryDelayMaxMs,
+    logger,
+    clock,
+  });
   const self = () => tokens.userId;
   const network = options.network ?? browserNetwork();
   const rateLimit = new RateLimitGate(clock);
-  const outbox = new Outbox(options.outboxStore ?? defaultOutboxStore() ?? new MemoryOutboxStore(), options.outboxCapacity ?? 100, logger);
+  const outbox = new Outbox(
+    options.outboxStore ?? defaultOutboxStore() ?? new MemoryOutboxStore(),
+    options.outboxCapacity ?? 100,
+    logger,
+  );
   const notifications = new NotificationsStore();
   const connections = new SocketConnections({ endpoints, timings, tokens, logger });
   const session = new ClientSession({ tokens, connections, network, logger, socketEnabled: endpoints.socketEnabled });
-  const pending = new PendingSends({ outbox, self, onState: (message) => events.emit('messageState', message) });
+  const pending = new PendingSends({
+    outbox,
+    self,
+    onState: (message) => {
+      events.emit('messageState', message);
+    },
+  });
   const rooms = new RoomSync({
     api,
     logger,
@@ -72,8 +94,12 @@ export function composeClient(options: ChatClientOptions): ClientParts {
     retryDelayMs: timings.reconnectionDelayMs,
     historyPageSize: options.historyPageSize ?? 50,
     self,
-    onStored: (message) => pending.settle(message),
-    onFresh: (update) => announce(events, update),
+    onStored: (message) => {
+      pending.settle(message);
+    },
+    onFresh: (update) => {
+      announce(events, update);
+    },
     onJoinRefused: (roomId, error) => {
       events.emit('roomRefused', roomId, error);
       events.emit('error', error);
@@ -91,9 +117,15 @@ export function composeClient(options: ChatClientOptions): ClientParts {
     route: () => session.route(),
     chatSocket: () => connections.connectedChat,
     room: (roomId) => rooms.room(roomId),
-    onStored: (roomId, message) => rooms.stored(roomId, [message]),
-    onState: (message) => events.emit('messageState', message),
-    onError: (error) => events.emit('error', error),
+    onStored: (roomId, message) => {
+      rooms.stored(roomId, [message]);
+    },
+    onState: (message) => {
+      events.emit('messageState', message);
+    },
+    onError: (error) => {
+      events.emit('error', error);
+    },
     onUnauthenticated: () => void session.check(),
   });
   const actions = new ChatActions({
@@ -108,7 +140,9 @@ export function composeClient(options: ChatClientOptions): ClientParts {
     logger,
     ackTimeoutMs: timings.ackTimeoutMs,
     retryDelayMs: timings.reconnectionDelayMs,
-    onNew: (notification) => events.emit('notification', notification),
+    onNew: (notification) => {
+      events.emit('notification', notification);
+    },
   });
   const poller = new FallbackPoller({
     poll: async () => {
@@ -143,13 +177,25 @@ export function composeClient(options: ChatClientOptions): ClientParts {
     retryDelayMaxMs: timings.retryDelayMaxMs,
   });
 
-  tokens.onLost(() => session.lost());
-  connections.on('chatSocket', (socket) => forwardChatEvents(socket, rooms, events));
-  connections.on('notificationsSocket', (socket) => notificationsSync.setup(socket));
-  connections.on('chatConnect', (socket) => rooms.rejoinAll(socket));
+  tokens.onLost(() => {
+    session.lost();
+  });
+  connections.on('chatSocket', (socket) => {
+    forwardChatEvents(socket, rooms, events);
+  });
+  connections.on('notificationsSocket', (socket) => {
+    notificationsSync.setup(socket);
+  });
+  connections.on('chatConnect', (socket) => {
+    rooms.rejoinAll(socket);
+  });
   connections.on('notificationsConnect', (socket) => void notificationsSync.subscribe(socket));
-  connections.on('change', () => session.update());
-  connections.on('unauthenticated', () => session.lost());
+  connections.on('change', () => {
+    session.update();
+  });
+  connections.on('unauthenticated', () => {
+    session.lost();
+  });
   session.onUpdate((status, previous) => {
     if (status === 'fallback' && previous !== 'fallback') poller.start();
     else if (status !== 'fallback' && previous === 'fallback') poller.stop();
@@ -165,8 +211,12 @@ export function composeClient(options: ChatClientOptions): ClientParts {
     events.emit('rateLimitEnd');
     sender.kick();
   });
-  outbox.subscribe(() => snapshot.publish());
-  notifications.subscribe(() => snapshot.publish());
+  outbox.subscribe(() => {
+    snapshot.publish();
+  });
+  notifications.subscribe(() => {
+    snapshot.publish();
+  });
 
   return {
     endpoints,
@@ -191,27 +241,51 @@ export function composeClient(options: ChatClientOptions): ClientParts {
 
 /** Room updates go to the followed rooms; typing and presence straight to the client's listeners. */
 function forwardChatEvents(socket: ChatSocket, rooms: RoomSync, events: Emitter<ChatClientEvents>): void {
-  socket.on('message', (payload) => rooms.apply({ event: 'message', payload }));
-  socket.on('messageEdited', (payload) => rooms.apply({ event: 'messageEdited', payload }));
-  socket.on('messageDeleted', (payload) => rooms.apply({ event: 'messageDeleted', payload }));
-  socket.on('memberAdded', (payload) => rooms.apply({ event: 'memberAdded', payload }));
-  socket.on('memberRemoved', (payload) => rooms.apply({ event: 'memberRemoved', payload }));
-  socket.on('typing', (payload) => events.emit('typing', payload));
-  socket.on('presence', (payload) => events.emit('presence', payload));
+  socket.on('message', (payload) => {
+    rooms.apply({ event: 'message', payload });
+  });
+  socket.on('messageEdited', (payload) => {
+    rooms.apply({ event: 'messageEdited', payload });
+  });
+  socket.on('messageDeleted', (payload) => {
+    rooms.apply({ event: 'messageDeleted', payload });
+  });
+  socket.on('memberAdded', (payload) => {
+    rooms.apply({ event: 'memberAdded', payload });
+  });
+  socket.on('memberRemoved', (payload) => {
+    rooms.apply({ event: 'memberRemoved', payload });
+  });
+  socket.on('typing', (payload) => {
+    events.emit('typing', payload);
+  });
+  socket.on('presence', (payload) => {
+    events.emit('presence', payload);
+  });
 }
 
 /** Announces a room update that brought something new, under its own event name. */
 function announce(events: Emitter<ChatClientEvents>, update: RoomUpdate): void {
   switch (update.event) {
-    case 'message':
-      return events.emit('message', update.payload);
-    case 'messageEdited':
-      return events.emit('messageEdited', update.payload);
-    case 'messageDeleted':
-      return events.emit('messageDeleted', update.payload);
-    case 'memberAdded':
-      return events.emit('memberAdded', update.payload);
-    case 'memberRemoved':
-      return events.emit('memberRemoved', update.payload);
+    case 'message': {
+      events.emit('message', update.payload);
+      return;
+    }
+    case 'messageEdited': {
+      events.emit('messageEdited', update.payload);
+      return;
+    }
+    case 'messageDeleted': {
+      events.emit('messageDeleted', update.payload);
+      return;
+    }
+    case 'memberAdded': {
+      events.emit('memberAdded', update.payload);
+      return;
+    }
+    case 'memberRemoved': {
+      events.emit('memberRemoved', update.payload);
+      return;
+    }
   }
 }

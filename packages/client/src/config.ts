@@ -69,7 +69,9 @@ export function configFromEnv(env: ClientEnv): EndpointConfig {
   const enabled = env['NEXT_PUBLIC_ENABLE_SOCKET_IO'];
   const flag = typeof enabled === 'boolean' ? String(enabled) : nonEmpty(enabled);
   return {
-    socketUrl: trimSlash(nonEmpty(env['NEXT_PUBLIC_WS_URL']) ?? nonEmpty(env['NEXT_PUBLIC_SOCKET_URL']) ?? defaultEndpoints.socketUrl),
+    socketUrl: trimSlash(
+      nonEmpty(env['NEXT_PUBLIC_WS_URL']) ?? nonEmpty(env['NEXT_PUBLIC_SOCKET_URL']) ?? defaultEndpoints.socketUrl,
+    ),
     socketPath: nonEmpty(env['NEXT_PUBLIC_SOCKET_PATH']) ?? defaultEndpoints.socketPath,
     apiUrl: trimSlash(nonEmpty(env['NEXT_PUBLIC_API_URL']) ?? defaultEndpoints.apiUrl),
     socketEnabled: flag === undefined ? defaultEndpoints.socketEnabled : flag !== 'false' && flag !== '0',
@@ -89,7 +91,9 @@ export function resolveEndpoints(options: Partial<EndpointConfig> & { env?: Clie
 
 /** Timings with defaults for whatever is not given. */
 export function resolveTimings(options: Partial<TimingConfig>): TimingConfig {
-  const picked = Object.fromEntries(Object.entries(options).filter(([key, value]) => key in defaultTimings && value !== undefined));
+  const picked = Object.fromEntries(
+    Object.entries(options).filter(([key, value]) => key in defaultTimings && value !== undefined),
+  );
   return { ...defaultTimings, ...picked };
 }
 

@@ -14,7 +14,11 @@ export class ChatClientError extends Error {
   /** HTTP status when the error came from the REST API. */
   readonly status: number | undefined;
 
-  constructor(code: ClientErrorCode, message: string, details: { retryAfter?: number; status?: number; cause?: unknown } = {}) {
+  constructor(
+    code: ClientErrorCode,
+    message: string,
+    details: { retryAfter?: number; status?: number; cause?: unknown } = {},
+  ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'ChatClientError';
     this.code = code;

@@ -46,7 +46,9 @@ export class FallbackPoller {
     clearTimeout(this.#timer);
     this.#active = true;
     this.#poll()
-      .catch((err: unknown) => this.#logger.warn('[Socket] HTTP fallback poll failed', err))
+      .catch((err: unknown) => {
+        this.#logger.warn('[Socket] HTTP fallback poll failed', err);
+      })
       .finally(() => {
         this.#active = false;
         if (!this.#running) return;
@@ -54,7 +56,9 @@ export class FallbackPoller {
           this.#again = false;
           this.pollNow();
         } else {
-          this.#timer = setTimeout(() => this.pollNow(), this.#intervalMs);
+          this.#timer = setTimeout(() => {
+            this.pollNow();
+          }, this.#intervalMs);
         }
       });
   }

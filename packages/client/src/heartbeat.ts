@@ -15,5 +15,7 @@ export function startHeartbeat(options: {
       if (options.isConnected()) options.onMissed(err);
     });
   }, options.intervalMs);
-  return () => clearInterval(timer);
+  return () => {
+    clearInterval(timer);
+  };
 }

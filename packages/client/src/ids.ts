@@ -19,7 +19,12 @@ export function tokenSubject(token: string): string | undefined {
   const payload = token.split('.')[1];
   if (!payload) return undefined;
   try {
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='));
+    const json = atob(
+      payload
+        .replace(/-/g, '+')
+        .replace(/_/g, '/')
+        .padEnd(Math.ceil(payload.length / 4) * 4, '='),
+    );
     const sub: unknown = (JSON.parse(json) as Record<string, unknown>)['sub'];
     return typeof sub === 'string' ? sub : undefined;
   } catch {

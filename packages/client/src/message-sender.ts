@@ -55,9 +55,14 @@ export class MessageSender {
       gate: deps.gate,
       owner: deps.self,
       route: deps.route,
-      send: (item, route) => (route === 'socket' ? this.#sendOverSocket(item) : deps.api.sendMessage(wireMessage(item))),
-      onSent: (item, message) => deps.onStored(item.roomId, message),
-      onFailed: (item, error) => this.#fail(item.clientMessageId, error),
+      send: (item, route) =>
+        route === 'socket' ? this.#sendOverSocket(item) : deps.api.sendMessage(wireMessage(item)),
+      onSent: (item, message) => {
+        deps.onStored(item.roomId, message);
+      },
+      onFailed: (item, error) => {
+        this.#fail(item.clientMessageId, error);
+      },
       onUnauthenticated: deps.onUnauthenticated,
       retryDelayMaxMs: deps.retryDelayMaxMs,
       logger: deps.logger,
@@ -78,7 +83,12 @@ export class MessageSender {
   }
 
   send(roomId: string, text: string): OutgoingMessage {
-    const outgoing = this.#track({ clientMessageId: newClientMessageId(), roomId, text, createdAt: new Date().toISOString() });
+    const outgoing = this.#track({
+      clientMessageId: newClientMessageId(),
+      roomId,
+      text,
+      createdAt: new Date().toISOString(),
+    });
     this.#enqueue(outgoing);
     return outgoing;
   }
@@ -96,16 +106,28 @@ export class MessageSender {
     const self = this.#deps.self();
     for (const item of items) {
       if (item.ownerId !== undefined && self !== undefined && item.ownerId !== self) continue;
-      const outgoing = this.#track({ clientMessageId: item.clientMessageId, roomId: item.roomId, text: item.message, createdAt: item.createdAt });
+      const outgoing = this.#track({
+        clientMessageId: item.clientMessageId,
+        roomId: item.roomId,
+        text: item.message,
+        createdAt: item.createdAt,
+      });
       this.#deps.onState(outgoing);
     }
     this.#flusher.kick();
   }
 
   #track(fields: { clientMessageId: string; roomId: string; text: string; createdAt: string }): OutgoingMessage {
-    const outgoing = new OutgoingMessage(fields, (m) => this.#enqueue(m));
+    const outgoing = new OutgoingMessage(fields, (m) => {
+      this.#enqueue(m);
+    });
     this.#deps.pending.add(outgoing);
-    this.#deps.room(fields.roomId).addPending({ clientMessageId: fields.clientMessageId, text: fields.text, createdAt: fields.createdAt, state: 'sending' });
+    this.#deps.room(fields.roomId).addPending({
+      clientMessageId: fields.clientMessageId,
+      text: fields.text,
+      createdAt: fields.createdAt,
+      state: 'sending',
+    });
     return outgoing;
   }
 
@@ -114,7 +136,10 @@ export class MessageSender {
     const length = [...outgoing.text].length;
     try {
       if (length < 1 || length > maxMessageLength) {
-        throw new ChatClientError('VALIDATION_FAILED', `a message has 1 to ${maxMessageLength} characters, this one ${length}`);
+        throw new ChatClientError(
+          'VALIDATION_FAILED',
+          `a message has 1 to ${maxMessageLength} characters, this one ${length}`,
+        );
       }
       this.#deps.outbox.add({
         clientMessageId: outgoing.clientMessageId,

@@ -11,13 +11,18 @@ export interface NetworkMonitor {
  */
 export function browserNetwork(): NetworkMonitor {
   const target = typeof window !== 'undefined' && typeof window.addEventListener === 'function' ? window : undefined;
-  const online = () => (typeof navigator !== 'undefined' && typeof navigator.onLine === 'boolean' ? navigator.onLine : true);
+  const online = () =>
+    typeof navigator !== 'undefined' && typeof navigator.onLine === 'boolean' ? navigator.onLine : true;
   return {
     online,
     subscribe(listener) {
       if (!target) return () => {};
-      const onOnline = () => listener(true);
-      const onOffline = () => listener(false);
+      const onOnline = () => {
+        listener(true);
+      };
+      const onOffline = () => {
+        listener(false);
+      };
       target.addEventListener('online', onOnline);
       target.addEventListener('offline', onOffline);
       return () => {

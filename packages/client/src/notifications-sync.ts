@@ -49,7 +49,11 @@ export class NotificationsSync {
   async subscribe(socket: NotificationsSocket): Promise<void> {
     const cursor = this.#store.cursor;
     try {
-      const ack = await unwrapAck(socket.timeout(this.#ackTimeoutMs).emitWithAck('subscribe', cursor === undefined ? {} : { afterCursor: cursor }));
+      const ack = await unwrapAck(
+        socket
+          .timeout(this.#ackTimeoutMs)
+          .emitWithAck('subscribe', cursor === undefined ? {} : { afterCursor: cursor }),
+      );
       this.#store.advanceCursor(ack.cursor);
     } catch (err) {
       this.#logger.warn(`[Socket] Notifications subscribe failed (${toClientError(err).code}); retrying`);

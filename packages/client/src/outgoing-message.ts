@@ -17,9 +17,13 @@ export class OutgoingMessage {
   #error: ChatClientError | undefined;
   readonly #retry: (m: OutgoingMessage) => void;
   readonly #listeners = new Set<(m: OutgoingMessage) => void>();
-  #settle: { resolve: (m: Message) => void; reject: (e: ChatClientError) => void; promise: Promise<Message> } | undefined;
+  #settle:
+    { resolve: (m: Message) => void; reject: (e: ChatClientError) => void; promise: Promise<Message> } | undefined;
 
-  constructor(fields: { clientMessageId: string; roomId: string; text: string; createdAt: string }, retry: (m: OutgoingMessage) => void) {
+  constructor(
+    fields: { clientMessageId: string; roomId: string; text: string; createdAt: string },
+    retry: (m: OutgoingMessage) => void,
+  ) {
     this.clientMessageId = fields.clientMessageId;
     this.roomId = fields.roomId;
     this.text = fields.text;

@@ -12,7 +12,11 @@ export class PendingSends {
   readonly #onState: (message: OutgoingMessage) => void;
   readonly #pending = new Map<string, OutgoingMessage>();
 
-  constructor(options: { outbox: Outbox; self: () => string | undefined; onState: (message: OutgoingMessage) => void }) {
+  constructor(options: {
+    outbox: Outbox;
+    self: () => string | undefined;
+    onState: (message: OutgoingMessage) => void;
+  }) {
     this.#outbox = options.outbox;
     this.#self = options.self;
     this.#onState = options.onState;

@@ -78,7 +78,9 @@ export class RateLimitGate {
     }
     // Wake at the next whole-second boundary, so the countdown shows each second once.
     const nextBoundary = left - (secondsLeft - 1) * 1000;
-    this.#timer = this.#clock.setTimeout(() => this.#tick(until), nextBoundary);
+    this.#timer = this.#clock.setTimeout(() => {
+      this.#tick(until);
+    }, nextBoundary);
   }
 
   #set(state: RateLimitState): void {

@@ -87,7 +87,10 @@ export class RestApi {
   }
 
   listMessages(roomId: string, query: HistoryQuery = {}): Promise<MessagePage> {
-    return this.#call('GET /chat/messages', this.#client.GET('/api/chat/messages', { params: { query: { roomId, ...query } } }));
+    return this.#call(
+      'GET /chat/messages',
+      this.#client.GET('/api/chat/messages', { params: { query: { roomId, ...query } } }),
+    );
   }
 
   /** A room's updates after `afterSeq` as the socket delivers them (what fallback polling reads). */
@@ -108,25 +111,40 @@ export class RestApi {
 
   addMember(roomId: string, userId: string): Promise<Room> {
     const params = { path: { roomId } };
-    return this.#call('POST /chat/rooms/{roomId}/members', this.#client.POST('/api/chat/rooms/{roomId}/members', { params, body: { userId } }));
+    return this.#call(
+      'POST /chat/rooms/{roomId}/members',
+      this.#client.POST('/api/chat/rooms/{roomId}/members', { params, body: { userId } }),
+    );
   }
 
   removeMember(roomId: string, userId: string): Promise<Room> {
     const params = { path: { roomId } };
-    return this.#call('DELETE /chat/rooms/{roomId}/members', this.#client.DELETE('/api/chat/rooms/{roomId}/members', { params, body: { userId } }));
+    return this.#call(
+      'DELETE /chat/rooms/{roomId}/members',
+      this.#client.DELETE('/api/chat/rooms/{roomId}/members', { params, body: { userId } }),
+    );
   }
 
   markRead(roomId: string, seq: number): Promise<ReadMarker> {
-    return this.#call('POST /chat/rooms/{roomId}/read', this.#client.POST('/api/chat/rooms/{roomId}/read', { params: { path: { roomId } }, body: { seq } }));
+    return this.#call(
+      'POST /chat/rooms/{roomId}/read',
+      this.#client.POST('/api/chat/rooms/{roomId}/read', { params: { path: { roomId } }, body: { seq } }),
+    );
   }
 
   editMessage(messageId: string, message: string): Promise<Message> {
     const params = { path: { messageId } };
-    return this.#call('PATCH /chat/messages/{messageId}', this.#client.PATCH('/api/chat/messages/{messageId}', { params, body: { message } }));
+    return this.#call(
+      'PATCH /chat/messages/{messageId}',
+      this.#client.PATCH('/api/chat/messages/{messageId}', { params, body: { message } }),
+    );
   }
 
   deleteMessage(messageId: string): Promise<Message> {
-    return this.#call('DELETE /chat/messages/{messageId}', this.#client.DELETE('/api/chat/messages/{messageId}', { params: { path: { messageId } } }));
+    return this.#call(
+      'DELETE /chat/messages/{messageId}',
+      this.#client.DELETE('/api/chat/messages/{messageId}', { params: { path: { messageId } } }),
+    );
   }
 
   /** Newest first; page back with `before` (a cursor). */
@@ -136,7 +154,8 @@ export class RestApi {
 
   /** Marks the given notifications (or all) read; returns how many changed. */
   async markNotificationsRead(body: MarkNotificationsReadBody): Promise<number> {
-    return (await this.#call('POST /notifications/read', this.#client.POST('/api/notifications/read', { body }))).updated;
+    return (await this.#call('POST /notifications/read', this.#client.POST('/api/notifications/read', { body })))
+      .updated;
   }
 
   async #call<T>(route: string, answer: Answer<T>): Promise<T> {
@@ -144,14 +163,17 @@ export class RestApi {
     try {
       settled = await answer;
     } catch (err) {
-      throw new ChatClientError('NETWORK', `${route}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new ChatClientError('NETWORK', `${route}: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      });
     }
     const { data, error: body, response: res } = settled;
     if (res.ok) return data as T;
     const error = (body as Partial<ErrorResponse> | undefined)?.error;
     const header = Number(res.headers.get('retry-after'));
     const retryAfter = error?.retryAfter ?? (Number.isFinite(header) && header > 0 ? header : undefined);
-    const code: ErrorCode = error?.code ?? (res.status === 401 ? 'UNAUTHENTICATED' : res.status === 429 ? 'RATE_LIMITED' : 'UNAVAILABLE');
+    const code: ErrorCode =
+      error?.code ?? (res.status === 401 ? 'UNAUTHENTICATED' : res.status === 429 ? 'RATE_LIMITED' : 'UNAVAILABLE');
     throw new ChatClientError(code, error?.message ?? `${route}: HTTP ${res.status}`, {
       status: res.status,
       ...(retryAfter === undefined ? {} : { retryAfter }),

@@ -130,7 +130,10 @@ export class RoomSync {
     const store = this.room(roomId);
     if (store.resumeSeq === undefined) return this.joinOverRest(roomId);
     for (let round = 0; round < pollPagesPerRound; round++) {
-      const page = await this.#deps.api.listRoomUpdates(roomId, { afterSeq: store.resumeSeq ?? 0, limit: pollPageSize });
+      const page = await this.#deps.api.listRoomUpdates(roomId, {
+        afterSeq: store.resumeSeq ?? 0,
+        limit: pollPageSize,
+      });
       for (const update of page.updates) this.apply(update);
       // Removed from the room by one of these updates: stop here, as the socket would.
       if (!this.#joined.has(roomId)) return;

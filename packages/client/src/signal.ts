@@ -16,7 +16,12 @@ export class WakeSignal {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = timeoutMs === undefined ? undefined : setTimeout(() => done(), timeoutMs);
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              done();
+            }, timeoutMs);
       const done = () => {
         if (timer !== undefined) clearTimeout(timer);
         this.#wake = undefined;

@@ -9,7 +9,12 @@ import type { AnySocket, ChatSocket, ConnectionEvents, Namespace, NotificationsS
 import { handshakeAuth, type SessionTokens } from './token.ts';
 
 /** Handshake refusals (the `connect_error` message is the code); the Socket.IO manager does not retry these itself. */
-const refusalCodes: ReadonlySet<string> = new Set<ErrorCode>(['UNAUTHENTICATED', 'UNAVAILABLE', 'FORBIDDEN', 'VALIDATION_FAILED']);
+const refusalCodes: ReadonlySet<string> = new Set<ErrorCode>([
+  'UNAUTHENTICATED',
+  'UNAVAILABLE',
+  'FORBIDDEN',
+  'VALIDATION_FAILED',
+]);
 
 /**
  * Both namespaces over one Socket.IO manager (one transport): handshake with a fresh session token, the
@@ -37,12 +42,19 @@ export class SocketConnections {
   /** Namespaces told `sessionExpired`: their coming server disconnect is reconnected at once. */
   readonly #expired = new Set<Namespace>();
 
-  constructor(options: { endpoints: EndpointConfig; timings: TimingConfig; tokens: SessionTokens; logger: ClientLogger }) {
+  constructor(options: {
+    endpoints: EndpointConfig;
+    timings: TimingConfig;
+    tokens: SessionTokens;
+    logger: ClientLogger;
+  }) {
     this.#endpoints = options.endpoints;
     this.#timings = options.timings;
     this.#tokens = options.tokens;
     this.#logger = options.logger;
-    this.#events = new Emitter((err) => options.logger.error('[Socket] A connection listener threw', err));
+    this.#events = new Emitter((err) => {
+      options.logger.error('[Socket] A connection listener threw', err);
+    });
   }
 
   get chat(): ChatSocket | undefined {
@@ -93,17 +105,26 @@ export class SocketConnections {
       withCredentials: true,
     });
     this.#manager = manager;
-    manager.on('reconnect_attempt', (attempt) => this.#logger.debug(`[Socket] Reconnection attempt ${attempt}`));
-    manager.on('reconnect_failed', () => this.#giveUp());
+    manager.on('reconnect_attempt', (attempt) => {
+      this.#logger.debug(`[Socket] Reconnection attempt ${attempt}`);
+    });
+    manager.on('reconnect_failed', () => {
+      this.#giveUp();
+    });
     const chat: ChatSocket = manager.socket('/chat', { auth: this.#auth('/chat') });
     const notifications: NotificationsSocket = manager.socket('/notifications', { auth: this.#auth('/notifications') });
     this.#chat = chat;
     this.#notifications = notifications;
-    this.#wire(chat as unknown as AnySocket, '/chat', () => this.#events.emit('chatConnect', chat));
-    this.#wire(notifications as unknown as AnySocket, '/notifications', () => this.#events.emit('notificationsConnect', notifications));
+    this.#wire(chat, '/chat', () => {
+      this.#events.emit('chatConnect', chat);
+    });
+    this.#wire(notifications, '/notifications', () => {
+      this.#events.emit('notificationsConnect', notifications);
+    });
     this.#events.emit('chatSocket', chat);
     this.#events.emit('notificationsSocket', notifications);
-    for (const namespace of ['/chat', '/notifications'] as const) this.#logger.info(diagnostics.connecting(socketUrl, namespace));
+    for (const namespace of ['/chat', '/notifications'] as const)
+      this.#logger.info(diagnostics.connecting(socketUrl, namespace));
     chat.connect();
     notifications.connect();
   }
@@ -135,7 +156,9 @@ export class SocketConnections {
   #auth(namespace: Namespace): (cb: (data: object) => void) => void {
     return handshakeAuth(this.#tokens, this.#logger, {
       presented: (token) => this.#presented.set(namespace, token),
-      noSession: () => this.#events.emit('unauthenticated'),
+      noSession: () => {
+        this.#events.emit('unauthenticated');
+      },
     });
   }
 
@@ -162,7 +185,9 @@ export class SocketConnections {
         this.#later(() => socket.connect(), delay);
       }
     });
-    socket.on('connect_error', (err) => this.#onConnectError(socket, namespace, err));
+    socket.on('connect_error', (err) => {
+      this.#onConnectError(socket, namespace, err);
+    });
     socket.on('sessionExpired', () => {
       this.#logger.info(`[Socket] Session token expired on ${namespace}; reconnecting with a new one`);
       this.#expired.add(namespace);
@@ -187,7 +212,10 @@ export class SocketConnections {
       this.#giveUp();
       return;
     }
-    const delay = backoffDelay(refusals, { baseMs: this.#timings.reconnectionDelayMs, maxMs: this.#timings.reconnectionDelayMaxMs });
+    const delay = backoffDelay(refusals, {
+      baseMs: this.#timings.reconnectionDelayMs,
+      maxMs: this.#timings.reconnectionDelayMaxMs,
+    });
     this.#logger.warn(`[Socket] ${namespace} refused the connection (${err.message}); retrying in ${delay} ms`);
     this.#later(() => socket.connect(), delay);
   }
@@ -206,7 +234,9 @@ export class SocketConnections {
       this.#events.emit('change');
     }
     clearTimeout(this.#probeTimer);
-    this.#probeTimer = setTimeout(() => this.#probe(), this.#timings.socketProbeIntervalMs);
+    this.#probeTimer = setTimeout(() => {
+      this.#probe();
+    }, this.#timings.socketProbeIntervalMs);
   }
 
   /** A new round of connection attempts while in fallback; a failed round ends in `#giveUp` again. */
@@ -214,7 +244,10 @@ export class SocketConnections {
     clearTimeout(this.#probeTimer);
     if (this.#closed) return;
     this.#logger.debug(`[Socket] Trying ${this.#endpoints.socketUrl} again`);
-    for (const [namespace, socket] of [['/chat', this.#chat], ['/notifications', this.#notifications]] as const) {
+    for (const [namespace, socket] of [
+      ['/chat', this.#chat],
+      ['/notifications', this.#notifications],
+    ] as const) {
       this.#refusals.set(namespace, 0);
       if (socket && !socket.connected) socket.connect();
     }

@@ -33,7 +33,13 @@ export class SessionTokens {
   #failures = 0;
   readonly #lostListeners = new Set<() => void>();
 
-  constructor(options: { source: TokenSource; refreshRatio: number; retryMaxMs: number; logger: ClientLogger; clock?: Clock }) {
+  constructor(options: {
+    source: TokenSource;
+    refreshRatio: number;
+    retryMaxMs: number;
+    logger: ClientLogger;
+    clock?: Clock;
+  }) {
     this.#source = options.source;
     this.#clock = options.clock ?? systemClock;
     this.#refreshRatio = options.refreshRatio;
@@ -94,7 +100,11 @@ export class SessionTokens {
         }
         const now = this.#clock.now();
         const life = Math.max(0, Date.parse(fresh.expiresAt) - now);
-        this.#held = { token: fresh.token, userId: tokenSubject(fresh.token), refreshAt: now + Math.max(1000, life * this.#refreshRatio) };
+        this.#held = {
+          token: fresh.token,
+          userId: tokenSubject(fresh.token),
+          refreshAt: now + Math.max(1000, life * this.#refreshRatio),
+        };
         this.#schedule();
         return fresh.token;
       })

@@ -78,7 +78,11 @@ describe('ChatClient against the real stack: connect, resume, fallback, REST-onl
     });
     const mine = client.send(room.id, 'hello from the SDK');
     mine.onChange((m) => states.push(m.state));
-    expect(store.get().at(-1)).toMatchObject({ key: mine.clientMessageId, state: 'sending', text: 'hello from the SDK' });
+    expect(store.get().at(-1)).toMatchObject({
+      key: mine.clientMessageId,
+      state: 'sending',
+      text: 'hello from the SDK',
+    });
     const stored = await mine.settled();
     expect(states).toEqual(['sent']);
     expect(stored).toMatchObject({ senderId: alice.id, clientMessageId: mine.clientMessageId });
@@ -121,7 +125,11 @@ describe('ChatClient against the real stack: connect, resume, fallback, REST-onl
       for (let i = 0; i < 5; i++) whileDown.push(await bobSays(`while down ${i}`));
       await env.stack.startService('gateway');
       await client.waitForStatus('connected', 60_000);
-      await until(store, () => whileDown.every((m) => store.get().some((e) => e.id === m.id)), 'the messages sent while down');
+      await until(
+        store,
+        () => whileDown.every((m) => store.get().some((e) => e.id === m.id)),
+        'the messages sent while down',
+      );
       const after = await bobSays('after the restart');
       await until(store, () => store.get().some((e) => e.id === after.id), 'a live message after the restart');
     } finally {
@@ -194,20 +202,40 @@ describe('ChatClient against the real stack: connect, resume, fallback, REST-onl
     // Edits and deletions arrive without a socket too: polling reads the same room updates.
     const edited = await bob.http<Message>('PATCH', `/chat/messages/${polled.id}`, { message: 'edited while polling' });
     expect(edited.status).toBe(200);
-    await until(store, () => store.get().find((m) => m.id === polled.id)?.text === 'edited while polling', 'an edit polled over REST');
+    await until(
+      store,
+      () => store.get().find((m) => m.id === polled.id)?.text === 'edited while polling',
+      'an edit polled over REST',
+    );
     const doomed = await bobSays('deleted while polling');
     expect((await bob.http('DELETE', `/chat/messages/${doomed.id}`)).status).toBe(200);
-    await until(store, () => store.get().find((m) => m.id === doomed.id)?.deleted === true, 'a deletion polled over REST');
+    await until(
+      store,
+      () => store.get().find((m) => m.id === doomed.id)?.deleted === true,
+      'a deletion polled over REST',
+    );
 
     // Removed from a room: it is reported and dropped, and the other room is still polled.
-    const refused = new Promise<[string, string]>((resolve) => client.on('roomRefused', (roomId, err) => resolve([roomId, err.code])));
-    const reported = new Promise<string>((resolve) => client.on('error', (err) => resolve(err.code)));
+    const refused = new Promise<[string, string]>((resolve) =>
+      client.on('roomRefused', (roomId, err) => {
+        resolve([roomId, err.code]);
+      }),
+    );
+    const reported = new Promise<string>((resolve) =>
+      client.on('error', (err) => {
+        resolve(err.code);
+      }),
+    );
     expect((await bob.http('DELETE', `/chat/rooms/${leaving.id}/members`, { userId: alice.id })).status).toBe(200);
     expect(await refused).toEqual([leaving.id, 'FORBIDDEN']);
     expect(await reported).toBe('FORBIDDEN');
     expect(client.joinedRooms()).toEqual([room.id]);
     const later = await bobSays('still polled after the refusal');
-    await until(store, () => store.get().some((m) => m.id === later.id), 'a message polled after another room was refused');
+    await until(
+      store,
+      () => store.get().some((m) => m.id === later.id),
+      'a message polled after another room was refused',
+    );
     expect((await client.listRooms()).map((r) => r.id)).toContain(room.id);
     expect(statuses).toEqual(['fallback']);
     await client.stop();

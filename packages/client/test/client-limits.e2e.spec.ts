@@ -33,7 +33,11 @@ describe('ChatClient rate limit against the real stack (1 message/s, burst 2)', 
       clients.push(client);
       const countdown: RateLimitState[] = [];
       client.on('rateLimit', (s) => countdown.push(s));
-      const ended = new Promise<void>((resolve) => client.on('rateLimitEnd', () => resolve()));
+      const ended = new Promise<void>((resolve) =>
+        client.on('rateLimitEnd', () => {
+          resolve();
+        }),
+      );
       await client.start();
       await client.waitForStatus(transport === 'socket' ? 'connected' : 'fallback');
       await client.joinRoom(room.id);

@@ -53,13 +53,23 @@ describe('ChatClient outbox and notifications against the real stack', () => {
     await first.waitForStatus('offline');
     const written = ['offline 1', 'offline 2', 'offline 3'].map((text) => first.send(room.id, text));
     expect(written.map((m) => m.state)).toEqual(['sending', 'sending', 'sending']);
-    expect(first.room(room.id).get().slice(-3).map((m) => [m.text, m.state])).toEqual([
+    expect(
+      first
+        .room(room.id)
+        .get()
+        .slice(-3)
+        .map((m) => [m.text, m.state]),
+    ).toEqual([
       ['offline 1', 'sending'],
       ['offline 2', 'sending'],
       ['offline 3', 'sending'],
     ]);
     // An earlier attempt of the first message got through before the page died (its ack was lost).
-    const raced = await alice.http<Message>('POST', '/chat/messages', { roomId: room.id, message: 'offline 1', clientMessageId: written[0]!.clientMessageId });
+    const raced = await alice.http<Message>('POST', '/chat/messages', {
+      roomId: room.id,
+      message: 'offline 1',
+      clientMessageId: written[0]!.clientMessageId,
+    });
     expect(raced.status).toBe(201);
     await first.stop();
 
@@ -71,7 +81,13 @@ describe('ChatClient outbox and notifications against the real stack', () => {
     expect(second.outbox.get().size).toBe(3);
     await second.joinRoom(room.id);
     const more = ['offline 4', 'offline 5'].map((text) => second.send(room.id, text));
-    expect(second.outbox.items().map((i) => i.message)).toEqual(['offline 1', 'offline 2', 'offline 3', 'offline 4', 'offline 5']);
+    expect(second.outbox.items().map((i) => i.message)).toEqual([
+      'offline 1',
+      'offline 2',
+      'offline 3',
+      'offline 4',
+      'offline 5',
+    ]);
 
     // Back online: everything is flushed in order, the raced one is not stored twice.
     proxy.restore();
@@ -83,8 +99,21 @@ describe('ChatClient outbox and notifications against the real stack', () => {
     expect(stored.map((m) => m.message)).toEqual(['offline 1', 'offline 2', 'offline 3', 'offline 4', 'offline 5']);
     expect(stored[0]).toEqual(raced.body);
     const store = second.room(room.id);
-    await until(store, () => store.get().filter((m) => m.text?.startsWith('offline ')).every((m) => m.state === 'sent'), 'all sent');
-    expect(store.get().filter((m) => m.text?.startsWith('offline ')).map((m) => m.text)).toEqual(stored.map((m) => m.message));
+    await until(
+      store,
+      () =>
+        store
+          .get()
+          .filter((m) => m.text?.startsWith('offline '))
+          .every((m) => m.state === 'sent'),
+      'all sent',
+    );
+    expect(
+      store
+        .get()
+        .filter((m) => m.text?.startsWith('offline '))
+        .map((m) => m.text),
+    ).toEqual(stored.map((m) => m.message));
     assertGapless(second, room.id);
     // Nothing is left in the file for a later page once the removals are written.
     await second.outbox.flushed();
@@ -152,7 +181,11 @@ describe('ChatClient outbox and notifications against the real stack', () => {
       return res.body;
     };
     const first = await mention(`hi @${alice.username}`);
-    await until(client.notifications, () => client.notifications.get().notifications.some((n) => n.messageId === first.id), 'the first mention');
+    await until(
+      client.notifications,
+      () => client.notifications.get().notifications.some((n) => n.messageId === first.id),
+      'the first mention',
+    );
     const unreadBefore = client.getSnapshot().unreadCount;
     expect(unreadBefore).toBeGreaterThanOrEqual(1);
 
@@ -161,9 +194,15 @@ describe('ChatClient outbox and notifications against the real stack', () => {
     const second = await mention(`again @${alice.username}`);
     proxy.restore();
     await client.waitForStatus('connected');
-    await until(client.notifications, () => client.notifications.get().notifications.some((n) => n.messageId === second.id), 'the mention sent during the outage');
+    await until(
+      client.notifications,
+      () => client.notifications.get().notifications.some((n) => n.messageId === second.id),
+      'the mention sent during the outage',
+    );
     expect(new Set(received).size).toBe(received.length);
-    expect(client.notifications.cursor).toBe(Math.max(...client.notifications.get().notifications.map((n) => n.cursor)));
+    expect(client.notifications.cursor).toBe(
+      Math.max(...client.notifications.get().notifications.map((n) => n.cursor)),
+    );
 
     const updated = await client.markNotificationsRead('all');
     expect(updated).toBeGreaterThanOrEqual(2);

@@ -25,7 +25,11 @@ describe('clients that do not keep up (gateway queue bounded at 200 packets, rep
     for (let i = 0; i < count; i += 100) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(100, count - i) }, async () => {
-          const ack = await bobSocket.emitWithAck('sendMessage', { roomId: room.id, message: padding, clientMessageId: randomUUID() });
+          const ack = await bobSocket.emitWithAck('sendMessage', {
+            roomId: room.id,
+            message: padding,
+            clientMessageId: randomUUID(),
+          });
           if (!ack.ok) throw new Error(JSON.stringify(ack.error));
           return ack.message.id;
         }),
@@ -63,50 +67,68 @@ describe('clients that do not keep up (gateway queue bounded at 200 packets, rep
     await env?.stop();
   });
 
-  it('is disconnected instead of queueing without end, and resumes every message once when it reads again', { timeout: 120_000 }, async () => {
-    ({ client } = await clientFor(env, alice, { ...fastTimings, socketUrl: proxy.url }));
-    await client.start();
-    await client.waitForStatus('connected');
-    await client.joinRoom(room.id);
-    const store = client.room(room.id);
-    proxy.pause();
+  it(
+    'is disconnected instead of queueing without end, and resumes every message once when it reads again',
+    { timeout: 120_000 },
+    async () => {
+      ({ client } = await clientFor(env, alice, { ...fastTimings, socketUrl: proxy.url }));
+      await client.start();
+      await client.waitForStatus('connected');
+      await client.joinRoom(room.id);
+      const store = client.room(room.id);
+      proxy.pause();
 
-    // Large messages fill the socket buffers between gateway and client quickly; past them the gateway's queue.
-    const sent: string[] = [];
-    const dropsBefore = await droppedSoFar();
-    while ((await droppedSoFar()) === dropsBefore) {
-      expect(sent.length, 'the gateway never dropped the stalled connection').toBeLessThan(6_000);
-      sent.push(...(await bobSends(100)));
-    }
-    expect(await droppedSoFar()).toBe(dropsBefore + 1);
-    // The sender, who keeps up, was not touched.
-    expect(bobSocket.connected).toBe(true);
+      // Large messages fill the socket buffers between gateway and client quickly; past them the gateway's queue.
+      const sent: string[] = [];
+      const dropsBefore = await droppedSoFar();
+      while ((await droppedSoFar()) === dropsBefore) {
+        expect(sent.length, 'the gateway never dropped the stalled connection').toBeLessThan(6_000);
+        sent.push(...(await bobSends(100)));
+      }
+      expect(await droppedSoFar()).toBe(dropsBefore + 1);
+      // The sender, who keeps up, was not touched.
+      expect(bobSocket.connected).toBe(true);
 
-    proxy.resume();
-    await until(store, () => sent.every((id) => store.get().some((m) => m.id === id)), `all ${sent.length} messages after resuming`, 60_000);
-    assertGapless(client, room.id);
-    const received = store.get().filter((m) => m.id !== undefined && sent.includes(m.id));
-    expect(received).toHaveLength(sent.length);
-    expect(client.status).toBe('connected');
-    await client.stop();
-  });
+      proxy.resume();
+      await until(
+        store,
+        () => sent.every((id) => store.get().some((m) => m.id === id)),
+        `all ${sent.length} messages after resuming`,
+        60_000,
+      );
+      assertGapless(client, room.id);
+      const received = store.get().filter((m) => m.id !== undefined && sent.includes(m.id));
+      expect(received).toHaveLength(sent.length);
+      expect(client.status).toBe('connected');
+      await client.stop();
+    },
+  );
 
-  it('catching up on a long backlog over a slow link is paced to the link, not dropped', { timeout: 120_000 }, async () => {
-    ({ client } = await clientFor(env, alice, { ...fastTimings, socketUrl: proxy.url }));
-    await client.start();
-    await client.waitForStatus('connected');
-    await client.joinRoom(room.id);
-    const store = client.room(room.id);
-    await client.stop();
+  it(
+    'catching up on a long backlog over a slow link is paced to the link, not dropped',
+    { timeout: 120_000 },
+    async () => {
+      ({ client } = await clientFor(env, alice, { ...fastTimings, socketUrl: proxy.url }));
+      await client.start();
+      await client.waitForStatus('connected');
+      await client.joinRoom(room.id);
+      const store = client.room(room.id);
+      await client.stop();
 
-    const missed = await bobSends(backlog);
-    // About 12 MB to replay at 3 MB/s: past the socket buffers, far more than the queue bound if the replay did not wait.
-    proxy.throttle(3_000_000);
-    const dropsBefore = await droppedSoFar();
-    await client.start();
-    await until(store, () => missed.every((id) => store.get().some((m) => m.id === id)), `the ${backlog} missed messages`, 60_000);
-    assertGapless(client, room.id);
-    expect(store.get().filter((m) => m.id !== undefined && missed.includes(m.id))).toHaveLength(backlog);
-    expect(await droppedSoFar()).toBe(dropsBefore);
-  });
+      const missed = await bobSends(backlog);
+      // About 12 MB to replay at 3 MB/s: past the socket buffers, far more than the queue bound if the replay did not wait.
+      proxy.throttle(3_000_000);
+      const dropsBefore = await droppedSoFar();
+      await client.start();
+      await until(
+        store,
+        () => missed.every((id) => store.get().some((m) => m.id === id)),
+        `the ${backlog} missed messages`,
+        60_000,
+      );
+      assertGapless(client, room.id);
+      expect(store.get().filter((m) => m.id !== undefined && missed.includes(m.id))).toHaveLength(backlog);
+      expect(await droppedSoFar()).toBe(dropsBefore);
+    },
+  );
 });

@@ -37,7 +37,9 @@ describe('ChatClient across session token lifetimes (tokens live 5 s)', () => {
     };
     const nextTokenFetch = (count: number) =>
       new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`only ${tokenFetches} token fetches`)), 15_000);
+        const timer = setTimeout(() => {
+          reject(new Error(`only ${tokenFetches} token fetches`));
+        }, 15_000);
         const check = () => {
           if (tokenFetches < count) return;
           clearTimeout(timer);
@@ -61,10 +63,17 @@ describe('ChatClient across session token lifetimes (tokens live 5 s)', () => {
     for (let lifetime = 1; lifetime <= 4; lifetime++) {
       await nextTokenFetch(lifetime + 1);
       const mine = await client.send(room.id, `mine ${lifetime}`).settled();
-      const theirs = await bob.http<{ id: string }>('POST', '/chat/messages', { roomId: room.id, message: `theirs ${lifetime}` });
+      const theirs = await bob.http<{ id: string }>('POST', '/chat/messages', {
+        roomId: room.id,
+        message: `theirs ${lifetime}`,
+      });
       sentIds.push(mine.id, theirs.body.id);
     }
-    await until(store, () => sentIds.every((id) => store.get().some((m) => m.id === id)), 'every message of every lifetime');
+    await until(
+      store,
+      () => sentIds.every((id) => store.get().some((m) => m.id === id)),
+      'every message of every lifetime',
+    );
     await client.waitForStatus('connected');
     assertGapless(client, room.id);
     expect(store.get().map((m) => m.text)).toEqual([1, 2, 3, 4].flatMap((n) => [`mine ${n}`, `theirs ${n}`]));

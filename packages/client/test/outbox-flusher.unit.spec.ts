@@ -1,6 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import type { Message } from '@chatrt/contracts';
-import { ChatClientError, MemoryOutboxStore, Outbox, RateLimitGate, silentLogger, type OutboxItem } from '../src/index.ts';
+import {
+  ChatClientError,
+  MemoryOutboxStore,
+  Outbox,
+  RateLimitGate,
+  silentLogger,
+  type OutboxItem,
+} from '../src/index.ts';
 import { OutboxFlusher, type SendRoute } from '../src/outbox/outbox-flusher.ts';
 import { ManualClock } from './support/manual-clock.ts';
 
@@ -42,12 +49,19 @@ function harness(script: (item: OutboxItem, attempt: number, route: 'socket' | '
     retryDelayMaxMs: 20,
     logger: silentLogger,
   });
-  gate.onEnd(() => flusher.kick());
+  gate.onEnd(() => {
+    flusher.kick();
+  });
   gate.subscribe(changed);
   const until = (done: () => boolean, what: string) =>
     new Promise<void>((resolve, reject) => {
-      if (done()) return resolve();
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 5000);
+      if (done()) {
+        resolve();
+        return;
+      }
+      const timer = setTimeout(() => {
+        reject(new Error(`timed out waiting for ${what}`));
+      }, 5000);
       const check = () => {
         if (!done()) return;
         clearTimeout(timer);
@@ -57,9 +71,23 @@ function harness(script: (item: OutboxItem, attempt: number, route: 'socket' | '
       waiters.add(check);
     });
   const add = (n: number) =>
-    outbox.add({ clientMessageId: `c${n}`, roomId: 'r', message: `m${n}`, createdAt: new Date().toISOString(), ownerId: 'me' });
+    outbox.add({
+      clientMessageId: `c${n}`,
+      roomId: 'r',
+      message: `m${n}`,
+      createdAt: new Date().toISOString(),
+      ownerId: 'me',
+    });
   return {
-    clock, outbox, gate, flusher, attempts, sent, failed, until, add,
+    clock,
+    outbox,
+    gate,
+    flusher,
+    attempts,
+    sent,
+    failed,
+    until,
+    add,
     setRoute(next: SendRoute) {
       route = next;
       flusher.kick();
@@ -80,7 +108,9 @@ const stored = (item: OutboxItem): Message => ({
 
 describe('OutboxFlusher', () => {
   it('sends in order, one at a time, retrying a transient failure with the same item before the next', async () => {
-    const h = harness((item, attempt) => (item.clientMessageId === 'c2' && attempt < 2 ? new ChatClientError('TIMEOUT', 'no ack') : stored(item)));
+    const h = harness((item, attempt) =>
+      item.clientMessageId === 'c2' && attempt < 2 ? new ChatClientError('TIMEOUT', 'no ack') : stored(item),
+    );
     for (const n of [1, 2, 3]) h.add(n);
     h.flusher.start();
     await h.until(() => h.sent.length === 3, 'three sent');
@@ -105,7 +135,9 @@ describe('OutboxFlusher', () => {
 
   it('on RATE_LIMITED blocks the gate, holds every queued send until it opens, then resends the same item', async () => {
     const h = harness((item, attempt) =>
-      item.clientMessageId === 'c1' && attempt === 0 ? new ChatClientError('RATE_LIMITED', 'slow down', { retryAfter: 2 }) : stored(item),
+      item.clientMessageId === 'c1' && attempt === 0
+        ? new ChatClientError('RATE_LIMITED', 'slow down', { retryAfter: 2 })
+        : stored(item),
     );
     h.add(1);
     h.add(2);
@@ -120,7 +152,9 @@ describe('OutboxFlusher', () => {
   });
 
   it('fails an item the server refuses for good and goes on with the next', async () => {
-    const h = harness((item) => (item.clientMessageId === 'c1' ? new ChatClientError('FORBIDDEN', 'not a member') : stored(item)));
+    const h = harness((item) =>
+      item.clientMessageId === 'c1' ? new ChatClientError('FORBIDDEN', 'not a member') : stored(item),
+    );
     h.add(1);
     h.add(2);
     h.flusher.start();

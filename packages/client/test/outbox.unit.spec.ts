@@ -3,7 +3,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IDBFactory } from 'fake-indexeddb';
-import { ChatClientError, IndexedDbOutboxStore, MemoryOutboxStore, Outbox, silentLogger, type OutboxItem, type OutboxStore } from '../src/index.ts';
+import {
+  ChatClientError,
+  IndexedDbOutboxStore,
+  MemoryOutboxStore,
+  Outbox,
+  silentLogger,
+  type OutboxItem,
+  type OutboxStore,
+} from '../src/index.ts';
 import { FileOutboxStore } from '../src/node/index.ts';
 
 const entry = (n: number, ownerId?: string) => ({

@@ -22,26 +22,46 @@ describe('configFromEnv', () => {
       NEXT_PUBLIC_API_URL: 'https://example.org/api/',
       NEXT_PUBLIC_ENABLE_SOCKET_IO: 'false',
     };
-    expect(configFromEnv(env)).toEqual({ socketUrl: 'https://ws.example.org', socketPath: '/rt', apiUrl: 'https://example.org/api', socketEnabled: false });
-    expect(configFromEnv({ NEXT_PUBLIC_WS_URL: '  ', NEXT_PUBLIC_SOCKET_URL: 'http://legacy:1' }).socketUrl).toBe('http://legacy:1');
+    expect(configFromEnv(env)).toEqual({
+      socketUrl: 'https://ws.example.org',
+      socketPath: '/rt',
+      apiUrl: 'https://example.org/api',
+      socketEnabled: false,
+    });
+    expect(configFromEnv({ NEXT_PUBLIC_WS_URL: '  ', NEXT_PUBLIC_SOCKET_URL: 'http://legacy:1' }).socketUrl).toBe(
+      'http://legacy:1',
+    );
     expect(configFromEnv({ NEXT_PUBLIC_ENABLE_SOCKET_IO: '0' }).socketEnabled).toBe(false);
     expect(configFromEnv({ NEXT_PUBLIC_ENABLE_SOCKET_IO: 'true' }).socketEnabled).toBe(true);
     expect(configFromEnv({ NEXT_PUBLIC_ENABLE_SOCKET_IO: '' }).socketEnabled).toBe(true);
   });
 
   it('lets explicit options win over env, and fills timings with defaults', () => {
-    expect(resolveEndpoints({ env: { NEXT_PUBLIC_WS_URL: 'http://a:1' }, socketUrl: 'http://b:2/', socketEnabled: false })).toMatchObject({
+    expect(
+      resolveEndpoints({ env: { NEXT_PUBLIC_WS_URL: 'http://a:1' }, socketUrl: 'http://b:2/', socketEnabled: false }),
+    ).toMatchObject({
       socketUrl: 'http://b:2',
       socketEnabled: false,
       apiUrl: 'http://localhost:3000/api',
     });
     expect(resolveTimings({ reconnectionDelayMs: 50 })).toEqual({ ...defaultTimings, reconnectionDelayMs: 50 });
-    expect(defaultTimings).toMatchObject({ reconnectionAttempts: 5, reconnectionDelayMs: 1000, heartbeatIntervalMs: 30_000 });
+    expect(defaultTimings).toMatchObject({
+      reconnectionAttempts: 5,
+      reconnectionDelayMs: 1000,
+      heartbeatIntervalMs: 30_000,
+    });
   });
 });
 
 describe('deriveStatus', () => {
-  const base: StatusInputs = { started: true, authenticated: true, online: true, socketEnabled: true, chatConnected: false, socketsGaveUp: false };
+  const base: StatusInputs = {
+    started: true,
+    authenticated: true,
+    online: true,
+    socketEnabled: true,
+    chatConnected: false,
+    socketsGaveUp: false,
+  };
 
   it('orders the causes: stopped, no session, offline, REST-only, connected, gave up, connecting', () => {
     expect(deriveStatus({ ...base, started: false, chatConnected: true })).toBe('idle');

@@ -59,7 +59,12 @@ describe('RoomMessages', () => {
   it('turns my pending message into the stored one, keeping its key, instead of showing it twice', () => {
     const room = new RoomMessages(roomId);
     room.setSelf(me);
-    room.addPending({ clientMessageId: 'mine-1', text: 'hello', createdAt: new Date().toISOString(), state: 'sending' });
+    room.addPending({
+      clientMessageId: 'mine-1',
+      text: 'hello',
+      createdAt: new Date().toISOString(),
+      state: 'sending',
+    });
     room.merge([message(1)]);
     expect(room.get().map((m) => [m.key, m.state])).toEqual([
       [message(1).id, 'sent'],
@@ -75,7 +80,12 @@ describe('RoomMessages', () => {
       ['mine-1', 3, 'sent'],
     ]);
     // Showing it as pending again (a retry after it was stored) changes nothing.
-    room.addPending({ clientMessageId: 'mine-1', text: 'hello', createdAt: new Date().toISOString(), state: 'sending' });
+    room.addPending({
+      clientMessageId: 'mine-1',
+      text: 'hello',
+      createdAt: new Date().toISOString(),
+      state: 'sending',
+    });
     expect(room.get()).toHaveLength(3);
   });
 
@@ -92,9 +102,15 @@ describe('RoomMessages', () => {
     const room = new RoomMessages(roomId);
     room.applyUpdate(live(message(1)));
     const id = message(1).id;
-    room.applyUpdate({ event: 'messageEdited', payload: { roomId, seq: 2, messageId: id, message: 'edited', editedAt: '2025-01-01T00:00:00.000Z' } });
+    room.applyUpdate({
+      event: 'messageEdited',
+      payload: { roomId, seq: 2, messageId: id, message: 'edited', editedAt: '2025-01-01T00:00:00.000Z' },
+    });
     expect(room.get()[0]).toMatchObject({ text: 'edited', editedAt: '2025-01-01T00:00:00.000Z', seq: 1 });
-    room.applyUpdate({ event: 'messageDeleted', payload: { roomId, seq: 3, messageId: id, deletedAt: '2025-01-01T00:00:01.000Z' } });
+    room.applyUpdate({
+      event: 'messageDeleted',
+      payload: { roomId, seq: 3, messageId: id, deletedAt: '2025-01-01T00:00:01.000Z' },
+    });
     expect(room.get()[0]).toMatchObject({ text: undefined, deleted: true });
     // An older copy from history does not bring the text back.
     room.merge([message(1)]);

@@ -98,16 +98,21 @@ class SchemaComparison {
     const base = deref(this.#base, baseRaw);
     const head = deref(this.#head, headRaw);
     if (!base) return;
-    if (!head) return this.report(path, 'schema removed');
+    if (!head) {
+      this.report(path, 'schema removed');
+      return;
+    }
 
     this.#compareTypes(base, head, role, path);
     if (base.const !== undefined || head.const !== undefined) {
-      if (show(base.const) !== show(head.const)) this.report(path, `const changed from ${show(base.const)} to ${show(head.const)}`);
+      if (show(base.const) !== show(head.const))
+        this.report(path, `const changed from ${show(base.const)} to ${show(head.const)}`);
     }
     this.#compareEnums(base, head, path);
     if (role === 'request') this.#compareBounds(base, head, path);
     this.#compareObjects(base, head, role, path);
-    if (base.items || head.items) this.compare(base.items as Json | undefined, (head.items ?? {}) as Json, role, `${path}[]`);
+    if (base.items || head.items)
+      this.compare(base.items as Json | undefined, (head.items ?? {}) as Json, role, `${path}[]`);
     for (const keyword of ['oneOf', 'anyOf'] as const) this.#compareVariants(base, head, keyword, role, path);
   }
 
@@ -134,15 +139,19 @@ class SchemaComparison {
     for (const key of upper) {
       const before = base[key] as number | undefined;
       const after = head[key] as number | undefined;
-      if (after !== undefined && (before === undefined || after < before)) this.report(path, `${key} narrowed from ${before ?? 'none'} to ${after}`);
+      if (after !== undefined && (before === undefined || after < before))
+        this.report(path, `${key} narrowed from ${before ?? 'none'} to ${after}`);
     }
     for (const key of lower) {
       const before = base[key] as number | undefined;
       const after = head[key] as number | undefined;
-      if (after !== undefined && (before === undefined || after > before)) this.report(path, `${key} narrowed from ${before ?? 'none'} to ${after}`);
+      if (after !== undefined && (before === undefined || after > before))
+        this.report(path, `${key} narrowed from ${before ?? 'none'} to ${after}`);
     }
-    if (head.pattern !== undefined && head.pattern !== base.pattern) this.report(path, `pattern changed to ${show(head.pattern)}`);
-    if (head.format !== undefined && head.format !== base.format) this.report(path, `format changed to ${show(head.format)}`);
+    if (head.pattern !== undefined && head.pattern !== base.pattern)
+      this.report(path, `pattern changed to ${show(head.pattern)}`);
+    if (head.format !== undefined && head.format !== base.format)
+      this.report(path, `format changed to ${show(head.format)}`);
   }
 
   #compareObjects(base: Json, head: Json, role: Role, path: string): void {
@@ -162,10 +171,12 @@ class SchemaComparison {
         if (baseRequired.has(name)) continue;
         this.report(`${path}/${name}`, Object.hasOwn(baseProps, name) ? 'field became required' : 'new required field');
       }
-      if (head.additionalProperties === false && base.additionalProperties !== false) this.report(path, 'no longer accepts extra fields');
+      if (head.additionalProperties === false && base.additionalProperties !== false)
+        this.report(path, 'no longer accepts extra fields');
     } else {
       for (const name of baseRequired) {
-        if (!headRequired.has(name) && Object.hasOwn(headProps, name)) this.report(`${path}/${name}`, 'field no longer required');
+        if (!headRequired.has(name) && Object.hasOwn(headProps, name))
+          this.report(`${path}/${name}`, 'field no longer required');
       }
     }
   }
@@ -185,8 +196,11 @@ class SchemaComparison {
     }
     while (unmatched.length > 0 && after.length > 0) pairs.push([unmatched.shift()!, after.shift()!]);
     for (const [b, h] of pairs) this.compare(b, h, role, `${path}/${keyword}(${name(b) ?? 'inline'})`);
-    if (role === 'request') for (const variant of unmatched) this.report(path, `${keyword} variant ${name(variant) ?? show(variant)} removed`);
-    if (role === 'response') for (const variant of after) this.report(path, `new ${keyword} variant ${name(variant) ?? show(variant)}`);
+    if (role === 'request')
+      for (const variant of unmatched)
+        this.report(path, `${keyword} variant ${name(variant) ?? show(variant)} removed`);
+    if (role === 'response')
+      for (const variant of after) this.report(path, `new ${keyword} variant ${name(variant) ?? show(variant)}`);
   }
 }
 
@@ -196,7 +210,8 @@ export function compareAsyncApi(base: AsyncApiDocument, head: AsyncApiDocument):
   for (const [key, channel] of Object.entries(base.channels ?? {})) {
     const after = head.channels?.[key];
     if (!after) comparison.report(`channels.${key}`, `channel ${show(channel.address)} removed`);
-    else if (after.address !== channel.address) comparison.report(`channels.${key}`, `address changed from ${show(channel.address)} to ${show(after.address)}`);
+    else if (after.address !== channel.address)
+      comparison.report(`channels.${key}`, `address changed from ${show(channel.address)} to ${show(after.address)}`);
   }
   for (const [id, operation] of Object.entries(base.operations ?? {})) {
     const after = head.operations?.[id];
@@ -205,26 +220,52 @@ export function compareAsyncApi(base: AsyncApiDocument, head: AsyncApiDocument):
       comparison.report(path, 'operation removed');
       continue;
     }
-    if (after.action !== operation.action) comparison.report(path, `action changed from ${operation.action} to ${after.action}`);
-    if (after.channel.$ref !== operation.channel.$ref) comparison.report(path, `moved from ${operation.channel.$ref} to ${after.channel.$ref}`);
+    if (after.action !== operation.action)
+      comparison.report(path, `action changed from ${operation.action} to ${after.action}`);
+    if (after.channel.$ref !== operation.channel.$ref)
+      comparison.report(path, `moved from ${operation.channel.$ref} to ${after.channel.$ref}`);
     const role: Role = operation.action === 'receive' ? 'request' : 'response';
-    compareMessages(comparison, messagesOf(base, operation.messages), messagesOf(head, after.messages), role, `${path}.messages`);
+    compareMessages(
+      comparison,
+      messagesOf(base, operation.messages),
+      messagesOf(head, after.messages),
+      role,
+      `${path}.messages`,
+    );
     if (operation.reply) {
       if (!after.reply) comparison.report(`${path}.reply`, 'reply removed');
-      else compareMessages(comparison, messagesOf(base, operation.reply.messages), messagesOf(head, after.reply.messages), 'response', `${path}.reply`);
+      else
+        compareMessages(
+          comparison,
+          messagesOf(base, operation.reply.messages),
+          messagesOf(head, after.reply.messages),
+          'response',
+          `${path}.reply`,
+        );
     }
   }
   return comparison.changes;
 }
 
-function compareMessages(comparison: SchemaComparison, base: Map<string, Json>, head: Map<string, Json>, role: Role, path: string): void {
+function compareMessages(
+  comparison: SchemaComparison,
+  base: Map<string, Json>,
+  head: Map<string, Json>,
+  role: Role,
+  path: string,
+): void {
   for (const [name, message] of base) {
     const after = head.get(name);
     if (!after) {
       comparison.report(`${path}.${name}`, 'message removed');
       continue;
     }
-    comparison.compare(message.payload as Json | undefined, (after.payload ?? {}) as Json, role, `${path}.${name}.payload`);
+    comparison.compare(
+      message.payload as Json | undefined,
+      (after.payload ?? {}) as Json,
+      role,
+      `${path}.${name}.payload`,
+    );
   }
 }
 

@@ -45,15 +45,26 @@ async function compareOpenApi(baseDir: string, headDir: string): Promise<SpecVer
   try {
     const base = await bundledOpenApi(baseDir);
     const head = await bundledOpenApi(headDir);
-    for (const [side, doc] of [['base', base], ['head', head]] as const) {
+    for (const [side, doc] of [
+      ['base', base],
+      ['head', head],
+    ] as const) {
       await mkdir(join(work, side));
       await writeFile(join(work, side, 'openapi.yaml'), stringifyYaml(doc));
     }
-    const args = ['breaking', 'base/openapi.yaml', 'head/openapi.yaml', '--format', 'json', '--severity-levels', severityLevels];
+    const args = [
+      'breaking',
+      'base/openapi.yaml',
+      'head/openapi.yaml',
+      '--format',
+      'json',
+      '--severity-levels',
+      severityLevels,
+    ];
     const { stdout } = await run('bash', [oasdiffScript, ...args], { cwd: work, maxBuffer: 64 * 1024 * 1024 });
     // `breaking` lists warnings and errors only. A warning is a change oasdiff cannot judge: blocked too.
-    const changes = (JSON.parse(stdout || '[]') as OasdiffChange[]).map(
-      (c) => `${c.operation ?? ''} ${c.path ?? ''}: ${c.text.replaceAll('`', "'")} [${oasdiffLevels[c.level] ?? c.level} ${c.id}]`.trim(),
+    const changes = (JSON.parse(stdout || '[]') as OasdiffChange[]).map((c) =>
+      `${c.operation ?? ''} ${c.path ?? ''}: ${c.text.replaceAll('`', "'")} [${oasdiffLevels[c.level] ?? c.level} ${c.id}]`.trim(),
     );
     return verdict('openapi.yaml', base.info.version, head.info.version, changes);
   } finally {
@@ -70,7 +81,13 @@ async function compareAsyncApiFiles(baseDir: string, headDir: string): Promise<S
 }
 
 function verdict(spec: SpecVerdict['spec'], baseVersion: string, headVersion: string, changes: string[]): SpecVerdict {
-  return { spec, changes, baseVersion, headVersion, majorBumped: majorVersion(headVersion) > majorVersion(baseVersion) };
+  return {
+    spec,
+    changes,
+    baseVersion,
+    headVersion,
+    majorBumped: majorVersion(headVersion) > majorVersion(baseVersion),
+  };
 }
 
 /** Compares both specs of `baseDir` (the old version) with those of `headDir` (the new one). */

@@ -37,7 +37,9 @@ if (!ref) {
 const baseDir = await mkdtemp(join(tmpdir(), 'contracts-base-'));
 try {
   for (const spec of specs) {
-    const shown = await run('git', ['show', `${ref}:${spec}`], { cwd: rootDir, maxBuffer: 64 * 1024 * 1024 }).catch(() => undefined);
+    const shown = await run('git', ['show', `${ref}:${spec}`], { cwd: rootDir, maxBuffer: 64 * 1024 * 1024 }).catch(
+      () => undefined,
+    );
     if (!shown) {
       console.log(`contracts:breaking: ${ref} has no ${spec}; nothing to compare`);
       process.exit(0);
@@ -46,24 +48,31 @@ try {
   }
   const atRef = await run('git', ['show', `${ref}:${acceptedFile}`], { cwd: rootDir }).catch(() => undefined);
   const alreadyLanded = new Set(acceptances(atRef?.stdout).map((a) => a.change));
-  const accepted = acceptances(await readFile(join(rootDir, acceptedFile), 'utf8').catch(() => undefined)).filter((a) => !alreadyLanded.has(a.change));
+  const accepted = acceptances(await readFile(join(rootDir, acceptedFile), 'utf8').catch(() => undefined)).filter(
+    (a) => !alreadyLanded.has(a.change),
+  );
   let blocked = false;
   for (const found of await findBreakingChanges(baseDir, rootDir)) {
     const acceptance = (change: string) => accepted.find((a) => change.includes(a.change));
-    for (const change of found.changes.filter(acceptance)) console.log(`${found.spec}: accepted (${acceptance(change)!.reason}): ${change}`);
+    for (const change of found.changes.filter(acceptance))
+      console.log(`${found.spec}: accepted (${acceptance(change)!.reason}): ${change}`);
     const verdict = { ...found, changes: found.changes.filter((change) => !acceptance(change)) };
     const versions = `${verdict.baseVersion} → ${verdict.headVersion}`;
     if (verdict.changes.length === 0) {
       console.log(`${verdict.spec}: no breaking change since ${ref} (${versions})`);
       continue;
     }
-    const label = verdict.majorBumped ? `allowed, major version bumped (${versions})` : `not allowed without a major version bump (${versions})`;
+    const label = verdict.majorBumped
+      ? `allowed, major version bumped (${versions})`
+      : `not allowed without a major version bump (${versions})`;
     console.log(`${verdict.spec}: ${verdict.changes.length} breaking change(s) since ${ref}, ${label}:`);
     for (const change of verdict.changes) console.log(`  ${change}`);
     blocked ||= isBlocking(verdict);
   }
   if (blocked) {
-    console.error('contracts:breaking: failed. Add instead of change, or bump info.version\'s major (see README, "Changing a contract").');
+    console.error(
+      'contracts:breaking: failed. Add instead of change, or bump info.version\'s major (see README, "Changing a contract").',
+    );
     process.exitCode = 1;
   }
 } finally {

@@ -9,7 +9,7 @@ import { generatedFiles, generatedDir, openApiPath } from './generated-files.ts'
 
 // openapi.yaml references shared schemas in asyncapi.yaml; bundle them in before validating the document.
 const bundled = await bundle({ ref: openApiPath, config: await createConfig({}) });
-const openApi = await new Validator().validate(bundled.bundle.parsed as Parameters<Validator["validate"]>[0]);
+const openApi = await new Validator().validate(bundled.bundle.parsed as Parameters<Validator['validate']>[0]);
 if (!openApi.valid) {
   console.error('openapi.yaml is invalid:', JSON.stringify(openApi.errors, null, 2));
   process.exit(1);

@@ -31,7 +31,10 @@ type Channel = {
 type AsyncApiDoc = {
   channels: Record<string, Channel>;
   operations: Record<string, Operation>;
-  components: { messages: Record<string, { name: string; payload: { $ref: string } }>; schemas: Record<string, JsonObject> };
+  components: {
+    messages: Record<string, { name: string; payload: { $ref: string } }>;
+    schemas: Record<string, JsonObject>;
+  };
 };
 type OpenApiContent = Record<string, { schema?: JsonObject }>;
 type OpenApiResponse = { $ref?: string; content?: OpenApiContent };
@@ -54,7 +57,9 @@ export async function validateAsyncApi(): Promise<void> {
   const { diagnostics } = await new Parser().parse(source, { source: asyncApiPath });
   const errors = diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error);
   if (errors.length > 0) {
-    throw new Error(`asyncapi.yaml is invalid:\n${errors.map((e) => `  ${e.path.join('.')}: ${e.message}`).join('\n')}`);
+    throw new Error(
+      `asyncapi.yaml is invalid:\n${errors.map((e) => `  ${e.path.join('.')}: ${e.message}`).join('\n')}`,
+    );
   }
 }
 
@@ -77,7 +82,17 @@ function resolveMessage(doc: AsyncApiDoc, ref: string) {
 /** Modelina renders `const: true` as `boolean`; acks need the literal so `if (reply.ok)` narrows the union. */
 const booleanConstPreset = {
   interface: {
-    property({ content, property }: { content: string; property: { unconstrainedPropertyName: string; required: boolean; property: { originalInput?: { const?: unknown } } } }) {
+    property({
+      content,
+      property,
+    }: {
+      content: string;
+      property: {
+        unconstrainedPropertyName: string;
+        required: boolean;
+        property: { originalInput?: { const?: unknown } };
+      };
+    }) {
       const value = property.property.originalInput?.const;
       if (typeof value !== 'boolean') return content;
       return `'${property.unconstrainedPropertyName}'${property.required ? '' : '?'}: ${value};`;
@@ -113,7 +128,9 @@ function rewriteRefs(value: unknown): unknown {
   if (value && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value as JsonObject).map(([key, inner]) =>
-        key === '$ref' && typeof inner === 'string' ? [key, `#/$defs/${lastSegment(inner)}`] : [key, rewriteRefs(inner)],
+        key === '$ref' && typeof inner === 'string'
+          ? [key, `#/$defs/${lastSegment(inner)}`]
+          : [key, rewriteRefs(inner)],
       ),
     );
   }
@@ -146,7 +163,10 @@ function schemasFile(asyncDoc: AsyncApiDoc, openDoc: OpenApiDoc, modelNames: str
 }
 
 function socketEventsFile(doc: AsyncApiDoc): string {
-  const namespaces = new Map<string, { clientToServer: string[]; serverToClient: string[]; payloadSchemas: string[] }>();
+  const namespaces = new Map<
+    string,
+    { clientToServer: string[]; serverToClient: string[]; payloadSchemas: string[] }
+  >();
   const types = new Set<string>();
   for (const [channelKey, channel] of Object.entries(doc.channels)) {
     if (!channel.servers?.some((s) => s.$ref === '#/servers/gateway')) continue;
@@ -164,7 +184,9 @@ function socketEventsFile(doc: AsyncApiDoc): string {
         if (!replyRef) throw new Error(`client event ${message.name} needs a reply (every client event is acked)`);
         const reply = resolveMessage(doc, replyRef);
         types.add(reply.payloadType);
-        entry.clientToServer.push(`  ${message.name}: (payload: ${message.payloadType}, ack: (reply: ${reply.payloadType}) => void) => void;`);
+        entry.clientToServer.push(
+          `  ${message.name}: (payload: ${message.payloadType}, ack: (reply: ${reply.payloadType}) => void) => void;`,
+        );
         entry.payloadSchemas.push(`    ${message.name}: '${message.payloadType}',`);
       } else {
         entry.serverToClient.push(`  ${message.name}: (payload: ${message.payloadType}) => void;`);
@@ -247,7 +269,9 @@ type MessageRule = { unit: string; schema: string; operations: string[] };
 
 function schemaRule(schema: JsonObject): SchemaRule {
   if (typeof schema.$ref === 'string') return { schema: lastSegment(schema.$ref) };
-  const inline = JSON.parse(JSON.stringify(rewriteRefs(schema)).replaceAll('"#/$defs/', '"chat-contracts#/$defs/')) as unknown;
+  const inline = JSON.parse(
+    JSON.stringify(rewriteRefs(schema)).replaceAll('"#/$defs/', '"chat-contracts#/$defs/'),
+  ) as unknown;
   return { inline };
 }
 
@@ -290,7 +314,10 @@ function asyncApiConformance(doc: AsyncApiDoc) {
           else {
             const replyRef = operation.reply?.messages[0]?.$ref;
             if (!replyRef) throw new Error(`${operationId} needs a reply`);
-            clientEvents[name] = { ...rule(channelKey, messageKey), ack: rule(channelKey, lastSegment(replyRef), true) };
+            clientEvents[name] = {
+              ...rule(channelKey, messageKey),
+              ack: rule(channelKey, lastSegment(replyRef), true),
+            };
           }
         }
       }
@@ -312,7 +339,9 @@ function asyncApiConformance(doc: AsyncApiDoc) {
       });
     }
   }
-  const messages = Object.values(doc.channels).flatMap((channel) => Object.keys(channel.messages ?? {}).map((key) => `${channel.address} ${key}`));
+  const messages = Object.values(doc.channels).flatMap((channel) =>
+    Object.keys(channel.messages ?? {}).map((key) => `${channel.address} ${key}`),
+  );
   return { socket, nats, operations: Object.keys(doc.operations), messages };
 }
 
@@ -334,14 +363,16 @@ function openApiConformance(doc: OpenApiDoc) {
         }),
       );
       const body = operation.requestBody;
-      return [{
-        operationId: operation.operationId,
-        method: method.toUpperCase(),
-        path,
-        pattern: `^${path.replace(/\{\w+\}/g, '[^/]+')}$`,
-        ...(body ? { requestBody: { required: body.required ?? false, ...jsonOrText(body.content) } } : {}),
-        responses,
-      }];
+      return [
+        {
+          operationId: operation.operationId,
+          method: method.toUpperCase(),
+          path,
+          pattern: `^${path.replace(/\{\w+\}/g, '[^/]+')}$`,
+          ...(body ? { requestBody: { required: body.required ?? false, ...jsonOrText(body.content) } } : {}),
+          responses,
+        },
+      ];
     }),
   );
   return { routes, operations: routes.map((r) => r.operationId) };

@@ -12,7 +12,13 @@ export {
 } from './generated/socket-events.ts';
 export { contractSchemas, type SchemaTypes } from './generated/schemas.ts';
 export { validate, validateInline, type SchemaName, type ValidationResult } from './validators.ts';
-export { createRestClient, restBaseUrl, type RestClient, type RestClientOptions, type RestMiddleware } from './rest-client.ts';
+export {
+  createRestClient,
+  restBaseUrl,
+  type RestClient,
+  type RestClientOptions,
+  type RestMiddleware,
+} from './rest-client.ts';
 
 import type { RoomUpdatePage } from './generated/models.ts';
 /** One socket event of a room (name and payload); Modelina inlines this union, so it is named here. */

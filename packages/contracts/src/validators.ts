@@ -5,9 +5,7 @@ import { contractSchemas, type SchemaTypes } from './generated/schemas.ts';
 export type SchemaName = keyof SchemaTypes;
 
 /** Outcome of checking untrusted input against a contract schema. */
-export type ValidationResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; path: string; message: string };
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; path: string; message: string };
 
 // ajv-formats is CommonJS with a default export; under nodenext its default arrives one level down.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -54,8 +52,9 @@ function outcome<T>(check: ValidateFunction, data: unknown): ValidationResult<T>
   if (check(data)) return { ok: true, value: data as T };
   const error = check.errors?.[0];
   const path = error?.instancePath || '/';
-  const detail = error?.keyword === 'additionalProperties'
-    ? `unknown property '${String(error.params['additionalProperty'])}'`
-    : (error?.message ?? 'is invalid');
+  const detail =
+    error?.keyword === 'additionalProperties'
+      ? `unknown property '${String(error.params['additionalProperty'])}'`
+      : (error?.message ?? 'is invalid');
   return { ok: false, path, message: `${path} ${detail}` };
 }

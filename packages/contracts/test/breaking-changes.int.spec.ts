@@ -52,7 +52,9 @@ describe('breaking changes fail the gate, each named by its path', () => {
   it('a removed response field (Message.editedAt, shared by REST and sockets)', async () => {
     const { openapi, asyncapi } = await verdictsAfter((specs) => delete schemas(specs).Message.properties.editedAt);
     expect(isBlocking(openapi) && isBlocking(asyncapi)).toBe(true);
-    expect(openapi.changes).toContainEqual(expect.stringMatching(/^POST \/api\/chat\/messages: removed the optional property 'editedAt'/));
+    expect(openapi.changes).toContainEqual(
+      expect.stringMatching(/^POST \/api\/chat\/messages: removed the optional property 'editedAt'/),
+    );
     expect(asyncapi.changes).toContain('operations.deliverMessage.messages.message.payload/editedAt: field removed');
   });
 
@@ -65,8 +67,12 @@ describe('breaking changes fail the gate, each named by its path', () => {
       rest.properties.priority = { type: 'integer' };
       rest.required.push('priority');
     });
-    expect(asyncapi.changes).toContain('operations.sendMessage.messages.sendMessage.payload/priority: new required field');
-    expect(openapi.changes).toContainEqual(expect.stringMatching(/^POST \/api\/chat\/messages: added the new required request property 'priority'/));
+    expect(asyncapi.changes).toContain(
+      'operations.sendMessage.messages.sendMessage.payload/priority: new required field',
+    );
+    expect(openapi.changes).toContainEqual(
+      expect.stringMatching(/^POST \/api\/chat\/messages: added the new required request property 'priority'/),
+    );
   });
 
   it('a type change (Seq: integer to string)', async () => {
@@ -75,16 +81,28 @@ describe('breaking changes fail the gate, each named by its path', () => {
       delete schemas(specs).Seq.minimum;
       delete schemas(specs).Seq.maximum;
     });
-    expect(asyncapi.changes).toContain('operations.joinRoom.messages.joinRoom.payload/afterSeq: type changed from "integer" to "string"');
-    expect(asyncapi.changes).toContain('operations.deliverMessage.messages.message.payload/seq: type changed from "integer" to "string"');
-    expect(openapi.changes).toContainEqual(expect.stringMatching(/^POST \/api\/chat\/messages: the 'seq' response's property 'type' changed from 'integer' to 'string'/));
+    expect(asyncapi.changes).toContain(
+      'operations.joinRoom.messages.joinRoom.payload/afterSeq: type changed from "integer" to "string"',
+    );
+    expect(asyncapi.changes).toContain(
+      'operations.deliverMessage.messages.message.payload/seq: type changed from "integer" to "string"',
+    );
+    expect(openapi.changes).toContainEqual(
+      expect.stringMatching(
+        /^POST \/api\/chat\/messages: the 'seq' response's property 'type' changed from 'integer' to 'string'/,
+      ),
+    );
   });
 
   it('a narrowed enum (ErrorCode loses UNKNOWN_EVENT)', async () => {
     const { asyncapi } = await verdictsAfter((specs) => {
       schemas(specs).ErrorCode.enum = schemas(specs).ErrorCode.enum.filter((code: string) => code !== 'UNKNOWN_EVENT');
     });
-    expect(asyncapi.changes).toContainEqual(expect.stringMatching(/^operations\.sendMessage\.reply\.messageAck\.payload.*\/error\/code: enum narrowed: "UNKNOWN_EVENT" removed$/));
+    expect(asyncapi.changes).toContainEqual(
+      expect.stringMatching(
+        /^operations\.sendMessage\.reply\.messageAck\.payload.*\/error\/code: enum narrowed: "UNKNOWN_EVENT" removed$/,
+      ),
+    );
   });
 
   it('a removed route and a removed REST response field', async () => {
@@ -94,8 +112,12 @@ describe('breaking changes fail the gate, each named by its path', () => {
       specs.openapi.components.schemas.MarkedRead.required = [];
     });
     expect(isBlocking(openapi)).toBe(true);
-    expect(openapi.changes).toContainEqual(expect.stringMatching(/^POST \/api\/chat\/rooms\/\{roomId\}\/read: API path removed/));
-    expect(openapi.changes).toContainEqual(expect.stringMatching(/^POST \/api\/notifications\/read: removed the required property 'updated'/));
+    expect(openapi.changes).toContainEqual(
+      expect.stringMatching(/^POST \/api\/chat\/rooms\/\{roomId\}\/read: API path removed/),
+    );
+    expect(openapi.changes).toContainEqual(
+      expect.stringMatching(/^POST \/api\/notifications\/read: removed the required property 'updated'/),
+    );
     expect(asyncapi.changes).toEqual([]);
   });
 
@@ -108,8 +130,12 @@ describe('breaking changes fail the gate, each named by its path', () => {
     });
     expect(isBlocking(asyncapi)).toBe(true);
     expect(asyncapi.changes).toContain('operations.deliverTyping: operation removed');
-    expect(asyncapi.changes).toContain('channels.chatSendMessage: address changed from "chat.cmd.sendMessage" to "chat.cmd.postMessage"');
-    expect(asyncapi.changes).toContain('operations.subscribeNotifications.reply.subscribeAck.payload/oneOf(SubscribedOk)/cursor: field removed');
+    expect(asyncapi.changes).toContain(
+      'channels.chatSendMessage: address changed from "chat.cmd.sendMessage" to "chat.cmd.postMessage"',
+    );
+    expect(asyncapi.changes).toContain(
+      'operations.subscribeNotifications.reply.subscribeAck.payload/oneOf(SubscribedOk)/cursor: field removed',
+    );
   });
 
   it('a removed message and a removed reply', async () => {
@@ -121,7 +147,7 @@ describe('breaking changes fail the gate, each named by its path', () => {
     expect(asyncapi.changes).toContain('operations.subscribeNotifications.reply: reply removed');
   });
 
-  it('is allowed once info.version\'s major is bumped', async () => {
+  it("is allowed once info.version's major is bumped", async () => {
     const { openapi, asyncapi } = await verdictsAfter((specs) => {
       delete schemas(specs).Message.properties.editedAt;
       specs.asyncapi.info.version = '1.0.0';
@@ -143,7 +169,9 @@ describe('safe changes pass', () => {
     const { openapi, asyncapi } = await verdictsAfter((specs) => {
       schemas(specs).SendMessageRequest.properties.replyTo = { $ref: '#/components/schemas/Id' };
       schemas(specs).Message.properties.replyTo = { $ref: '#/components/schemas/Id' };
-      specs.openapi.components.schemas.PostMessageRequest.properties.replyTo = { $ref: './asyncapi.yaml#/components/schemas/Id' };
+      specs.openapi.components.schemas.PostMessageRequest.properties.replyTo = {
+        $ref: './asyncapi.yaml#/components/schemas/Id',
+      };
     });
     expect([openapi.changes, asyncapi.changes]).toEqual([[], []]);
   });
@@ -151,16 +179,33 @@ describe('safe changes pass', () => {
   it('a new event, a new subject and a new route', async () => {
     const { openapi, asyncapi } = await verdictsAfter((specs) => {
       const { asyncapi: doc } = specs;
-      doc.components.schemas.RoomRenamed = { type: 'object', required: ['roomId', 'name'], properties: { roomId: { $ref: '#/components/schemas/Id' }, name: { type: 'string' } } };
-      doc.components.messages.roomRenamed = { name: 'roomRenamed', payload: { $ref: '#/components/schemas/RoomRenamed' } };
+      doc.components.schemas.RoomRenamed = {
+        type: 'object',
+        required: ['roomId', 'name'],
+        properties: { roomId: { $ref: '#/components/schemas/Id' }, name: { type: 'string' } },
+      };
+      doc.components.messages.roomRenamed = {
+        name: 'roomRenamed',
+        payload: { $ref: '#/components/schemas/RoomRenamed' },
+      };
       doc.channels.chat.messages.roomRenamed = { $ref: '#/components/messages/roomRenamed' };
-      doc.operations.deliverRoomRenamed = { action: 'send', channel: { $ref: '#/channels/chat' }, messages: [{ $ref: '#/channels/chat/messages/roomRenamed' }] };
-      doc.channels.chatRoomRenamed = { address: 'chat.evt.renamed', servers: [{ $ref: '#/servers/nats' }], messages: { renamed: { $ref: '#/components/messages/roomRenamed' } } };
+      doc.operations.deliverRoomRenamed = {
+        action: 'send',
+        channel: { $ref: '#/channels/chat' },
+        messages: [{ $ref: '#/channels/chat/messages/roomRenamed' }],
+      };
+      doc.channels.chatRoomRenamed = {
+        address: 'chat.evt.renamed',
+        servers: [{ $ref: '#/servers/nats' }],
+        messages: { renamed: { $ref: '#/components/messages/roomRenamed' } },
+      };
       specs.openapi.paths['/api/chat/rooms/{roomId}/name'] = {
         get: {
           operationId: 'getRoomName',
           parameters: [{ name: 'roomId', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': { description: 'The name', content: { 'application/json': { schema: { type: 'string' } } } } },
+          responses: {
+            '200': { description: 'The name', content: { 'application/json': { schema: { type: 'string' } } } },
+          },
         },
       };
     });

@@ -4,7 +4,16 @@ import { validate, type SchemaName } from '../src/index.ts';
 
 const id = '00000000-0000-4000-8000-000000000001';
 const at = '2026-01-01T00:00:00.000Z';
-const message = { id, roomId: id, seq: 1, senderId: id, message: 'hi', clientMessageId: 'c1', createdAt: at, deleted: false };
+const message = {
+  id,
+  roomId: id,
+  seq: 1,
+  senderId: id,
+  message: 'hi',
+  clientMessageId: 'c1',
+  createdAt: at,
+  deleted: false,
+};
 
 let violations: Violation[];
 let exercised: string[];
@@ -25,22 +34,37 @@ describe('socket frames', () => {
     checker.ack('c', '/chat', 7, [{ ok: true, message }]);
     checker.serverEvent('/chat', 'message', [message]);
     expect(violations).toEqual([]);
-    expect(exercised).toEqual(expect.arrayContaining([
-      'asyncapi message /chat sendMessage', 'asyncapi operation sendMessage', 'asyncapi message /chat messageAck',
-      'asyncapi message /chat message', 'asyncapi operation deliverMessage',
-    ]));
+    expect(exercised).toEqual(
+      expect.arrayContaining([
+        'asyncapi message /chat sendMessage',
+        'asyncapi operation sendMessage',
+        'asyncapi message /chat messageAck',
+        'asyncapi message /chat message',
+        'asyncapi operation deliverMessage',
+      ]),
+    );
     expect(exercised).not.toContain('asyncapi operation editMessage');
   });
 
   it('fails a server event the spec lacks, naming it', () => {
     checker.serverEvent('/chat', 'messageStarred', [message]);
-    expect(violations).toEqual([{ spec: 'asyncapi', where: '/chat server event "messageStarred"', path: '/', message: 'event not in asyncapi.yaml' }]);
+    expect(violations).toEqual([
+      {
+        spec: 'asyncapi',
+        where: '/chat server event "messageStarred"',
+        path: '/',
+        message: 'event not in asyncapi.yaml',
+      },
+    ]);
   });
 
   it('fails a server event whose payload breaks its schema, with the path and error', () => {
     checker.serverEvent('/chat', 'message', [{ ...message, seq: 'one' }]);
     expect(violations).toHaveLength(1);
-    expect(violations[0]).toMatchObject({ path: '/seq', message: expect.stringContaining('not a Message: /seq must be integer') });
+    expect(violations[0]).toMatchObject({
+      path: '/seq',
+      message: expect.stringContaining('not a Message: /seq must be integer'),
+    });
   });
 
   it('fails an extra field and extra arguments', () => {
@@ -87,7 +111,9 @@ describe('NATS messages', () => {
 
   it('fails a subject the spec lacks', () => {
     checker.natsMessage('chat.evt2.x', {});
-    expect(violations).toEqual([{ spec: 'asyncapi', where: 'NATS chat.evt2.x', path: '/', message: 'subject not in asyncapi.yaml' }]);
+    expect(violations).toEqual([
+      { spec: 'asyncapi', where: 'NATS chat.evt2.x', path: '/', message: 'subject not in asyncapi.yaml' },
+    ]);
   });
 
   it('fails a message of a known subject that matches none of its messages', () => {
@@ -98,10 +124,16 @@ describe('NATS messages', () => {
 
   it('accepts an invalid request that was refused, and fails one that was answered', () => {
     const refused = checker.natsMessage('chat.qry.room', { actorId: 'me', roomId: id });
-    checker.natsReply(refused!, 'chat.qry.room', { ok: false, error: { code: 'VALIDATION_FAILED', message: 'no', path: '/actorId' } });
+    checker.natsReply(refused!, 'chat.qry.room', {
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', message: 'no', path: '/actorId' },
+    });
     expect(violations).toEqual([]);
     const answered = checker.natsMessage('chat.qry.room', { actorId: 'me', roomId: id });
-    checker.natsReply(answered!, 'chat.qry.room', { ok: true, room: { id, name: 'r', memberIds: [], createdAt: at, lastSeq: 0 } });
+    checker.natsReply(answered!, 'chat.qry.room', {
+      ok: true,
+      room: { id, name: 'r', memberIds: [], createdAt: at, lastSeq: 0 },
+    });
     expect(violations).toHaveLength(1);
     expect(violations[0]!.message).toContain('a request the spec refuses was not refused');
   });
@@ -123,14 +155,27 @@ describe('NATS messages', () => {
 describe('REST exchanges', () => {
   const json = 'application/json; charset=utf-8';
   it('passes a documented response and counts the operation', () => {
-    checker.restExchange({ method: 'POST', url: '/api/auth/register', requestBody: { username: 'ann', password: 'long enough pw' }, status: 201, contentType: json, responseBody: { id, username: 'ann' } });
+    checker.restExchange({
+      method: 'POST',
+      url: '/api/auth/register',
+      requestBody: { username: 'ann', password: 'long enough pw' },
+      status: 201,
+      contentType: json,
+      responseBody: { id, username: 'ann' },
+    });
     expect(violations).toEqual([]);
     expect(exercised).toContain('openapi operation register');
   });
 
   it('fails an undocumented status, a wrong body and a route the spec lacks', () => {
     checker.restExchange({ method: 'GET', url: '/api/chat/rooms', status: 418, contentType: json, responseBody: {} });
-    checker.restExchange({ method: 'GET', url: `/api/chat/rooms/${id}/updates?afterSeq=0`, status: 200, contentType: json, responseBody: { updates: [] } });
+    checker.restExchange({
+      method: 'GET',
+      url: `/api/chat/rooms/${id}/updates?afterSeq=0`,
+      status: 200,
+      contentType: json,
+      responseBody: { updates: [] },
+    });
     checker.restExchange({ method: 'GET', url: '/api/chat/archive', status: 200, contentType: json, responseBody: {} });
     expect(violations.map((v) => v.where)).toEqual([
       'GET /api/chat/rooms → 418',
@@ -138,15 +183,38 @@ describe('REST exchanges', () => {
       'GET /api/chat/archive → 200',
     ]);
     expect(violations[1]!.path).toBe('/');
-    expect(violations[1]!.message).toContain("must have required property");
+    expect(violations[1]!.message).toContain('must have required property');
   });
 
   it('accepts a refused bad body and an unknown route answered 404, fails an accepted bad body', () => {
-    checker.restExchange({ method: 'POST', url: '/api/chat/rooms', requestBody: { nme: 'x' }, status: 400, contentType: json, responseBody: { error: { code: 'VALIDATION_FAILED', message: 'no' } } });
-    checker.restExchange({ method: 'GET', url: '/api/nothing', status: 404, contentType: json, responseBody: { error: { code: 'NOT_FOUND', message: 'no' } } });
+    checker.restExchange({
+      method: 'POST',
+      url: '/api/chat/rooms',
+      requestBody: { nme: 'x' },
+      status: 400,
+      contentType: json,
+      responseBody: { error: { code: 'VALIDATION_FAILED', message: 'no' } },
+    });
+    checker.restExchange({
+      method: 'GET',
+      url: '/api/nothing',
+      status: 404,
+      contentType: json,
+      responseBody: { error: { code: 'NOT_FOUND', message: 'no' } },
+    });
     expect(violations).toEqual([]);
-    checker.restExchange({ method: 'POST', url: '/api/chat/rooms', requestBody: { nme: 'x' }, status: 201, contentType: json, responseBody: { id } });
-    expect(violations.map((v) => v.message)).toEqual([expect.stringContaining('a request body the spec refuses was answered 201'), expect.any(String)]);
+    checker.restExchange({
+      method: 'POST',
+      url: '/api/chat/rooms',
+      requestBody: { nme: 'x' },
+      status: 201,
+      contentType: json,
+      responseBody: { id },
+    });
+    expect(violations.map((v) => v.message)).toEqual([
+      expect.stringContaining('a request body the spec refuses was answered 201'),
+      expect.any(String),
+    ]);
   });
 });
 

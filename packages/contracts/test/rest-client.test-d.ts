@@ -3,7 +3,14 @@
  * and answers carry the spec's schemas.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import { createRestClient, type Message, type MessagePage, type RoomSummary, type SessionToken, type components } from '../src/index.ts';
+import {
+  createRestClient,
+  type Message,
+  type MessagePage,
+  type RoomSummary,
+  type SessionToken,
+  type components,
+} from '../src/index.ts';
 
 const api = createRestClient({ baseUrl: 'http://127.0.0.1:1' });
 type Answer<T> = T extends Promise<infer A> ? A : never;
@@ -19,7 +26,9 @@ describe('the typed REST client', () => {
     const rooms = () => api.GET('/api/chat/rooms');
     expectTypeOf<NonNullable<Answer<ReturnType<typeof rooms>>['data']>['rooms']>().toEqualTypeOf<RoomSummary[]>();
     const refused = () => api.POST('/api/chat/messages', { body: { roomId: 'r', message: 'hi' } });
-    expectTypeOf<NonNullable<Answer<ReturnType<typeof refused>>['error']>>().toMatchTypeOf<components['schemas']['ErrorResponse']>();
+    expectTypeOf<NonNullable<Answer<ReturnType<typeof refused>>['error']>>().toMatchTypeOf<
+      components['schemas']['ErrorResponse']
+    >();
   });
 
   it('refuses routes, methods, parameters and bodies the spec lacks', () => {

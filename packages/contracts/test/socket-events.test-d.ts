@@ -25,7 +25,16 @@ describe('the /chat event maps', () => {
     expectTypeOf<Parameters<ChatClientToServerEvents['sendMessage']>[0]>().toEqualTypeOf<SendMessageRequest>();
     expectTypeOf<Parameters<Parameters<ChatClientToServerEvents['sendMessage']>[1]>[0]>().toEqualTypeOf<MessageAck>();
     expectTypeOf<keyof ChatClientToServerEvents>().toEqualTypeOf<
-      'createRoom' | 'joinRoom' | 'sendMessage' | 'editMessage' | 'deleteMessage' | 'markRead' | 'addMember' | 'removeMember' | 'typing' | 'ping'
+      | 'createRoom'
+      | 'joinRoom'
+      | 'sendMessage'
+      | 'editMessage'
+      | 'deleteMessage'
+      | 'markRead'
+      | 'addMember'
+      | 'removeMember'
+      | 'typing'
+      | 'ping'
     >();
   });
 
@@ -33,7 +42,15 @@ describe('the /chat event maps', () => {
     expectTypeOf<Parameters<ChatServerToClientEvents['message']>[0]>().toEqualTypeOf<Message>();
     expectTypeOf<Parameters<ChatServerToClientEvents['sessionExpired']>[0]>().toEqualTypeOf<ApiError>();
     expectTypeOf<keyof ChatServerToClientEvents>().toEqualTypeOf<
-      'typing' | 'presence' | 'sessionExpired' | 'serverShutdown' | 'message' | 'messageEdited' | 'messageDeleted' | 'memberAdded' | 'memberRemoved'
+      | 'typing'
+      | 'presence'
+      | 'sessionExpired'
+      | 'serverShutdown'
+      | 'message'
+      | 'messageEdited'
+      | 'messageDeleted'
+      | 'memberAdded'
+      | 'memberRemoved'
     >();
   });
 
@@ -45,7 +62,11 @@ describe('the /chat event maps', () => {
 
   it('makes a typed client socket refuse events, payloads and acks the spec lacks', () => {
     const socket = {} as ChatSocket;
-    expectTypeOf(socket.emit<'sendMessage'>).toBeCallableWith('sendMessage', { roomId: 'r', message: 'hi', clientMessageId: 'c' }, (_reply: MessageAck) => {});
+    expectTypeOf(socket.emit<'sendMessage'>).toBeCallableWith(
+      'sendMessage',
+      { roomId: 'r', message: 'hi', clientMessageId: 'c' },
+      (_reply: MessageAck) => {},
+    );
     // @ts-expect-error: not an event of /chat
     socket.emit('sendMessages', { roomId: 'r', message: 'hi', clientMessageId: 'c' }, () => {});
     // @ts-expect-error: roomId is required
@@ -56,7 +77,9 @@ describe('the /chat event maps', () => {
 
   it('makes a typed server namespace emit only what the spec has', () => {
     const chat = {} as ReturnType<Server<ChatClientToServerEvents, ChatServerToClientEvents>['of']>;
-    expectTypeOf(chat.emit<'message'>).parameter(1).toEqualTypeOf<Message>();
+    expectTypeOf(chat.emit<'message'>)
+      .parameter(1)
+      .toEqualTypeOf<Message>();
     // @ts-expect-error: not a server event of /chat
     chat.emit('notification', {} as Notification);
   });
@@ -64,7 +87,9 @@ describe('the /chat event maps', () => {
 
 describe('the /notifications event maps', () => {
   it('pairs subscribe with its ack and delivers notifications', () => {
-    expectTypeOf<Parameters<Parameters<NotificationsClientToServerEvents['subscribe']>[1]>[0]>().toEqualTypeOf<SubscribeNotificationsAck>();
+    expectTypeOf<
+      Parameters<Parameters<NotificationsClientToServerEvents['subscribe']>[1]>[0]
+    >().toEqualTypeOf<SubscribeNotificationsAck>();
     expectTypeOf<Parameters<NotificationsServerToClientEvents['notification']>[0]>().toEqualTypeOf<Notification>();
   });
 });

@@ -1,7 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import { PresenceTable } from '../src/index.ts';
 
-const [ann, ben, cat] = ['a0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000002', 'c0000000-0000-4000-8000-000000000003'];
+const [ann, ben, cat] = [
+  'a0000000-0000-4000-8000-000000000001',
+  'b0000000-0000-4000-8000-000000000002',
+  'c0000000-0000-4000-8000-000000000003',
+];
 
 describe('PresenceTable', () => {
   it('counts local sockets per user and reports only first-online and last-offline transitions', () => {

@@ -10,7 +10,11 @@ export class ConfigError extends Error {
 }
 
 /** Parses `env` once with a zod schema whose keys are variable names. */
-export function loadConfig<S extends z.ZodType>(service: string, schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+export function loadConfig<S extends z.ZodType>(
+  service: string,
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   throw new ConfigError(
@@ -24,7 +28,10 @@ export const commonEnv = {
   NATS_URL: z
     .string()
     .default('nats://127.0.0.1:4222')
-    .refine((url) => natsServers(url).length > 0, 'needs at least one server (one URL, or a comma-separated list of a cluster\'s nodes)'),
+    .refine(
+      (url) => natsServers(url).length > 0,
+      "needs at least one server (one URL, or a comma-separated list of a cluster's nodes)",
+    ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 };
@@ -38,7 +45,11 @@ export const databaseUrlEnv = z
   .min(1, 'is required (postgres://user:password@host:port/database)');
 
 /** Variables every backend service reads (one with its own Postgres schema and an ops server on `OPS_PORT`). */
-export const backendEnv = (opsPort: number) => ({ ...commonEnv, DATABASE_URL: databaseUrlEnv, OPS_PORT: portEnv(opsPort) });
+export const backendEnv = (opsPort: number) => ({
+  ...commonEnv,
+  DATABASE_URL: databaseUrlEnv,
+  OPS_PORT: portEnv(opsPort),
+});
 
 /** The settings every backend service has, from variables parsed with `backendEnv`. */
 export function backendSettings(env: { NATS_URL: string; DATABASE_URL: string; OPS_PORT: number; LOG_LEVEL: string }): {

@@ -13,6 +13,10 @@ export class CodedError extends Error {
 }
 
 /** The `{ok:false, error}` shape shared by socket acks and NATS replies. */
-export function failure(code: ErrorCode, message: string, extra: { retryAfter?: number; path?: string } = {}): AckFailure {
+export function failure(
+  code: ErrorCode,
+  message: string,
+  extra: { retryAfter?: number; path?: string } = {},
+): AckFailure {
   return { ok: false, error: { code, message, ...extra } };
 }

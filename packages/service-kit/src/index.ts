@@ -16,7 +16,15 @@ export {
   type NatsConnection,
 } from './nats.ts';
 export { checkContract } from './nats-contract-check.ts';
-export { createPool, inTransaction, migrate, openDatabase, postgresHealthCheck, type Pool, type PoolClient } from './postgres.ts';
+export {
+  createPool,
+  inTransaction,
+  migrate,
+  openDatabase,
+  postgresHealthCheck,
+  type Pool,
+  type PoolClient,
+} from './postgres.ts';
 export { createHandlerMetrics, type HandlerMetrics } from './handler-metrics.ts';
 export {
   checkHealth,

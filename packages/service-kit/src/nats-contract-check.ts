@@ -10,7 +10,9 @@ import type { Logger } from './logger.ts';
  * Off, the connection is left untouched.
  */
 export function checkContract(nc: NatsConnection, log: Logger, env: NodeJS.ProcessEnv = process.env): NatsConnection {
-  const checker = checkerFromEnv(env, (violation) => log.error({ violation }, 'contract violation'));
+  const checker = checkerFromEnv(env, (violation) => {
+    log.error({ violation }, 'contract violation');
+  });
   if (!checker) return nc;
   const publish = nc.publish.bind(nc);
   const request = nc.request.bind(nc);

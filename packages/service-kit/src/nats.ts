@@ -1,10 +1,12 @@
-import { connect, type ConnectionOptions, type NatsConnection, type Msg, RequestError, TimeoutError } from '@nats-io/transport-node';
 import {
-  validate,
-  requestSchemas,
-  type NatsRequests,
-  type NatsRequestSubject,
-} from '@chatrt/contracts';
+  connect,
+  type ConnectionOptions,
+  type NatsConnection,
+  type Msg,
+  RequestError,
+  TimeoutError,
+} from '@nats-io/transport-node';
+import { validate, requestSchemas, type NatsRequests, type NatsRequestSubject } from '@chatrt/contracts';
 import type { Logger } from './logger.ts';
 import { CodedError, failure } from './errors.ts';
 import type { HandlerMetrics } from './handler-metrics.ts';
@@ -30,7 +32,10 @@ export const natsReconnectOptions = {
  * to one of them at random and fails over to the others).
  */
 export function natsServers(natsUrl: string): string[] {
-  return natsUrl.split(',').map((server) => server.trim()).filter((server) => server !== '');
+  return natsUrl
+    .split(',')
+    .map((server) => server.trim())
+    .filter((server) => server !== '');
 }
 
 /**
@@ -85,7 +90,9 @@ async function roundTripWithin(nc: NatsConnection, timeoutMs: number): Promise<v
     await Promise.race([
       nc.rtt(),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer from the server within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(() => {
+          reject(new Error(`no answer from the server within ${timeoutMs} ms`));
+        }, timeoutMs);
       }),
     ]);
   } finally {
@@ -120,7 +127,7 @@ export function respond<S extends NatsRequestSubject>(
     try {
       const checked = validate(requestSchemas[subject], decodeJson(msg));
       reply = checked.ok
-        ? await handler(checked.value as Request<S>)
+        ? await handler(checked.value)
         : failure('VALIDATION_FAILED', checked.message, { path: checked.path });
     } catch (err) {
       if (err instanceof CodedError) {
@@ -162,7 +169,12 @@ export function respondAll(
   options: { log: Logger; queue: string; metrics: HandlerMetrics },
 ): Responder {
   const responders = (Object.keys(handlers) as NatsRequestSubject[]).map((subject) =>
-    respond(nc, subject, handlers[subject] as (request: Request<typeof subject>) => Promise<Reply<typeof subject>>, options),
+    respond(
+      nc,
+      subject,
+      handlers[subject] as (request: Request<typeof subject>) => Promise<Reply<typeof subject>>,
+      options,
+    ),
   );
   return {
     async close() {
@@ -201,7 +213,7 @@ export async function request<S extends NatsRequestSubject>(
     const msg = await nc.request(subject, JSON.stringify(payload), { timeout: timeoutMs });
     return msg.json<Reply<S>>();
   } catch (err) {
-    return failure('UNAVAILABLE', describeRequestError(err, subject)) as Reply<S>;
+    return failure('UNAVAILABLE', describeRequestError(err, subject));
   }
 }
 

@@ -22,7 +22,11 @@ export async function checkHealth(service: string, checks: Record<string, Health
       try {
         await Promise.race([
           check(),
-          new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 2s')), 2000).unref()),
+          new Promise((_, reject) =>
+            setTimeout(() => {
+              reject(new Error('timed out after 2s'));
+            }, 2000).unref(),
+          ),
         ]);
         return [name, 'ok'] as const;
       } catch (err) {
@@ -31,7 +35,12 @@ export async function checkHealth(service: string, checks: Record<string, Health
     }),
   );
   const failed = results.some(([, result]) => result !== 'ok');
-  return { status: failed ? 'unavailable' : 'ok', service, uptime: process.uptime(), checks: Object.fromEntries(results) };
+  return {
+    status: failed ? 'unavailable' : 'ok',
+    service,
+    uptime: process.uptime(),
+    checks: Object.fromEntries(results),
+  };
 }
 
 /** A Prometheus registry with the process's default metrics and uncaught errors, labelled with the service name. */
@@ -58,13 +67,19 @@ export async function startOpsServer(options: {
     };
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/health') {
-      void checkHealth(options.service, options.checks).then((report) =>
-        send(report.status === 'ok' ? 200 : 503, 'application/json', JSON.stringify(report)),
-      );
+      void checkHealth(options.service, options.checks).then((report) => {
+        send(report.status === 'ok' ? 200 : 503, 'application/json', JSON.stringify(report));
+      });
     } else if (req.method === 'GET' && path === '/metrics') {
-      void options.registry.metrics().then((body) => send(200, options.registry.contentType, body));
+      void options.registry.metrics().then((body) => {
+        send(200, options.registry.contentType, body);
+      });
     } else {
-      send(404, 'application/json', JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${path}` } }));
+      send(
+        404,
+        'application/json',
+        JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${path}` } }),
+      );
     }
   });
   await new Promise<void>((resolve, reject) => {
@@ -84,7 +99,9 @@ export async function serveOps(lifecycle: Lifecycle, options: Parameters<typeof 
 /** Stops an HTTP server, dropping idle keep-alive connections (a metrics scraper) that would hold close() open. */
 export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.close((err) => (err ? reject(err) : resolve()));
+    server.close((err) => {
+      err ? reject(err) : resolve();
+    });
     server.closeAllConnections();
   });
 }

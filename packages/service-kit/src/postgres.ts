@@ -10,7 +10,9 @@ export type PoolClient = pg.PoolClient;
 /** A connection pool whose idle-client errors are logged instead of crashing the process. */
 export function createPool(connectionString: string, log: Logger, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString, max });
-  pool.on('error', (err) => log.error({ err }, 'idle Postgres client failed'));
+  pool.on('error', (err) => {
+    log.error({ err }, 'idle Postgres client failed');
+  });
   return pool;
 }
 
@@ -41,7 +43,11 @@ export function postgresHealthCheck(pool: Pool): () => Promise<void> {
  * `savepoint`: a savepoint of that name taken in the same round trip as BEGIN, for work that may roll back
  * part of what it did.
  */
-export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>, options: { savepoint?: string } = {}): Promise<T> {
+export async function inTransaction<T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+  options: { savepoint?: string } = {},
+): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   const onError = (err: Error) => {
@@ -68,7 +74,10 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
  * Applies the service's SQL migrations in `dir` to its own schema, recording them in that schema, so
  * services sharing a database never see each other's tables or migration history.
  */
-export async function migrate(connectionString: string, options: { schema: string; dir: string; log: Logger }): Promise<void> {
+export async function migrate(
+  connectionString: string,
+  options: { schema: string; dir: string; log: Logger },
+): Promise<void> {
   const applied = await runner({
     databaseUrl: connectionString,
     dir: options.dir,
@@ -82,7 +91,9 @@ export async function migrate(connectionString: string, options: { schema: strin
     // Instances of one service starting together wait for each other; different services never block.
     advisoryLockMode: 'wait',
     lockValue: migrationLockId(options.schema),
-    log: (msg: string) => options.log.debug({ migration: msg }, 'migrate'),
+    log: (msg: string) => {
+      options.log.debug({ migration: msg }, 'migrate');
+    },
     verbose: false,
   });
   options.log.info({ schema: options.schema, applied: applied.map((m) => m.name) }, 'migrations applied');

@@ -15,7 +15,10 @@ describe('connectNats', () => {
   it('connects through a comma-separated NATS_URL whose other nodes are down, wherever the live one is listed', async () => {
     const log = createLogger('test', 'silent');
     const down = [`nats://127.0.0.1:${await closedPort()}`, `nats://127.0.0.1:${await closedPort()}`];
-    for (const natsUrl of [[...down, inject('natsUrl')], [down[0], inject('natsUrl'), down[1]]].map((servers) => servers.join(','))) {
+    for (const natsUrl of [
+      [...down, inject('natsUrl')],
+      [down[0], inject('natsUrl'), down[1]],
+    ].map((servers) => servers.join(','))) {
       const nc = await connectNats(natsUrl, 'test', log);
       try {
         await nc.flush();

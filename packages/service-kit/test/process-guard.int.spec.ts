@@ -44,14 +44,22 @@ describe('guardProcess (installed by runService)', () => {
     const { lines, exitCode } = await runFaulty('exception');
     expect(exitCode).toBe(1);
     const fatal = lines.find((line) => line['level'] === 60);
-    expect(fatal).toMatchObject({ service: 'faulty', origin: 'uncaughtException', err: { message: 'thrown outside any handler' } });
+    expect(fatal).toMatchObject({
+      service: 'faulty',
+      origin: 'uncaughtException',
+      err: { message: 'thrown outside any handler' },
+    });
     expect(lines.map((line) => line['msg'])).toContain('closed');
   });
 
   it('logs and counts an unhandled rejection and keeps running', async () => {
     const { lines, exitCode, signal } = await runFaulty('rejection', (line) => line['msg'] === 'still running');
-    expect(lines.find((line) => line['level'] === 50)).toMatchObject({ err: { message: 'rejected and never awaited' } });
-    expect(lines.find((line) => line['msg'] === 'still running')?.['counted']).toMatch(/kind="unhandledRejection".* 1$/);
+    expect(lines.find((line) => line['level'] === 50)).toMatchObject({
+      err: { message: 'rejected and never awaited' },
+    });
+    expect(lines.find((line) => line['msg'] === 'still running')?.['counted']).toMatch(
+      /kind="unhandledRejection".* 1$/,
+    );
     expect({ exitCode, signal }).toEqual({ exitCode: 0, signal: null });
     expect(lines.map((line) => line['msg'])).toEqual(expect.arrayContaining(['shutting down', 'closed']));
   });

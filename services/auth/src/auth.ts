@@ -39,7 +39,12 @@ export interface RunningAuth {
  */
 export function startAuth(config: AuthConfig, log: Logger): Promise<RunningAuth> {
   return startService(log, async (lifecycle) => {
-    const pool = await openDatabase(lifecycle, { databaseUrl: config.databaseUrl, schema: SERVICE, migrationsDir, log });
+    const pool = await openDatabase(lifecycle, {
+      databaseUrl: config.databaseUrl,
+      schema: SERVICE,
+      migrationsDir,
+      log,
+    });
     const passwords = await createPasswordHasher();
     const signer = await createTokenSigner(config.signingKey);
     log.info({ kid: signer.kid }, 'session token signing key loaded');
@@ -60,7 +65,9 @@ export function startAuth(config: AuthConfig, log: Logger): Promise<RunningAuth>
       sessionTokenTtlSeconds: config.sessionTokenTtlSeconds,
       log,
     });
-    lifecycle.add('responders', startAuthResponders(nc, service, log, createHandlerMetrics(registry)), (r) => r.close());
+    lifecycle.add('responders', startAuthResponders(nc, service, log, createHandlerMetrics(registry)), (r) =>
+      r.close(),
+    );
     lifecycle.add('session purge', schedulePurge(service, log), clearInterval);
 
     const opsPort = await serveOps(lifecycle, {
@@ -84,7 +91,9 @@ function schedulePurge(service: AuthService, log: Logger): NodeJS.Timeout {
   const timer = setInterval(() => {
     service.purgeExpired().then(
       (deleted) => deleted > 0 && log.info({ deleted }, 'expired sessions and login records deleted'),
-      (err: unknown) => log.error({ err }, 'deleting expired sessions failed; will retry next hour'),
+      (err: unknown) => {
+        log.error({ err }, 'deleting expired sessions failed; will retry next hour');
+      },
     );
   }, purgeIntervalMs);
   timer.unref();

@@ -95,7 +95,9 @@ function loadSigningKey(pem: string | undefined, file: string | undefined): KeyO
     throw new ConfigError(SERVICE, [`${source}: not a PEM private key (expected PKCS8 PEM of an Ed25519 key)`]);
   }
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new ConfigError(SERVICE, [`${source}: expected an Ed25519 private key, got ${key.asymmetricKeyType ?? 'unknown'}`]);
+    throw new ConfigError(SERVICE, [
+      `${source}: expected an Ed25519 private key, got ${key.asymmetricKeyType ?? 'unknown'}`,
+    ]);
   }
   return key;
 }

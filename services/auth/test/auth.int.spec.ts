@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { subjects, type LoginReply, type NatsRequests, type NatsRequestSubject, type SessionsRevoked } from '@chatrt/contracts';
+import {
+  subjects,
+  type LoginReply,
+  type NatsRequests,
+  type NatsRequestSubject,
+  type SessionsRevoked,
+} from '@chatrt/contracts';
 import { connectNats, createLogger, createPool, request, type NatsConnection, type Pool } from '@chatrt/service-kit';
 import { loadAuthConfig, startAuth, type RunningAuth } from '../src/index.ts';
 import { createPostgresAuthStore } from '../src/adapters/postgres-store.ts';
@@ -17,7 +23,13 @@ const signingKeyPem = generateKeyPairSync('ed25519').privateKey.export({ type: '
 const password = 'correct horse battery staple';
 
 function testEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { DATABASE_URL: inject('databaseUrl'), NATS_URL: inject('natsUrl'), OPS_PORT: '0', LOG_LEVEL: 'error', ...extra };
+  return {
+    DATABASE_URL: inject('databaseUrl'),
+    NATS_URL: inject('natsUrl'),
+    OPS_PORT: '0',
+    LOG_LEVEL: 'error',
+    ...extra,
+  };
 }
 
 /** A username nobody else in this run has: tests share one database and never clean it. */
@@ -37,8 +49,10 @@ function call<S extends NatsRequestSubject>(nc: NatsConnection, subject: S, payl
   return request(nc, subject, payload, 5_000);
 }
 
-
-async function registerAndLogin(nc: NatsConnection, username = freshUsername()): Promise<Extract<LoginReply, { ok: true }>> {
+async function registerAndLogin(
+  nc: NatsConnection,
+  username = freshUsername(),
+): Promise<Extract<LoginReply, { ok: true }>> {
   const registered = await call(nc, subjects.authRegister, { username, password });
   expect(registered.ok).toBe(true);
   const login = await call(nc, subjects.authLogin, { username, password, clientAddress });
@@ -137,7 +151,11 @@ describe('auth service over NATS (default lifetimes)', () => {
     const issued = await call(nc, subjects.authIssueSessionToken, { sessionId: login.session.id });
     if (!issued.ok) throw new Error(issued.error.message);
     const keys = await call(nc, subjects.authVerificationKeys, {});
-    expect(decodeProtectedHeader(issued.sessionToken.token)).toEqual({ alg: 'EdDSA', typ: 'JWT', kid: keys.keys[0]?.['kid'] });
+    expect(decodeProtectedHeader(issued.sessionToken.token)).toEqual({
+      alg: 'EdDSA',
+      typ: 'JWT',
+      kid: keys.keys[0]?.['kid'],
+    });
   });
 
   it('logs in with the username in any case and answers with the name as registered', async () => {
@@ -157,9 +175,12 @@ describe('auth service over NATS (default lifetimes)', () => {
   it('lets exactly one of several concurrent registrations of a name win', async () => {
     const username = freshUsername();
     const variants = [username, username.toUpperCase(), username, `U${username.slice(1)}`];
-    const replies = await Promise.all(variants.map((name) => call(nc, subjects.authRegister, { username: name, password })));
+    const replies = await Promise.all(
+      variants.map((name) => call(nc, subjects.authRegister, { username: name, password })),
+    );
     expect(replies.filter((reply) => reply.ok)).toHaveLength(1);
-    for (const reply of replies.filter((r) => !r.ok)) expect(reply).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    for (const reply of replies.filter((r) => !r.ok))
+      expect(reply).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   });
 
   it('finds users by username in any case, leaving unknown names out', async () => {
@@ -171,7 +192,9 @@ describe('auth service over NATS (default lifetimes)', () => {
       usernames: [first.toLowerCase(), first.toUpperCase(), second, freshUsername(), '\u212Aevin'],
     });
     if (!found.ok) throw new Error(found.error.message);
-    expect(found.users.toSorted((x, y) => x.id.localeCompare(y.id))).toEqual([a.user, b.user].toSorted((x, y) => x.id.localeCompare(y.id)));
+    expect(found.users.toSorted((x, y) => x.id.localeCompare(y.id))).toEqual(
+      [a.user, b.user].toSorted((x, y) => x.id.localeCompare(y.id)),
+    );
     expect(await call(nc, subjects.authFindUsers, { usernames: [] })).toEqual({ ok: true, users: [] });
   });
 
@@ -194,12 +217,19 @@ describe('auth service over NATS (default lifetimes)', () => {
 
   it('refuses more than 100 names per lookup', async () => {
     const usernames = Array.from({ length: 101 }, () => freshUsername());
-    expect(await call(nc, subjects.authFindUsers, { usernames })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', path: '/usernames' } });
+    expect(await call(nc, subjects.authFindUsers, { usernames })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', path: '/usernames' },
+    });
   });
 
   it('answers a wrong password and an unknown user alike', async () => {
     const login = await registerAndLogin(nc);
-    const wrong = await call(nc, subjects.authLogin, { username: login.user.username, password: `${password}!`, clientAddress });
+    const wrong = await call(nc, subjects.authLogin, {
+      username: login.user.username,
+      password: `${password}!`,
+      clientAddress,
+    });
     const unknown = await call(nc, subjects.authLogin, { username: freshUsername(), password, clientAddress });
     const expected = { ok: false, error: { code: 'UNAUTHENTICATED', message: 'invalid username or password' } };
     expect(wrong).toEqual(expected);
@@ -209,17 +239,22 @@ describe('auth service over NATS (default lifetimes)', () => {
   it('ends a session on logout (idempotently); the session then resolves no more', async () => {
     const login = await registerAndLogin(nc);
     expect(await call(nc, subjects.authLogout, { sessionId: login.session.id })).toEqual({ ok: true });
-    expect(await call(nc, subjects.authResolveSession, { sessionId: login.session.id })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    expect(await call(nc, subjects.authResolveSession, { sessionId: login.session.id })).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED' },
+    });
     expect(await call(nc, subjects.authLogout, { sessionId: login.session.id })).toEqual({ ok: true });
     const { rows } = await pool.query('SELECT 1 FROM auth.sessions WHERE user_id = $1', [login.user.id]);
     expect(rows).toHaveLength(0);
   });
 
-  it('puts the session\'s public id (not its secret) in every token as sid', async () => {
+  it("puts the session's public id (not its secret) in every token as sid", async () => {
     const login = await registerAndLogin(nc);
     const issued = await call(nc, subjects.authIssueSessionToken, { sessionId: login.session.id });
     if (!issued.ok) throw new Error(issued.error.message);
-    const { rows } = await pool.query<{ id: string }>('SELECT id FROM auth.sessions WHERE user_id = $1', [login.user.id]);
+    const { rows } = await pool.query<{ id: string }>('SELECT id FROM auth.sessions WHERE user_id = $1', [
+      login.user.id,
+    ]);
     expect(rows).toHaveLength(1);
     const claims = decodeJwt(issued.sessionToken.token);
     expect(claims['sid']).toBe(rows[0]?.id);
@@ -241,7 +276,10 @@ describe('auth service over NATS (default lifetimes)', () => {
     const until = Date.parse(revocations[0]!.until);
     expect(until).toBeGreaterThanOrEqual(before + 960_000 - 1_000);
     expect(until).toBeLessThanOrEqual(Date.now() + 960_000);
-    const { rows } = await pool.query<{ until: Date }>('SELECT until FROM auth.revoked_sessions WHERE session_id = $1', [sid]);
+    const { rows } = await pool.query<{ until: Date }>(
+      'SELECT until FROM auth.revoked_sessions WHERE session_id = $1',
+      [sid],
+    );
     expect(rows.map((r) => r.until.toISOString())).toEqual([revocations[0]!.until]);
 
     expect(await listRevocations()).toContainEqual({ sessionId: sid, until: revocations[0]!.until });
@@ -260,9 +298,14 @@ describe('auth service over NATS (default lifetimes)', () => {
     expect(await call(nc, subjects.authLogoutAll, { userId: first.user.id })).toEqual({ ok: true });
     expect((await published).revocations.map((r) => r.sessionId).sort()).toEqual(sids);
     for (const sessionId of [first.session.id, second.session.id]) {
-      expect(await call(nc, subjects.authResolveSession, { sessionId })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+      expect(await call(nc, subjects.authResolveSession, { sessionId })).toMatchObject({
+        ok: false,
+        error: { code: 'UNAUTHENTICATED' },
+      });
     }
-    expect(await call(nc, subjects.authResolveSession, { sessionId: bystander.session.id })).toMatchObject({ ok: true });
+    expect(await call(nc, subjects.authResolveSession, { sessionId: bystander.session.id })).toMatchObject({
+      ok: true,
+    });
     const listed = (await listRevocations()).map((r) => r.sessionId);
     for (const sid of sids) expect(listed).toContain(sid);
     // Pages go on after the given id, in id order.
@@ -274,8 +317,14 @@ describe('auth service over NATS (default lifetimes)', () => {
 
   it('rejects unknown session ids', async () => {
     const sessionId = 'A'.repeat(43);
-    expect(await call(nc, subjects.authResolveSession, { sessionId })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
-    expect(await call(nc, subjects.authIssueSessionToken, { sessionId })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    expect(await call(nc, subjects.authResolveSession, { sessionId })).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED' },
+    });
+    expect(await call(nc, subjects.authIssueSessionToken, { sessionId })).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED' },
+    });
   });
 
   it('rejects invalid payloads before touching the store', async () => {
@@ -287,12 +336,18 @@ describe('auth service over NATS (default lifetimes)', () => {
 
   it('stores an argon2id hash, never the password, and only a digest of the session id', async () => {
     const login = await registerAndLogin(nc);
-    const { rows: users } = await pool.query<{ password_hash: string }>('SELECT password_hash FROM auth.users WHERE id = $1', [login.user.id]);
+    const { rows: users } = await pool.query<{ password_hash: string }>(
+      'SELECT password_hash FROM auth.users WHERE id = $1',
+      [login.user.id],
+    );
     const stored = users[0]?.password_hash ?? '';
     expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/);
     expect(stored).not.toContain(password);
 
-    const { rows: sessions } = await pool.query<{ id_hash: Buffer }>('SELECT id_hash FROM auth.sessions WHERE user_id = $1', [login.user.id]);
+    const { rows: sessions } = await pool.query<{ id_hash: Buffer }>(
+      'SELECT id_hash FROM auth.sessions WHERE user_id = $1',
+      [login.user.id],
+    );
     expect(sessions).toHaveLength(1);
     expect(sessions[0]?.id_hash).toHaveLength(32);
     expect(sessions[0]?.id_hash.toString('base64url')).not.toBe(login.session.id);
@@ -301,7 +356,11 @@ describe('auth service over NATS (default lifetimes)', () => {
   it('reports health and counts outcomes on the ops server', async () => {
     const health = await fetch(`http://127.0.0.1:${auth.opsPort}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok', service: 'auth', checks: { postgres: 'ok', nats: 'ok' } });
+    expect(await health.json()).toMatchObject({
+      status: 'ok',
+      service: 'auth',
+      checks: { postgres: 'ok', nats: 'ok' },
+    });
 
     const metrics = await (await fetch(`http://127.0.0.1:${auth.opsPort}/metrics`)).text();
     expect(metrics).toMatch(/auth_registrations_total\{[^}]*outcome="ok"[^}]*\} [1-9]/);
@@ -343,7 +402,10 @@ describe('auth service over NATS (1 s sessions, key from a file)', () => {
       (reply) => !reply.ok,
       5_000,
     );
-    expect(expired).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'session is invalid or expired' } });
+    expect(expired).toEqual({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED', message: 'session is invalid or expired' },
+    });
     expect(Date.now()).toBeGreaterThanOrEqual(sessionEnd);
 
     const token = await call(nc, subjects.authIssueSessionToken, { sessionId: login.session.id });
@@ -356,9 +418,10 @@ describe('auth service over NATS (1 s sessions, key from a file)', () => {
       const live = await registerAndLogin(nc);
       // Cut off just after the first session's end: the second one, created later, ends later.
       await store.deleteExpiredSessions(new Date(Date.parse(login.session.expiresAt) + 1));
-      const { rows } = await pool.query<{ user_id: string }>('SELECT user_id FROM auth.sessions WHERE user_id = ANY($1::uuid[])', [
-        [login.user.id, live.user.id],
-      ]);
+      const { rows } = await pool.query<{ user_id: string }>(
+        'SELECT user_id FROM auth.sessions WHERE user_id = ANY($1::uuid[])',
+        [[login.user.id, live.user.id]],
+      );
       expect(rows.map((r) => r.user_id)).toEqual([live.user.id]);
     } finally {
       await pool.end();
@@ -367,7 +430,11 @@ describe('auth service over NATS (1 s sessions, key from a file)', () => {
 });
 
 describe('login throttling (3 in a row per username and address; per address a day: 4 against real users, 3 with unknown names)', () => {
-  const limits = { LOGIN_MAX_FAILURES: '3', LOGIN_MAX_FAILURES_PER_ADDRESS: '4', LOGIN_MAX_UNKNOWN_USER_FAILURES_PER_ADDRESS: '3' };
+  const limits = {
+    LOGIN_MAX_FAILURES: '3',
+    LOGIN_MAX_FAILURES_PER_ADDRESS: '4',
+    LOGIN_MAX_UNKNOWN_USER_FAILURES_PER_ADDRESS: '3',
+  };
   let auth: RunningAuth;
   let nc: NatsConnection;
   let pool: Pool;
@@ -384,7 +451,8 @@ describe('login throttling (3 in a row per username and address; per address a d
     await auth?.close();
   });
 
-  const login = (username: string, pw: string, address: string) => call(nc, subjects.authLogin, { username, password: pw, clientAddress: address });
+  const login = (username: string, pw: string, address: string) =>
+    call(nc, subjects.authLogin, { username, password: pw, clientAddress: address });
 
   async function registered(): Promise<string> {
     const username = freshUsername();
@@ -395,7 +463,11 @@ describe('login throttling (3 in a row per username and address; per address a d
   it('pauses a username at an address after 3 failures in a row, right password or not, in the one store every instance reads', async () => {
     const username = await registered();
     const [address, elsewhere] = [freshAddress(), freshAddress()];
-    for (let i = 0; i < 3; i++) expect(await login(username, 'wrong-password', address)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    for (let i = 0; i < 3; i++)
+      expect(await login(username, 'wrong-password', address)).toMatchObject({
+        ok: false,
+        error: { code: 'UNAUTHENTICATED' },
+      });
     const paused = await login(username.toUpperCase(), password, address);
     expect(paused).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
     expect(!paused.ok && paused.error.retryAfter).toBeGreaterThan(890);
@@ -404,7 +476,12 @@ describe('login throttling (3 in a row per username and address; per address a d
     // Another auth instance (another pool on the same database) sees the same pause.
     const otherPool = createPool(inject('databaseUrl'), log, 1);
     try {
-      const otherInstance = createLoginThrottle(otherPool, { maxFailures: 3, blockSeconds: 900, maxFailuresPerAddress: 4, maxUnknownUserFailuresPerAddress: 3 });
+      const otherInstance = createLoginThrottle(otherPool, {
+        maxFailures: 3,
+        blockSeconds: 900,
+        maxFailuresPerAddress: 4,
+        maxUnknownUserFailuresPerAddress: 3,
+      });
       expect(await otherInstance.pairWaitMs(usernameKey(username), address)).toBeGreaterThan(890_000);
       expect(await otherInstance.pairWaitMs(usernameKey(username), elsewhere)).toBe(0);
     } finally {
@@ -416,7 +493,11 @@ describe('login throttling (3 in a row per username and address; per address a d
     const username = await registered();
     const address = freshAddress();
     for (let round = 0; round < 2; round++) {
-      for (let i = 0; i < 2; i++) expect(await login(username, 'wrong-password', address)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+      for (let i = 0; i < 2; i++)
+        expect(await login(username, 'wrong-password', address)).toMatchObject({
+          ok: false,
+          error: { code: 'UNAUTHENTICATED' },
+        });
       expect(await login(username, password, address)).toMatchObject({ ok: true });
     }
   });
@@ -424,7 +505,11 @@ describe('login throttling (3 in a row per username and address; per address a d
   it('spraying unknown usernames from an address holds back only failed attempts: real users still log in there', async () => {
     const [newcomer, mistyper] = [await registered(), await registered()];
     const address = freshAddress();
-    for (let i = 0; i < 3; i++) expect(await login(freshUsername(), password, address)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    for (let i = 0; i < 3; i++)
+      expect(await login(freshUsername(), password, address)).toMatchObject({
+        ok: false,
+        error: { code: 'UNAUTHENTICATED' },
+      });
 
     const held = await login(freshUsername(), password, address);
     expect(held).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
@@ -434,7 +519,10 @@ describe('login throttling (3 in a row per username and address; per address a d
     expect(wrong).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
     expect(await login(newcomer, password, address)).toMatchObject({ ok: true });
     expect(await login(mistyper, password, address)).toMatchObject({ ok: true });
-    expect(await login(freshUsername(), password, freshAddress())).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    expect(await login(freshUsername(), password, freshAddress())).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED' },
+    });
   });
 
   it('failures against real users have their own daily limit per address; past it, users who logged in there before still can', async () => {
@@ -444,12 +532,19 @@ describe('login throttling (3 in a row per username and address; per address a d
     const address = freshAddress();
     expect(await login(regular, password, address)).toMatchObject({ ok: true });
     // One wrong password per user: no pair reaches its limit, the address does.
-    for (const target of targets) expect(await login(target, 'wrong-password', address)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    for (const target of targets)
+      expect(await login(target, 'wrong-password', address)).toMatchObject({
+        ok: false,
+        error: { code: 'UNAUTHENTICATED' },
+      });
 
     expect(await login(regular, password, address)).toMatchObject({ ok: true });
     expect(await login(newcomer, password, address)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
     expect(await login(targets[0]!, password, address)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
-    expect(await login(freshUsername(), password, address)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    expect(await login(freshUsername(), password, address)).toMatchObject({
+      ok: false,
+      error: { code: 'RATE_LIMITED' },
+    });
     expect(await login(newcomer, password, freshAddress())).toMatchObject({ ok: true });
   });
 });

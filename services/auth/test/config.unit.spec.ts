@@ -32,7 +32,12 @@ describe('loadAuthConfig', () => {
   });
 
   it('reads the service-specific variables', () => {
-    const config = loadAuthConfig({ ...base, OPS_PORT: '0', SESSION_TTL_SECONDS: '60', SESSION_TOKEN_TTL_SECONDS: '30' });
+    const config = loadAuthConfig({
+      ...base,
+      OPS_PORT: '0',
+      SESSION_TTL_SECONDS: '60',
+      SESSION_TOKEN_TTL_SECONDS: '30',
+    });
     expect(config).toMatchObject({ opsPort: 0, sessionTtlSeconds: 60, sessionTokenTtlSeconds: 30 });
   });
 
@@ -56,7 +61,9 @@ describe('loadAuthConfig', () => {
   });
 
   it('rejects keys that are not Ed25519 private keys, without echoing them', () => {
-    const rsaPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const rsaPem = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
     expect(configError({ ...base, AUTH_SIGNING_KEY: rsaPem })).toContain('expected an Ed25519 private key, got rsa');
     const garbage = 'not-a-key-SECRET';
     const message = configError({ ...base, AUTH_SIGNING_KEY: garbage });

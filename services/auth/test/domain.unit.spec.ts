@@ -45,7 +45,13 @@ describe('session token claims', () => {
   const iat = Date.parse('2025-01-01T00:00:00Z') / 1000;
 
   it('carries issuer, audience, user, the session id and a ttl-long lifetime in whole seconds', () => {
-    const claims = sessionTokenClaims({ user, sessionId, now, ttlSeconds: 900, sessionExpiresAt: sessionExpiresAt(now, 604_800) });
+    const claims = sessionTokenClaims({
+      user,
+      sessionId,
+      now,
+      ttlSeconds: 900,
+      sessionExpiresAt: sessionExpiresAt(now, 604_800),
+    });
     expect(claims).toEqual({
       iss: SESSION_TOKEN_ISSUER,
       aud: SESSION_TOKEN_AUDIENCE,
@@ -78,14 +84,22 @@ describe('login policy (an attempt whose username and address pair is not paused
 
   it('past the unknown-username limit, a right password still logs in; every failure gets 429', () => {
     expect(loginVerdict({ passwordValid: true, trustedHere: false, waits: sprayed })).toEqual({ kind: 'succeed' });
-    expect(loginVerdict({ passwordValid: false, trustedHere: true, waits: sprayed })).toEqual({ kind: 'throttled', retryAfterSeconds: 3600 });
+    expect(loginVerdict({ passwordValid: false, trustedHere: true, waits: sprayed })).toEqual({
+      kind: 'throttled',
+      retryAfterSeconds: 3600,
+    });
   });
 
   it('past the existing-username limit, only users trusted at the address get in; every 429 has the same wait', () => {
     const both = { knownMs: 1_000, unknownMs: 5_000 };
     expect(loginVerdict({ passwordValid: true, trustedHere: true, waits: guessed })).toEqual({ kind: 'succeed' });
-    expect(loginVerdict({ passwordValid: true, trustedHere: false, waits: guessed })).toEqual({ kind: 'throttled', retryAfterSeconds: 7200 });
-    expect(loginVerdict({ passwordValid: true, trustedHere: false, waits: both })).toEqual(loginVerdict({ passwordValid: false, trustedHere: false, waits: both }));
+    expect(loginVerdict({ passwordValid: true, trustedHere: false, waits: guessed })).toEqual({
+      kind: 'throttled',
+      retryAfterSeconds: 7200,
+    });
+    expect(loginVerdict({ passwordValid: true, trustedHere: false, waits: both })).toEqual(
+      loginVerdict({ passwordValid: false, trustedHere: false, waits: both }),
+    );
   });
 
   it('rounds waits up to whole seconds, at least one', () => {

@@ -37,9 +37,14 @@ try {
     };
   });
   const batches: number[] = [];
-  const { handlers } = startInstance(pool, { groupCommit: { maxBatchSize: 200, maxWaitMs: 0, concurrency: 4 }, onBatch: (_, c) => batches.push(c.seconds * 1000) });
+  const { handlers } = startInstance(pool, {
+    groupCommit: { maxBatchSize: 200, maxWaitMs: 0, concurrency: 4 },
+    onBatch: (_, c) => batches.push(c.seconds * 1000),
+  });
   const members = Array.from({ length: senders }, () => randomUUID());
-  const { room } = (await handlers.createRoom({ actorId: members[0]!, name: 'hot', memberIds: members.slice(1) })) as { room: { id: string } };
+  const { room } = (await handlers.createRoom({ actorId: members[0]!, name: 'hot', memberIds: members.slice(1) })) as {
+    room: { id: string };
+  };
   timings.clear();
   batches.length = 0;
   let acked = 0;
@@ -47,14 +52,34 @@ try {
   await Promise.all(
     members.map(async (actorId, i) => {
       for (let n = 0; performance.now() < deadline; n++) {
-        const reply = await handlers.sendMessage({ actorId, roomId: room.id, message: `m ${n}`, clientMessageId: `${i}-${n}` });
+        const reply = await handlers.sendMessage({
+          actorId,
+          roomId: room.id,
+          message: `m ${n}`,
+          clientMessageId: `${i}-${n}`,
+        });
         if (reply.ok) acked++;
       }
     }),
   );
-  console.log(JSON.stringify({ senders, perSecond: Math.round(acked / seconds), batches: batches.length, batchMs: { p50: percentile(batches, 0.5), p99: percentile(batches, 0.99) } }));
-  const rows = [...timings].map(([name, ms]) => ({ name, count: ms.length, meanMs: ms.reduce((a, b) => a + b, 0) / ms.length, totalMs: ms.reduce((a, b) => a + b, 0) }));
-  for (const row of rows.sort((a, b) => b.totalMs - a.totalMs)) console.log(`${row.totalMs.toFixed(0).padStart(7)} ms ${String(row.count).padStart(6)}× ${row.meanMs.toFixed(2).padStart(6)} ms  ${row.name}`);
+  console.log(
+    JSON.stringify({
+      senders,
+      perSecond: Math.round(acked / seconds),
+      batches: batches.length,
+      batchMs: { p50: percentile(batches, 0.5), p99: percentile(batches, 0.99) },
+    }),
+  );
+  const rows = [...timings].map(([name, ms]) => ({
+    name,
+    count: ms.length,
+    meanMs: ms.reduce((a, b) => a + b, 0) / ms.length,
+    totalMs: ms.reduce((a, b) => a + b, 0),
+  }));
+  for (const row of rows.sort((a, b) => b.totalMs - a.totalMs))
+    console.log(
+      `${row.totalMs.toFixed(0).padStart(7)} ms ${String(row.count).padStart(6)}× ${row.meanMs.toFixed(2).padStart(6)} ms  ${row.name}`,
+    );
   await pool.end();
 } finally {
   await postgres.stop();

@@ -14,7 +14,11 @@ export interface BigRoom {
  * (events, messages, rooms, room_members, checkpoints), minus outbox rows, so the relay does not
  * publish a million events during the latency runs. `members` may name real users (to read it over REST).
  */
-export async function bulkLoadRoom(pool: Pool, events: number, members: { alice: string; bob: string } = { alice: randomUUID(), bob: randomUUID() }): Promise<BigRoom> {
+export async function bulkLoadRoom(
+  pool: Pool,
+  events: number,
+  members: { alice: string; bob: string } = { alice: randomUUID(), bob: randomUUID() },
+): Promise<BigRoom> {
   const room: BigRoom = { roomId: randomUUID(), ...members };
   await inTransaction(pool, async (client) => {
     await client.query(

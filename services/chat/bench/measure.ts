@@ -21,7 +21,15 @@ const ticksPerSecond = 100;
 /** Reads /proc; processes that exit between two samples make their share slightly low. */
 export async function cpuTimes(dataDir: string): Promise<CpuSample> {
   const usage = process.cpuUsage();
-  const sample: CpuSample = { node: (usage.user + usage.system) / 1e6, postgres: 0, natsServer: 0, busy: 0, softirq: 0, steal: 0, iowait: 0 };
+  const sample: CpuSample = {
+    node: (usage.user + usage.system) / 1e6,
+    postgres: 0,
+    natsServer: 0,
+    busy: 0,
+    softirq: 0,
+    steal: 0,
+    iowait: 0,
+  };
   const processes: { pid: string; ppid: string; name: string; seconds: number; cmdline: string }[] = [];
   for (const pid of await readdir('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
@@ -31,7 +39,13 @@ export async function cpuTimes(dataDir: string): Promise<CpuSample> {
     const fields = match[2]!.split(' ');
     // After the state: ppid is field 4 of /proc/<pid>/stat, utime and stime fields 14 and 15.
     const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ');
-    processes.push({ pid, ppid: fields[0]!, name: match[1], seconds: (Number(fields[10]) + Number(fields[11])) / ticksPerSecond, cmdline });
+    processes.push({
+      pid,
+      ppid: fields[0]!,
+      name: match[1],
+      seconds: (Number(fields[10]) + Number(fields[11])) / ticksPerSecond,
+      cmdline,
+    });
   }
   const postmaster = processes.find((p) => p.name === 'postgres' && p.cmdline.includes(dataDir));
   for (const p of processes) {

@@ -44,7 +44,14 @@ try {
       [events, roomCount],
     );
     const before = (await jsm.streams.info(streams.chatEvents)).state.messages;
-    const relay = new OutboxRelay({ databaseUrl: postgres.url, js: jetstream(nc), log, metrics: createChatMetrics(createMetricsRegistry('relay-bench')), pollIntervalMs: 1000, lockRetryMs: 100 });
+    const relay = new OutboxRelay({
+      databaseUrl: postgres.url,
+      js: jetstream(nc),
+      log,
+      metrics: createChatMetrics(createMetricsRegistry('relay-bench')),
+      pollIntervalMs: 1000,
+      lockRetryMs: 100,
+    });
     const started = performance.now();
     relay.start();
     for (;;) {
@@ -55,7 +62,16 @@ try {
     const seconds = (performance.now() - started) / 1000;
     await relay.close();
     const stored = (await jsm.streams.info(streams.chatEvents)).state.messages - before;
-    console.log(JSON.stringify({ round, events, rooms: roomCount, stored, seconds: Math.round(seconds * 100) / 100, eventsPerSecond: Math.round(events / seconds) }));
+    console.log(
+      JSON.stringify({
+        round,
+        events,
+        rooms: roomCount,
+        stored,
+        seconds: Math.round(seconds * 100) / 100,
+        eventsPerSecond: Math.round(events / seconds),
+      }),
+    );
   }
   await nc.drain();
   await db.end();

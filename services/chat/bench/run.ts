@@ -31,7 +31,13 @@ const dir = await mkdtemp(join(tmpdir(), 'chat-bench-'));
 await chmod(dir, 0o755);
 const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), persistent: false });
 const nats = await startNatsServer({ dataDir: join(dir, 'nats') });
-const config = loadChatConfig({ ...process.env, DATABASE_URL: postgres.url, NATS_URL: nats.url, OPS_PORT: '0', LOG_LEVEL: 'warn' });
+const config = loadChatConfig({
+  ...process.env,
+  DATABASE_URL: postgres.url,
+  NATS_URL: nats.url,
+  OPS_PORT: '0',
+  LOG_LEVEL: 'warn',
+});
 const chat = await startChat(config, log);
 // The load generator's own connection, without nats.js' per-request async stack traces (two Error
 // objects per request), so the client's bookkeeping does not eat the CPU the service is measured on.
@@ -41,12 +47,23 @@ const db = createPool(postgres.url, log, 2);
 const users = answerUsersById(nc, log);
 
 try {
-  print('chat bench', { seconds, rooms: roomCount, senders: senderCount, hotSenders, bigEvents, groupCommit: config.groupCommit, pool: config.databasePoolSize });
+  print('chat bench', {
+    seconds,
+    rooms: roomCount,
+    senders: senderCount,
+    hotSenders,
+    bigEvents,
+    groupCommit: config.groupCommit,
+    pool: config.databasePoolSize,
+  });
   print('postgres settings', await postgresSettings(db));
 
   // Many senders across many rooms: each room's creator sends to it.
   const rooms = await createRooms(nc, roomCount);
-  const spread = Array.from({ length: senderCount }, (_, i) => (n: number) => rooms[(i + n * senderCount) % rooms.length]!);
+  const spread = Array.from(
+    { length: senderCount },
+    (_, i) => (n: number) => rooms[(i + n * senderCount) % rooms.length]!,
+  );
   await drive(nc, spread, 2); // warm-up
   print('appends across rooms', await measured(chat.opsPort, db, () => drive(nc, spread, seconds)));
 
@@ -66,9 +83,27 @@ try {
   print('bulk load', { events: bigEvents, seconds: round((performance.now() - loadStart) / 1000) });
   const pages = {
     latest: () => call(nc, subjects.chatListMessages, { actorId: big.alice, roomId: big.roomId, limit: 50 }),
-    beforeDeep: () => call(nc, subjects.chatListMessages, { actorId: big.alice, roomId: big.roomId, before: randomSeq(bigEvents), limit: 50 }),
-    afterDeep: () => call(nc, subjects.chatListMessages, { actorId: big.alice, roomId: big.roomId, after: randomSeq(bigEvents), limit: 50 }),
-    roomUpdates500: () => call(nc, subjects.chatRoomUpdates, { actorId: big.alice, roomId: big.roomId, afterSeq: randomSeq(bigEvents), limit: 500 }),
+    beforeDeep: () =>
+      call(nc, subjects.chatListMessages, {
+        actorId: big.alice,
+        roomId: big.roomId,
+        before: randomSeq(bigEvents),
+        limit: 50,
+      }),
+    afterDeep: () =>
+      call(nc, subjects.chatListMessages, {
+        actorId: big.alice,
+        roomId: big.roomId,
+        after: randomSeq(bigEvents),
+        limit: 50,
+      }),
+    roomUpdates500: () =>
+      call(nc, subjects.chatRoomUpdates, {
+        actorId: big.alice,
+        roomId: big.roomId,
+        afterSeq: randomSeq(bigEvents),
+        limit: 500,
+      }),
     listRooms: () => call(nc, subjects.chatListRooms, { actorId: big.alice }),
   };
   for (const [name, query] of Object.entries(pages)) print(`page latency ${name}`, await latencies(query, samples));
@@ -76,7 +111,9 @@ try {
   let afterSeq = Math.max(0, bigEvents - 100_000);
   let pagesRead = 0;
   for (;;) {
-    const { page } = ok(await call(nc, subjects.chatRoomUpdates, { actorId: big.alice, roomId: big.roomId, afterSeq, limit: 500 }));
+    const { page } = ok(
+      await call(nc, subjects.chatRoomUpdates, { actorId: big.alice, roomId: big.roomId, afterSeq, limit: 500 }),
+    );
     pagesRead++;
     afterSeq = page.lastSeq;
     if (!page.hasMore) break;
@@ -107,7 +144,9 @@ async function createRooms(nats: NatsConnection, count: number): Promise<Rooms[]
     const batch = await Promise.all(
       Array.from({ length: Math.min(200, count - i) }, async () => {
         const actorId = randomUUID();
-        const { room } = ok(await call(nats, subjects.chatCreateRoom, { actorId, name: 'bench', memberIds: [randomUUID()] }));
+        const { room } = ok(
+          await call(nats, subjects.chatCreateRoom, { actorId, name: 'bench', memberIds: [randomUUID()] }),
+        );
         return { roomId: room.id, actorId };
       }),
     );
@@ -128,7 +167,12 @@ async function drive(nats: NatsConnection, loops: Loop[], secs: number) {
       for (let n = 0; performance.now() < deadline; n++) {
         const { roomId, actorId } = target(n);
         const t0 = performance.now();
-        const reply = await call(nats, subjects.chatSendMessage, { actorId, roomId, message: `message ${n} from loop ${i}`, clientMessageId: `${i}-${n}-${t0}` });
+        const reply = await call(nats, subjects.chatSendMessage, {
+          actorId,
+          roomId,
+          message: `message ${n} from loop ${i}`,
+          clientMessageId: `${i}-${n}-${t0}`,
+        });
         replyMs.push(performance.now() - t0);
         if (reply.ok) acked++;
         else failed++;
@@ -152,7 +196,11 @@ async function measured<T extends object>(opsPort: number, pool: Pool, work: () 
   const elapsed = (performance.now() - started) / 1000;
   const after = { batches: await batchStats(opsPort), cpu: await cpuTimes(dir), wal: await walStats(pool) };
   const batches = after.batches.count - before.batches.count;
-  const ours = (after.cpu.node - before.cpu.node) + (after.cpu.postgres - before.cpu.postgres) + (after.cpu.natsServer - before.cpu.natsServer);
+  const ours =
+    after.cpu.node -
+    before.cpu.node +
+    (after.cpu.postgres - before.cpu.postgres) +
+    (after.cpu.natsServer - before.cpu.natsServer);
   const persisted = 'persistedPerSecond' in result ? Number(result.persistedPerSecond) * elapsed : 0;
   return {
     ...result,
@@ -171,7 +219,9 @@ function cpuShare(before: CpuSample, after: CpuSample, elapsed: number) {
     node: share('node'),
     postgres: share('postgres'),
     natsServer: share('natsServer'),
-    otherProcesses: round(share('busy') - share('node') - share('postgres') - share('natsServer') - share('softirq') - share('steal')),
+    otherProcesses: round(
+      share('busy') - share('node') - share('postgres') - share('natsServer') - share('softirq') - share('steal'),
+    ),
     softirq: share('softirq'),
     steal: share('steal'),
     iowait: share('iowait'),
@@ -180,19 +230,23 @@ function cpuShare(before: CpuSample, after: CpuSample, elapsed: number) {
 
 async function batchStats(opsPort: number): Promise<{ sum: number; count: number }> {
   const text = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
-  const value = (name: string) => Number(/^(\S+) (\S+)$/m.exec(text.split('\n').find((line) => line.startsWith(name)) ?? '')?.[2] ?? 0);
+  const value = (name: string) =>
+    Number(/^(\S+) (\S+)$/m.exec(text.split('\n').find((line) => line.startsWith(name)) ?? '')?.[2] ?? 0);
   return { sum: value('chat_commit_batch_size_sum'), count: value('chat_commit_batch_size_count') };
 }
 
 /** WAL fsyncs so far (Postgres 18 counts them in pg_stat_io). */
 async function walStats(pool: Pool): Promise<{ syncs: number }> {
-  const { rows } = await pool.query<{ syncs: string }>(`SELECT coalesce(sum(fsyncs), 0) AS syncs FROM pg_stat_io WHERE object = 'wal'`);
+  const { rows } = await pool.query<{ syncs: string }>(
+    `SELECT coalesce(sum(fsyncs), 0) AS syncs FROM pg_stat_io WHERE object = 'wal'`,
+  );
   return { syncs: Number(rows[0]?.syncs ?? 0) };
 }
 
 async function relayCatchUp(pool: Pool) {
   const started = performance.now();
-  const pending = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM chat.outbox')).rows[0]?.n ?? 0);
+  const pending = async () =>
+    Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM chat.outbox')).rows[0]?.n ?? 0);
   const initially = await pending();
   let left = initially;
   while (left > 0 && performance.now() - started < 120_000) {
@@ -210,11 +264,28 @@ async function latencies(query: () => Promise<{ ok: boolean }>, count: number) {
     ok(await query());
     ms.push(performance.now() - t0);
   }
-  return { samples: count, p50ms: round(percentile(ms, 0.5)), p99ms: round(percentile(ms, 0.99)), maxMs: round(Math.max(...ms)) };
+  return {
+    samples: count,
+    p50ms: round(percentile(ms, 0.5)),
+    p99ms: round(percentile(ms, 0.99)),
+    maxMs: round(Math.max(...ms)),
+  };
 }
 
 async function postgresSettings(pool: Pool): Promise<Record<string, string>> {
-  const names = ['server_version', 'shared_buffers', 'synchronous_commit', 'fsync', 'wal_sync_method', 'full_page_writes', 'wal_level', 'wal_buffers', 'max_wal_size', 'commit_delay', 'work_mem'];
+  const names = [
+    'server_version',
+    'shared_buffers',
+    'synchronous_commit',
+    'fsync',
+    'wal_sync_method',
+    'full_page_writes',
+    'wal_level',
+    'wal_buffers',
+    'max_wal_size',
+    'commit_delay',
+    'work_mem',
+  ];
   const { rows } = await pool.query<{ name: string; setting: string }>(
     `SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY($1) ORDER BY name`,
     [names],
@@ -230,7 +301,10 @@ async function plans(pool: Pool, roomId: string): Promise<Record<string, string>
       .map((line) => line!.trim())
       .join(' | ');
   return {
-    historyBefore: await explain('SELECT * FROM chat.messages WHERE room_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT 51', [roomId, 500_000]),
+    historyBefore: await explain(
+      'SELECT * FROM chat.messages WHERE room_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT 51',
+      [roomId, 500_000],
+    ),
     updatesPage: await explain(
       `SELECT e.seq, m.message FROM chat.events e LEFT JOIN chat.messages m ON e.type IN ('MessageSent', 'MessageEdited') AND m.id = (e.data->>'messageId')::uuid
        WHERE e.room_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT 501`,
@@ -243,7 +317,11 @@ function randomSeq(max: number): number {
   return 4 + Math.floor(Math.random() * (max - 4));
 }
 
-function call<S extends NatsRequestSubject>(nats: NatsConnection, subject: S, payload: NatsRequests[S]['request']): Promise<NatsRequests[S]['reply']> {
+function call<S extends NatsRequestSubject>(
+  nats: NatsConnection,
+  subject: S,
+  payload: NatsRequests[S]['request'],
+): Promise<NatsRequests[S]['reply']> {
   return request(nats, subject, payload, 30_000);
 }
 

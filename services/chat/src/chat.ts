@@ -80,7 +80,9 @@ export function startChat(config: ChatConfig, log: Logger): Promise<Chat> {
         newId: randomUUID,
         clock: () => new Date(),
         groupCommit: config.groupCommit,
-        onConflict: () => metrics.appendConflicts.inc(),
+        onConflict: () => {
+          metrics.appendConflicts.inc();
+        },
         onBatch: (size, commit) => {
           metrics.commitBatchSize.observe(size);
           metrics.appendDuration.observe(commit.seconds);
@@ -95,7 +97,9 @@ export function startChat(config: ChatConfig, log: Logger): Promise<Chat> {
       users: natsUserDirectory(nc, { timeoutMs: config.authTimeoutMs }),
       policy: { messageMaxLength: config.messageMaxLength },
       newId: randomUUID,
-      onReplay: () => metrics.idempotentReplays.inc(),
+      onReplay: () => {
+        metrics.idempotentReplays.inc();
+      },
     });
     const responders = startChatResponders(nc, chat, { log, metrics: createHandlerMetrics(registry) });
     lifecycle.add('responders', responders, (r) => r.close());

@@ -21,7 +21,11 @@ const log = createLogger('chat-rebuild', env.LOG_LEVEL);
 const mode = process.argv.includes('--verify') ? 'verify' : 'swap';
 const pool = createPool(env.DATABASE_URL, log, 4);
 try {
-  await migrate(env.DATABASE_URL, { schema: 'chat', dir: fileURLToPath(new URL('../migrations', import.meta.url)), log });
+  await migrate(env.DATABASE_URL, {
+    schema: 'chat',
+    dir: fileURLToPath(new URL('../migrations', import.meta.url)),
+    log,
+  });
   const report = await rebuildReadModels({ pool, log, mode });
   const differing = Object.entries(report.differences).filter(([, n]) => n > 0);
   if (differing.length > 0) {

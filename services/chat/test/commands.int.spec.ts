@@ -14,7 +14,9 @@ afterAll(async () => {
 });
 
 async function storedSeqs(roomId: string): Promise<number[]> {
-  const { rows } = await t.db.query<{ seq: string }>('SELECT seq FROM chat.events WHERE room_id = $1 ORDER BY seq', [roomId]);
+  const { rows } = await t.db.query<{ seq: string }>('SELECT seq FROM chat.events WHERE room_id = $1 ORDER BY seq', [
+    roomId,
+  ]);
   return rows.map((r) => Number(r.seq));
 }
 
@@ -36,7 +38,9 @@ describe('sendMessage and history', () => {
     const [alice, bob] = [randomUUID(), randomUUID()];
     const room = await createRoom(t.nc, alice, [bob]);
     const clientMessageId = randomUUID();
-    const { message } = ok(await call(t.nc, subjects.chatSendMessage, { actorId: bob, roomId: room.id, message: 'hello', clientMessageId }));
+    const { message } = ok(
+      await call(t.nc, subjects.chatSendMessage, { actorId: bob, roomId: room.id, message: 'hello', clientMessageId }),
+    );
     expect(message).toMatchObject({ roomId: room.id, seq: 4, senderId: bob, message: 'hello', clientMessageId });
 
     const history = ok(await call(t.nc, subjects.chatListMessages, { actorId: alice, roomId: room.id }));
@@ -47,7 +51,9 @@ describe('sendMessage and history', () => {
   it('assigns a clientMessageId when the sender gives none', async () => {
     const alice = randomUUID();
     const room = await createRoom(t.nc, alice);
-    const { message } = ok(await call(t.nc, subjects.chatSendMessage, { actorId: alice, roomId: room.id, message: 'hi' }));
+    const { message } = ok(
+      await call(t.nc, subjects.chatSendMessage, { actorId: alice, roomId: room.id, message: 'hi' }),
+    );
     expect(message.clientMessageId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -76,8 +82,22 @@ describe('sendMessage and history', () => {
   it('keeps the idempotency key per sender: another member may reuse the same clientMessageId', async () => {
     const [alice, bob] = [randomUUID(), randomUUID()];
     const room = await createRoom(t.nc, alice, [bob]);
-    const a = ok(await call(t.nc, subjects.chatSendMessage, { actorId: alice, roomId: room.id, message: 'a', clientMessageId: 'same' }));
-    const b = ok(await call(t.nc, subjects.chatSendMessage, { actorId: bob, roomId: room.id, message: 'b', clientMessageId: 'same' }));
+    const a = ok(
+      await call(t.nc, subjects.chatSendMessage, {
+        actorId: alice,
+        roomId: room.id,
+        message: 'a',
+        clientMessageId: 'same',
+      }),
+    );
+    const b = ok(
+      await call(t.nc, subjects.chatSendMessage, {
+        actorId: bob,
+        roomId: room.id,
+        message: 'b',
+        clientMessageId: 'same',
+      }),
+    );
     expect(b.message.id).not.toBe(a.message.id);
     expect(b.message.seq).toBe(a.message.seq + 1);
   });
@@ -97,7 +117,9 @@ describe('sendMessage and history', () => {
     expect(await storedSeqs(room.id)).toEqual(range(1, lastSeq));
     const history = ok(await call(t.nc, subjects.chatListMessages, { actorId: creator, roomId: room.id, limit: 200 }));
     expect(history.page.messages.map((m) => m.seq)).toEqual(range(room.lastSeq + 1, lastSeq));
-    expect(ok(await call(t.nc, subjects.chatGetRoom, { actorId: creator, roomId: room.id })).room.lastSeq).toBe(lastSeq);
+    expect(ok(await call(t.nc, subjects.chatGetRoom, { actorId: creator, roomId: room.id })).room.lastSeq).toBe(
+      lastSeq,
+    );
   });
 });
 
@@ -106,7 +128,9 @@ describe('refusals', () => {
     const [alice, mallory] = [randomUUID(), randomUUID()];
     const room = await createRoom(t.nc, alice);
     const forbidden = { ok: false, error: expect.objectContaining({ code: 'FORBIDDEN' }) };
-    expect(await call(t.nc, subjects.chatSendMessage, { actorId: mallory, roomId: room.id, message: 'hi' })).toEqual(forbidden);
+    expect(await call(t.nc, subjects.chatSendMessage, { actorId: mallory, roomId: room.id, message: 'hi' })).toEqual(
+      forbidden,
+    );
     expect(await call(t.nc, subjects.chatGetRoom, { actorId: mallory, roomId: room.id })).toEqual(forbidden);
     expect(await call(t.nc, subjects.chatListMessages, { actorId: mallory, roomId: room.id })).toEqual(forbidden);
     expect(await storedSeqs(room.id)).toEqual([1, 2]);
@@ -124,10 +148,18 @@ describe('refusals', () => {
     const alice = randomUUID();
     const room = await createRoom(t.nc, alice);
     const invalid = { ok: false, error: expect.objectContaining({ code: 'VALIDATION_FAILED' }) };
-    expect(await call(t.nc, subjects.chatSendMessage, { actorId: 'not-a-uuid', roomId: room.id, message: 'hi' })).toEqual(invalid);
-    expect(await call(t.nc, subjects.chatCreateRoom, { actorId: alice, name: 'x', memberIds: ['nope'] })).toEqual(invalid);
-    expect(await call(t.nc, subjects.chatSendMessage, { actorId: alice, roomId: room.id, message: 'x'.repeat(4001) })).toEqual(invalid);
-    expect(await call(t.nc, subjects.chatListMessages, { actorId: alice, roomId: room.id, limit: 201 })).toEqual(invalid);
+    expect(
+      await call(t.nc, subjects.chatSendMessage, { actorId: 'not-a-uuid', roomId: room.id, message: 'hi' }),
+    ).toEqual(invalid);
+    expect(await call(t.nc, subjects.chatCreateRoom, { actorId: alice, name: 'x', memberIds: ['nope'] })).toEqual(
+      invalid,
+    );
+    expect(
+      await call(t.nc, subjects.chatSendMessage, { actorId: alice, roomId: room.id, message: 'x'.repeat(4001) }),
+    ).toEqual(invalid);
+    expect(await call(t.nc, subjects.chatListMessages, { actorId: alice, roomId: room.id, limit: 201 })).toEqual(
+      invalid,
+    );
   });
 });
 
@@ -161,7 +193,9 @@ describe('ops server', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', checks: { postgres: 'ok', nats: 'ok' } });
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/^nats_handler_duration_seconds_count\{[^}]*subject="chat\.cmd\.sendMessage",outcome="ok"\} [1-9]/m);
+    expect(metrics).toMatch(
+      /^nats_handler_duration_seconds_count\{[^}]*subject="chat\.cmd\.sendMessage",outcome="ok"\} [1-9]/m,
+    );
     expect(metrics).toContain('chat_outbox_lag_seconds');
   });
 });

@@ -28,15 +28,20 @@ describe('chat config', () => {
 
   it('reads the group-commit settings and keeps connections free for queries', () => {
     const base = { DATABASE_URL: 'postgres://u:p@localhost/chat' };
-    expect(loadChatConfig({ ...base, COMMIT_BATCH_MAX: '50', COMMIT_BATCH_WAIT_MS: '1.5', COMMIT_CONCURRENCY: '4' }).groupCommit).toEqual({
+    expect(
+      loadChatConfig({ ...base, COMMIT_BATCH_MAX: '50', COMMIT_BATCH_WAIT_MS: '1.5', COMMIT_CONCURRENCY: '4' })
+        .groupCommit,
+    ).toEqual({
       maxBatchSize: 50,
       maxWaitMs: 1.5,
       concurrency: 4,
     });
-    expect(() => loadChatConfig({ ...base, DATABASE_POOL_SIZE: '4', COMMIT_CONCURRENCY: '4' })).toThrow(/COMMIT_CONCURRENCY/);
+    expect(() => loadChatConfig({ ...base, DATABASE_POOL_SIZE: '4', COMMIT_CONCURRENCY: '4' })).toThrow(
+      /COMMIT_CONCURRENCY/,
+    );
   });
 
-  it('reads the stream\'s replica count, at most JetStream\'s 5', () => {
+  it("reads the stream's replica count, at most JetStream's 5", () => {
     const base = { DATABASE_URL: 'postgres://u:p@localhost/chat' };
     expect(loadChatConfig({ ...base, CHAT_STREAM_REPLICAS: '3' }).streamReplicas).toBe(3);
     expect(() => loadChatConfig({ ...base, CHAT_STREAM_REPLICAS: '6' })).toThrow(/CHAT_STREAM_REPLICAS/);

@@ -41,7 +41,11 @@ afterAll(async () => {
 function lines(child: ChildProcess): () => Promise<Record<string, unknown>> {
   const queue: Record<string, unknown>[] = [];
   const waiters: ((line: Record<string, unknown>) => void)[] = [];
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code, signal) => reject(new Error(`writer exited (${code ?? signal})`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code, signal) => {
+      reject(new Error(`writer exited (${code ?? signal})`));
+    }),
+  );
   exited.catch(() => {});
   createInterface({ input: child.stdout! }).on('line', (text) => {
     const line = JSON.parse(text) as Record<string, unknown>;
@@ -91,11 +95,17 @@ describe('publication across a crash', () => {
       expect(await count(db, 'SELECT count(*)::int AS n FROM chat.outbox')).toBe(stored.length);
 
       child.kill('SIGKILL');
-      await new Promise((resolve) => (child!.exitCode !== null || child!.signalCode !== null ? resolve(undefined) : child!.once('exit', resolve)));
+      await new Promise((resolve) =>
+        child!.exitCode !== null || child!.signalCode !== null ? resolve(undefined) : child!.once('exit', resolve),
+      );
       // Let the orphaned transaction run on: its next read finds the client gone and it rolls back.
       await holder.query('SELECT pg_advisory_unlock($1)', [gate]);
       await eventually(
-        () => count(db, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`),
+        () =>
+          count(
+            db,
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`,
+          ),
         (n) => n === 0,
       );
       expect(await storedEvents(db)).toEqual(stored);
@@ -112,14 +122,19 @@ describe('publication across a crash', () => {
         lockRetryMs: 50,
       });
       relay.start();
-      await eventually(() => count(db, 'SELECT count(*)::int AS n FROM chat.outbox'), (n) => n === 0);
+      await eventually(
+        () => count(db, 'SELECT count(*)::int AS n FROM chat.outbox'),
+        (n) => n === 0,
+      );
 
       for (const roomId of rooms) {
         const expected = stored.filter((e) => e.room_id === roomId);
         const received = await readRoomStream(t.nc, roomId, expected.length);
         expect(received.map((r) => r.event.seq)).toEqual(expected.map((_, i) => i + 1));
         expect(received.map((r) => r.event.metadata.eventId)).toEqual(expected.map((e) => e.event_id));
-        expect(received.every((r) => r.msgId === r.event.metadata.eventId && !JSON.stringify(r.event).includes('doomed'))).toBe(true);
+        expect(
+          received.every((r) => r.msgId === r.event.metadata.eventId && !JSON.stringify(r.event).includes('doomed')),
+        ).toBe(true);
         expect(await storedInStream(t.nc, roomId)).toBe(expected.length);
       }
     } finally {

@@ -56,13 +56,19 @@ const edit = (actorId: string, messageId: string, message: string): RoomCommand 
   type: 'EditMessage',
   data: { roomId, actorId, messageId, message },
 });
-const remove = (actorId: string, messageId: string): RoomCommand => ({ type: 'DeleteMessage', data: { roomId, actorId, messageId } });
+const remove = (actorId: string, messageId: string): RoomCommand => ({
+  type: 'DeleteMessage',
+  data: { roomId, actorId, messageId },
+});
 const markRead = (actorId: string, seq: number): RoomCommand => ({ type: 'MarkRead', data: { roomId, actorId, seq } });
 const addMember = (actorId: string, userId: string, knownUserIds = everyone): RoomCommand => ({
   type: 'AddMember',
   data: { roomId, actorId, userId, knownUserIds },
 });
-const removeMember = (actorId: string, userId: string): RoomCommand => ({ type: 'RemoveMember', data: { roomId, actorId, userId } });
+const removeMember = (actorId: string, userId: string): RoomCommand => ({
+  type: 'RemoveMember',
+  data: { roomId, actorId, userId },
+});
 
 function active(state: RoomState) {
   if (state.status !== 'active') throw new Error('room is absent');
@@ -83,7 +89,11 @@ describe('CreateRoom', () => {
     const recorded = record(absentRoom, when(absentRoom, createRoom([bob])), alice);
     expect(recorded.map((e) => e.seq)).toEqual([1, 2, 3]);
     expect(new Set(recorded.map((e) => e.metadata.eventId)).size).toBe(3);
-    expect(active(recorded.reduce(evolve, absentRoom))).toMatchObject({ creatorId: alice, memberIds: [alice, bob], lastSeq: 3 });
+    expect(active(recorded.reduce(evolve, absentRoom))).toMatchObject({
+      creatorId: alice,
+      memberIds: [alice, bob],
+      lastSeq: 3,
+    });
   });
 
   it('refuses an id that is already a room', () => {
@@ -94,13 +104,14 @@ describe('CreateRoom', () => {
       expect.objectContaining({ code: 'NOT_FOUND', message: expect.stringContaining(carol) }),
     );
   });
-
 });
 
 describe('SendMessage', () => {
   it('emits MessageSent for a member', () => {
     const command = send(bob, 'hello');
-    expect(when(given(createRoom([bob])), command)).toEqual([{ type: 'MessageSent', data: { ...messageData(command), senderId: bob } }]);
+    expect(when(given(createRoom([bob])), command)).toEqual([
+      { type: 'MessageSent', data: { ...messageData(command), senderId: bob } },
+    ]);
   });
 
   it('is forbidden for a non-member and not found for a room that does not exist', () => {
@@ -133,8 +144,15 @@ describe('EditMessage', () => {
 
   it('keeps the seq of MessageSent and records when the text changed', () => {
     const before = active(room());
-    const after = active(record(before, when(before, edit(bob, messageIds.first, 'hello')), bob, later).reduce(evolve, before));
-    expect(toMessage(after.messages.get(messageIds.first)!)).toMatchObject({ seq: 4, message: 'hello', editedAt: later, deleted: false });
+    const after = active(
+      record(before, when(before, edit(bob, messageIds.first, 'hello')), bob, later).reduce(evolve, before),
+    );
+    expect(toMessage(after.messages.get(messageIds.first)!)).toMatchObject({
+      seq: 4,
+      message: 'hello',
+      editedAt: later,
+      deleted: false,
+    });
     expect(after.lastSeq).toBe(5);
   });
 
@@ -169,7 +187,9 @@ describe('DeleteMessage', () => {
 
   it('lets the author delete, leaving a tombstone without text', () => {
     const before = room();
-    expect(when(before, remove(bob, messageIds.first))).toEqual([{ type: 'MessageDeleted', data: { messageId: messageIds.first } }]);
+    expect(when(before, remove(bob, messageIds.first))).toEqual([
+      { type: 'MessageDeleted', data: { messageId: messageIds.first } },
+    ]);
     const after = active(apply(before, remove(bob, messageIds.first)));
     const tombstone = toMessage(after.messages.get(messageIds.first)!);
     expect(tombstone).toMatchObject({ id: messageIds.first, seq: 4, senderId: bob, deleted: true });
@@ -239,7 +259,9 @@ describe('AddMember', () => {
   });
 
   it('refuses a user that does not exist with NOT_FOUND', () => {
-    expect(() => when(given(createRoom([bob])), addMember(alice, carol, new Set([alice, bob])))).toThrow(refusal('NOT_FOUND'));
+    expect(() => when(given(createRoom([bob])), addMember(alice, carol, new Set([alice, bob])))).toThrow(
+      refusal('NOT_FOUND'),
+    );
   });
 });
 
@@ -274,7 +296,14 @@ describe('RemoveMember', () => {
 describe('evolve', () => {
   it('builds members in joining order and tracks the last seq', () => {
     const state = active(given(createRoom([bob]), send(bob, 'one'), send(alice, 'two')));
-    expect(state).toMatchObject({ status: 'active', id: roomId, name: 'general', memberIds: [alice, bob], createdAt: occurredAt, lastSeq: 5 });
+    expect(state).toMatchObject({
+      status: 'active',
+      id: roomId,
+      name: 'general',
+      memberIds: [alice, bob],
+      createdAt: occurredAt,
+      lastSeq: 5,
+    });
   });
 
   it('ignores a repeated MemberAdded for an existing member', () => {

@@ -21,7 +21,9 @@ afterAll(async () => {
 const instance = (i: number) => instances[i % instances.length]!;
 
 async function storedSeqs(roomId: string): Promise<number[]> {
-  const { rows } = await t.db.query<{ seq: string }>('SELECT seq FROM chat.events WHERE room_id = $1 ORDER BY seq', [roomId]);
+  const { rows } = await t.db.query<{ seq: string }>('SELECT seq FROM chat.events WHERE room_id = $1 ORDER BY seq', [
+    roomId,
+  ]);
   return rows.map((r) => Number(r.seq));
 }
 
@@ -32,7 +34,9 @@ describe('event store across instances', () => {
     const { room } = ok(await instance(0).createRoom({ actorId: creator, name: 'busy', memberIds: senders }));
     const before = conflicts;
     const replies = await Promise.all(
-      senders.map((actorId, i) => instance(i).sendMessage({ actorId, roomId: room.id, message: `m${i}`, clientMessageId: `c${i}` })),
+      senders.map((actorId, i) =>
+        instance(i).sendMessage({ actorId, roomId: room.id, message: `m${i}`, clientMessageId: `c${i}` }),
+      ),
     );
     const seqs = replies.map((r) => ok(r).message.seq).sort((a, b) => a - b);
     const lastSeq = room.lastSeq + senders.length;

@@ -25,7 +25,9 @@ function answered<R>(reply: Promise<R>): Promise<R | AckFailure> {
 }
 
 async function storedSeqs(roomId: string): Promise<number[]> {
-  const { rows } = await t.db.query<{ seq: string }>('SELECT seq FROM chat.events WHERE room_id = $1 ORDER BY seq', [roomId]);
+  const { rows } = await t.db.query<{ seq: string }>('SELECT seq FROM chat.events WHERE room_id = $1 ORDER BY seq', [
+    roomId,
+  ]);
   return rows.map((r) => Number(r.seq));
 }
 
@@ -67,7 +69,11 @@ describe('group commit', () => {
     const [contended, quiet] = [await createRoom(t.nc, alice), await createRoom(t.nc, alice)];
     // Instance A's transactions append, then wait on an advisory lock the test holds.
     const gate = Math.floor(Math.random() * 1_000_000_000);
-    const gated: Projection = { name: 'gate', tables: [], apply: () => [{ text: 'SELECT pg_advisory_xact_lock($1)', values: [gate] }] };
+    const gated: Projection = {
+      name: 'gate',
+      tables: [],
+      apply: () => [{ text: 'SELECT pg_advisory_xact_lock($1)', values: [gate] }],
+    };
     const a = startInstance(t.db, { projections: [...chatProjections, gated] }).handlers;
     // Instance B, on its own named connections so the test can see it waiting.
     const appName = `chat-race-${randomUUID()}`;
@@ -83,13 +89,19 @@ describe('group commit', () => {
     try {
       await holder.query('SELECT pg_advisory_lock($1)', [gate]);
       const first = a.sendMessage({ actorId: alice, roomId: contended.id, message: 'A wins' });
-      await eventually(() => waiting(`%pg_advisory_xact_lock%`), (n) => n > 0);
+      await eventually(
+        () => waiting(`%pg_advisory_xact_lock%`),
+        (n) => n > 0,
+      );
       const fromB = Promise.all([
         b.sendMessage({ actorId: alice, roomId: contended.id, message: 'B retries' }),
         b.sendMessage({ actorId: alice, roomId: quiet.id, message: 'B commits' }),
       ]);
       // B's insert of the same seq waits for A's transaction.
-      await eventually(() => waitingFor(appName), (n) => n > 0);
+      await eventually(
+        () => waitingFor(appName),
+        (n) => n > 0,
+      );
       await holder.query('SELECT pg_advisory_unlock($1)', [gate]);
       const [retried, committed] = (await fromB).map((r) => ok(r).message);
       expect(ok(await first).message.seq).toBe(3);
@@ -111,11 +123,15 @@ describe('a command Postgres refuses', () => {
   async function sendAlongside(handlers: ReturnType<typeof startInstance>['handlers'], alice: string, bad: string) {
     const rooms = await Promise.all(Array.from({ length: 60 }, () => createRoom(t.nc, alice)));
     const [badRoom, ...goodRooms] = rooms.map((r) => r.id) as [string, ...string[]];
-    const sends = goodRooms.flatMap((roomId) => [1, 2].map((n) => ({ roomId, message: `good ${n}`, clientMessageId: randomUUID() })));
+    const sends = goodRooms.flatMap((roomId) =>
+      [1, 2].map((n) => ({ roomId, message: `good ${n}`, clientMessageId: randomUUID() })),
+    );
     const badSend = { roomId: badRoom, message: bad, clientMessageId: randomUUID() };
     const half = sends.length / 2;
     const replies = await Promise.all(
-      [...sends.slice(0, half), badSend, ...sends.slice(half)].map((s) => answered(handlers.sendMessage({ actorId: alice, ...s }))),
+      [...sends.slice(0, half), badSend, ...sends.slice(half)].map((s) =>
+        answered(handlers.sendMessage({ actorId: alice, ...s })),
+      ),
     );
     const badReply = replies.splice(half, 1)[0]!;
     return { replies, badReply, badSend, goodRooms };
@@ -151,7 +167,9 @@ describe('a command Postgres refuses', () => {
       name: 'faulty',
       tables: [],
       apply: (events) =>
-        events.some((e) => e.type === 'MessageSent' && e.data.message === poison) ? [{ text: 'SELECT no_such_function()', values: [] }] : [],
+        events.some((e) => e.type === 'MessageSent' && e.data.message === poison)
+          ? [{ text: 'SELECT no_such_function()', values: [] }]
+          : [],
     };
     const { handlers } = startInstance(t.db, {
       projections: [...chatProjections, faulty],
@@ -164,7 +182,10 @@ describe('a command Postgres refuses', () => {
     for (const [i, roomId] of goodRooms.entries()) {
       expect(await storedSeqs(roomId)).toEqual([1, 2, 3, 4]);
       const messages = [replies[2 * i], replies[2 * i + 1]].map((r) => (r as MessageOk).message);
-      expect(messages.map((m) => [m.message, m.seq])).toEqual([['good 1', 3], ['good 2', 4]]);
+      expect(messages.map((m) => [m.message, m.seq])).toEqual([
+        ['good 1', 3],
+        ['good 2', 4],
+      ]);
     }
   });
 });

@@ -57,7 +57,10 @@ describe('the membership rule', () => {
     const cuts = streams.map(randomCuts);
     // Round k applies each room's k-th piece, all rooms in one call, as a group commit batch does.
     for (let round = 0; cuts.some((pieces) => pieces.length > round); round++) {
-      for (const statement of roomsProjection.apply(cuts.flatMap((pieces) => pieces[round] ?? []), schema)) {
+      for (const statement of roomsProjection.apply(
+        cuts.flatMap((pieces) => pieces[round] ?? []),
+        schema,
+      )) {
         await db.query(statement.text, statement.values);
       }
     }

@@ -14,8 +14,10 @@ afterAll(async () => {
   await t?.close();
 });
 
-const add = (actorId: string, roomId: string, userId: string) => call(t.nc, subjects.chatAddMember, { actorId, roomId, userId });
-const remove = (actorId: string, roomId: string, userId: string) => call(t.nc, subjects.chatRemoveMember, { actorId, roomId, userId });
+const add = (actorId: string, roomId: string, userId: string) =>
+  call(t.nc, subjects.chatAddMember, { actorId, roomId, userId });
+const remove = (actorId: string, roomId: string, userId: string) =>
+  call(t.nc, subjects.chatRemoveMember, { actorId, roomId, userId });
 
 describe('addMember', () => {
   it('lets any member add a user, who may then act; adding again appends nothing', async () => {
@@ -42,9 +44,13 @@ describe('removeMember', () => {
     const room = await createRoom(t.nc, alice, [bob]);
     const { room: after } = ok(await remove(bob, room.id, bob));
     expect(after).toMatchObject({ memberIds: [alice], lastSeq: 4 });
-    expect(await call(t.nc, subjects.chatSendMessage, { actorId: bob, roomId: room.id, message: 'hi' })).toEqual(refused('FORBIDDEN'));
+    expect(await call(t.nc, subjects.chatSendMessage, { actorId: bob, roomId: room.id, message: 'hi' })).toEqual(
+      refused('FORBIDDEN'),
+    );
     expect(await call(t.nc, subjects.chatGetRoom, { actorId: bob, roomId: room.id })).toEqual(refused('FORBIDDEN'));
-    expect(await call(t.nc, subjects.chatRoomUpdates, { actorId: bob, roomId: room.id, afterSeq: 0 })).toEqual(refused('FORBIDDEN'));
+    expect(await call(t.nc, subjects.chatRoomUpdates, { actorId: bob, roomId: room.id, afterSeq: 0 })).toEqual(
+      refused('FORBIDDEN'),
+    );
   });
 
   it('lets the creator remove anyone, forbids others to remove someone else, and is idempotent', async () => {
@@ -72,7 +78,11 @@ describe('members must exist (the auth service is asked first)', () => {
 
   it('createRoom with a user nobody registered answers NOT_FOUND naming them and stores no room', async () => {
     const [alice, bob, ghost] = [randomUUID(), randomUUID(), unknownUserId()];
-    const reply = await call(t.nc, subjects.chatCreateRoom, { actorId: alice, name: 'haunted', memberIds: [bob, ghost] });
+    const reply = await call(t.nc, subjects.chatCreateRoom, {
+      actorId: alice,
+      name: 'haunted',
+      memberIds: [bob, ghost],
+    });
     expect(reply).toEqual(refused('NOT_FOUND'));
     expect(reply.ok || reply.error.message).toContain(ghost);
     expect(await roomsOf(alice)).toEqual([]);

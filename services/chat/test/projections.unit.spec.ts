@@ -34,7 +34,15 @@ describe('rooms projection', () => {
     expect(statements).toHaveLength(1);
     expect(statements[0]!.text).toMatch(/^INSERT INTO chat\.rooms/);
     expect(rows(statements[0]!.values[0])).toEqual([
-      { id: roomId, name: 'general', creator_id: alice, member_ids: [alice, bob], created_at: at, last_seq: 4, live_count: 1 },
+      {
+        id: roomId,
+        name: 'general',
+        creator_id: alice,
+        member_ids: [alice, bob],
+        created_at: at,
+        last_seq: 4,
+        live_count: 1,
+      },
     ]);
   });
 
@@ -50,7 +58,9 @@ describe('rooms projection', () => {
     );
     expect(statements).toHaveLength(1);
     expect(statements[0]!.text).toMatch(/^UPDATE chat_rebuild\.rooms/);
-    expect(rows(statements[0]!.values[0])).toEqual([{ id: roomId, removed: [bob], appended: [bob], last_seq: 11, live_delta: 0 }]);
+    expect(rows(statements[0]!.values[0])).toEqual([
+      { id: roomId, removed: [bob], appended: [bob], last_seq: 11, live_delta: 0 },
+    ]);
   });
 });
 
@@ -64,17 +74,43 @@ describe('messages projection', () => {
           { type: 'MessageSent', data: { messageId: kept, senderId: bob, message: 'helo', clientMessageId: 'c1' } },
           { type: 'MessageSent', data: { messageId: gone, senderId: bob, message: 'oops', clientMessageId: 'c2' } },
         ]),
-        ...record(4, [
-          { type: 'MessageEdited', data: { messageId: kept, message: 'hello' } },
-          { type: 'MessageDeleted', data: { messageId: gone } },
-        ], at2),
+        ...record(
+          4,
+          [
+            { type: 'MessageEdited', data: { messageId: kept, message: 'hello' } },
+            { type: 'MessageDeleted', data: { messageId: gone } },
+          ],
+          at2,
+        ),
       ],
       'chat',
     );
     expect(statements).toHaveLength(1);
     expect(rows(statements[0]!.values[0])).toEqual([
-      { id: kept, room_id: roomId, seq: 3, sender_id: bob, message: 'hello', client_message_id: 'c1', created_at: at, edited_at: at2, deleted: false, deleted_at: null },
-      { id: gone, room_id: roomId, seq: 4, sender_id: bob, message: null, client_message_id: 'c2', created_at: at, edited_at: null, deleted: true, deleted_at: at2 },
+      {
+        id: kept,
+        room_id: roomId,
+        seq: 3,
+        sender_id: bob,
+        message: 'hello',
+        client_message_id: 'c1',
+        created_at: at,
+        edited_at: at2,
+        deleted: false,
+        deleted_at: null,
+      },
+      {
+        id: gone,
+        room_id: roomId,
+        seq: 4,
+        sender_id: bob,
+        message: null,
+        client_message_id: 'c2',
+        created_at: at,
+        edited_at: null,
+        deleted: true,
+        deleted_at: at2,
+      },
     ]);
     expect(messagesProjection.apply(record(0, [{ type: 'RoomCreated', data: { name: 'x' } }]), 'chat')).toEqual([]);
   });
@@ -127,7 +163,14 @@ describe('room_members projection', () => {
 
 describe('checkpoints', () => {
   it('records the highest seq per room for every projection, one row per room', () => {
-    const statement = checkpointStatement(chatProjections, record(4, [{ type: 'MemberAdded', data: { userId: bob } }, { type: 'MemberAdded', data: { userId: carol } }]), 'chat');
+    const statement = checkpointStatement(
+      chatProjections,
+      record(4, [
+        { type: 'MemberAdded', data: { userId: bob } },
+        { type: 'MemberAdded', data: { userId: carol } },
+      ]),
+      'chat',
+    );
     expect(statement.values).toEqual([[roomId], [6], ['rooms', 'messages', 'room_members']]);
   });
 });

@@ -18,7 +18,8 @@ async function send(actorId: string, roomId: string, message = 'm'): Promise<Mes
   return ok(await call(t.nc, subjects.chatSendMessage, { actorId, roomId, message })).message;
 }
 
-const markRead = (actorId: string, roomId: string, seq: number) => call(t.nc, subjects.chatMarkRead, { actorId, roomId, seq });
+const markRead = (actorId: string, roomId: string, seq: number) =>
+  call(t.nc, subjects.chatMarkRead, { actorId, roomId, seq });
 
 async function unread(actorId: string, roomId: string): Promise<number | undefined> {
   const { rooms } = ok(await call(t.nc, subjects.chatListRooms, { actorId }));
@@ -49,7 +50,10 @@ describe('markRead', () => {
     expect(ok(await markRead(bob, room.id, 4)).readMarker).toEqual({ roomId: room.id, seq: 4 });
     expect(ok(await markRead(bob, room.id, 3)).readMarker).toEqual({ roomId: room.id, seq: 4 });
     expect(ok(await markRead(bob, room.id, 4)).readMarker).toEqual({ roomId: room.id, seq: 4 });
-    const { rows } = await t.db.query('SELECT 1 FROM chat.events WHERE room_id = $1 AND type = $2', [room.id, 'ReadMarkerMoved']);
+    const { rows } = await t.db.query('SELECT 1 FROM chat.events WHERE room_id = $1 AND type = $2', [
+      room.id,
+      'ReadMarkerMoved',
+    ]);
     expect(rows).toHaveLength(1);
     // The marker event took seq 6, so the room now ends at 6.
     expect(await markRead(bob, room.id, 7)).toEqual(refused('VALIDATION_FAILED'));
@@ -126,7 +130,8 @@ describe('listRooms and unread counts', () => {
     const [alice, bob, carol, dave] = users as [string, string, string, string];
     const { room } = ok(await setup.createRoom({ actorId: alice, name: 'batch', memberIds: [bob, carol] }));
     const sent: Message[] = [];
-    for (let i = 0; i < 12; i++) sent.push(ok(await setup.sendMessage({ actorId: users[i % 3]!, roomId: room.id, message: `m${i}` })).message);
+    for (let i = 0; i < 12; i++)
+      sent.push(ok(await setup.sendMessage({ actorId: users[i % 3]!, roomId: room.id, message: `m${i}` })).message);
     ok(await setup.markRead({ actorId: carol, roomId: room.id, seq: sent[5]!.seq }));
     // Commits once 8 commands are in (waiting up to 2 s, so a loaded machine still gathers all of them):
     // the mixed commands below share one transaction.

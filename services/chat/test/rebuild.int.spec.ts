@@ -24,7 +24,9 @@ async function readModelRows(roomIds: string[]): Promise<Record<string, unknown[
   return {
     rooms: await query('SELECT * FROM chat.rooms WHERE id = ANY($1::uuid[]) ORDER BY id'),
     messages: await query('SELECT * FROM chat.messages WHERE room_id = ANY($1::uuid[]) ORDER BY room_id, seq'),
-    room_members: await query('SELECT * FROM chat.room_members WHERE room_id = ANY($1::uuid[]) ORDER BY room_id, user_id'),
+    room_members: await query(
+      'SELECT * FROM chat.room_members WHERE room_id = ANY($1::uuid[]) ORDER BY room_id, user_id',
+    ),
     projection_checkpoints: await query(
       'SELECT * FROM chat.projection_checkpoints WHERE room_id = ANY($1::uuid[]) ORDER BY room_id',
     ),
@@ -36,16 +38,31 @@ async function mixedWorkload(): Promise<string[]> {
   const users = Array.from({ length: 5 }, () => randomUUID());
   const [alice, bob, carol, dave, erin] = users as [string, string, string, string, string];
   const rooms: Room[] = [];
-  for (let r = 0; r < 3; r++) rooms.push(ok(await call(t.nc, subjects.chatCreateRoom, { actorId: alice, name: `mixed ${r}`, memberIds: [bob, carol] })).room);
+  for (let r = 0; r < 3; r++)
+    rooms.push(
+      ok(await call(t.nc, subjects.chatCreateRoom, { actorId: alice, name: `mixed ${r}`, memberIds: [bob, carol] }))
+        .room,
+    );
   for (const room of rooms) {
     const sent: Message[] = await Promise.all(
-      Array.from({ length: 12 }, async (_, i) =>
-        ok(await call(t.nc, subjects.chatSendMessage, { actorId: users[i % 3]!, roomId: room.id, message: `m${i}` })).message,
+      Array.from(
+        { length: 12 },
+        async (_, i) =>
+          ok(await call(t.nc, subjects.chatSendMessage, { actorId: users[i % 3]!, roomId: room.id, message: `m${i}` }))
+            .message,
       ),
     );
     const mine = (userId: string) => sent.filter((m) => m.senderId === userId);
-    ok(await call(t.nc, subjects.chatEditMessage, { actorId: alice, messageId: mine(alice)[0]!.id, message: 'edited' }));
-    ok(await call(t.nc, subjects.chatEditMessage, { actorId: bob, messageId: mine(bob)[1]!.id, message: 'edited then deleted' }));
+    ok(
+      await call(t.nc, subjects.chatEditMessage, { actorId: alice, messageId: mine(alice)[0]!.id, message: 'edited' }),
+    );
+    ok(
+      await call(t.nc, subjects.chatEditMessage, {
+        actorId: bob,
+        messageId: mine(bob)[1]!.id,
+        message: 'edited then deleted',
+      }),
+    );
     ok(await call(t.nc, subjects.chatDeleteMessage, { actorId: bob, messageId: mine(bob)[1]!.id }));
     ok(await call(t.nc, subjects.chatMarkRead, { actorId: carol, roomId: room.id, seq: 9 }));
     ok(await call(t.nc, subjects.chatDeleteMessage, { actorId: alice, messageId: mine(alice)[1]!.id }));
@@ -69,7 +86,8 @@ describe('rebuild', () => {
     let writing = true;
     const writer = (async () => {
       let n = 0;
-      while (writing) ok(await call(t.nc, subjects.chatSendMessage, { actorId: alice, roomId: busy.id, message: `w${n++}` }));
+      while (writing)
+        ok(await call(t.nc, subjects.chatSendMessage, { actorId: alice, roomId: busy.id, message: `w${n++}` }));
       return n;
     })();
     let report;
@@ -81,21 +99,33 @@ describe('rebuild', () => {
     const written = await writer;
     expect(written).toBeGreaterThan(0);
     expect(report.replayed).toBeGreaterThan(0);
-    expect(Object.keys(report.differences).sort()).toEqual(['messages', 'projection_checkpoints', 'room_members', 'rooms']);
+    expect(Object.keys(report.differences).sort()).toEqual([
+      'messages',
+      'projection_checkpoints',
+      'room_members',
+      'rooms',
+    ]);
     expect(Object.values(report.differences).every((n) => n === 0)).toBe(true);
 
     const before = await readModelRows([...roomIds, busy.id]);
     // A damaged live row shows up as a difference, and the swap repairs it.
     await t.db.query('UPDATE chat.room_members SET read_live = read_live + 1 WHERE room_id = $1', [roomIds[0]]);
     const damaged = await rebuildReadModels({ pool: t.db, log, mode: 'verify' });
-    expect(damaged.differences).toMatchObject({ rooms: 0, messages: 0, room_members: 2 * 5, projection_checkpoints: 0 });
+    expect(damaged.differences).toMatchObject({
+      rooms: 0,
+      messages: 0,
+      room_members: 2 * 5,
+      projection_checkpoints: 0,
+    });
     const swapped = await rebuildReadModels({ pool: t.db, log, mode: 'swap' });
     expect(swapped.swapped).toBe(true);
     expect(await readModelRows([...roomIds, busy.id])).toEqual(before);
     expect(before.messages!.length).toBeGreaterThan(36);
 
     // The service keeps working on the swapped-in tables, indexes included.
-    const { message } = ok(await call(t.nc, subjects.chatSendMessage, { actorId: alice, roomId: busy.id, message: 'after swap' }));
+    const { message } = ok(
+      await call(t.nc, subjects.chatSendMessage, { actorId: alice, roomId: busy.id, message: 'after swap' }),
+    );
     const { page } = ok(await call(t.nc, subjects.chatListMessages, { actorId: alice, roomId: busy.id, limit: 1 }));
     expect(page.messages).toEqual([message]);
     const { rows } = await t.db.query<{ indexname: string }>(

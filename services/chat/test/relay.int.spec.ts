@@ -4,7 +4,17 @@ import { subjects } from '@chatrt/contracts';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { chatProjections } from '../src/adapters/projections/index.ts';
 import type { Projection } from '../src/adapters/projections/projection.ts';
-import { call, createRoom, eventually, ok, readRoomStream, startInstance, startTestChat, storedInStream, type TestChat } from './support.ts';
+import {
+  call,
+  createRoom,
+  eventually,
+  ok,
+  readRoomStream,
+  startInstance,
+  startTestChat,
+  storedInStream,
+  type TestChat,
+} from './support.ts';
 
 let t: TestChat;
 let js: JetStreamClient;
@@ -22,7 +32,10 @@ const readStream = (roomId: string, count: number) => readRoomStream(t.nc, roomI
 const storedCount = (roomId: string) => storedInStream(t.nc, roomId);
 
 async function eventIds(roomId: string): Promise<string[]> {
-  const { rows } = await t.db.query<{ event_id: string }>('SELECT event_id FROM chat.events WHERE room_id = $1 ORDER BY seq', [roomId]);
+  const { rows } = await t.db.query<{ event_id: string }>(
+    'SELECT event_id FROM chat.events WHERE room_id = $1 ORDER BY seq',
+    [roomId],
+  );
   return rows.map((r) => r.event_id);
 }
 
@@ -40,7 +53,8 @@ describe('outbox relay to JetStream', () => {
     const room = await createRoom(t.nc, senders[0]!, senders);
     await Promise.all(
       senders.map(async (actorId) => {
-        for (let i = 0; i < 10; i++) ok(await call(t.nc, subjects.chatSendMessage, { actorId, roomId: room.id, message: `m${i}` }));
+        for (let i = 0; i < 10; i++)
+          ok(await call(t.nc, subjects.chatSendMessage, { actorId, roomId: room.id, message: `m${i}` }));
       }),
     );
     const lastSeq = room.lastSeq + 30;
@@ -50,7 +64,10 @@ describe('outbox relay to JetStream', () => {
     expect(received.every((r) => r.msgId === r.event.metadata.eventId)).toBe(true);
     expect(received[0]!.event).toMatchObject({ type: 'RoomCreated', roomId: room.id, seq: 1, data: { name: 'room' } });
     expect(received.at(-1)!.event).toMatchObject({ type: 'MessageSent', seq: lastSeq });
-    await eventually(() => unpublished(room.id), (n) => n === 0);
+    await eventually(
+      () => unpublished(room.id),
+      (n) => n === 0,
+    );
     expect(await storedCount(room.id)).toBe(lastSeq);
   });
 
@@ -59,21 +76,35 @@ describe('outbox relay to JetStream', () => {
     const room = await createRoom(t.nc, alice);
     ok(await call(t.nc, subjects.chatSendMessage, { actorId: alice, roomId: room.id, message: 'hi' }));
     const [first] = await readStream(room.id, 3);
-    await eventually(() => unpublished(room.id), (n) => n === 0);
+    await eventually(
+      () => unpublished(room.id),
+      (n) => n === 0,
+    );
 
-    const ack = await js.publish(subjects.chatEvents(room.id), JSON.stringify(first!.event), { msgID: first!.event.metadata.eventId });
+    const ack = await js.publish(subjects.chatEvents(room.id), JSON.stringify(first!.event), {
+      msgID: first!.event.metadata.eventId,
+    });
     expect(ack.duplicate).toBe(true);
 
     // Put the room's published events back into the outbox, as if the relay died before deleting them.
-    await t.db.query('INSERT INTO chat.outbox (position) SELECT position FROM chat.events WHERE room_id = $1', [room.id]);
-    await eventually(() => unpublished(room.id), (n) => n === 0);
+    await t.db.query('INSERT INTO chat.outbox (position) SELECT position FROM chat.events WHERE room_id = $1', [
+      room.id,
+    ]);
+    await eventually(
+      () => unpublished(room.id),
+      (n) => n === 0,
+    );
     expect(await storedCount(room.id)).toBe(3);
   });
 
   it('publishes an event whose transaction commits after later positions were already published', async () => {
     // A projection that waits on an advisory lock held by the test keeps one command's transaction open.
     const gate = Math.floor(Math.random() * 1_000_000_000);
-    const gated: Projection = { name: 'gate', tables: [], apply: () => [{ text: 'SELECT pg_advisory_xact_lock($1)', values: [gate] }] };
+    const gated: Projection = {
+      name: 'gate',
+      tables: [],
+      apply: () => [{ text: 'SELECT pg_advisory_xact_lock($1)', values: [gate] }],
+    };
     const slowChat = startInstance(t.db, { projections: [...chatProjections, gated] }).handlers;
     const holder = await t.db.connect();
     try {

@@ -22,13 +22,22 @@ async function edit(actorId: string, messageId: string, message: string): Promis
 }
 
 async function updates(actorId: string, roomId: string, afterSeq: number, limit?: number): Promise<RoomUpdatePage> {
-  return ok(await call(t.nc, subjects.chatRoomUpdates, { actorId, roomId, afterSeq, ...(limit === undefined ? {} : { limit }) })).page;
+  return ok(
+    await call(t.nc, subjects.chatRoomUpdates, {
+      actorId,
+      roomId,
+      afterSeq,
+      ...(limit === undefined ? {} : { limit }),
+    }),
+  ).page;
 }
 
 describe('roomUpdates', () => {
   it('pages through edits, deletions and membership as members see them now, never leaking deleted text', async () => {
     const [alice, bob, carol] = [randomUUID(), randomUUID(), randomUUID()];
-    const { room } = ok(await call(t.nc, subjects.chatCreateRoom, { actorId: alice, name: 'resume', memberIds: [bob] })); // 1..3
+    const { room } = ok(
+      await call(t.nc, subjects.chatCreateRoom, { actorId: alice, name: 'resume', memberIds: [bob] }),
+    ); // 1..3
     const one = await send(alice, room.id, 'one'); // 4
     const two = await send(bob, room.id, 'two secret'); // 5
     const oneEdited = await edit(alice, one.id, 'one!'); // 6
@@ -60,7 +69,10 @@ describe('roomUpdates', () => {
     expect(p2).toEqual({
       updates: [
         { event: 'message', payload: tombstone },
-        { event: 'messageEdited', payload: { roomId: room.id, seq: 6, messageId: one.id, message: 'one!', editedAt: oneEdited.editedAt } },
+        {
+          event: 'messageEdited',
+          payload: { roomId: room.id, seq: 6, messageId: one.id, message: 'one!', editedAt: oneEdited.editedAt },
+        },
         { event: 'memberAdded', payload: { roomId: room.id, seq: 7, userId: carol } },
       ],
       lastSeq: 8, // seq 8 edited the since-deleted message: scanned, left out
@@ -68,7 +80,10 @@ describe('roomUpdates', () => {
     });
     expect(p3).toEqual({
       updates: [
-        { event: 'messageDeleted', payload: { roomId: room.id, seq: 9, messageId: two.id, deletedAt: expect.any(String) } },
+        {
+          event: 'messageDeleted',
+          payload: { roomId: room.id, seq: 9, messageId: two.id, deletedAt: expect.any(String) },
+        },
         { event: 'message', payload: threeEdited },
         { event: 'memberRemoved', payload: { roomId: room.id, seq: 12, userId: carol } },
       ],
@@ -76,7 +91,12 @@ describe('roomUpdates', () => {
       hasMore: true,
     });
     expect(p4).toEqual({
-      updates: [{ event: 'messageEdited', payload: expect.objectContaining({ seq: 13, messageId: three.id, message: 'three!' }) }],
+      updates: [
+        {
+          event: 'messageEdited',
+          payload: expect.objectContaining({ seq: 13, messageId: three.id, message: 'three!' }),
+        },
+      ],
       lastSeq: 13,
       hasMore: false,
     });
@@ -94,11 +114,15 @@ describe('roomUpdates', () => {
   it('is for members only, NOT_FOUND for unknown rooms, and caps the page at 500', async () => {
     const [alice, mallory] = [randomUUID(), randomUUID()];
     const { room } = ok(await call(t.nc, subjects.chatCreateRoom, { actorId: alice, name: 'closed' }));
-    expect(await call(t.nc, subjects.chatRoomUpdates, { actorId: mallory, roomId: room.id, afterSeq: 0 })).toEqual(refused('FORBIDDEN'));
-    expect(await call(t.nc, subjects.chatRoomUpdates, { actorId: alice, roomId: randomUUID(), afterSeq: 0 })).toEqual(refused('NOT_FOUND'));
-    expect(await call(t.nc, subjects.chatRoomUpdates, { actorId: alice, roomId: room.id, afterSeq: 0, limit: 501 })).toEqual(
-      refused('VALIDATION_FAILED'),
+    expect(await call(t.nc, subjects.chatRoomUpdates, { actorId: mallory, roomId: room.id, afterSeq: 0 })).toEqual(
+      refused('FORBIDDEN'),
     );
+    expect(await call(t.nc, subjects.chatRoomUpdates, { actorId: alice, roomId: randomUUID(), afterSeq: 0 })).toEqual(
+      refused('NOT_FOUND'),
+    );
+    expect(
+      await call(t.nc, subjects.chatRoomUpdates, { actorId: alice, roomId: room.id, afterSeq: 0, limit: 501 }),
+    ).toEqual(refused('VALIDATION_FAILED'));
   });
 
   it('pages a long backlog in equal steps without losing or repeating an update', async () => {

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { expect, inject } from 'vitest';
-import { streams, subjects, type ChatEvents, type NatsRequests, type NatsRequestSubject, type Room } from '@chatrt/contracts';
+import {
+  streams,
+  subjects,
+  type ChatEvents,
+  type NatsRequests,
+  type NatsRequestSubject,
+  type Room,
+} from '@chatrt/contracts';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connectNats, createLogger, createPool, request, type NatsConnection, type Pool } from '@chatrt/service-kit';
 import { loadChatConfig, startChat, type Chat } from '../src/index.ts';
@@ -72,12 +79,14 @@ export function ok<R extends { ok: boolean }>(reply: R): Extract<R, { ok: true }
   return reply as Extract<R, { ok: true }>;
 }
 
-
 /**
  * Handlers over their own event store on `pool`: like another chat instance (its group commit and room
  * exclusivity do not see the others'), without NATS.
  */
-export function startInstance(pool: Pool, overrides: Partial<RoomEventStoreOptions> = {}): { handlers: ChatService; store: RoomEventStore } {
+export function startInstance(
+  pool: Pool,
+  overrides: Partial<RoomEventStoreOptions> = {},
+): { handlers: ChatService; store: RoomEventStore } {
   const store = new RoomEventStore({
     pool,
     projections: chatProjections,
@@ -89,7 +98,10 @@ export function startInstance(pool: Pool, overrides: Partial<RoomEventStoreOptio
   });
   const readModels = postgresReadModels(pool);
   const policy = { messageMaxLength: 4000 };
-  return { store, handlers: createChatService({ store, readModels, users: stubUserDirectory, policy, newId: randomUUID }) };
+  return {
+    store,
+    handlers: createChatService({ store, readModels, users: stubUserDirectory, policy, newId: randomUUID }),
+  };
 }
 
 /** An event read back from the CHAT_EVENTS stream with its Nats-Msg-Id. */
@@ -99,11 +111,20 @@ export interface StreamedEvent {
 }
 
 /** Reads a room's subject from the start of the stream until `count` events arrived (or fails). */
-export async function readRoomStream(nc: NatsConnection, roomId: string, count: number, timeoutMs = 10_000): Promise<StreamedEvent[]> {
-  const consumer = await jetstream(nc).consumers.get(streams.chatEvents, { filter_subjects: [subjects.chatEvents(roomId)] });
+export async function readRoomStream(
+  nc: NatsConnection,
+  roomId: string,
+  count: number,
+  timeoutMs = 10_000,
+): Promise<StreamedEvent[]> {
+  const consumer = await jetstream(nc).consumers.get(streams.chatEvents, {
+    filter_subjects: [subjects.chatEvents(roomId)],
+  });
   const messages = await consumer.consume();
   const received: StreamedEvent[] = [];
-  const timer = setTimeout(() => messages.stop(), timeoutMs);
+  const timer = setTimeout(() => {
+    messages.stop();
+  }, timeoutMs);
   try {
     for await (const msg of messages) {
       received.push({ event: msg.json<ChatEvents>(), msgId: msg.headers?.get('Nats-Msg-Id') });
@@ -113,7 +134,8 @@ export async function readRoomStream(nc: NatsConnection, roomId: string, count: 
     clearTimeout(timer);
     await messages.close();
   }
-  if (received.length < count) throw new Error(`only ${received.length} of ${count} events of room ${roomId} in ${timeoutMs} ms`);
+  if (received.length < count)
+    throw new Error(`only ${received.length} of ${count} events of room ${roomId} in ${timeoutMs} ms`);
   return received;
 }
 
@@ -125,7 +147,12 @@ export async function storedInStream(nc: NatsConnection, roomId: string): Promis
 }
 
 /** Creates a room over NATS as `actorId` (with the other members) and returns it. */
-export async function createRoom(nc: NatsConnection, actorId: string, memberIds: string[] = [], name = 'room'): Promise<Room> {
+export async function createRoom(
+  nc: NatsConnection,
+  actorId: string,
+  memberIds: string[] = [],
+  name = 'room',
+): Promise<Room> {
   return ok(await call(nc, subjects.chatCreateRoom, { actorId, name, memberIds })).room;
 }
 

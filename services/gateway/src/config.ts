@@ -28,7 +28,12 @@ const schema = z
     CORS_ORIGINS: z
       .string()
       .default('')
-      .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      )
       .refine((origins) => origins.every((o) => !o.includes('*')), 'wildcard origins are not allowed'),
     /** `false` runs REST only, as the seed's "Next.js without real-time" mode. */
     NEXT_PUBLIC_ENABLE_SOCKET_IO: booleanEnv(true),
@@ -42,7 +47,12 @@ const schema = z
     /** Mark the session cookie Secure (set true behind HTTPS). */
     SESSION_COOKIE_SECURE: booleanEnv(false),
     /** Largest Socket.IO frame / REST body accepted, in bytes. */
-    MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(64 * 1024),
+    MAX_PAYLOAD_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(10_000_000)
+      .default(64 * 1024),
     /** Per-user sends per second on average, over all of a user's sockets and REST calls on every gateway. */
     RATE_LIMIT_MESSAGES_PER_SECOND: perSecond(5),
     /** Sends a user may make at once before the average applies. */
@@ -105,8 +115,8 @@ const schema = z
     socketEnabled: env.NEXT_PUBLIC_ENABLE_SOCKET_IO,
     socketPath: env.NEXT_PUBLIC_SOCKET_PATH,
     /** Origins a page built with NEXT_PUBLIC_* URLs connects to, besides this gateway's own. */
-    pageConnectOrigins: [env.NEXT_PUBLIC_WS_URL ?? env.NEXT_PUBLIC_SOCKET_URL, env.NEXT_PUBLIC_API_URL].flatMap((url) =>
-      url === undefined ? [] : [new URL(url).origin],
+    pageConnectOrigins: [env.NEXT_PUBLIC_WS_URL ?? env.NEXT_PUBLIC_SOCKET_URL, env.NEXT_PUBLIC_API_URL].flatMap(
+      (url) => (url === undefined ? [] : [new URL(url).origin]),
     ),
     requestTimeoutMs: env.NATS_REQUEST_TIMEOUT_MS,
     secureCookies: env.SESSION_COOKIE_SECURE,

@@ -17,7 +17,10 @@ function commandsWithRecorders() {
       return { ok: true } as never;
     },
   };
-  const rateLimits = createRateLimitPolicy(createRateLimiter(oneEach, () => 0), { rateLimited: { inc: (labels) => refused.push(labels) } });
+  const rateLimits = createRateLimitPolicy(
+    createRateLimiter(oneEach, () => 0),
+    { rateLimited: { inc: (labels) => refused.push(labels) } },
+  );
   return { commands: createChatCommands({ backend, rateLimits }), requests, refused };
 }
 
@@ -26,7 +29,10 @@ describe('createChatCommands', () => {
     const { commands, requests } = commandsWithRecorders();
     await commands.sendMessage('alice', { roomId: 'r1', message: 'cafe\u0301', clientMessageId: 'c1' }, 'socket');
     expect(requests).toEqual([
-      { subject: 'chat.cmd.sendMessage', payload: { actorId: 'alice', roomId: 'r1', message: 'caf\u00e9', clientMessageId: 'c1' } },
+      {
+        subject: 'chat.cmd.sendMessage',
+        payload: { actorId: 'alice', roomId: 'r1', message: 'caf\u00e9', clientMessageId: 'c1' },
+      },
     ]);
   });
 

@@ -19,7 +19,11 @@ describe('loadGatewayConfig', () => {
       socketPort: 3001,
       socketPath: '/socket.io',
       allowedOrigins: ['http://localhost:3000'],
-      rateLimits: { send: { perSecond: 5, burst: 10 }, join: { perSecond: 20, burst: 200 }, createRoom: { perSecond: 1, burst: 30 } },
+      rateLimits: {
+        send: { perSecond: 5, burst: 10 },
+        join: { perSecond: 20, burst: 200 },
+        createRoom: { perSecond: 1, burst: 30 },
+      },
       maxBufferedPackets: 5000,
       replayPageSize: 200,
     });
@@ -27,7 +31,16 @@ describe('loadGatewayConfig', () => {
 
   it('reads a rate and a burst for every rate-limited kind', () => {
     const { rateLimits } = loadGatewayConfig({ RATE_LIMIT_EDITS_PER_SECOND: '0.5', RATE_LIMIT_EDITS_BURST: '3' });
-    expect(Object.keys(rateLimits).sort()).toEqual(['createRoom', 'edit', 'join', 'membership', 'read', 'send', 'subscribe', 'typing']);
+    expect(Object.keys(rateLimits).sort()).toEqual([
+      'createRoom',
+      'edit',
+      'join',
+      'membership',
+      'read',
+      'send',
+      'subscribe',
+      'typing',
+    ]);
     expect(rateLimits.edit).toEqual({ perSecond: 0.5, burst: 3 });
     expect(configError({ RATE_LIMIT_JOINS_BURST: '0' })).toContain('RATE_LIMIT_JOINS_BURST');
   });
@@ -38,11 +51,15 @@ describe('loadGatewayConfig', () => {
       'https://a.example',
       'https://b.example',
     ]);
-    expect(configError({ CORS_ORIGINS: 'https://*.example' })).toContain('CORS_ORIGINS: wildcard origins are not allowed');
+    expect(configError({ CORS_ORIGINS: 'https://*.example' })).toContain(
+      'CORS_ORIGINS: wildcard origins are not allowed',
+    );
   });
 
   it('keeps the per-connection queue at least two replay pages deep', () => {
-    expect(loadGatewayConfig({ SOCKET_MAX_BUFFERED_PACKETS: '100', REPLAY_PAGE_SIZE: '50' }).maxBufferedPackets).toBe(100);
+    expect(loadGatewayConfig({ SOCKET_MAX_BUFFERED_PACKETS: '100', REPLAY_PAGE_SIZE: '50' }).maxBufferedPackets).toBe(
+      100,
+    );
     expect(configError({ SOCKET_MAX_BUFFERED_PACKETS: '100', REPLAY_PAGE_SIZE: '51' })).toContain(
       'SOCKET_MAX_BUFFERED_PACKETS: must be at least twice REPLAY_PAGE_SIZE',
     );

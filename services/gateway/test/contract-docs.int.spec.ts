@@ -56,7 +56,9 @@ describe('contract docs serving', () => {
     for (const url of ['/docs/', '/docs/openapi.html']) {
       const res = await app.inject({ url });
       expect(res.statusCode).toBe(404);
-      expect(res.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'the contract docs are not built; run `npm run docs`' } });
+      expect(res.json()).toEqual({
+        error: { code: 'NOT_FOUND', message: 'the contract docs are not built; run `npm run docs`' },
+      });
     }
   });
 });

@@ -54,7 +54,17 @@ describe('dispatchEvents', () => {
     const { send, calls } = dispatcher();
     let nested: unknown = {};
     for (let i = 0; i < 10_000; i++) nested = { afterCursor: nested };
-    const bad = [[[]], ['text'], [7], [true], [{ afterCursor: -1 }], [{ afterCursor: 0.5 }], [{ extra: 1 }], [nested], [{}, 'extra']];
+    const bad = [
+      [[]],
+      ['text'],
+      [7],
+      [true],
+      [{ afterCursor: -1 }],
+      [{ afterCursor: 0.5 }],
+      [{ extra: 1 }],
+      [nested],
+      [{}, 'extra'],
+    ];
     for (const [i, args] of bad.entries()) {
       expect(await send('subscribe', ...args), `case ${i}`).toMatchObject({
         ok: false,
@@ -69,9 +79,15 @@ describe('dispatchEvents', () => {
 
   it('takes frames without an ack callback, or with a non-function last argument, without throwing', async () => {
     const { listener, inFlight, calls } = dispatcher();
-    expect(() => listener()('toString')).not.toThrow();
-    expect(() => listener()('subscribe', { afterCursor: 1 }, 'not a function')).not.toThrow();
-    expect(() => listener()('subscribe', { afterCursor: 2 })).not.toThrow();
+    expect(() => {
+      listener()('toString');
+    }).not.toThrow();
+    expect(() => {
+      listener()('subscribe', { afterCursor: 1 }, 'not a function');
+    }).not.toThrow();
+    expect(() => {
+      listener()('subscribe', { afterCursor: 2 });
+    }).not.toThrow();
     await inFlight.settle(1000);
     expect(calls).toEqual([{ afterCursor: 2 }]);
   });

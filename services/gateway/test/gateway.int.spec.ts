@@ -3,7 +3,12 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { io, type Socket } from 'socket.io-client';
-import { subjects, type ChatClientToServerEvents, type ChatServerToClientEvents, type MessageAck } from '@chatrt/contracts';
+import {
+  subjects,
+  type ChatClientToServerEvents,
+  type ChatServerToClientEvents,
+  type MessageAck,
+} from '@chatrt/contracts';
 import { connectNats, createLogger, request, type NatsConnection } from '@chatrt/service-kit';
 import { startNatsServer, type RunningNats } from '@chatrt/harness';
 import { loadAuthConfig, startAuth, type RunningAuth } from '../../auth/src/index.ts';
@@ -71,7 +76,16 @@ describe('gateway readiness and graceful shutdown', () => {
         setTimeout(() => {
           const reply: MessageAck = {
             ok: true,
-            message: { id: randomUUID(), roomId: command.roomId, seq: 1, senderId: command.actorId, message: command.message, clientMessageId: command.clientMessageId, createdAt: new Date().toISOString(), deleted: false },
+            message: {
+              id: randomUUID(),
+              roomId: command.roomId,
+              seq: 1,
+              senderId: command.actorId,
+              message: command.message,
+              clientMessageId: command.clientMessageId,
+              createdAt: new Date().toISOString(),
+              deleted: false,
+            },
           };
           msg.respond(JSON.stringify(reply));
           answered.resolve();
@@ -80,19 +94,28 @@ describe('gateway readiness and graceful shutdown', () => {
     });
     try {
       const token = await sessionTokenFor(nc);
-      const socket: Socket<ChatServerToClientEvents, ChatClientToServerEvents> = io(`http://127.0.0.1:${gateway.socketPort}/chat`, { auth: { token }, transports: ['websocket'], reconnection: false });
+      const socket: Socket<ChatServerToClientEvents, ChatClientToServerEvents> = io(
+        `http://127.0.0.1:${gateway.socketPort}/chat`,
+        { auth: { token }, transports: ['websocket'], reconnection: false },
+      );
       await new Promise<void>((resolve, reject) => {
-        socket.once('connect', () => resolve());
+        socket.once('connect', () => {
+          resolve();
+        });
         socket.once('connect_error', reject);
       });
       const events: string[] = [];
       socket.on('serverShutdown', () => events.push('serverShutdown'));
       socket.on('disconnect', (reason) => events.push(`disconnect: ${reason}`));
       const ack = new Promise<MessageAck>((resolve) =>
-        socket.emit('sendMessage', { roomId: randomUUID(), message: 'in flight', clientMessageId: randomUUID() }, (reply) => {
-          events.push('ack');
-          resolve(reply);
-        }),
+        socket.emit(
+          'sendMessage',
+          { roomId: randomUUID(), message: 'in flight', clientMessageId: randomUUID() },
+          (reply) => {
+            events.push('ack');
+            resolve(reply);
+          },
+        ),
       );
       await received.promise;
       await gateway.close();
@@ -108,7 +131,13 @@ describe('gateway readiness and graceful shutdown', () => {
   async function startAuthService(): Promise<RunningAuth> {
     const key = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     return startAuth(
-      loadAuthConfig({ DATABASE_URL: inject('databaseUrl'), NATS_URL: nats.url, OPS_PORT: '0', LOG_LEVEL: 'silent', AUTH_SIGNING_KEY: key }),
+      loadAuthConfig({
+        DATABASE_URL: inject('databaseUrl'),
+        NATS_URL: nats.url,
+        OPS_PORT: '0',
+        LOG_LEVEL: 'silent',
+        AUTH_SIGNING_KEY: key,
+      }),
       log,
     );
   }

@@ -4,13 +4,21 @@ import type { Page } from '../src/application/ports.ts';
 import { ResumableDelivery } from '../src/application/resumable-delivery.ts';
 import { roomStream } from '../src/domain/delivery.ts';
 
-
 const roomId = '00000000-0000-4000-8000-000000000001';
 const senderId = '00000000-0000-4000-8000-000000000002';
 const at = '2026-01-01T00:00:00.000Z';
 
 function message(seq: number): Message {
-  return { id: `m-${seq}`, roomId, seq, senderId, message: `text ${seq}`, clientMessageId: `c-${seq}`, createdAt: at, deleted: false };
+  return {
+    id: `m-${seq}`,
+    roomId,
+    seq,
+    senderId,
+    message: `text ${seq}`,
+    clientMessageId: `c-${seq}`,
+    createdAt: at,
+    deleted: false,
+  };
 }
 
 function sent(seq: number): ChatEvents {
@@ -24,7 +32,13 @@ function sent(seq: number): ChatEvents {
 }
 
 function readMarker(seq: number): ChatEvents {
-  return { type: 'ReadMarkerMoved', roomId, seq, data: { userId: senderId, readSeq: seq - 1 }, metadata: { eventId: `e-${seq}`, occurredAt: at, actorId: senderId } };
+  return {
+    type: 'ReadMarkerMoved',
+    roomId,
+    seq,
+    data: { userId: senderId, readSeq: seq - 1 },
+    metadata: { eventId: `e-${seq}`, occurredAt: at, actorId: senderId },
+  };
 }
 
 /**
@@ -37,14 +51,19 @@ function store(last: number, visible: (seq: number) => boolean, scan: number) {
     calls.push(after);
     const lastSeq = Math.min(last, after + scan);
     const updates: RoomUpdate[] = [];
-    for (let seq = after + 1; seq <= lastSeq; seq += 1) if (visible(seq)) updates.push({ event: 'message', payload: message(seq) });
+    for (let seq = after + 1; seq <= lastSeq; seq += 1)
+      if (visible(seq)) updates.push({ event: 'message', payload: message(seq) });
     return { items: updates, last: lastSeq, hasMore: lastSeq < last };
   };
   return { fetch, calls };
 }
 
 /** A room's delivery to one socket, as the /chat namespace builds it, with what it emitted and the failures it reported. */
-function roomDelivery(options: { after: number; fetch?: (after: number) => Promise<Page<RoomUpdate>>; maxBuffered?: number }) {
+function roomDelivery(options: {
+  after: number;
+  fetch?: (after: number) => Promise<Page<RoomUpdate>>;
+  maxBuffered?: number;
+}) {
   const seqs: number[] = [];
   const failures: unknown[] = [];
   const delivery = new ResumableDelivery<ChatEvents, RoomUpdate>({
@@ -86,7 +105,9 @@ describe('ResumableDelivery of a room', () => {
     delivery.onLive(sent(4));
     // While the gap is read from the store, even the next event is held.
     expect(delivery.advanceLive(sent(2))).toBe(false);
-    await vi.waitFor(() => expect(seqs).toEqual([2, 3, 4]));
+    await vi.waitFor(() => {
+      expect(seqs).toEqual([2, 3, 4]);
+    });
     expect(delivery.advanceLive(sent(5))).toBe(true);
     delivery.stop();
     expect(delivery.advanceLive(sent(6))).toBe(false);
@@ -109,7 +130,9 @@ describe('ResumableDelivery of a room', () => {
     delivery.onLive(sent(2));
     // 3 and 4 were lost on the way (or are late): 5 shows the gap.
     delivery.onLive(sent(5));
-    await vi.waitFor(() => expect(seqs).toEqual([1, 2, 3, 4, 5]));
+    await vi.waitFor(() => {
+      expect(seqs).toEqual([1, 2, 3, 4, 5]);
+    });
     for (const seq of [3, 4, 6]) delivery.onLive(sent(seq));
     expect(seqs).toEqual([1, 2, 3, 4, 5, 6]);
     expect(room.calls).toEqual([2]);
@@ -120,7 +143,9 @@ describe('ResumableDelivery of a room', () => {
     const { delivery, seqs, failures } = roomDelivery({ after: 0 });
     delivery.onLive(sent(1));
     delivery.onLive(sent(3));
-    await vi.waitFor(() => expect(failures).toHaveLength(1));
+    await vi.waitFor(() => {
+      expect(failures).toHaveLength(1);
+    });
     delivery.onLive(sent(2));
     delivery.onLive(sent(4));
     expect(seqs).toEqual([1]);
@@ -131,7 +156,9 @@ describe('ResumableDelivery of a room', () => {
     const { delivery, seqs, failures } = roomDelivery({ after: 0, fetch: room.fetch });
     delivery.onLive(sent(1));
     delivery.onLive(sent(4));
-    await vi.waitFor(() => expect(failures).toEqual([new Error('the store ends at 2, but the live stream is past 3')]));
+    await vi.waitFor(() => {
+      expect(failures).toEqual([new Error('the store ends at 2, but the live stream is past 3')]);
+    });
     expect(seqs).toEqual([1, 2]);
     expect(room.calls).toEqual([1]);
   });
@@ -207,7 +234,9 @@ describe('ResumableDelivery.stop', () => {
       },
     });
     const catchingUp = delivery.catchUp();
-    await vi.waitFor(() => expect(seqs).toHaveLength(100));
+    await vi.waitFor(() => {
+      expect(seqs).toHaveLength(100);
+    });
     delivery.stop();
     release();
     await catchingUp;

@@ -11,7 +11,11 @@ describe('SerialQueues', () => {
       log.push(`end ${name}`);
       return name;
     };
-    const results = await Promise.all([queues.run('a', task('a1', 20)), queues.run('a', task('a2', 1)), queues.run('b', task('b1', 5))]);
+    const results = await Promise.all([
+      queues.run('a', task('a1', 20)),
+      queues.run('a', task('a2', 1)),
+      queues.run('b', task('b1', 5)),
+    ]);
     expect(results).toEqual(['a1', 'a2', 'b1']);
     expect(log.indexOf('start a2')).toBeGreaterThan(log.indexOf('end a1'));
     expect(log.indexOf('start b1')).toBeLessThan(log.indexOf('end a1'));

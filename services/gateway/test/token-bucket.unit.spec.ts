@@ -26,7 +26,7 @@ describe('TokenBuckets (GCRA)', () => {
     const allowed: number[] = [];
     // Bursty arrivals every 1–37 ms for 30 s: windows at every edge included.
     let seed = 7;
-    for (let now = 0; now < 30_000; now += 1 + (seed = (seed * 48271) % 2147483647) % 37) {
+    for (let now = 0; now < 30_000; now += 1 + ((seed = (seed * 48271) % 2147483647) % 37)) {
       if (buckets.take('u', now).allowed) allowed.push(now);
     }
     for (let i = 0; i < allowed.length; i++) {

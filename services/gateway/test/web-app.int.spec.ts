@@ -77,7 +77,9 @@ describe('chat page serving', () => {
     for (const url of ['/apps/chat/', '/apps/chat/rooms/42']) {
       const res = await app.inject({ url });
       expect(res.statusCode).toBe(404);
-      expect(res.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'the chat page is not built; run `npm run build:web`' } });
+      expect(res.json()).toEqual({
+        error: { code: 'NOT_FOUND', message: 'the chat page is not built; run `npm run build:web`' },
+      });
     }
     expect((await app.inject({ url: '/apps/chat/config.json' })).statusCode).toBe(200);
   });

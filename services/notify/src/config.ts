@@ -6,7 +6,10 @@ const schema = z
   .object({
     ...backendEnv(9103),
     /** Durable JetStream consumer name; instances sharing it share the work. */
-    NOTIFY_CONSUMER: z.string().regex(/^[A-Za-z0-9_-]+$/).default('notify'),
+    NOTIFY_CONSUMER: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .default('notify'),
     /** The gateways' presence heartbeat; a gateway silent for three of them no longer counts as online. */
     PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
     /** How long a username lookup (for @mentions) may take before the event is retried later. */

@@ -37,7 +37,12 @@ export interface Notify {
  */
 export function startNotify(config: NotifyConfig, log: Logger): Promise<Notify> {
   return startService(log, async (lifecycle) => {
-    const pool = await openDatabase(lifecycle, { databaseUrl: config.databaseUrl, schema: 'notify', migrationsDir, log });
+    const pool = await openDatabase(lifecycle, {
+      databaseUrl: config.databaseUrl,
+      schema: 'notify',
+      migrationsDir,
+      log,
+    });
     const nc = lifecycle.add('nats', await connectNats(config.natsUrl, 'notify', log), (c) => c.drain());
     const registry = createMetricsRegistry('notify');
     const metrics = createNotifyMetrics(registry);
@@ -56,7 +61,9 @@ export function startNotify(config: NotifyConfig, log: Logger): Promise<Notify> 
       newId: randomUUID,
       log,
     });
-    lifecycle.add('responders', startNotifyResponders(nc, service, log, createHandlerMetrics(registry)), (r) => r.close());
+    lifecycle.add('responders', startNotifyResponders(nc, service, log, createHandlerMetrics(registry)), (r) =>
+      r.close(),
+    );
 
     const consumer = await consumeChatEvents({
       nc,

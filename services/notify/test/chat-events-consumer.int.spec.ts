@@ -25,16 +25,25 @@ describe('notify consumes chat events durably and applies each once', () => {
   let db: pg.Pool;
   const consumerName = `notify-test-${randomUUID().slice(0, 8)}`;
   const config = (extra: Record<string, string> = {}) =>
-    loadNotifyConfig({ DATABASE_URL: inject('databaseUrl'), NATS_URL: inject('natsUrl'), OPS_PORT: '0', NOTIFY_CONSUMER: consumerName, LOG_LEVEL: 'silent', ...extra });
+    loadNotifyConfig({
+      DATABASE_URL: inject('databaseUrl'),
+      NATS_URL: inject('natsUrl'),
+      OPS_PORT: '0',
+      NOTIFY_CONSUMER: consumerName,
+      LOG_LEVEL: 'silent',
+      ...extra,
+    });
 
   beforeAll(async () => {
     nc = await connect({ servers: inject('natsUrl') });
     db = new pg.Pool({ connectionString: inject('databaseUrl') });
     const jsm = await jetstreamManager(nc);
     // The chat service owns the stream; create it here only if no chat test did yet.
-    await jsm.streams.add({ name: streams.chatEvents, subjects: [subjects.chatEventsWildcard] }).catch((err: unknown) => {
-      if (!(err instanceof JetStreamApiError)) throw err;
-    });
+    await jsm.streams
+      .add({ name: streams.chatEvents, subjects: [subjects.chatEventsWildcard] })
+      .catch((err: unknown) => {
+        if (!(err instanceof JetStreamApiError)) throw err;
+      });
   });
 
   afterAll(async () => {
@@ -43,7 +52,10 @@ describe('notify consumes chat events durably and applies each once', () => {
   });
 
   async function members(roomId: string): Promise<string[]> {
-    const { rows } = await db.query<{ user_id: string }>('SELECT user_id FROM notify.room_members WHERE room_id = $1 ORDER BY user_id', [roomId]);
+    const { rows } = await db.query<{ user_id: string }>(
+      'SELECT user_id FROM notify.room_members WHERE room_id = $1 ORDER BY user_id',
+      [roomId],
+    );
     return rows.map((r) => r.user_id);
   }
 
@@ -51,42 +63,58 @@ describe('notify consumes chat events durably and applies each once', () => {
   // other test's chat events: it works through all of those before this test's, so the waits are long.
   const backlogMs = 60_000;
 
-  it('applies events published while it was stopped, and a replayed event only once; takes a new ack wait', { timeout: 3 * backlogMs }, async () => {
-    const js = jetstream(nc);
-    const roomId = randomUUID();
-    const [alice, bob] = [randomUUID(), randomUUID()].sort();
-    const first = memberAdded(roomId, 1, alice!);
-    const second = memberAdded(roomId, 2, bob!);
+  it(
+    'applies events published while it was stopped, and a replayed event only once; takes a new ack wait',
+    { timeout: 3 * backlogMs },
+    async () => {
+      const js = jetstream(nc);
+      const roomId = randomUUID();
+      const [alice, bob] = [randomUUID(), randomUUID()].sort();
+      const first = memberAdded(roomId, 1, alice!);
+      const second = memberAdded(roomId, 2, bob!);
 
-    let notify: Notify = await startNotify(config(), log);
-    try {
-      await js.publish(subjects.chatEvents(roomId), JSON.stringify(first), { msgID: first.metadata.eventId });
-      expect(await eventually(() => members(roomId), (m) => m.length === 1, backlogMs)).toEqual([alice]);
-    } finally {
-      await notify.close();
-    }
+      let notify: Notify = await startNotify(config(), log);
+      try {
+        await js.publish(subjects.chatEvents(roomId), JSON.stringify(first), { msgID: first.metadata.eventId });
+        expect(
+          await eventually(
+            () => members(roomId),
+            (m) => m.length === 1,
+            backlogMs,
+          ),
+        ).toEqual([alice]);
+      } finally {
+        await notify.close();
+      }
 
-    // While notify is down: a new event, and the first one again under another message id (a replay the
-    // stream cannot deduplicate). After restart the new one is applied and the replay changes nothing.
-    await js.publish(subjects.chatEvents(roomId), JSON.stringify(second), { msgID: second.metadata.eventId });
-    await js.publish(subjects.chatEvents(roomId), JSON.stringify(first), { msgID: randomUUID() });
+      // While notify is down: a new event, and the first one again under another message id (a replay the
+      // stream cannot deduplicate). After restart the new one is applied and the replay changes nothing.
+      await js.publish(subjects.chatEvents(roomId), JSON.stringify(second), { msgID: second.metadata.eventId });
+      await js.publish(subjects.chatEvents(roomId), JSON.stringify(first), { msgID: randomUUID() });
 
-    // Restarted with another NOTIFY_ACK_WAIT_MS, the existing consumer keeps its position and takes it.
-    const jsm = await jetstreamManager(nc);
-    expect((await jsm.consumers.info(streams.chatEvents, consumerName)).config.ack_wait).toBe(30_000_000_000);
-    notify = await startNotify(config({ NOTIFY_ACK_WAIT_MS: '7000' }), log);
-    try {
-      expect((await jsm.consumers.info(streams.chatEvents, consumerName)).config.ack_wait).toBe(7_000_000_000);
-      expect(await eventually(() => members(roomId), (m) => m.length === 2, backlogMs)).toEqual([alice, bob]);
-      await eventually(
-        () => jsm.consumers.info(streams.chatEvents, consumerName),
-        (info) => info.num_pending === 0 && info.num_ack_pending === 0,
-        backlogMs,
-      );
-      const { rows } = await db.query('SELECT event_id FROM notify.processed_events WHERE room_id = $1', [roomId]);
-      expect(rows).toHaveLength(2);
-    } finally {
-      await notify.close();
-    }
-  });
+      // Restarted with another NOTIFY_ACK_WAIT_MS, the existing consumer keeps its position and takes it.
+      const jsm = await jetstreamManager(nc);
+      expect((await jsm.consumers.info(streams.chatEvents, consumerName)).config.ack_wait).toBe(30_000_000_000);
+      notify = await startNotify(config({ NOTIFY_ACK_WAIT_MS: '7000' }), log);
+      try {
+        expect((await jsm.consumers.info(streams.chatEvents, consumerName)).config.ack_wait).toBe(7_000_000_000);
+        expect(
+          await eventually(
+            () => members(roomId),
+            (m) => m.length === 2,
+            backlogMs,
+          ),
+        ).toEqual([alice, bob]);
+        await eventually(
+          () => jsm.consumers.info(streams.chatEvents, consumerName),
+          (info) => info.num_pending === 0 && info.num_ack_pending === 0,
+          backlogMs,
+        );
+        const { rows } = await db.query('SELECT event_id FROM notify.processed_events WHERE room_id = $1', [roomId]);
+        expect(rows).toHaveLength(2);
+      } finally {
+        await notify.close();
+      }
+    },
+  );
 });

@@ -34,7 +34,8 @@ describe('loadNotifyConfig', () => {
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
-      for (const name of ['DATABASE_URL', 'PRESENCE_HEARTBEAT_MS', 'NOTIFY_AUTH_TIMEOUT_MS']) expect(String(err)).toContain(name);
+      for (const name of ['DATABASE_URL', 'PRESENCE_HEARTBEAT_MS', 'NOTIFY_AUTH_TIMEOUT_MS'])
+        expect(String(err)).toContain(name);
     }
   });
 });

@@ -47,8 +47,12 @@ describe('notify applies every chat event once, across restarts, replays and out
       ]);
       expect((await fx.list(author.id)).map((n) => [n.type, n.count ?? null])).toEqual([['message', 1]]);
       // The replayed event re-published what it produced, as it is now; nothing was created twice.
-      await annInbox.until((live) => live.some((n) => n.type === 'mention' && n.messageId === whileDown[0]!.data.messageId));
-      const { rows } = await fx.pool.query('SELECT count(*)::int AS n FROM notify.notifications WHERE room_id = $1', [room.roomId]);
+      await annInbox.until((live) =>
+        live.some((n) => n.type === 'mention' && n.messageId === whileDown[0]!.data.messageId),
+      );
+      const { rows } = await fx.pool.query('SELECT count(*)::int AS n FROM notify.notifications WHERE room_id = $1', [
+        room.roomId,
+      ]);
       expect(rows[0]).toEqual({ n: 6 });
     } finally {
       annInbox.close();
@@ -78,9 +82,10 @@ describe('notify applies every chat event once, across restarts, replays and out
       expect(live.toSorted((a, b) => b.cursor - a.cursor)).toEqual(before);
       await fx.idle();
       expect(await fx.list(ann.id)).toEqual(before);
-      const { rows } = await fx.pool.query('SELECT count(*)::int AS n FROM notify.processed_events WHERE event_id = $1', [
-        first.metadata.eventId,
-      ]);
+      const { rows } = await fx.pool.query(
+        'SELECT count(*)::int AS n FROM notify.processed_events WHERE event_id = $1',
+        [first.metadata.eventId],
+      );
       expect(rows[0]).toEqual({ n: 1 });
     } finally {
       annInbox.close();
@@ -119,12 +124,17 @@ describe('notify applies every chat event once, across restarts, replays and out
       const notifications = await fx.list(userId);
       const messages = notifications.filter((n) => n.type === 'message');
       expect(messages.map((n) => n.count)).toEqual(rooms.map(() => count));
-      const lastIds = new Set(timelines.map((t) => (t[lastMessage] as Extract<ChatEvents, { type: 'MessageSent' }>).data.messageId));
+      const lastIds = new Set(
+        timelines.map((t) => (t[lastMessage] as Extract<ChatEvents, { type: 'MessageSent' }>).data.messageId),
+      );
       for (const n of messages) expect(lastIds.has(n.messageId ?? '')).toBe(true);
       expect(notifications.filter((n) => n.type === 'mention')).toHaveLength(rooms.length * mentions);
       // Every change took the user's next cursor: the counter equals the number of changes, the newest holds it.
       const changes = rooms.length * (count + mentions);
-      const { rows } = await fx.pool.query('SELECT last_cursor::int AS last FROM notify.user_cursors WHERE user_id = $1', [userId]);
+      const { rows } = await fx.pool.query(
+        'SELECT last_cursor::int AS last FROM notify.user_cursors WHERE user_id = $1',
+        [userId],
+      );
       expect(rows[0]).toEqual({ last: changes });
       expect(notifications[0]?.cursor).toBe(changes);
     }

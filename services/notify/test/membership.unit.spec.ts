@@ -4,7 +4,11 @@ import { membershipChange } from '../src/domain/membership.ts';
 
 const roomId = '00000000-0000-4000-8000-000000000001';
 const userId = '00000000-0000-4000-8000-000000000002';
-const metadata = { eventId: '00000000-0000-4000-8000-000000000003', occurredAt: '2026-01-01T00:00:00.000Z', actorId: userId };
+const metadata = {
+  eventId: '00000000-0000-4000-8000-000000000003',
+  occurredAt: '2026-01-01T00:00:00.000Z',
+  actorId: userId,
+};
 
 describe('membershipChange', () => {
   it('adds the member named by MemberAdded', () => {

@@ -17,7 +17,12 @@ describe('mentionCandidates', () => {
   });
 
   it('also tries a name without trailing sentence punctuation', () => {
-    expect(mentionCandidates('thanks @ann. see you @bob.smith...')).toEqual(['ann.', 'ann', 'bob.smith...', 'bob.smith']);
+    expect(mentionCandidates('thanks @ann. see you @bob.smith...')).toEqual([
+      'ann.',
+      'ann',
+      'bob.smith...',
+      'bob.smith',
+    ]);
     expect(mentionCandidates('@ab.')).toEqual(['ab.']);
   });
 });

@@ -17,10 +17,17 @@ describe('notify turns chat events into notifications', () => {
   it('publishes a mention live to the mentioned member, and a message notification to every offline member', async () => {
     const [author, ann, bob] = [await fx.register('author'), await fx.register('Ann'), await fx.register('bob')];
     const room = new RoomEvents();
-    const [annInbox, bobInbox, authorInbox] = [await fx.inbox(ann.id), await fx.inbox(bob.id), await fx.inbox(author.id)];
+    const [annInbox, bobInbox, authorInbox] = [
+      await fx.inbox(ann.id),
+      await fx.inbox(bob.id),
+      await fx.inbox(author.id),
+    ];
     try {
       for (const user of [author, ann, bob]) await fx.publish(room.memberAdded(user.id));
-      const sent = room.messageSent(author.id, `hello @${ann.username.toUpperCase()}, and hi ${bob.username}@example.com`);
+      const sent = room.messageSent(
+        author.id,
+        `hello @${ann.username.toUpperCase()}, and hi ${bob.username}@example.com`,
+      );
       await fx.publish(sent);
 
       const annLive = await annInbox.until((r) => r.length === 2);
@@ -35,7 +42,11 @@ describe('notify turns chat events into notifications', () => {
         read: false,
         cursor: expect.any(Number),
       });
-      expect(annLive.find((n) => n.type === 'message')).toMatchObject({ messageId: sent.data.messageId, count: 1, read: false });
+      expect(annLive.find((n) => n.type === 'message')).toMatchObject({
+        messageId: sent.data.messageId,
+        count: 1,
+        read: false,
+      });
       expect(annLive.map((n) => n.cursor).sort()).toEqual([1, 2]);
 
       const bobLive = await bobInbox.until((r) => r.length === 1);
@@ -89,7 +100,10 @@ describe('notify turns chat events into notifications', () => {
     await fx.idle();
     const mentionOf = async (userId: string) => (await fx.list(userId)).find((n) => n.type === 'mention');
     const bobsMention = await mentionOf(bob.id);
-    expect(await fx.call(subjects.notifyMarkRead, { userId: bob.id, ids: [bobsMention!.id] })).toEqual({ ok: true, updated: 1 });
+    expect(await fx.call(subjects.notifyMarkRead, { userId: bob.id, ids: [bobsMention!.id] })).toEqual({
+      ok: true,
+      updated: 1,
+    });
     const bobRead = await mentionOf(bob.id);
 
     const annInbox = await fx.inbox(ann.id);
@@ -98,7 +112,12 @@ describe('notify turns chat events into notifications', () => {
       await fx.publish(deleted);
       await fx.publish(deleted, randomUUID());
       const [retracted] = await annInbox.until((r) => r.length >= 1);
-      expect(retracted).toMatchObject({ type: 'mention', messageId: sent.data.messageId, read: true, updatedAt: deleted.metadata.occurredAt });
+      expect(retracted).toMatchObject({
+        type: 'mention',
+        messageId: sent.data.messageId,
+        read: true,
+        updatedAt: deleted.metadata.occurredAt,
+      });
       await fx.idle();
       expect(await mentionOf(ann.id)).toEqual(retracted);
       expect(await fx.list(ann.id, { unread: true })).toEqual([expect.objectContaining({ type: 'message' })]);
@@ -129,14 +148,26 @@ describe('notify turns chat events into notifications', () => {
 
       const live = await annInbox.until((r) => r.length === 3);
       expect(new Set(live.map((n) => n.id)).size).toBe(1);
-      expect(live.map((n) => [n.count, n.cursor])).toEqual([[1, 1], [2, 2], [3, 3]]);
+      expect(live.map((n) => [n.count, n.cursor])).toEqual([
+        [1, 1],
+        [2, 2],
+        [3, 3],
+      ]);
       await fx.idle();
       const [annOnly] = await fx.list(ann.id);
       expect(await fx.list(ann.id)).toHaveLength(1);
-      expect(annOnly).toMatchObject({ type: 'message', count: 3, messageId: messages[2]?.data.messageId, read: false, cursor: 3 });
+      expect(annOnly).toMatchObject({
+        type: 'message',
+        count: 3,
+        messageId: messages[2]?.data.messageId,
+        read: false,
+        cursor: 3,
+      });
       expect(annOnly?.createdAt).toBe(messages[0]?.metadata.occurredAt);
       expect(annOnly?.updatedAt).toBe(messages[2]?.metadata.occurredAt);
-      expect(await fx.list(bob.id)).toEqual([expect.objectContaining({ type: 'mention', messageId: messages[2]?.data.messageId })]);
+      expect(await fx.list(bob.id)).toEqual([
+        expect.objectContaining({ type: 'mention', messageId: messages[2]?.data.messageId }),
+      ]);
 
       // Bob's gateway lets him go: from now on he is offline like Ann.
       await fx.announce({ gatewayId: 'gw-a', roomId: room.roomId, userIds: [], sync: false });
@@ -163,26 +194,44 @@ describe('notify turns chat events into notifications', () => {
     const annInbox = await fx.inbox(ann.id);
     try {
       // Eve's notification id and an unknown one are ignored, not errors.
-      const marked = await fx.call(subjects.notifyMarkRead, { userId: ann.id, ids: [message.id, eveMessage.id, randomUUID()] });
+      const marked = await fx.call(subjects.notifyMarkRead, {
+        userId: ann.id,
+        ids: [message.id, eveMessage.id, randomUUID()],
+      });
       expect(marked).toEqual({ ok: true, updated: 1 });
       const [readLive] = await annInbox.until((r) => r.length === 1);
       expect(readLive).toMatchObject({ id: message.id, read: true, count: 1, cursor: 3 });
-      expect(await fx.call(subjects.notifyMarkRead, { userId: ann.id, ids: [message.id] })).toEqual({ ok: true, updated: 0 });
+      expect(await fx.call(subjects.notifyMarkRead, { userId: ann.id, ids: [message.id] })).toEqual({
+        ok: true,
+        updated: 0,
+      });
       expect((await fx.list(eve.id))[0]).toMatchObject({ id: eveMessage.id, read: false });
 
       const next = room.messageSent(author.id, 'anyone?');
       await fx.publish(next);
       const live = await annInbox.until((r) => r.length === 2);
-      expect(live[1]).toMatchObject({ type: 'message', count: 1, messageId: next.data.messageId, read: false, cursor: 4 });
+      expect(live[1]).toMatchObject({
+        type: 'message',
+        count: 1,
+        messageId: next.data.messageId,
+        read: false,
+        cursor: 4,
+      });
       expect(live[1]?.id).not.toBe(message.id);
 
       expect(await fx.call(subjects.notifyMarkRead, { userId: ann.id, all: true })).toEqual({ ok: true, updated: 2 });
       const afterAll = await annInbox.until((r) => r.length === 4);
-      expect(afterAll.slice(2).map((n) => [n.read, n.cursor])).toEqual([[true, 5], [true, 6]]);
+      expect(afterAll.slice(2).map((n) => [n.read, n.cursor])).toEqual([
+        [true, 5],
+        [true, 6],
+      ]);
       expect(await fx.list(ann.id, { unread: true })).toEqual([]);
       expect(await fx.list(ann.id)).toHaveLength(3);
 
-      expect(await fx.call(subjects.notifyMarkRead, { userId: ann.id })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      expect(await fx.call(subjects.notifyMarkRead, { userId: ann.id })).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION_FAILED' },
+      });
 
       const metrics = await (await fetch(`http://127.0.0.1:${fx.notifyOpsPort}/metrics`)).text();
       expect(metrics).toMatch(/notify_notifications_marked_read_total\{[^}]*\} [3-9]/);
@@ -232,9 +281,15 @@ describe('notify turns chat events into notifications', () => {
       return { notifications: reply.page.notifications, hasMore: reply.page.hasMore };
     };
     const first = await changes(0);
-    expect({ cursors: cursorsOf(first.notifications), hasMore: first.hasMore }).toEqual({ cursors: [2, 3, 4], hasMore: true });
+    expect({ cursors: cursorsOf(first.notifications), hasMore: first.hasMore }).toEqual({
+      cursors: [2, 3, 4],
+      hasMore: true,
+    });
     const second = await changes(4);
-    expect({ cursors: cursorsOf(second.notifications), hasMore: second.hasMore }).toEqual({ cursors: [5, 6], hasMore: false });
+    expect({ cursors: cursorsOf(second.notifications), hasMore: second.hasMore }).toEqual({
+      cursors: [5, 6],
+      hasMore: false,
+    });
     const all = [...first.notifications, ...second.notifications];
     expect(new Set(all.map((n) => n.id)).size).toBe(5);
     expect(all.at(-1)).toMatchObject({ roomId: rooms[0]!.roomId, count: 2 });
@@ -249,8 +304,14 @@ describe('notify turns chat events into notifications', () => {
   });
 
   it('rejects queries outside the contract', async () => {
-    expect(await fx.call(subjects.notifyList, { userId: 'not-a-uuid' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
-    expect(await fx.call(subjects.notifyList, { userId: randomUUID(), limit: 201 })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await fx.call(subjects.notifyList, { userId: 'not-a-uuid' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
+    expect(await fx.call(subjects.notifyList, { userId: randomUUID(), limit: 201 })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
     expect(await fx.call(subjects.notifyChanges, { userId: randomUUID(), afterCursor: 0, limit: 501 })).toMatchObject({
       ok: false,
       error: { code: 'VALIDATION_FAILED' },

@@ -1,6 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import { CodedError } from '@chatrt/service-kit';
-import { notificationsForAddedMember, notificationsForDeletedMessage, notificationsForMessage, type SentMessage } from '../src/domain/notifications.ts';
+import {
+  notificationsForAddedMember,
+  notificationsForDeletedMessage,
+  notificationsForMessage,
+  type SentMessage,
+} from '../src/domain/notifications.ts';
 import { markReadTarget } from '../src/domain/mark-read.ts';
 
 const [author, ann, bob, cat] = [
@@ -36,7 +41,15 @@ describe('notificationsForAddedMember', () => {
 describe('notificationsForDeletedMessage', () => {
   it('turns each unread mention of the message read, in user order', () => {
     const at = '2026-01-01T00:09:00.000Z';
-    expect(notificationsForDeletedMessage({ unreadMentions: [{ id: 'n2', userId: bob }, { id: 'n1', userId: ann }], deletedAt: at })).toEqual([
+    expect(
+      notificationsForDeletedMessage({
+        unreadMentions: [
+          { id: 'n2', userId: bob },
+          { id: 'n1', userId: ann },
+        ],
+        deletedAt: at,
+      }),
+    ).toEqual([
       { kind: 'retract', id: 'n1', userId: ann, at },
       { kind: 'retract', id: 'n2', userId: bob, at },
     ]);
@@ -46,7 +59,13 @@ describe('notificationsForDeletedMessage', () => {
 
 describe('notificationsForMessage', () => {
   it('creates a message notification (count 1) for every member not online, never for the author', () => {
-    const changes = notificationsForMessage({ message, members: [bob, author, ann], online: new Set(), mentionedUserIds: [], unread: [] });
+    const changes = notificationsForMessage({
+      message,
+      members: [bob, author, ann],
+      online: new Set(),
+      mentionedUserIds: [],
+      unread: [],
+    });
     expect(changes).toEqual([
       { kind: 'create', type: 'message', userId: ann, ...base },
       { kind: 'create', type: 'message', userId: bob, ...base },
@@ -54,7 +73,13 @@ describe('notificationsForMessage', () => {
   });
 
   it('gives members online in the room no message notification', () => {
-    const changes = notificationsForMessage({ message, members: [author, ann, bob], online: new Set([ann, author]), mentionedUserIds: [], unread: [] });
+    const changes = notificationsForMessage({
+      message,
+      members: [author, ann, bob],
+      online: new Set([ann, author]),
+      mentionedUserIds: [],
+      unread: [],
+    });
     expect(changes).toEqual([{ kind: 'create', type: 'message', userId: bob, ...base }]);
   });
 
@@ -67,7 +92,13 @@ describe('notificationsForMessage', () => {
       unread: [{ id: 'n1', userId: ann, messageSeq: 3 }],
     });
     expect(changes).toEqual([
-      { kind: 'coalesce', id: 'n1', userId: ann, latest: { messageId: message.messageId, messageSeq: 5 }, at: message.sentAt },
+      {
+        kind: 'coalesce',
+        id: 'n1',
+        userId: ann,
+        latest: { messageId: message.messageId, messageSeq: 5 },
+        at: message.sentAt,
+      },
     ]);
   });
 
@@ -94,7 +125,13 @@ describe('notificationsForMessage', () => {
   });
 
   it('gives an offline mentioned member both a mention and the message notification', () => {
-    const changes = notificationsForMessage({ message, members: [author, ann], online: new Set(), mentionedUserIds: [ann], unread: [] });
+    const changes = notificationsForMessage({
+      message,
+      members: [author, ann],
+      online: new Set(),
+      mentionedUserIds: [ann],
+      unread: [],
+    });
     expect(changes).toEqual([
       { kind: 'create', type: 'mention', userId: ann, ...base },
       { kind: 'create', type: 'message', userId: ann, ...base },
@@ -102,7 +139,15 @@ describe('notificationsForMessage', () => {
   });
 
   it('notifies nobody in a room the author is alone in', () => {
-    expect(notificationsForMessage({ message, members: [author], online: new Set(), mentionedUserIds: [author], unread: [] })).toEqual([]);
+    expect(
+      notificationsForMessage({
+        message,
+        members: [author],
+        online: new Set(),
+        mentionedUserIds: [author],
+        unread: [],
+      }),
+    ).toEqual([]);
   });
 });
 

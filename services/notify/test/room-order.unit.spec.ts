@@ -18,15 +18,22 @@ describe('mayApplyInOrder', () => {
 
 describe('retryDelayMs', () => {
   it('doubles from 1 s per delivery up to 30 s', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 100].map((n) => retryDelayMs(n))).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 100].map((n) => retryDelayMs(n))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000,
+    ]);
   });
 
   it('retries an event waiting for its room’s earlier events sooner, and at least every second', () => {
-    expect([1, 2, 3, 4, 5, 20, 100].map((n) => retryDelayMs(n, true))).toEqual([100, 200, 400, 800, 1_000, 1_000, 1_000]);
+    expect([1, 2, 3, 4, 5, 20, 100].map((n) => retryDelayMs(n, true))).toEqual([
+      100, 200, 400, 800, 1_000, 1_000, 1_000,
+    ]);
   });
 
   it('waits for a predecessor held by a dead instance (back after the ack wait) well before giving up on order', () => {
-    const waited = Array.from({ length: MAX_ORDER_WAITS }, (_, i) => retryDelayMs(i + 1, true)).reduce((a, b) => a + b, 0);
+    const waited = Array.from({ length: MAX_ORDER_WAITS }, (_, i) => retryDelayMs(i + 1, true)).reduce(
+      (a, b) => a + b,
+      0,
+    );
     expect(waited).toBeGreaterThan(3 * MAX_ACK_WAIT_MS);
   });
 });

@@ -41,7 +41,13 @@ export class NotifyFixture {
   #notify: Notify | undefined;
   #auth: RunningAuth | undefined;
 
-  private constructor(parts: { nats: RunningNats; dir: string; nc: NatsConnection; jsm: JetStreamManager; pool: Pool }) {
+  private constructor(parts: {
+    nats: RunningNats;
+    dir: string;
+    nc: NatsConnection;
+    jsm: JetStreamManager;
+    pool: Pool;
+  }) {
     this.#nats = parts.nats;
     this.#dir = parts.dir;
     this.nc = parts.nc;
@@ -56,7 +62,11 @@ export class NotifyFixture {
     const nats = await startNatsServer({ dataDir: join(dir, 'nats') });
     const nc = await connectNats(nats.url, 'notify-test-client', log);
     const jsm = await jetstreamManager(nc);
-    await jsm.streams.add({ name: streams.chatEvents, subjects: [subjects.chatEventsWildcard], duplicate_window: nanos(120_000) });
+    await jsm.streams.add({
+      name: streams.chatEvents,
+      subjects: [subjects.chatEventsWildcard],
+      duplicate_window: nanos(120_000),
+    });
     const fixture = new NotifyFixture({ nats, dir, nc, jsm, pool: createPool(inject('databaseUrl'), log, 2) });
     await fixture.startAuth();
     await fixture.startNotify();
@@ -70,7 +80,13 @@ export class NotifyFixture {
 
   /** Another notify instance sharing the durable consumer and queue group; the caller closes it. */
   startExtraNotify(): Promise<Notify> {
-    const env = { DATABASE_URL: inject('databaseUrl'), NATS_URL: this.#nats.url, OPS_PORT: '0', NOTIFY_CONSUMER: this.consumerName, LOG_LEVEL: 'silent' };
+    const env = {
+      DATABASE_URL: inject('databaseUrl'),
+      NATS_URL: this.#nats.url,
+      OPS_PORT: '0',
+      NOTIFY_CONSUMER: this.consumerName,
+      LOG_LEVEL: 'silent',
+    };
     return startNotify(loadNotifyConfig(env), log);
   }
 
@@ -86,7 +102,13 @@ export class NotifyFixture {
 
   async startAuth(): Promise<void> {
     if (this.#auth) return;
-    const env = { DATABASE_URL: inject('databaseUrl'), NATS_URL: this.#nats.url, OPS_PORT: '0', LOG_LEVEL: 'silent', AUTH_SIGNING_KEY: signingKey };
+    const env = {
+      DATABASE_URL: inject('databaseUrl'),
+      NATS_URL: this.#nats.url,
+      OPS_PORT: '0',
+      LOG_LEVEL: 'silent',
+      AUTH_SIGNING_KEY: signingKey,
+    };
     this.#auth = await startAuth(loadAuthConfig(env), log);
   }
 
@@ -105,7 +127,10 @@ export class NotifyFixture {
   }
 
   /** A contract request on the private NATS. */
-  call<S extends NatsRequestSubject>(subject: S, payload: NatsRequests[S]['request']): Promise<NatsRequests[S]['reply']> {
+  call<S extends NatsRequestSubject>(
+    subject: S,
+    payload: NatsRequests[S]['request'],
+  ): Promise<NatsRequests[S]['reply']> {
     return request(this.nc, subject, payload, 5_000);
   }
 
@@ -228,4 +253,3 @@ export class RoomEvents {
     return { ...body, roomId: this.roomId, seq: this.#seq, metadata } as ChatEvents;
   }
 }
-

@@ -20,7 +20,15 @@ export function AddMemberForm(props: { onAdd: (username: string) => Promise<stri
   return (
     <form className="inline-form" onSubmit={submit} aria-label="Add a member">
       <label htmlFor={id}>Add member</label>
-      <input id={id} required value={username} onChange={(e) => setUsername(e.target.value)} placeholder="username" />
+      <input
+        id={id}
+        required
+        value={username}
+        onChange={(e) => {
+          setUsername(e.target.value);
+        }}
+        placeholder="username"
+      />
       <button type="submit" disabled={busy}>
         Add
       </button>

@@ -4,7 +4,9 @@ import { useId, useState, type FormEvent } from 'react';
 export type AuthMode = 'login' | 'register';
 
 /** Log in or register; `onSubmit` resolves to an error text to show, or undefined on success. */
-export function AuthScreen(props: { onSubmit: (mode: AuthMode, username: string, password: string) => Promise<string | undefined> }) {
+export function AuthScreen(props: {
+  onSubmit: (mode: AuthMode, username: string, password: string) => Promise<string | undefined>;
+}) {
   const [mode, setMode] = useState<AuthMode>('login');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -30,7 +32,16 @@ export function AuthScreen(props: { onSubmit: (mode: AuthMode, username: string,
       <form className="card auth-form" onSubmit={submit} aria-describedby={error ? ids.error : undefined}>
         <h2>{mode === 'login' ? 'Log in' : 'Create an account'}</h2>
         <label htmlFor={ids.username}>Username</label>
-        <input id={ids.username} name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
+        <input
+          id={ids.username}
+          name="username"
+          autoComplete="username"
+          required
+          value={username}
+          onChange={(e) => {
+            setUsername(e.target.value);
+          }}
+        />
         <label htmlFor={ids.password}>Password</label>
         <input
           id={ids.password}
@@ -39,7 +50,9 @@ export function AuthScreen(props: { onSubmit: (mode: AuthMode, username: string,
           autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
           required
           value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          onChange={(e) => {
+            setPassword(e.target.value);
+          }}
         />
         {error && (
           <p id={ids.error} className="error" role="alert">

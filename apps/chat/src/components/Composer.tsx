@@ -18,7 +18,10 @@ export function Composer(props: { onSend: (text: string) => void; onTyping: (isT
 
   const setTyping = (on: boolean) => {
     clearTimeout(idleTimer.current);
-    if (on) idleTimer.current = setTimeout(() => setTyping(false), typingIdleMs);
+    if (on)
+      idleTimer.current = setTimeout(() => {
+        setTyping(false);
+      }, typingIdleMs);
     const now = Date.now();
     if (typing.current === on && !(on && now - lastTyping.current >= typingRepeatMs)) return;
     typing.current = on;
@@ -61,7 +64,9 @@ export function Composer(props: { onSend: (text: string) => void; onTyping: (isT
           setText(e.target.value);
           setTyping(e.target.value !== '');
         }}
-        onBlur={() => setTyping(false)}
+        onBlur={() => {
+          setTyping(false);
+        }}
         onKeyDown={onKeyDown}
       />
       <button type="submit" className="primary" disabled={text.trim() === ''}>

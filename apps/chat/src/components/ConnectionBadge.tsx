@@ -18,7 +18,13 @@ const explanations: Record<ConnectionState, string> = {
 /** The connection state, announced politely when it changes. */
 export function ConnectionBadge(props: { state: ConnectionState }) {
   return (
-    <span className={`badge badge-${props.state}`} role="status" aria-live="polite" title={explanations[props.state]} data-state={props.state}>
+    <span
+      className={`badge badge-${props.state}`}
+      role="status"
+      aria-live="polite"
+      title={explanations[props.state]}
+      data-state={props.state}
+    >
       <span className="dot" aria-hidden="true" />
       {labels[props.state]}
     </span>

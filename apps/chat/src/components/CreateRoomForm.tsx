@@ -1,7 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
 
 /** Creates a room with members given by username; `onCreate` resolves to an error text or undefined. */
-export function CreateRoomForm(props: { onCreate: (name: string, usernames: string[]) => Promise<string | undefined> }) {
+export function CreateRoomForm(props: {
+  onCreate: (name: string, usernames: string[]) => Promise<string | undefined>;
+}) {
   const [name, setName] = useState('');
   const [members, setMembers] = useState('');
   const [error, setError] = useState<string>();
@@ -25,9 +27,25 @@ export function CreateRoomForm(props: { onCreate: (name: string, usernames: stri
     <form className="stack-form" onSubmit={submit} aria-label="Create a room">
       <h2>New room</h2>
       <label htmlFor={ids.name}>Room name</label>
-      <input id={ids.name} required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+      <input
+        id={ids.name}
+        required
+        maxLength={200}
+        value={name}
+        onChange={(e) => {
+          setName(e.target.value);
+        }}
+      />
       <label htmlFor={ids.members}>Members</label>
-      <input id={ids.members} aria-describedby={ids.hint} value={members} onChange={(e) => setMembers(e.target.value)} placeholder="alice, bob" />
+      <input
+        id={ids.members}
+        aria-describedby={ids.hint}
+        value={members}
+        onChange={(e) => {
+          setMembers(e.target.value);
+        }}
+        placeholder="alice, bob"
+      />
       <small id={ids.hint} className="muted">
         Usernames, separated by commas.
       </small>

@@ -68,7 +68,12 @@ export function MessageList(props: {
             const sender = m.senderId;
             const own = sender === undefined || sender === props.selfId;
             return (
-              <li key={m.key} className={own ? 'message own' : 'message'} data-state={own ? m.state : undefined} data-client-id={m.clientMessageId}>
+              <li
+                key={m.key}
+                className={own ? 'message own' : 'message'}
+                data-state={own ? m.state : undefined}
+                data-client-id={m.clientMessageId}
+              >
                 <div className="meta">
                   <span className="sender">{own ? 'You' : props.nameOf(sender)}</span>
                   <time dateTime={m.createdAt}>{time.format(new Date(m.createdAt))}</time>
@@ -77,7 +82,13 @@ export function MessageList(props: {
                 <p className={m.deleted ? 'text deleted' : 'text'}>{m.deleted ? 'Message deleted' : m.text}</p>
                 {own && (
                   <div className="status">
-                    <span role="img" aria-label={statusText[m.state]} title={m.error?.message ?? statusText[m.state]} className="status-icon" data-testid="message-state">
+                    <span
+                      role="img"
+                      aria-label={statusText[m.state]}
+                      title={m.error?.message ?? statusText[m.state]}
+                      className="status-icon"
+                      data-testid="message-state"
+                    >
                       {statusIcon[m.state]}
                     </span>
                     {m.state === 'failed' && (
@@ -87,7 +98,13 @@ export function MessageList(props: {
                             {errorText(m.error)}
                           </span>
                         )}
-                        <button type="button" className="retry" onClick={() => props.onRetry(m.clientMessageId)}>
+                        <button
+                          type="button"
+                          className="retry"
+                          onClick={() => {
+                            props.onRetry(m.clientMessageId);
+                          }}
+                        >
                           Retry
                         </button>
                       </>

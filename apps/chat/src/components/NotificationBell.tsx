@@ -47,7 +47,17 @@ export function NotificationBell(props: {
   const label = props.unreadCount === 0 ? 'Notifications' : `Notifications, ${props.unreadCount} unread`;
   return (
     <div className="bell-wrap">
-      <button ref={bell} type="button" className="bell" aria-label={label} aria-expanded={open} aria-controls={panelId} onClick={() => setOpen(!open)}>
+      <button
+        ref={bell}
+        type="button"
+        className="bell"
+        aria-label={label}
+        aria-expanded={open}
+        aria-controls={panelId}
+        onClick={() => {
+          setOpen(!open);
+        }}
+      >
         <span aria-hidden="true">🔔</span>
         {props.unreadCount > 0 && (
           <span className="count" aria-hidden="true" data-testid="bell-count">
@@ -83,7 +93,14 @@ export function NotificationBell(props: {
                     {describe(n, props.roomName(n.roomId), props.personName)}
                   </button>
                   {!n.read && (
-                    <button type="button" className="link" onClick={() => props.onMarkRead([n.id])} aria-label={`Mark read: ${describe(n, props.roomName(n.roomId), props.personName)}`}>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => {
+                        props.onMarkRead([n.id]);
+                      }}
+                      aria-label={`Mark read: ${describe(n, props.roomName(n.roomId), props.personName)}`}
+                    >
                       Mark read
                     </button>
                   )}

@@ -9,7 +9,10 @@ export function RateLimitNotice(props: { state: RateLimitState }) {
   const announced = useRef<{ until: number | undefined; text: string }>({ until: undefined, text: '' });
   const { blocked, secondsLeft, until } = props.state;
   if (blocked && until !== announced.current.until) {
-    announced.current = { until, text: `Too many messages. Sending is paused for ${secondsLeft} seconds; your messages are queued.` };
+    announced.current = {
+      until,
+      text: `Too many messages. Sending is paused for ${secondsLeft} seconds; your messages are queued.`,
+    };
   } else if (!blocked && announced.current.until !== undefined) {
     announced.current = { until: undefined, text: 'Sending resumed.' };
   }
@@ -20,7 +23,8 @@ export function RateLimitNotice(props: { state: RateLimitState }) {
       </span>
       {blocked && (
         <p className="notice rate-limit" data-testid="rate-limit">
-          Too many messages: sending resumes in <strong data-testid="rate-limit-seconds">{secondsLeft}</strong> s. Your messages are queued.
+          Too many messages: sending resumes in <strong data-testid="rate-limit-seconds">{secondsLeft}</strong> s. Your
+          messages are queued.
         </p>
       )}
     </>

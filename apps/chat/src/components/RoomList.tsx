@@ -1,7 +1,11 @@
 import type { RoomSummary } from '@chatrt/contracts';
 
 /** The caller's rooms; each is a button showing its unread count (none for the open room: it is being read). */
-export function RoomList(props: { rooms: RoomSummary[]; selectedId: string | undefined; onSelect: (roomId: string) => void }) {
+export function RoomList(props: {
+  rooms: RoomSummary[];
+  selectedId: string | undefined;
+  onSelect: (roomId: string) => void;
+}) {
   if (props.rooms.length === 0) return <p className="muted">No rooms yet. Create one below.</p>;
   return (
     <ul className="room-list">
@@ -10,7 +14,14 @@ export function RoomList(props: { rooms: RoomSummary[]; selectedId: string | und
         const unread = open ? 0 : room.unreadCount;
         return (
           <li key={room.id}>
-            <button type="button" className="room" aria-current={open ? 'true' : undefined} onClick={() => props.onSelect(room.id)}>
+            <button
+              type="button"
+              className="room"
+              aria-current={open ? 'true' : undefined}
+              onClick={() => {
+                props.onSelect(room.id);
+              }}
+            >
               <span className="room-name">{room.name}</span>
               {unread > 0 && (
                 <span className="count" aria-label={`${unread} unread`}>

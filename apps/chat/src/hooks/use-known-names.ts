@@ -18,7 +18,9 @@ export function useKnownNames(userIds: readonly string[], account: AccountApi, n
         names.remember(users);
         setNamesLearned((n) => n + 1);
       },
-      (err: unknown) => console.warn('[Chat] could not look up user names; showing short ids', err),
+      (err: unknown) => {
+        console.warn('[Chat] could not look up user names; showing short ids', err);
+      },
     );
     return () => {
       current = false;

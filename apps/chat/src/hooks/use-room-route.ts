@@ -16,9 +16,13 @@ function roomIdFromPath(pathname: string): string | undefined {
 export function useRoomRoute(): [string | undefined, (roomId: string | undefined) => void] {
   const [roomId, setRoomId] = useState(() => roomIdFromPath(window.location.pathname));
   useEffect(() => {
-    const onPop = () => setRoomId(roomIdFromPath(window.location.pathname));
+    const onPop = () => {
+      setRoomId(roomIdFromPath(window.location.pathname));
+    };
     window.addEventListener('popstate', onPop);
-    return () => window.removeEventListener('popstate', onPop);
+    return () => {
+      window.removeEventListener('popstate', onPop);
+    };
   }, []);
   const open = useCallback((next: string | undefined) => {
     const path = next === undefined ? base : `${base}rooms/${encodeURIComponent(next)}`;

@@ -49,7 +49,12 @@ export function useRooms(client: ChatClient): { rooms: RoomSummary[]; error: str
     const timer = setInterval(refresh, refreshIntervalMs);
     const onVisible = () => document.visibilityState === 'visible' && refresh();
     document.addEventListener('visibilitychange', onVisible);
-    const offs = [client.on('notification', refresh), client.on('memberAdded', refresh), client.on('memberRemoved', refresh), client.on('status', refresh)];
+    const offs = [
+      client.on('notification', refresh),
+      client.on('memberAdded', refresh),
+      client.on('memberRemoved', refresh),
+      client.on('status', refresh),
+    ];
     return () => {
       clearInterval(timer);
       document.removeEventListener('visibilitychange', onVisible);

@@ -9,16 +9,26 @@ export function useTyping(client: ChatClient, roomId: string, selfId: string): s
   const [typing, setTyping] = useState<Map<string, ReturnType<typeof setTimeout>>>(new Map());
   useEffect(() => {
     const timers = new Map<string, ReturnType<typeof setTimeout>>();
-    const publish = () => setTyping(new Map(timers));
+    const publish = () => {
+      setTyping(new Map(timers));
+    };
     const stop = (userId: string) => {
       clearTimeout(timers.get(userId));
       if (timers.delete(userId)) publish();
     };
     const off = client.on('typing', (event) => {
       if (event.roomId !== roomId || event.userId === selfId) return;
-      if (!event.isTyping) return stop(event.userId);
+      if (!event.isTyping) {
+        stop(event.userId);
+        return;
+      }
       clearTimeout(timers.get(event.userId));
-      timers.set(event.userId, setTimeout(() => stop(event.userId), typingExpiryMs));
+      timers.set(
+        event.userId,
+        setTimeout(() => {
+          stop(event.userId);
+        }, typingExpiryMs),
+      );
       publish();
     });
     // A message from someone ends their typing.

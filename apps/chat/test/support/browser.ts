@@ -21,21 +21,27 @@ export const screenshotDir = fileURLToPath(new URL('../../../../test-results/scr
  * fresh temporary profile, so no state carries over between runs.
  */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env['CHROMIUM_BIN'] ?? '/usr/bin/chromium', headless: true, args: chromiumArgs });
+  return chromium.launch({
+    executablePath: process.env['CHROMIUM_BIN'] ?? '/usr/bin/chromium',
+    headless: true,
+    args: chromiumArgs,
+  });
 }
 
 /**
  * A browser context (its own cookies: one user) whose pages log their console into `consoleLines`, CSP
  * violations included (see `cspViolations`).
  */
-export async function newUserContext(browser: Browser): Promise<{ context: BrowserContext; page: Page; consoleLines: string[] }> {
+export async function newUserContext(
+  browser: Browser,
+): Promise<{ context: BrowserContext; page: Page; consoleLines: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
   // Content-Security-Policy violations become console lines, so tests can assert there are none.
-  await context.addInitScript(() =>
-    document.addEventListener('securitypolicyviolation', (event) =>
-      console.error(`[csp] ${event.effectiveDirective} blocked ${event.blockedURI || 'inline code'}`),
-    ),
-  );
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(`[csp] ${event.effectiveDirective} blocked ${event.blockedURI || 'inline code'}`);
+    });
+  });
   const page = await context.newPage();
   const consoleLines: string[] = [];
   page.on('console', (msg) => consoleLines.push(msg.text()));

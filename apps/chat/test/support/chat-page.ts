@@ -42,7 +42,10 @@ export class ChatPage {
   }
 
   /** Waits until the connection badge shows `state`. */
-  async waitForConnection(state: 'connecting' | 'connected' | 'fallback' | 'offline', timeoutMs = shortWaitMs): Promise<void> {
+  async waitForConnection(
+    state: 'connecting' | 'connected' | 'fallback' | 'offline',
+    timeoutMs = shortWaitMs,
+  ): Promise<void> {
     await this.page.locator(`.badge[data-state="${state}"]`).waitFor({ timeout: timeoutMs });
   }
 
@@ -97,12 +100,15 @@ export class ChatPage {
 
   /** Every line of the message list with this exact text. */
   messages(text: string): Locator {
-    return this.page.locator('.message-log > li').filter({ has: this.page.locator('p.text', { hasText: new RegExp(`^${escapeRegExp(text)}$`) }) });
+    return this.page
+      .locator('.message-log > li')
+      .filter({ has: this.page.locator('p.text', { hasText: new RegExp(`^${escapeRegExp(text)}$`) }) });
   }
 
   /** Waits for a message with this text; with `state`, for one of mine in that state (sending, sent, failed). */
   async waitForMessage(text: string, state?: 'sending' | 'sent' | 'failed', timeoutMs = shortWaitMs): Promise<void> {
-    const line = state === undefined ? this.messages(text) : this.messages(text).and(this.page.locator(`[data-state="${state}"]`));
+    const line =
+      state === undefined ? this.messages(text) : this.messages(text).and(this.page.locator(`[data-state="${state}"]`));
     await line.first().waitFor({ timeout: timeoutMs });
   }
 
@@ -116,7 +122,10 @@ export class ChatPage {
   /** Resolves once a console line matches `pattern`, or rejects after `timeoutMs`. */
   async waitForConsole(pattern: RegExp, timeoutMs = shortWaitMs): Promise<string> {
     // Listen first, then look at what came already, so a line arriving in between is not missed.
-    const next = this.page.waitForEvent('console', { predicate: (msg) => pattern.test(msg.text()), timeout: timeoutMs });
+    const next = this.page.waitForEvent('console', {
+      predicate: (msg) => pattern.test(msg.text()),
+      timeout: timeoutMs,
+    });
     const seen = this.consoleLines.find((line) => pattern.test(line));
     if (seen !== undefined) {
       next.catch(() => {});

@@ -3,7 +3,11 @@ import { newUserContext } from './browser.ts';
 import { ChatPage } from './chat-page.ts';
 
 /** A browser user of their own (own context, so own cookies), on the page but not signed in yet. */
-export async function openChatPage(browser: Browser, origin: string, setup?: (page: ChatPage) => Promise<void>): Promise<ChatPage> {
+export async function openChatPage(
+  browser: Browser,
+  origin: string,
+  setup?: (page: ChatPage) => Promise<void>,
+): Promise<ChatPage> {
   const { context, page, consoleLines } = await newUserContext(browser);
   const chat = new ChatPage({ page, context, origin, consoleLines });
   if (setup) await setup(chat);

@@ -50,9 +50,15 @@ export class IndexedDbOutboxStore implements OutboxStore {
       const tx = db.transaction(this.#storeName, mode);
       const request = operation(tx.objectStore(this.#storeName));
       // Resolve on commit, not on the request's success, so a put is durable before it counts as done.
-      tx.oncomplete = () => resolve(request.result);
-      tx.onerror = () => reject(tx.error ?? request.error);
-      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+      tx.oncomplete = () => {
+        resolve(request.result);
+      };
+      tx.onerror = () => {
+        reject(tx.error ?? request.error);
+      };
+      tx.onabort = () => {
+        reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+      };
     });
   }
 
@@ -64,9 +70,15 @@ export class IndexedDbOutboxStore implements OutboxStore {
           request.result.createObjectStore(this.#storeName, { keyPath: 'clientMessageId' });
         }
       };
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error ?? new Error('cannot open IndexedDB'));
-      request.onblocked = () => reject(new Error('IndexedDB upgrade blocked by another tab'));
+      request.onsuccess = () => {
+        resolve(request.result);
+      };
+      request.onerror = () => {
+        reject(request.error ?? new Error('cannot open IndexedDB'));
+      };
+      request.onblocked = () => {
+        reject(new Error('IndexedDB upgrade blocked by another tab'));
+      };
     }).catch((err: unknown) => {
       this.#db = undefined;
       throw err;

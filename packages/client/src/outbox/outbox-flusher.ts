@@ -85,7 +85,9 @@ export class OutboxFlusher {
           await this.#signal.wait(this.#delay());
         } else if (isTransient(error)) {
           const delay = this.#delay();
-          logger.debug(`[Socket] Send of ${item.clientMessageId} over ${route} failed (${error.code}); retrying in ${delay} ms`);
+          logger.debug(
+            `[Socket] Send of ${item.clientMessageId} over ${route} failed (${error.code}); retrying in ${delay} ms`,
+          );
           await this.#signal.wait(delay);
         } else {
           outbox.remove(item.clientMessageId);

@@ -26,7 +26,8 @@ export class Outbox implements ReadableStore<OutboxState> {
   readonly #listeners = new Set<() => void>();
 
   constructor(store: OutboxStore, capacity: number, logger: ClientLogger) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`outbox capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new Error(`outbox capacity must be a positive integer, got ${capacity}`);
     this.#store = store;
     this.capacity = capacity;
     this.#logger = logger;
@@ -60,7 +61,10 @@ export class Outbox implements ReadableStore<OutboxState> {
     const existing = this.#items.find((item) => item.clientMessageId === entry.clientMessageId);
     if (existing) return existing;
     if (this.#items.length >= this.capacity) {
-      throw new ChatClientError('OUTBOX_FULL', `${this.capacity} messages are waiting to be sent; this one was not queued`);
+      throw new ChatClientError(
+        'OUTBOX_FULL',
+        `${this.capacity} messages are waiting to be sent; this one was not queued`,
+      );
     }
     const item: OutboxItem = { ...entry, position: this.#nextPosition++ };
     this.#items.push(item);

@@ -1,11 +1,21 @@
-import { createContext, createElement, useContext, useEffect, useState, type ReactElement, type ReactNode } from 'react';
+import {
+  createContext,
+  createElement,
+  useContext,
+  useEffect,
+  useState,
+  type ReactElement,
+  type ReactNode,
+} from 'react';
 import { ChatClient } from '../chat-client.ts';
 import type { ChatClientOptions } from '../client-types.ts';
 
 const ClientContext = createContext<ChatClient | undefined>(undefined);
 
 /** Either options (the provider creates, starts and stops its own client) or a client you own. */
-export type SocketProviderProps = { children?: ReactNode } & ({ options?: ChatClientOptions; client?: undefined } | { client: ChatClient; options?: undefined });
+export type SocketProviderProps = { children?: ReactNode } & (
+  { options?: ChatClientOptions; client?: undefined } | { client: ChatClient; options?: undefined }
+);
 
 /**
  * Makes a ChatClient available to `useSockets()` and the other hooks. With `options` it creates the

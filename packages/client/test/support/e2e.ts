@@ -1,13 +1,27 @@
 import type { ChatUser, TestStack } from '@chatrt/harness';
-import { ChatClient, MemoryOutboxStore, type ChatClientOptions, type ClientLogger, type ReadableStore } from '../../src/index.ts';
+import {
+  ChatClient,
+  MemoryOutboxStore,
+  type ChatClientOptions,
+  type ClientLogger,
+  type ReadableStore,
+} from '../../src/index.ts';
 
 /** Keeps every log line (level and text of the first argument) so tests can assert on the diagnostics. */
 export class RecordingLogger implements ClientLogger {
   readonly lines: Array<{ level: 'debug' | 'info' | 'warn' | 'error'; text: string }> = [];
-  debug = (...args: unknown[]) => this.#record('debug', args);
-  info = (...args: unknown[]) => this.#record('info', args);
-  warn = (...args: unknown[]) => this.#record('warn', args);
-  error = (...args: unknown[]) => this.#record('error', args);
+  debug = (...args: unknown[]) => {
+    this.#record('debug', args);
+  };
+  info = (...args: unknown[]) => {
+    this.#record('info', args);
+  };
+  warn = (...args: unknown[]) => {
+    this.#record('warn', args);
+  };
+  error = (...args: unknown[]) => {
+    this.#record('error', args);
+  };
 
   texts(level?: RecordingLogger['lines'][number]['level']): string[] {
     return this.lines.filter((l) => level === undefined || l.level === level).map((l) => l.text);
@@ -53,7 +67,12 @@ export async function clientFor(
 }
 
 /** Resolves once `done()` holds, checking after each change of `store`; rejects after `timeoutMs`. */
-export function until(store: Pick<ReadableStore<unknown>, 'subscribe'>, done: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+export function until(
+  store: Pick<ReadableStore<unknown>, 'subscribe'>,
+  done: () => boolean,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
   if (done()) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -71,16 +90,23 @@ export function until(store: Pick<ReadableStore<unknown>, 'subscribe'>, done: ()
 
 /** The texts of a room's list, in order. */
 export function texts(client: ChatClient, roomId: string): Array<string | undefined> {
-  return client.room(roomId).get().map((m) => m.text);
+  return client
+    .room(roomId)
+    .get()
+    .map((m) => m.text);
 }
 
 /** Asserts the list invariants: stored ids unique, seqs strictly increasing. */
 export function assertGapless(client: ChatClient, roomId: string): void {
-  const stored = client.room(roomId).get().filter((m) => m.seq !== undefined);
+  const stored = client
+    .room(roomId)
+    .get()
+    .filter((m) => m.seq !== undefined);
   const ids = new Set(stored.map((m) => m.id));
   if (ids.size !== stored.length) throw new Error(`duplicate messages in ${roomId}`);
   for (let i = 1; i < stored.length; i++) {
-    if (stored[i]!.seq! <= stored[i - 1]!.seq!) throw new Error(`seq order broken at ${i}: ${stored.map((m) => m.seq).join(',')}`);
+    if (stored[i]!.seq! <= stored[i - 1]!.seq!)
+      throw new Error(`seq order broken at ${i}: ${stored.map((m) => m.seq).join(',')}`);
   }
 }
 

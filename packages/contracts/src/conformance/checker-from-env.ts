@@ -9,9 +9,13 @@ const modes = ['off', 'strict'] as const;
  * `onViolation` and, when `CONTRACT_REPORT_DIR` is set, with the exercised units to files there.
  * Throws on a mode it does not know, so a typo cannot switch the check off unseen.
  */
-export function checkerFromEnv(env: NodeJS.ProcessEnv, onViolation: (violation: Violation) => void): ContractChecker | undefined {
+export function checkerFromEnv(
+  env: NodeJS.ProcessEnv,
+  onViolation: (violation: Violation) => void,
+): ContractChecker | undefined {
   const mode = env['CONTRACT_CHECK'] || 'off';
-  if (!(modes as readonly string[]).includes(mode)) throw new Error(`CONTRACT_CHECK must be one of ${modes.join(', ')}, not '${mode}'`);
+  if (!(modes as readonly string[]).includes(mode))
+    throw new Error(`CONTRACT_CHECK must be one of ${modes.join(', ')}, not '${mode}'`);
   if (mode === 'off') return undefined;
   const dir = env['CONTRACT_REPORT_DIR'];
   const sink: ConformanceSink = dir ? fileSink(dir, onViolation) : { violation: onViolation, exercised() {} };

@@ -41,7 +41,10 @@ async function readLines<T>(path: string): Promise<T[]> {
     if (err.code === 'ENOENT') return '';
     throw err;
   });
-  return text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as T);
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as T);
 }
 
 /** Per spec and kind of unit, how many the run exercised out of how many the spec has, and which it missed. */
@@ -57,7 +60,9 @@ export interface CoverageLine {
 export async function readConformanceRun(dir: string): Promise<{ violations: Violation[]; coverage: CoverageLine[] }> {
   const violations = await readLines<Violation>(join(dir, violationsFile));
   const exercised = new Set(
-    (await readLines<{ spec: Spec; kind: string; unit: string }>(join(dir, exercisedFile))).map((e) => `${e.spec} ${e.kind} ${e.unit}`),
+    (await readLines<{ spec: Spec; kind: string; unit: string }>(join(dir, exercisedFile))).map(
+      (e) => `${e.spec} ${e.kind} ${e.unit}`,
+    ),
   );
   const line = (spec: Spec, kind: 'operation' | 'message', units: readonly string[]): CoverageLine => {
     const missing = units.filter((unit) => !exercised.has(`${spec} ${kind} ${unit}`));
@@ -75,8 +80,9 @@ export async function readConformanceRun(dir: string): Promise<{ violations: Vio
 
 /** Human-readable lines: `asyncapi.yaml operations: 50/56 exercised` and, if asked, `; not exercised: a, b`. */
 export function formatCoverage(coverage: readonly CoverageLine[], listMissing: boolean): string[] {
-  return coverage.map(({ spec, kind, exercised, total, missing }) =>
-    `${spec}.yaml ${kind}s: ${exercised}/${total} exercised${listMissing && missing.length ? `; not exercised: ${missing.join(', ')}` : ''}`,
+  return coverage.map(
+    ({ spec, kind, exercised, total, missing }) =>
+      `${spec}.yaml ${kind}s: ${exercised}/${total} exercised${listMissing && missing.length ? `; not exercised: ${missing.join(', ')}` : ''}`,
   );
 }
 

@@ -27,7 +27,12 @@ type NamespaceRules = {
   readonly serverEvents: Readonly<Record<string, MessageRule>>;
   readonly connectError: MessageRule;
 };
-type SubjectRules = { readonly address: string; readonly pattern: string; readonly messages: readonly MessageRule[]; readonly reply?: MessageRule };
+type SubjectRules = {
+  readonly address: string;
+  readonly pattern: string;
+  readonly messages: readonly MessageRule[];
+  readonly reply?: MessageRule;
+};
 type BodyRule = { readonly mediaType: string } & ({ readonly schema: string } | { readonly inline: unknown });
 type RouteRules = {
   readonly operationId: string;
@@ -39,8 +44,14 @@ type RouteRules = {
 };
 
 const namespaces = new Map(Object.entries(asyncApiConformance.socket as Record<string, NamespaceRules>));
-const subjects = (asyncApiConformance.nats as readonly SubjectRules[]).map((rules) => ({ rules, pattern: new RegExp(rules.pattern) }));
-const routes = (openApiConformance.routes as readonly RouteRules[]).map((rules) => ({ rules, pattern: new RegExp(rules.pattern) }));
+const subjects = (asyncApiConformance.nats as readonly SubjectRules[]).map((rules) => ({
+  rules,
+  pattern: new RegExp(rules.pattern),
+}));
+const routes = (openApiConformance.routes as readonly RouteRules[]).map((rules) => ({
+  rules,
+  pattern: new RegExp(rules.pattern),
+}));
 /** What the reply to a NATS request must be: its schema, or a refusal when the request was invalid. */
 export interface PendingReply {
   readonly reply: MessageRule | undefined;
@@ -97,7 +108,8 @@ export class ContractChecker {
     // An absent (or null) payload is read as `{}`, as the gateway reads it: `ping` needs no arguments.
     const valid = rule !== undefined && args.length <= 1 && named(rule.schema, args[0] ?? {}).ok;
     if (rule && valid) this.#exercised('asyncapi', rule);
-    if (ackId !== undefined) this.#pendingAcks.set(`${connection} ${namespace} ${ackId}`, { event: String(event), valid });
+    if (ackId !== undefined)
+      this.#pendingAcks.set(`${connection} ${namespace} ${ackId}`, { event: String(event), valid });
   }
 
   /** The gateway's ack of the client event with packet id `ackId`. */
@@ -106,11 +118,23 @@ export class ContractChecker {
     const pending = this.#pendingAcks.get(key);
     this.#pendingAcks.delete(key);
     const where = `${namespace} ack of ${pending?.event ?? `unknown packet id ${ackId}`}`;
-    if (!pending) return this.#violation('asyncapi', where, '/', 'an ack for no event this client sent');
-    if (args.length !== 1) return this.#violation('asyncapi', where, '/', `${args.length} ack arguments, the spec has one`);
+    if (!pending) {
+      this.#violation('asyncapi', where, '/', 'an ack for no event this client sent');
+      return;
+    }
+    if (args.length !== 1) {
+      this.#violation('asyncapi', where, '/', `${args.length} ack arguments, the spec has one`);
+      return;
+    }
     if (!pending.valid) {
       const refused = named('AckFailure', args[0]);
-      if (!refused.ok) this.#violation('asyncapi', where, refused.path, `a frame the spec refuses was not refused: ${refused.message}`);
+      if (!refused.ok)
+        this.#violation(
+          'asyncapi',
+          where,
+          refused.path,
+          `a frame the spec refuses was not refused: ${refused.message}`,
+        );
       return;
     }
     const rule = namespaces.get(namespace)!.clientEvents[pending.event]!.ack;
@@ -122,8 +146,14 @@ export class ContractChecker {
     const rules = namespaces.get(namespace)?.serverEvents;
     const where = `${namespace} server event ${JSON.stringify(event)}`;
     const rule = typeof event === 'string' && rules && Object.hasOwn(rules, event) ? rules[event] : undefined;
-    if (!rule) return this.#violation('asyncapi', where, '/', 'event not in asyncapi.yaml');
-    if (args.length !== 1) return this.#violation('asyncapi', where, '/', `${args.length} arguments, the spec has one`);
+    if (!rule) {
+      this.#violation('asyncapi', where, '/', 'event not in asyncapi.yaml');
+      return;
+    }
+    if (args.length !== 1) {
+      this.#violation('asyncapi', where, '/', `${args.length} arguments, the spec has one`);
+      return;
+    }
     this.#check('asyncapi', where, rule, args[0]);
   }
 
@@ -152,7 +182,14 @@ export class ContractChecker {
       // A request the spec refuses may be a test of the responder's validation: its reply must refuse it.
       const failed = named(messages[0]!.schema, data) as { path: string; message: string };
       const names = messages.map((rule) => rule.schema).join(' | ');
-      this.#violation('asyncapi', where, failed.path, messages.length === 1 ? failed.message : `matches none of ${names}; as ${messages[0]!.schema}: ${failed.message}`);
+      this.#violation(
+        'asyncapi',
+        where,
+        failed.path,
+        messages.length === 1
+          ? failed.message
+          : `matches none of ${names}; as ${messages[0]!.schema}: ${failed.message}`,
+      );
     }
     return { reply, requestValid: fits !== undefined };
   }
@@ -161,38 +198,66 @@ export class ContractChecker {
   natsReply(pending: PendingReply, subject: string, data: unknown): void {
     if (!pending.reply) return;
     const where = `NATS reply on ${subject}`;
-    if (pending.requestValid) return this.#check('asyncapi', where, pending.reply, data);
+    if (pending.requestValid) {
+      this.#check('asyncapi', where, pending.reply, data);
+      return;
+    }
     const refused = named('AckFailure', data);
-    if (!refused.ok) this.#violation('asyncapi', where, refused.path, `a request the spec refuses was not refused: ${refused.message}`);
+    if (!refused.ok)
+      this.#violation(
+        'asyncapi',
+        where,
+        refused.path,
+        `a request the spec refuses was not refused: ${refused.message}`,
+      );
   }
 
   /** A REST request and the response to it. */
   restExchange(exchange: RestExchange): void {
     const { pathname } = new URL(exchange.url, 'http://any');
-    const route = routes.find(({ rules, pattern }) => rules.method === exchange.method.toUpperCase() && pattern.test(pathname));
+    const route = routes.find(
+      ({ rules, pattern }) => rules.method === exchange.method.toUpperCase() && pattern.test(pathname),
+    );
     const where = `${exchange.method.toUpperCase()} ${pathname} → ${exchange.status}`;
     if (!route) {
       // A client asking for what the spec lacks must be told it is not there.
-      if (exchange.status !== 404 && exchange.status !== 405) this.#violation('openapi', where, '/', 'route not in openapi.yaml answered other than 404/405');
+      if (exchange.status !== 404 && exchange.status !== 405)
+        this.#violation('openapi', where, '/', 'route not in openapi.yaml answered other than 404/405');
       return;
     }
     const { rules } = route;
     const responses = rules.responses;
-    const documented = Object.hasOwn(responses, String(exchange.status)) ? responses[String(exchange.status)] : undefined;
+    const documented = Object.hasOwn(responses, String(exchange.status))
+      ? responses[String(exchange.status)]
+      : undefined;
     if (documented === undefined) {
-      return this.#violation('openapi', where, '/', `status ${exchange.status} not in openapi.yaml for ${rules.operationId} (has ${Object.keys(responses).join(', ')})`);
+      this.#violation(
+        'openapi',
+        where,
+        '/',
+        `status ${exchange.status} not in openapi.yaml for ${rules.operationId} (has ${Object.keys(responses).join(', ')})`,
+      );
+      return;
     }
     const requestRule = rules.requestBody;
-    const requestValid = !requestRule?.mediaType || (exchange.requestBody === undefined
-      ? !requestRule.required
-      : checkBody(requestRule as BodyRule, exchange.requestBody).ok);
+    const requestValid =
+      !requestRule?.mediaType ||
+      (exchange.requestBody === undefined
+        ? !requestRule.required
+        : checkBody(requestRule as BodyRule, exchange.requestBody).ok);
     if (!requestValid && exchange.status < 400) {
       this.#violation('openapi', where, '/', `a request body the spec refuses was answered ${exchange.status}`);
     }
     if (documented === null) {
-      if (exchange.responseBody !== undefined && exchange.responseBody !== '') this.#violation('openapi', where, '/', 'a body where the spec has none');
+      if (exchange.responseBody !== undefined && exchange.responseBody !== '')
+        this.#violation('openapi', where, '/', 'a body where the spec has none');
     } else if (!exchange.contentType?.startsWith(documented.mediaType)) {
-      this.#violation('openapi', where, '/', `content type ${exchange.contentType ?? 'none'}, the spec has ${documented.mediaType}`);
+      this.#violation(
+        'openapi',
+        where,
+        '/',
+        `content type ${exchange.contentType ?? 'none'}, the spec has ${documented.mediaType}`,
+      );
     } else {
       const checked = checkBody(documented, exchange.responseBody);
       if (!checked.ok) this.#violation('openapi', where, checked.path, checked.message);

@@ -67,11 +67,16 @@ export function createLoginThrottle(pool: Pool, options: LoginThrottleOptions): 
   return {
     pairWaitMs: (usernameKey, address) => byPair.blockedFor(pairKey(usernameKey, address)),
     async addressWaits(address) {
-      const [knownMs, unknownMs] = await Promise.all([byAddressKnown.blockedFor(address), byAddressUnknown.blockedFor(address)]);
+      const [knownMs, unknownMs] = await Promise.all([
+        byAddressKnown.blockedFor(address),
+        byAddressUnknown.blockedFor(address),
+      ]);
       return { knownMs, unknownMs };
     },
     async failed(usernameKey, address, knownUser, waits) {
-      const [counter, blocked] = knownUser ? [byAddressKnown, waits.knownMs > 0] : [byAddressUnknown, waits.unknownMs > 0];
+      const [counter, blocked] = knownUser
+        ? [byAddressKnown, waits.knownMs > 0]
+        : [byAddressUnknown, waits.unknownMs > 0];
       // A blocked address is not counted further, so its day is not prolonged attempt by attempt.
       await Promise.all([byPair.fail(pairKey(usernameKey, address)), blocked ? undefined : counter.fail(address)]);
     },

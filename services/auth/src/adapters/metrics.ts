@@ -21,8 +21,14 @@ export function createAuthMetrics(registry: Registry): AuthMetrics {
     registers: [registry],
   });
   return {
-    registered: (outcome) => registrations.inc({ outcome }),
-    loggedIn: (outcome) => logins.inc({ outcome }),
-    tokenIssued: () => tokens.inc(),
+    registered: (outcome) => {
+      registrations.inc({ outcome });
+    },
+    loggedIn: (outcome) => {
+      logins.inc({ outcome });
+    },
+    tokenIssued: () => {
+      tokens.inc();
+    },
   };
 }

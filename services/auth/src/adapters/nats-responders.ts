@@ -6,7 +6,12 @@ import type { AuthService } from '../application/auth-service.ts';
 export const AUTH_QUEUE = 'auth';
 
 /** Answers every auth subject from the use cases; `close()` drains them all. */
-export function startAuthResponders(nc: NatsConnection, service: AuthService, log: Logger, metrics: HandlerMetrics): Responder {
+export function startAuthResponders(
+  nc: NatsConnection,
+  service: AuthService,
+  log: Logger,
+  metrics: HandlerMetrics,
+): Responder {
   return respondAll(
     nc,
     {

@@ -10,10 +10,12 @@ export function createPostgresAuthStore(pool: Pool): AuthStore {
   return {
     async insertUser(row) {
       try {
-        await pool.query(
-          'INSERT INTO auth.users (id, username, password_hash, created_at) VALUES ($1, $2, $3, $4)',
-          [row.id, row.username, row.passwordHash, row.createdAt],
-        );
+        await pool.query('INSERT INTO auth.users (id, username, password_hash, created_at) VALUES ($1, $2, $3, $4)', [
+          row.id,
+          row.username,
+          row.passwordHash,
+          row.createdAt,
+        ]);
       } catch (err) {
         // Concurrent registrations of one name meet at the unique index, not at a prior lookup.
         if (isUniqueViolation(err, USERNAME_INDEX)) throw usernameTaken();
@@ -113,7 +115,12 @@ export function createPostgresAuthStore(pool: Pool): AuthStore {
 }
 
 /** Deletes the matching sessions and records their revocations in one statement (one transaction). */
-async function endSessions(pool: Pool, match: 'id_hash = $1' | 'user_id = $1', value: Buffer | string, until: Date): Promise<Revocation[]> {
+async function endSessions(
+  pool: Pool,
+  match: 'id_hash = $1' | 'user_id = $1',
+  value: Buffer | string,
+  until: Date,
+): Promise<Revocation[]> {
   const { rows } = await pool.query<{ session_id: string; until: Date }>(
     `WITH ended AS (DELETE FROM auth.sessions WHERE ${match} RETURNING id)
      INSERT INTO auth.revoked_sessions (session_id, until) SELECT id, $2 FROM ended

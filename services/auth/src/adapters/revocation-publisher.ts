@@ -14,7 +14,9 @@ export function natsRevocationPublisher(nc: NatsConnection, log: Logger): Revoca
     publish(revocations) {
       for (let i = 0; i < revocations.length; i += revocationsPerMessage) {
         const message: SessionsRevoked = {
-          revocations: revocations.slice(i, i + revocationsPerMessage).map((r) => ({ sessionId: r.sessionId, until: r.until.toISOString() })),
+          revocations: revocations
+            .slice(i, i + revocationsPerMessage)
+            .map((r) => ({ sessionId: r.sessionId, until: r.until.toISOString() })),
         };
         try {
           nc.publish(subjects.authSessionsRevoked, JSON.stringify(message));

@@ -122,7 +122,10 @@ export function createAuthService(deps: {
       const waits = await throttle.addressWaits(clientAddress);
       const now = clock();
       const trustedHere =
-        credentials !== undefined && valid && waits.knownMs > 0 && (await store.isTrustedLogin(credentials.user.id, clientAddress, trustedSince(now)));
+        credentials !== undefined &&
+        valid &&
+        waits.knownMs > 0 &&
+        (await store.isTrustedLogin(credentials.user.id, clientAddress, trustedSince(now)));
       const verdict = loginVerdict({ passwordValid: valid, trustedHere, waits });
       if (!valid) await throttle.failed(key, clientAddress, credentials !== undefined, waits);
       if (verdict.kind === 'throttled') throw throttled(verdict.retryAfterSeconds);
@@ -149,7 +152,9 @@ export function createAuthService(deps: {
     },
 
     async logout({ sessionId }) {
-      return revoked(await store.endSession(sessionIds.hash(sessionId), revokedUntil(clock(), deps.sessionTokenTtlSeconds)));
+      return revoked(
+        await store.endSession(sessionIds.hash(sessionId), revokedUntil(clock(), deps.sessionTokenTtlSeconds)),
+      );
     },
 
     async logoutAll({ userId }) {
@@ -162,7 +167,9 @@ export function createAuthService(deps: {
       const page = await store.revocationsAfter(afterSessionId, clock(), revocationPageSize + 1);
       return {
         ok: true,
-        revocations: page.slice(0, revocationPageSize).map((r) => ({ sessionId: r.sessionId, until: r.until.toISOString() })),
+        revocations: page
+          .slice(0, revocationPageSize)
+          .map((r) => ({ sessionId: r.sessionId, until: r.until.toISOString() })),
         hasMore: page.length > revocationPageSize,
       };
     },

@@ -23,7 +23,11 @@ export function retryAfterSeconds(ms: number): number {
 }
 
 /** What a login attempt whose pair is not paused gets, once its password has been checked. */
-export function loginVerdict(input: { passwordValid: boolean; trustedHere: boolean; waits: AddressWaits }): LoginVerdict {
+export function loginVerdict(input: {
+  passwordValid: boolean;
+  trustedHere: boolean;
+  waits: AddressWaits;
+}): LoginVerdict {
   const { knownMs, unknownMs } = input.waits;
   // One wait for every 429 of the address, so its value cannot tell a right password from a wrong one either.
   const addressWaitMs = Math.max(knownMs, unknownMs);

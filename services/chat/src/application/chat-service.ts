@@ -69,7 +69,10 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   const { store, readModels, policy, newId, users } = deps;
 
   /** Runs a command through the store and returns the room as its batch left it. */
-  const run = async (command: RoomCommand, load: Omit<CommandRequest, 'roomId' | 'actorId' | 'decide'> = {}): Promise<AppendOutcome> =>
+  const run = async (
+    command: RoomCommand,
+    load: Omit<CommandRequest, 'roomId' | 'actorId' | 'decide'> = {},
+  ): Promise<AppendOutcome> =>
     store.handle({
       roomId: command.data.roomId,
       actorId: command.data.actorId,
@@ -79,7 +82,8 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
 
   /** The room after a command that appended or accepted it. */
   const activeRoom = (outcome: AppendOutcome, roomId: string): ActiveRoom => {
-    if (outcome.kind !== 'appended' || outcome.state.status !== 'active') throw new Error(`command on room ${roomId} left no room`);
+    if (outcome.kind !== 'appended' || outcome.state.status !== 'active')
+      throw new Error(`command on room ${roomId} left no room`);
     return outcome.state;
   };
 

@@ -19,8 +19,7 @@ export interface CommandRequest {
 
 /** What a command did: events appended (with the room's new state), or nothing because it was a repeat. */
 export type AppendOutcome =
-  | { kind: 'appended'; state: RoomState; events: RecordedRoomEvent[] }
-  | { kind: 'duplicate'; message: Message };
+  { kind: 'appended'; state: RoomState; events: RecordedRoomEvent[] } | { kind: 'duplicate'; message: Message };
 
 /** Where commands are decided and their events appended, atomically with the read models. */
 export interface RoomCommandStore {

@@ -24,7 +24,13 @@ export {
   type ActiveRoom,
   type MessageState,
 } from './room-state.ts';
-export { applyMembership, foldMembership, membershipChange, type MembershipChange, type MembershipOp } from './membership.ts';
+export {
+  applyMembership,
+  foldMembership,
+  membershipChange,
+  type MembershipChange,
+  type MembershipOp,
+} from './membership.ts';
 export {
   RoomNotFoundError,
   MessageNotFoundError,

@@ -1,5 +1,12 @@
 import type { RoomEvent } from './room-events.ts';
-import { assertNever, readMarkerOf, requireMember, type ActiveRoom, type MessageState, type RoomState } from './room-state.ts';
+import {
+  assertNever,
+  readMarkerOf,
+  requireMember,
+  type ActiveRoom,
+  type MessageState,
+  type RoomState,
+} from './room-state.ts';
 import {
   InvalidMessageLengthError,
   MessageDeletedError,
@@ -17,7 +24,13 @@ import {
  */
 export interface CreateRoom {
   type: 'CreateRoom';
-  data: { roomId: string; actorId: string; name: string; memberIds: readonly string[]; knownUserIds: ReadonlySet<string> };
+  data: {
+    roomId: string;
+    actorId: string;
+    name: string;
+    memberIds: readonly string[];
+    knownUserIds: ReadonlySet<string>;
+  };
 }
 
 /** Posts a message; `messageId` and `clientMessageId` are chosen by the caller. */
@@ -148,13 +161,17 @@ function addMember(command: AddMember['data'], state: RoomState): RoomEvent[] {
 
 function removeMember(command: RemoveMember['data'], state: RoomState): RoomEvent[] {
   const room = requireMember(state, command.roomId, command.actorId);
-  if (command.userId !== command.actorId && command.actorId !== room.creatorId) throw new RemovalNotAllowedError(command.roomId);
+  if (command.userId !== command.actorId && command.actorId !== room.creatorId)
+    throw new RemovalNotAllowedError(command.roomId);
   if (!room.memberIds.includes(command.userId)) return [];
   return [{ type: 'MemberRemoved', data: { userId: command.userId } }];
 }
 
 /** The message a member authored, or NOT_FOUND / FORBIDDEN. */
-function authoredMessage(state: RoomState, command: { roomId: string; actorId: string; messageId: string }): MessageState {
+function authoredMessage(
+  state: RoomState,
+  command: { roomId: string; actorId: string; messageId: string },
+): MessageState {
   const room: ActiveRoom = requireMember(state, command.roomId, command.actorId);
   const message = room.messages.get(command.messageId);
   if (!message) throw new MessageNotFoundError(command.messageId);
@@ -171,5 +188,6 @@ function requireKnownUsers(userIds: readonly string[], knownUserIds: ReadonlySet
 function checkLength(message: string, policy: RoomPolicy): void {
   // Code points, not UTF-16 units, so an emoji counts as one character as in JSON Schema's maxLength.
   const length = [...message].length;
-  if (length < 1 || length > policy.messageMaxLength) throw new InvalidMessageLengthError(length, policy.messageMaxLength);
+  if (length < 1 || length > policy.messageMaxLength)
+    throw new InvalidMessageLengthError(length, policy.messageMaxLength);
 }

@@ -34,13 +34,10 @@ export interface RecordingContext {
 
 /** Gives decided events their consecutive seqs after `lastSeq`, ids and metadata. */
 export function recordEvents(events: readonly RoomEvent[], context: RecordingContext): RecordedRoomEvent[] {
-  return events.map(
-    (event, index) =>
-      ({
-        ...event,
-        roomId: context.roomId,
-        seq: context.lastSeq + index + 1,
-        metadata: { eventId: context.newId(), occurredAt: context.occurredAt, actorId: context.actorId },
-      }) as RecordedRoomEvent,
-  );
+  return events.map((event, index) => ({
+    ...event,
+    roomId: context.roomId,
+    seq: context.lastSeq + index + 1,
+    metadata: { eventId: context.newId(), occurredAt: context.occurredAt, actorId: context.actorId },
+  }));
 }

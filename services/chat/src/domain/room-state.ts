@@ -67,7 +67,11 @@ export function evolve(state: RoomState, event: RecordedRoomEvent): RoomState {
       // What was said before someone joined is history to them, not unread: their marker starts here.
       const readMarkers = new Map(room.readMarkers);
       readMarkers.set(event.data.userId, Math.max(readMarkers.get(event.data.userId) ?? 0, event.seq));
-      return { ...room, memberIds: applyMembership(room.memberIds, { userId: event.data.userId, added: true }), readMarkers };
+      return {
+        ...room,
+        memberIds: applyMembership(room.memberIds, { userId: event.data.userId, added: true }),
+        readMarkers,
+      };
     }
     case 'MemberRemoved':
       return { ...room, memberIds: applyMembership(room.memberIds, { userId: event.data.userId, added: false }) };
@@ -118,7 +122,13 @@ export function requireMember(state: RoomState, roomId: string, actorId: string)
 
 /** The contract view of an existing room. */
 export function toRoom(state: ActiveRoom): Room {
-  return { id: state.id, name: state.name, memberIds: [...state.memberIds], createdAt: state.createdAt, lastSeq: state.lastSeq };
+  return {
+    id: state.id,
+    name: state.name,
+    memberIds: [...state.memberIds],
+    createdAt: state.createdAt,
+    lastSeq: state.lastSeq,
+  };
 }
 
 /** The contract view of a message as members see it now: a deleted one keeps no text. */

@@ -8,7 +8,7 @@ export function natsBackend(nc: NatsConnection, timeoutMs: number, metrics: Gate
     async request(subject, payload) {
       const stop = metrics.natsRequestDuration.startTimer({ subject });
       const reply = await request(nc, subject, payload, timeoutMs);
-      stop({ outcome: 'ok' in reply && reply.ok === false ? reply.error.code : 'ok' });
+      stop({ outcome: 'ok' in reply && !reply.ok ? reply.error.code : 'ok' });
       return reply;
     },
   };

@@ -48,7 +48,9 @@ export class ConnectionGuard {
 
   /** Applies the caps to every connection `server` accepts. */
   protect(server: HttpServer, name: 'api' | 'socket'): void {
-    server.on('connection', (socket: Socket) => this.#admit(socket, name));
+    server.on('connection', (socket: Socket) => {
+      this.#admit(socket, name);
+    });
   }
 
   /** Open connections now, over both servers. */
@@ -59,9 +61,13 @@ export class ConnectionGuard {
   #admit(socket: Socket, server: 'api' | 'socket'): void {
     const address = socket.remoteAddress ?? 'unknown';
     const fromAddress = this.#byAddress.get(address) ?? 0;
-    if (this.#open >= this.#limits.maxConnections) return this.#refuse(socket, server, 'total', address);
+    if (this.#open >= this.#limits.maxConnections) {
+      this.#refuse(socket, server, 'total', address);
+      return;
+    }
     if (this.#limits.maxPerAddress > 0 && fromAddress >= this.#limits.maxPerAddress) {
-      return this.#refuse(socket, server, 'per_address', address);
+      this.#refuse(socket, server, 'per_address', address);
+      return;
     }
     this.#open += 1;
     this.#byAddress.set(address, fromAddress + 1);
@@ -79,10 +85,15 @@ export class ConnectionGuard {
     this.#unlogged += 1;
     const now = Date.now();
     if (now - this.#lastLog < refusalLogIntervalMs) return;
-    const cap = reason === 'total' ? { maxConnections: this.#limits.maxConnections } : { maxPerAddress: this.#limits.maxPerAddress };
+    const cap =
+      reason === 'total'
+        ? { maxConnections: this.#limits.maxConnections }
+        : { maxPerAddress: this.#limits.maxPerAddress };
     this.#log.warn(
       { server, reason, address, open: this.#open, refusedSinceLastLog: this.#unlogged, ...cap },
-      reason === 'total' ? 'connection cap reached: refusing new connections' : 'per-address connection cap reached: refusing its new connections',
+      reason === 'total'
+        ? 'connection cap reached: refusing new connections'
+        : 'per-address connection cap reached: refusing its new connections',
     );
     this.#unlogged = 0;
     this.#lastLog = now;

@@ -46,7 +46,10 @@ export function observeFeeds(registry: Registry, feeds: Record<'room' | 'notific
 }
 
 /** Gauges of this gateway's presence table, read at scrape time. */
-export function observePresence(registry: Registry, signals: { readonly size: { rooms: number; localUsers: number } }): void {
+export function observePresence(
+  registry: Registry,
+  signals: { readonly size: { rooms: number; localUsers: number } },
+): void {
   new Gauge({
     name: 'gateway_presence_rooms',
     help: 'Rooms this gateway serves presence for (rooms its sockets joined).',

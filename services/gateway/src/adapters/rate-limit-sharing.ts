@@ -39,9 +39,15 @@ export function shareAcrossGateways(
 
   const subscription = nc.subscribe(subjects.gatewayUsage, {
     callback: (err, msg) => {
-      if (err) return log.error({ err }, 'gateway.usage subscription failed');
+      if (err) {
+        log.error({ err }, 'gateway.usage subscription failed');
+        return;
+      }
       const checked = validate('GatewayUsage', decodeJson(msg));
-      if (!checked.ok) return log.warn({ error: checked.message }, 'invalid gateway.usage message dropped');
+      if (!checked.ok) {
+        log.warn({ error: checked.message }, 'invalid gateway.usage message dropped');
+        return;
+      }
       if (checked.value.gatewayId === gatewayId) return;
       for (const { userId, kind, count } of checked.value.usage) local.charge(userId, kind, count);
     },
@@ -57,7 +63,9 @@ export function shareAcrossGateways(
       }
       return decision;
     },
-    charge: (userId, kind, count) => local.charge(userId, kind, count),
+    charge: (userId, kind, count) => {
+      local.charge(userId, kind, count);
+    },
     async close() {
       clearInterval(timer);
       flush();

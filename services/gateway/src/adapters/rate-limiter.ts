@@ -3,7 +3,16 @@ import type { RateLimiter } from '../application/ports.ts';
 import { TokenBuckets, type BucketLimit } from '../domain/token-bucket.ts';
 
 /** Every kind of client command with a per-user limit. */
-export const rateLimitKinds = ['send', 'createRoom', 'edit', 'join', 'membership', 'read', 'subscribe', 'typing'] as const satisfies readonly RateLimitKind[];
+export const rateLimitKinds = [
+  'send',
+  'createRoom',
+  'edit',
+  'join',
+  'membership',
+  'read',
+  'subscribe',
+  'typing',
+] as const satisfies readonly RateLimitKind[];
 
 /** A limit per kind. */
 export type RateLimits = Record<RateLimitKind, BucketLimit>;
@@ -29,7 +38,9 @@ export function createRateLimiter(limits: RateLimits, now: () => number = Date.n
       const at = now();
       sweepNow(at);
       const result = bucketsOf(kind).take(userId, at);
-      return result.allowed ? result : { allowed: false, retryAfter: Math.max(1, Math.ceil(result.retryAfterMs / 1000)) };
+      return result.allowed
+        ? result
+        : { allowed: false, retryAfter: Math.max(1, Math.ceil(result.retryAfterMs / 1000)) };
     },
     charge(userId, kind, count) {
       bucketsOf(kind).charge(userId, count, now());

@@ -27,7 +27,11 @@ const syncRetryMs = 2_000;
  * a logout, so it also reads the stored ones (`auth.qry.revokedSessions`) on start and after every reconnect,
  * retrying until that succeeds.
  */
-export function watchSessionRevocations(deps: { nc: NatsConnection; backend: Backend; log: Logger }): SessionRevocations {
+export function watchSessionRevocations(deps: {
+  nc: NatsConnection;
+  backend: Backend;
+  log: Logger;
+}): SessionRevocations {
   const { nc, backend, log } = deps;
   /** Session id → epoch millis after which its tokens have all expired. */
   const revoked = new Map<string, number>();
@@ -50,9 +54,15 @@ export function watchSessionRevocations(deps: { nc: NatsConnection; backend: Bac
 
   const subscription = nc.subscribe(subjects.authSessionsRevoked, {
     callback: (err, msg) => {
-      if (err) return log.error({ err }, 'auth.evt.sessionsRevoked subscription failed');
+      if (err) {
+        log.error({ err }, 'auth.evt.sessionsRevoked subscription failed');
+        return;
+      }
       const checked = validate('SessionsRevoked', decodeJson(msg));
-      if (!checked.ok) return log.warn({ error: checked.message }, 'invalid session revocation dropped');
+      if (!checked.ok) {
+        log.warn({ error: checked.message }, 'invalid session revocation dropped');
+        return;
+      }
       add(checked.value.revocations);
     },
   });
@@ -60,7 +70,10 @@ export function watchSessionRevocations(deps: { nc: NatsConnection; backend: Bac
   async function sync(): Promise<void> {
     let afterSessionId: string | undefined;
     for (;;) {
-      const reply = await backend.request(subjects.authRevokedSessions, afterSessionId === undefined ? {} : { afterSessionId });
+      const reply = await backend.request(
+        subjects.authRevokedSessions,
+        afterSessionId === undefined ? {} : { afterSessionId },
+      );
       if (!reply.ok) throw new CodedError(reply.error.code, `session revocations unavailable: ${reply.error.message}`);
       add(reply.revocations);
       afterSessionId = reply.revocations.at(-1)?.sessionId;
@@ -72,7 +85,9 @@ export function watchSessionRevocations(deps: { nc: NatsConnection; backend: Bac
   const syncUntilDone = (): Promise<void> => {
     clearTimeout(retry);
     return sync().then(
-      () => log.info({ revoked: revoked.size }, 'session revocations read'),
+      () => {
+        log.info({ revoked: revoked.size }, 'session revocations read');
+      },
       (err: unknown) => {
         log.warn({ err }, 'could not read session revocations; retrying');
         if (!closed) retry = setTimeout(() => void syncUntilDone(), syncRetryMs).unref();

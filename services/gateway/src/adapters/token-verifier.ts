@@ -30,7 +30,11 @@ const keyRefreshIntervalMs = 10_000;
  * of revoked (logged out) sessions. An unknown key id triggers one refresh (key rotation), at most every 10 s
  * so bad tokens cannot flood the auth service.
  */
-export function createTokenVerifier(backend: Backend, revocations: { isRevoked(sessionId: string): boolean }, log: Logger): TokenVerifier {
+export function createTokenVerifier(
+  backend: Backend,
+  revocations: { isRevoked(sessionId: string): boolean },
+  log: Logger,
+): TokenVerifier {
   let keySet: ReturnType<typeof createLocalJWKSet> | undefined;
   let lastRefresh = 0;
 
@@ -47,7 +51,12 @@ export function createTokenVerifier(backend: Backend, revocations: { isRevoked(s
     try {
       const { payload } = await jwtVerify(token, keySet!, { issuer, audience, algorithms: ['EdDSA'] });
       const { sub, exp, username, sid } = payload;
-      if (typeof sub !== 'string' || typeof username !== 'string' || typeof sid !== 'string' || typeof exp !== 'number') {
+      if (
+        typeof sub !== 'string' ||
+        typeof username !== 'string' ||
+        typeof sid !== 'string' ||
+        typeof exp !== 'number'
+      ) {
         throw new CodedError('UNAUTHENTICATED', 'session token lacks its claims');
       }
       if (revocations.isRevoked(sid)) throw new CodedError('UNAUTHENTICATED', 'session ended (logged out)');
@@ -58,7 +67,8 @@ export function createTokenVerifier(backend: Backend, revocations: { isRevoked(s
         return verifyWith(token, false);
       }
       if (err instanceof CodedError) throw err;
-      if (err instanceof errors.JWTExpired) throw new CodedError('UNAUTHENTICATED', 'session token expired', { cause: err });
+      if (err instanceof errors.JWTExpired)
+        throw new CodedError('UNAUTHENTICATED', 'session token expired', { cause: err });
       throw new CodedError('UNAUTHENTICATED', 'invalid session token', { cause: err });
     }
   }

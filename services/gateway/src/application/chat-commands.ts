@@ -4,7 +4,9 @@ import type { Backend, Transport } from './ports.ts';
 import type { RateLimitPolicy } from './rate-limits.ts';
 
 /** The names of the request subjects in `subjects`. */
-type Subject = { [K in keyof typeof subjects]: (typeof subjects)[K] extends NatsRequestSubject ? K : never }[keyof typeof subjects];
+type Subject = {
+  [K in keyof typeof subjects]: (typeof subjects)[K] extends NatsRequestSubject ? K : never;
+}[keyof typeof subjects];
 /** A chat command as a client sends it: the NATS command without its actor, whom the gateway adds. */
 type Input<S extends Subject> = Omit<NatsRequests[(typeof subjects)[S]]['request'], 'actorId'>;
 type Reply<S extends Subject> = Promise<NatsRequests[(typeof subjects)[S]]['reply'] | AckFailure>;
@@ -28,18 +30,24 @@ export function createChatCommands(deps: { backend: Backend; rateLimits: RateLim
   const { backend, rateLimits } = deps;
   return {
     createRoom: async (actorId, input, transport) =>
-      rateLimits.check(actorId, 'createRoom', transport) ?? backend.request(subjects.chatCreateRoom, { actorId, ...normalizedText(input) }),
+      rateLimits.check(actorId, 'createRoom', transport) ??
+      backend.request(subjects.chatCreateRoom, { actorId, ...normalizedText(input) }),
     sendMessage: async (actorId, input, transport) =>
-      rateLimits.check(actorId, 'send', transport) ?? backend.request(subjects.chatSendMessage, { actorId, ...normalizedText(input) }),
+      rateLimits.check(actorId, 'send', transport) ??
+      backend.request(subjects.chatSendMessage, { actorId, ...normalizedText(input) }),
     editMessage: async (actorId, input, transport) =>
-      rateLimits.check(actorId, 'edit', transport) ?? backend.request(subjects.chatEditMessage, { actorId, ...normalizedText(input) }),
+      rateLimits.check(actorId, 'edit', transport) ??
+      backend.request(subjects.chatEditMessage, { actorId, ...normalizedText(input) }),
     deleteMessage: async (actorId, input, transport) =>
-      rateLimits.check(actorId, 'edit', transport) ?? backend.request(subjects.chatDeleteMessage, { actorId, ...input }),
+      rateLimits.check(actorId, 'edit', transport) ??
+      backend.request(subjects.chatDeleteMessage, { actorId, ...input }),
     markRead: async (actorId, input, transport) =>
       rateLimits.check(actorId, 'read', transport) ?? backend.request(subjects.chatMarkRead, { actorId, ...input }),
     addMember: async (actorId, input, transport) =>
-      rateLimits.check(actorId, 'membership', transport) ?? backend.request(subjects.chatAddMember, { actorId, ...input }),
+      rateLimits.check(actorId, 'membership', transport) ??
+      backend.request(subjects.chatAddMember, { actorId, ...input }),
     removeMember: async (actorId, input, transport) =>
-      rateLimits.check(actorId, 'membership', transport) ?? backend.request(subjects.chatRemoveMember, { actorId, ...input }),
+      rateLimits.check(actorId, 'membership', transport) ??
+      backend.request(subjects.chatRemoveMember, { actorId, ...input }),
   };
 }

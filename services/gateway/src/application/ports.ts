@@ -2,7 +2,10 @@ import type { NatsRequests, NatsRequestSubject, RateLimitKind } from '@chatrt/co
 
 /** The gateway's only way to reach the services: contract requests over NATS, bounded in time. */
 export interface Backend {
-  request<S extends NatsRequestSubject>(subject: S, payload: NatsRequests[S]['request']): Promise<NatsRequests[S]['reply']>;
+  request<S extends NatsRequestSubject>(
+    subject: S,
+    payload: NatsRequests[S]['request'],
+  ): Promise<NatsRequests[S]['reply']>;
 }
 
 /** Whether a user may act now, and if not, how many whole seconds to wait. */

@@ -99,7 +99,9 @@ export class ResumableDelivery<Live, Item> {
     if (position > this.#last + 1) {
       // Something before this message is missing here: read it from the store first.
       this.#buffer = [live];
-      this.catchUp(position - 1).catch((err: unknown) => this.#source.onCatchUpFailed(err));
+      this.catchUp(position - 1).catch((err: unknown) => {
+        this.#source.onCatchUpFailed(err);
+      });
       return;
     }
     this.#deliverLive(live);

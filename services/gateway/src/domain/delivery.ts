@@ -21,10 +21,19 @@ export function deliveryFor(event: ChatEvents): RoomUpdate | undefined {
     case 'MessageEdited':
       return {
         event: 'messageEdited',
-        payload: { roomId, seq, messageId: event.data.messageId, message: event.data.message, editedAt: event.metadata.occurredAt },
+        payload: {
+          roomId,
+          seq,
+          messageId: event.data.messageId,
+          message: event.data.message,
+          editedAt: event.metadata.occurredAt,
+        },
       };
     case 'MessageDeleted':
-      return { event: 'messageDeleted', payload: { roomId, seq, messageId: event.data.messageId, deletedAt: event.metadata.occurredAt } };
+      return {
+        event: 'messageDeleted',
+        payload: { roomId, seq, messageId: event.data.messageId, deletedAt: event.metadata.occurredAt },
+      };
     case 'MemberAdded':
       return { event: 'memberAdded', payload: { roomId, seq, userId: event.data.userId } };
     case 'MemberRemoved':

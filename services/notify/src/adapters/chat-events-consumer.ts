@@ -1,4 +1,11 @@
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, JetStreamApiError, type ConsumerMessages } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  JetStreamApiError,
+  type ConsumerMessages,
+} from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { streams, validate, type ChatEvents, type SchemaName } from '@chatrt/contracts';
 import { CodedError, type Logger, type NatsConnection } from '@chatrt/service-kit';
@@ -83,7 +90,8 @@ export async function consumeChatEvents(options: {
       // The consumer already exists (a restart): keep its position, take the configured ack wait.
       if (!(err instanceof JetStreamApiError)) throw err;
       const existing = await jsm.consumers.info(streams.chatEvents, durableName);
-      if (existing.config.ack_wait !== ackWait) await jsm.consumers.update(streams.chatEvents, durableName, { ack_wait: ackWait });
+      if (existing.config.ack_wait !== ackWait)
+        await jsm.consumers.update(streams.chatEvents, durableName, { ack_wait: ackWait });
     });
   const consumer = await jetstream(nc).consumers.get(streams.chatEvents, durableName);
   const messages: ConsumerMessages = await consumer.consume({ max_messages: 256, expires: pullExpiresMs });
@@ -93,7 +101,10 @@ export async function consumeChatEvents(options: {
     for await (const msg of messages) {
       const event = parseChatEvent(msg.data);
       if (!event.ok) {
-        log.error({ subject: msg.subject, streamSeq: msg.seq, error: event.error }, 'not a chat event of the contract; terminated');
+        log.error(
+          { subject: msg.subject, streamSeq: msg.seq, error: event.error },
+          'not a chat event of the contract; terminated',
+        );
         msg.term(event.error);
         continue;
       }
@@ -107,8 +118,9 @@ export async function consumeChatEvents(options: {
         const waiting = err instanceof WaitForEarlierEvents;
         const delayMs = retryDelayMs(deliveryCount, waiting);
         const context = { err, eventId, roomId: event.value.roomId, seq: event.value.seq, deliveryCount, delayMs };
-        if (waiting) log.debug(context, 'chat event waits for its room\'s earlier events');
-        else if (err instanceof CodedError && err.code === 'UNAVAILABLE') log.warn(context, 'a dependency is unavailable; chat event will be retried');
+        if (waiting) log.debug(context, "chat event waits for its room's earlier events");
+        else if (err instanceof CodedError && err.code === 'UNAVAILABLE')
+          log.warn(context, 'a dependency is unavailable; chat event will be retried');
         else log.error(context, 'applying chat event failed; will retry');
         msg.nak(delayMs);
       }
@@ -136,9 +148,10 @@ function parseChatEvent(data: Uint8Array): { ok: true; value: ChatEvents } | { o
     return { ok: false, error: 'not JSON' };
   }
   const type = (raw as { type?: unknown } | null)?.type;
-  if (typeof type !== 'string' || !Object.hasOwn(eventSchemas, type)) return { ok: false, error: `unknown event type ${String(type)}` };
+  if (typeof type !== 'string' || !Object.hasOwn(eventSchemas, type))
+    return { ok: false, error: `unknown event type ${String(type)}` };
   const checked = validate(eventSchemas[type as ChatEvents['type']], raw);
-  return checked.ok ? { ok: true, value: checked.value as ChatEvents } : { ok: false, error: checked.message };
+  return checked.ok ? { ok: true, value: checked.value } : { ok: false, error: checked.message };
 }
 
 async function waitForStream(jsm: Awaited<ReturnType<typeof jetstreamManager>>, log: Logger): Promise<void> {

@@ -20,7 +20,7 @@ export function createNotifyMetrics(registry: Registry): NotifyMetrics {
   });
   const projectionLag = new Histogram({
     name: 'notify_projection_lag_seconds',
-    help: 'Time from a chat event\'s commit to notify applying it (outbox, JetStream, consumer, apply).',
+    help: "Time from a chat event's commit to notify applying it (outbox, JetStream, consumer, apply).",
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [registry],
   });
@@ -35,9 +35,15 @@ export function createNotifyMetrics(registry: Registry): NotifyMetrics {
     registers: [registry],
   });
   return {
-    chatEvent: (outcome) => events.inc({ outcome }),
-    notification: (type, change) => notifications.inc({ type, change }),
-    projectionLag: (seconds) => projectionLag.observe(Math.max(0, seconds)),
+    chatEvent: (outcome) => {
+      events.inc({ outcome });
+    },
+    notification: (type, change) => {
+      notifications.inc({ type, change });
+    },
+    projectionLag: (seconds) => {
+      projectionLag.observe(Math.max(0, seconds));
+    },
     markedRead(count) {
       markRequests.inc();
       marked.inc(count);

@@ -11,7 +11,8 @@ export function createNotificationPublisher(nc: NatsConnection): NotificationPub
   return {
     async publish(changed) {
       if (changed.length === 0) return;
-      for (const { userId, notification } of changed) nc.publish(subjects.notifyEvents(userId), JSON.stringify(notification));
+      for (const { userId, notification } of changed)
+        nc.publish(subjects.notifyEvents(userId), JSON.stringify(notification));
       await nc.flush();
     },
   };

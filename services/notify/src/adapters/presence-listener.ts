@@ -13,17 +13,30 @@ export interface PresenceListener {
  * Nothing is stored: after a restart the book is complete again within one heartbeat, when every
  * gateway has re-announced its rooms.
  */
-export function listenToPresence(options: { nc: NatsConnection; book: PresenceBook; heartbeatMs: number; log: Logger }): PresenceListener {
+export function listenToPresence(options: {
+  nc: NatsConnection;
+  book: PresenceBook;
+  heartbeatMs: number;
+  log: Logger;
+}): PresenceListener {
   const { nc, book, log } = options;
   const sub = nc.subscribe(subjects.gatewayPresenceWildcard, {
     callback: (err, msg) => {
-      if (err) return log.error({ err }, 'presence subscription failed');
+      if (err) {
+        log.error({ err }, 'presence subscription failed');
+        return;
+      }
       const checked = validate('GatewayPresence', decodeJson(msg));
-      if (!checked.ok) return log.warn({ subject: msg.subject, error: checked.message }, 'invalid presence announcement dropped');
+      if (!checked.ok) {
+        log.warn({ subject: msg.subject, error: checked.message }, 'invalid presence announcement dropped');
+        return;
+      }
       book.apply(checked.value, Date.now());
     },
   });
-  const sweep = setInterval(() => book.sweep(Date.now()), options.heartbeatMs);
+  const sweep = setInterval(() => {
+    book.sweep(Date.now());
+  }, options.heartbeatMs);
   sweep.unref();
   return {
     async close() {

@@ -6,7 +6,12 @@ import type { NotifyService } from '../application/notify-service.ts';
 export const NOTIFY_QUEUE = 'notify';
 
 /** Answers `notify.qry.list`, `notify.qry.changes` and `notify.cmd.markRead`; `close()` drains them. */
-export function startNotifyResponders(nc: NatsConnection, service: NotifyService, log: Logger, metrics: HandlerMetrics): Responder {
+export function startNotifyResponders(
+  nc: NatsConnection,
+  service: NotifyService,
+  log: Logger,
+  metrics: HandlerMetrics,
+): Responder {
   return respondAll(
     nc,
     {

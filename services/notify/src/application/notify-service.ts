@@ -107,7 +107,8 @@ export function createNotifyService(deps: {
         else if (change.kind === 'coalesce') metrics.notification('message', 'updated');
         else metrics.notification('mention', 'retracted');
       }
-      if (decided.length > 0) log.debug({ eventId, roomId: event.roomId, notifications: decided.length }, 'notifications changed');
+      if (decided.length > 0)
+        log.debug({ eventId, roomId: event.roomId, notifications: decided.length }, 'notifications changed');
       await publisher.publish(result.changed);
       return 'applied';
     },
@@ -129,7 +130,10 @@ export function createNotifyService(deps: {
         await publisher.publish(changed);
       } catch (err) {
         // Committed already, so the answer stays true; sockets catch up through `notify.qry.changes`.
-        log.warn({ err, userId: command.userId, notifications: changed.length }, 'publishing read notifications failed');
+        log.warn(
+          { err, userId: command.userId, notifications: changed.length },
+          'publishing read notifications failed',
+        );
       }
       return { ok: true, updated: changed.length };
     },

@@ -39,11 +39,19 @@ export interface NotificationStore {
    * An event applied before changes nothing and answers `{applied: false}`. Throws WaitForEarlierEvents
    * when the room's previous event is not applied yet (see `mayApplyInOrder`).
    */
-  applyOnce(event: ChatEvents, options: { decide: DecideNotifications; newId: () => string; deliveryCount: number }): Promise<ApplyResult>;
+  applyOnce(
+    event: ChatEvents,
+    options: { decide: DecideNotifications; newId: () => string; deliveryCount: number },
+  ): Promise<ApplyResult>;
   /** The current state of the notifications an applied event created or updated. */
   producedBy(eventId: string): Promise<UserNotification[]>;
   /** A user's notifications newest first (by cursor), optionally only unread or before a cursor. */
-  list(query: { userId: string; unread: boolean; before: number | undefined; limit: number }): Promise<NotificationPage>;
+  list(query: {
+    userId: string;
+    unread: boolean;
+    before: number | undefined;
+    limit: number;
+  }): Promise<NotificationPage>;
   /** A user's notifications changed after a cursor, ascending, each once at its latest cursor. */
   changes(query: { userId: string; afterCursor: number; limit: number }): Promise<NotificationPage>;
   /** Turns the targeted unread notifications of a user read; each takes a new cursor. Returns them. */

@@ -98,7 +98,8 @@ export function notificationsForMessage(input: {
       changes.push({ kind: 'create', type: 'message', userId, ...base });
       continue;
     }
-    const latest = message.seq > unread.messageSeq ? { messageId: message.messageId, messageSeq: message.seq } : undefined;
+    const latest =
+      message.seq > unread.messageSeq ? { messageId: message.messageId, messageSeq: message.seq } : undefined;
     changes.push({ kind: 'coalesce', id: unread.id, userId, latest, at: message.sentAt });
   }
   return changes;
@@ -110,7 +111,16 @@ export function notificationsForMessage(input: {
  */
 export function notificationsForAddedMember(added: AddedMember): NotificationChange[] {
   if (added.userId === added.actorId) return [];
-  return [{ kind: 'create', type: 'addedToRoom', userId: added.userId, roomId: added.roomId, actorId: added.actorId, at: added.addedAt }];
+  return [
+    {
+      kind: 'create',
+      type: 'addedToRoom',
+      userId: added.userId,
+      roomId: added.roomId,
+      actorId: added.actorId,
+      at: added.addedAt,
+    },
+  ];
 }
 
 /**

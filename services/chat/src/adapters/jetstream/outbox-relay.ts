@@ -76,21 +76,31 @@ export class OutboxRelay {
   async #acquire(): Promise<void> {
     const { databaseUrl, log, lockRetryMs, pollIntervalMs, metrics } = this.#options;
     const client = new pg.Client({ connectionString: databaseUrl });
-    client.on('error', (err) => this.#lost(client, err));
+    client.on('error', (err) => {
+      this.#lost(client, err);
+    });
     try {
       await client.connect();
-      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [lockName]);
+      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
+        lockName,
+      ]);
       if (!rows[0]?.locked || this.#closed) {
         await client.end();
         this.#retryLater();
         return;
       }
-      client.on('notification', () => this.#kick());
-      client.on('end', () => this.#lost(client, new Error('relay connection ended')));
+      client.on('notification', () => {
+        this.#kick();
+      });
+      client.on('end', () => {
+        this.#lost(client, new Error('relay connection ended'));
+      });
       await client.query(`LISTEN ${channel}`);
       this.#client = client;
       metrics.relayLeader.set(1);
-      this.#pollTimer = setInterval(() => this.#kick(), pollIntervalMs);
+      this.#pollTimer = setInterval(() => {
+        this.#kick();
+      }, pollIntervalMs);
       log.info('outbox relay took the lock');
       this.#kick();
     } catch (err) {
@@ -102,7 +112,9 @@ export class OutboxRelay {
 
   #retryLater(): void {
     if (this.#closed) return;
-    this.#retryTimer = setTimeout(() => this.start(), this.#options.lockRetryMs);
+    this.#retryTimer = setTimeout(() => {
+      this.start();
+    }, this.#options.lockRetryMs);
   }
 
   /** The lock connection failed: another instance may take over; this one competes again. */
@@ -176,7 +188,10 @@ export class OutboxRelay {
           } catch (err) {
             failure ??= err;
             metrics.relayFailures.inc();
-            log.warn({ err, roomId: event.roomId, seq: event.seq, eventId: event.metadata.eventId }, 'publish failed; will retry');
+            log.warn(
+              { err, roomId: event.roomId, seq: event.seq, eventId: event.metadata.eventId },
+              'publish failed; will retry',
+            );
             return;
           }
         }

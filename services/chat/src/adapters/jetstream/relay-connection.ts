@@ -8,7 +8,10 @@ import { checkContract, natsReconnectOptions, natsServers, type Logger } from '@
  * events per second). Checked against the spec like every service connection under `CONTRACT_CHECK`.
  */
 export async function connectRelayNats(natsUrl: string, log: Logger): Promise<NatsConnection> {
-  const nc = checkContract(await connect({ servers: natsServers(natsUrl), name: 'chat-relay', ...natsReconnectOptions, noAsyncTraces: true }), log);
+  const nc = checkContract(
+    await connect({ servers: natsServers(natsUrl), name: 'chat-relay', ...natsReconnectOptions, noAsyncTraces: true }),
+    log,
+  );
   void (async () => {
     for await (const status of nc.status()) log.info({ nats: status.type, connection: 'relay' }, 'NATS status');
   })();

@@ -18,7 +18,11 @@ const ensureRetryMs = 60_000;
  * count (JetStream moves a stream between R1 and R3 in place; more replicas than cluster nodes is an error).
  * A JetStream that does not answer yet (timeout, no responders, 503) is retried for up to a minute.
  */
-export async function ensureChatEventsStream(nc: NatsConnection, log: Logger, options: { replicas: number }): Promise<void> {
+export async function ensureChatEventsStream(
+  nc: NatsConnection,
+  log: Logger,
+  options: { replicas: number },
+): Promise<void> {
   await pRetry(() => ensureOnce(nc, log, options), {
     retries: Number.POSITIVE_INFINITY,
     maxRetryTime: ensureRetryMs,
@@ -26,7 +30,11 @@ export async function ensureChatEventsStream(nc: NatsConnection, log: Logger, op
     maxTimeout: 5_000,
     shouldRetry: ({ error }) => isTransient(error),
     onFailedAttempt: ({ error, attemptNumber }) => {
-      if (isTransient(error)) log.warn({ err: error, attemptNumber, stream: chatEventsStream }, 'JetStream not ready for the stream yet; retrying');
+      if (isTransient(error))
+        log.warn(
+          { err: error, attemptNumber, stream: chatEventsStream },
+          'JetStream not ready for the stream yet; retrying',
+        );
     },
   });
 }
@@ -34,12 +42,20 @@ export async function ensureChatEventsStream(nc: NatsConnection, log: Logger, op
 /** JetStream did not answer in time, has no responders yet, or says it is temporarily unavailable. */
 function isTransient(err: unknown): boolean {
   if (err instanceof Error && err.cause !== undefined && isTransient(err.cause)) return true;
-  return err instanceof TimeoutError || err instanceof RequestError || (err instanceof JetStreamApiError && err.status === 503);
+  return (
+    err instanceof TimeoutError ||
+    err instanceof RequestError ||
+    (err instanceof JetStreamApiError && err.status === 503)
+  );
 }
 
 async function ensureOnce(nc: NatsConnection, log: Logger, options: { replicas: number }): Promise<void> {
   const jsm = await jetstreamManager(nc);
-  const config = { subjects: [subjects.chatEventsWildcard], duplicate_window: duplicateWindowNanos, num_replicas: options.replicas };
+  const config = {
+    subjects: [subjects.chatEventsWildcard],
+    duplicate_window: duplicateWindowNanos,
+    num_replicas: options.replicas,
+  };
   const existing = await jsm.streams.info(chatEventsStream).catch((err: unknown) => {
     if (isApiError(err, JetStreamApiCodes.StreamNotFound)) return undefined;
     throw err;
@@ -54,7 +70,10 @@ async function ensureOnce(nc: NatsConnection, log: Logger, options: { replicas: 
       if (!isApiError(err, streamNameInUse)) throw err;
     }
   } else if (existing.config.storage !== StorageType.File) {
-    log.warn({ stream: chatEventsStream, storage: existing.config.storage }, 'stream storage is not file and cannot be changed in place');
+    log.warn(
+      { stream: chatEventsStream, storage: existing.config.storage },
+      'stream storage is not file and cannot be changed in place',
+    );
   }
   await jsm.streams.update(chatEventsStream, config);
   log.info({ stream: chatEventsStream, replicas: options.replicas }, 'JetStream stream up to date');

@@ -6,7 +6,11 @@ import type { ChatService } from '../../application/chat-service.ts';
 export const queueGroup = 'chat';
 
 /** Answers the chat subjects with the use cases of `chat`; `metrics` times each request by subject and outcome. */
-export function startChatResponders(nc: NatsConnection, chat: ChatService, options: { log: Logger; metrics: HandlerMetrics }): Responder {
+export function startChatResponders(
+  nc: NatsConnection,
+  chat: ChatService,
+  options: { log: Logger; metrics: HandlerMetrics },
+): Responder {
   return respondAll(
     nc,
     {

@@ -15,7 +15,9 @@ export function natsUserDirectory(nc: NatsConnection, options: { timeoutMs: numb
       const unique = [...new Set(userIds)];
       const chunks: string[][] = [];
       for (let i = 0; i < unique.length; i += idsPerRequest) chunks.push(unique.slice(i, i + idsPerRequest));
-      const replies = await Promise.all(chunks.map((ids) => request(nc, subjects.authUsersById, { ids }, options.timeoutMs)));
+      const replies = await Promise.all(
+        chunks.map((ids) => request(nc, subjects.authUsersById, { ids }, options.timeoutMs)),
+      );
       const existing = new Set<string>();
       for (const reply of replies) {
         if (!reply.ok) throw new CodedError('UNAVAILABLE', `cannot check users: ${reply.error.message}`);

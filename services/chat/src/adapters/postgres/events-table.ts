@@ -72,7 +72,11 @@ export interface StreamCursor {
  * Reads up to `limit` events after `cursor` in (room_id, seq) order: an index range scan, so a replay
  * of the whole store reads each room's events in seq order without a sort or a snapshot.
  */
-export async function readEventsInRoomOrder(db: Queryable, cursor: StreamCursor | undefined, limit: number): Promise<RecordedRoomEvent[]> {
+export async function readEventsInRoomOrder(
+  db: Queryable,
+  cursor: StreamCursor | undefined,
+  limit: number,
+): Promise<RecordedRoomEvent[]> {
   const { rows } = cursor
     ? await db.query<EventRow>(
         `SELECT ${eventColumns} FROM chat.events WHERE (room_id, seq) > ($1::uuid, $2::bigint) ORDER BY room_id, seq LIMIT $3`,

@@ -32,7 +32,9 @@ export function asCommandError(err: unknown): CodedError {
   const state = sqlState(err);
   const detail = err instanceof Error ? err.message : String(err);
   if (state?.startsWith('22') || state?.startsWith('23')) {
-    return new CodedError('VALIDATION_FAILED', `the database refused a value of this command: ${detail}`, { cause: err });
+    return new CodedError('VALIDATION_FAILED', `the database refused a value of this command: ${detail}`, {
+      cause: err,
+    });
   }
   return new CodedError('UNAVAILABLE', 'could not store the command, retry later', { cause: err });
 }

@@ -66,7 +66,11 @@ export const messagesProjection: Projection = {
   },
 };
 
-function foldEvent(sent: Map<string, MessageRowChange>, later: Map<string, LaterChange>, event: RecordedRoomEvent): void {
+function foldEvent(
+  sent: Map<string, MessageRowChange>,
+  later: Map<string, LaterChange>,
+  event: RecordedRoomEvent,
+): void {
   switch (event.type) {
     case 'MessageSent':
       sent.set(event.data.messageId, {
@@ -151,7 +155,10 @@ export async function listMessages(db: Queryable, roomId: string, page: PageRequ
 }
 
 /** Loads messages by id (the ones commands act on); unknown ids are missing from the map. */
-export async function readMessageStates(db: Queryable, messageIds: readonly string[]): Promise<Map<string, MessageState>> {
+export async function readMessageStates(
+  db: Queryable,
+  messageIds: readonly string[],
+): Promise<Map<string, MessageState>> {
   const { rows } = await db.query<MessageRow>(
     `SELECT ${messageColumns} FROM ${liveSchema}.messages WHERE id = ANY($1::uuid[])`,
     [messageIds],
@@ -161,7 +168,9 @@ export async function readMessageStates(db: Queryable, messageIds: readonly stri
 
 /** The room a message belongs to (never changes), or undefined for an unknown message. */
 export async function findMessageRoom(db: Queryable, messageId: string): Promise<string | undefined> {
-  const { rows } = await db.query<{ room_id: string }>(`SELECT room_id FROM ${liveSchema}.messages WHERE id = $1`, [messageId]);
+  const { rows } = await db.query<{ room_id: string }>(`SELECT room_id FROM ${liveSchema}.messages WHERE id = $1`, [
+    messageId,
+  ]);
   return rows[0]?.room_id;
 }
 

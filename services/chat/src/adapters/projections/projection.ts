@@ -41,7 +41,11 @@ export async function runProjections(
 }
 
 /** Upserts each room's {projection: highest seq applied} for every room in `events`, one row per room. */
-export function checkpointStatement(projections: readonly Projection[], events: readonly RecordedRoomEvent[], schema: string): SqlStatement {
+export function checkpointStatement(
+  projections: readonly Projection[],
+  events: readonly RecordedRoomEvent[],
+  schema: string,
+): SqlStatement {
   const lastSeqs = new Map<string, number>();
   for (const event of events) lastSeqs.set(event.roomId, Math.max(lastSeqs.get(event.roomId) ?? 0, event.seq));
   const rooms = [...lastSeqs.keys()];

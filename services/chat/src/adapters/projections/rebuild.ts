@@ -1,5 +1,11 @@
 import { inTransaction, type Logger, type Pool, type PoolClient } from '@chatrt/service-kit';
-import { readEventsInRoomOrder, toRecordedEvent, eventColumns, type EventRow, type StreamCursor } from '../postgres/events-table.ts';
+import {
+  readEventsInRoomOrder,
+  toRecordedEvent,
+  eventColumns,
+  type EventRow,
+  type StreamCursor,
+} from '../postgres/events-table.ts';
 import { toNumber, type Queryable } from '../postgres/sql.ts';
 import { checkpointsTable, liveSchema, runProjections, type Projection } from './projection.ts';
 import { chatProjections } from './index.ts';
@@ -48,7 +54,9 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
   const tables = [...projections.flatMap((p) => p.tables), checkpointsTable];
   const session = await pool.connect();
   try {
-    const { rows } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [rebuildLock]);
+    const { rows } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
+      rebuildLock,
+    ]);
     if (!rows[0]?.locked) throw new Error('another rebuild is running');
     try {
       await createBuildTables(session, tables);
@@ -59,11 +67,20 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
         await client.query(`SET LOCAL lock_timeout = ${Math.round(lockTimeoutMs)}`);
         await client.query(`LOCK TABLE ${tables.map((t) => `${liveSchema}.${t}`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
         const caughtUp = await catchUp(client, projections);
-        const differences = mode === 'verify' ? await compareTables(client, tables, projections.map((p) => p.name)) : {};
+        const differences =
+          mode === 'verify'
+            ? await compareTables(
+                client,
+                tables,
+                projections.map((p) => p.name),
+              )
+            : {};
         if (mode === 'swap') {
           await client.query(`CREATE SCHEMA ${retiredSchema}`);
-          for (const table of tables) await client.query(`ALTER TABLE ${liveSchema}.${table} SET SCHEMA ${retiredSchema}`);
-          for (const table of tables) await client.query(`ALTER TABLE ${buildSchema}.${table} SET SCHEMA ${liveSchema}`);
+          for (const table of tables)
+            await client.query(`ALTER TABLE ${liveSchema}.${table} SET SCHEMA ${retiredSchema}`);
+          for (const table of tables)
+            await client.query(`ALTER TABLE ${buildSchema}.${table} SET SCHEMA ${liveSchema}`);
         }
         return { replayed, caughtUp, differences, swapped: mode === 'swap' };
       });
@@ -149,7 +166,10 @@ async function catchUp(db: PoolClient, projections: readonly Projection[]): Prom
   );
   if (behind.length === 0) return 0;
   const { rows } = await db.query<EventRow>(
-    `SELECT ${eventColumns.split(', ').map((c) => `e.${c}`).join(', ')}
+    `SELECT ${eventColumns
+      .split(', ')
+      .map((c) => `e.${c}`)
+      .join(', ')}
      FROM unnest($1::uuid[], $2::bigint[]) AS b(room_id, applied)
      JOIN ${liveSchema}.events e ON e.room_id = b.room_id AND e.seq > b.applied
      ORDER BY e.room_id, e.seq`,
@@ -164,7 +184,11 @@ async function catchUp(db: PoolClient, projections: readonly Projection[]): Prom
  * compared for the rebuilt projections only: a checkpoint kept by a projection outside the set (one since
  * retired, or a test's instrument) does not make the read models differ.
  */
-async function compareTables(db: Queryable, tables: readonly string[], projectionNames: readonly string[]): Promise<Record<string, number>> {
+async function compareTables(
+  db: Queryable,
+  tables: readonly string[],
+  projectionNames: readonly string[],
+): Promise<Record<string, number>> {
   const rowsOf = (schema: string, table: string) =>
     table === checkpointsTable
       ? `(SELECT room_id, (SELECT coalesce(jsonb_object_agg(k, v), '{}'::jsonb) FROM jsonb_each(seqs) AS kv(k, v) WHERE k = ANY($1::text[])) AS seqs

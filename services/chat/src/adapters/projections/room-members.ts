@@ -31,7 +31,11 @@ export const roomMembersProjection: Projection = {
         case 'MemberAdded':
         case 'MemberRemoved': {
           const key = `${event.roomId}/${event.data.userId}`;
-          membership.set(key, { room_id: event.roomId, user_id: event.data.userId, is_member: event.type === 'MemberAdded' });
+          membership.set(key, {
+            room_id: event.roomId,
+            user_id: event.data.userId,
+            is_member: event.type === 'MemberAdded',
+          });
           // A new member's marker starts at their joining (as the domain's evolve has it): earlier messages are not unread.
           if (event.type === 'MemberAdded') moveMarker(markers, event.roomId, event.data.userId, event.seq);
           break;
@@ -130,7 +134,10 @@ function moveMarker(markers: MarkerMoves, roomId: string, userId: string, seq: n
 }
 
 /** Loads read markers for (room, user) pairs; a pair without a row has read nothing (0). */
-export async function readMarkers(db: Queryable, pairs: readonly { roomId: string; userId: string }[]): Promise<Map<string, number>> {
+export async function readMarkers(
+  db: Queryable,
+  pairs: readonly { roomId: string; userId: string }[],
+): Promise<Map<string, number>> {
   const { rows } = await db.query<{ room_id: string; user_id: string; read_seq: string }>(
     `SELECT rm.room_id, rm.user_id, rm.read_seq FROM ${liveSchema}.room_members rm
      JOIN unnest($1::uuid[], $2::uuid[]) AS p(room_id, user_id) ON rm.room_id = p.room_id AND rm.user_id = p.user_id`,

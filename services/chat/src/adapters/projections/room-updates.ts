@@ -24,7 +24,6 @@ interface UpdateRow {
   m_deleted: boolean | null;
 }
 
-
 /**
  * A room's updates after `afterSeq`, as members see them now: one query that checks membership and
  * reads up to `limit + 1` events by the (room_id, seq) key, each message event joined to its current row
@@ -76,11 +75,22 @@ function toUpdate(roomId: string, row: UpdateRow): RoomUpdate[] {
       return [
         {
           event: 'messageEdited',
-          payload: { roomId, seq, messageId: row.message_id!, message: row.edit_text, editedAt: row.occurred_at!.toISOString() },
+          payload: {
+            roomId,
+            seq,
+            messageId: row.message_id!,
+            message: row.edit_text,
+            editedAt: row.occurred_at!.toISOString(),
+          },
         },
       ];
     case 'MessageDeleted':
-      return [{ event: 'messageDeleted', payload: { roomId, seq, messageId: row.message_id!, deletedAt: row.occurred_at!.toISOString() } }];
+      return [
+        {
+          event: 'messageDeleted',
+          payload: { roomId, seq, messageId: row.message_id!, deletedAt: row.occurred_at!.toISOString() },
+        },
+      ];
     case 'MemberAdded':
       return [{ event: 'memberAdded', payload: { roomId, seq, userId: row.user_id! } }];
     case 'MemberRemoved':

@@ -95,7 +95,11 @@ export const roomsProjection: Projection = {
 function foldEvent(change: RoomChange, event: RecordedRoomEvent): void {
   switch (event.type) {
     case 'RoomCreated':
-      change.created = { name: event.data.name, creatorId: event.metadata.actorId, createdAt: event.metadata.occurredAt };
+      change.created = {
+        name: event.data.name,
+        creatorId: event.metadata.actorId,
+        createdAt: event.metadata.occurredAt,
+      };
       return;
     case 'MemberAdded':
       change.membership.push({ userId: event.data.userId, added: true });
@@ -135,7 +139,10 @@ export async function readRoomState(db: Queryable, roomId: string): Promise<Room
 
 /** Loads several rooms' rows in one query; rooms that do not exist are missing from the map. */
 export async function readRoomStates(db: Queryable, roomIds: readonly string[]): Promise<Map<string, RoomState>> {
-  const { rows } = await db.query<RoomRow>(`SELECT ${roomColumns} FROM ${liveSchema}.rooms WHERE id = ANY($1::uuid[])`, [roomIds]);
+  const { rows } = await db.query<RoomRow>(
+    `SELECT ${roomColumns} FROM ${liveSchema}.rooms WHERE id = ANY($1::uuid[])`,
+    [roomIds],
+  );
   return new Map(rows.map((row) => [row.id, toRoomState(row)]));
 }
 

@@ -21,18 +21,25 @@ export const contractDocsDistDir = fileURLToPath(new URL('../../../../../apps/do
 export function registerContractDocs(app: FastifyInstance, options: { log: Logger; distDir?: string }): void {
   const distDir = options.distDir ?? contractDocsDistDir;
   const built = existsSync(`${distDir}/index.html`);
-  if (!built) options.log.warn({ distDir }, `contract docs not built: run \`npm run docs\` and restart the gateway to serve ${contractDocsPrefix}/`);
+  if (!built)
+    options.log.warn(
+      { distDir },
+      `contract docs not built: run \`npm run docs\` and restart the gateway to serve ${contractDocsPrefix}/`,
+    );
   // The pages link their neighbours relatively, so they must be read under `/docs/`.
   if (built) app.get(contractDocsPrefix, (_req, reply) => reply.redirect(`${contractDocsPrefix}/`, 301));
   void app.register(
     async (scope) => {
       if (!built) {
-        const notBuilt = (_req: unknown, reply: FastifyReply) => reply.status(404).send(notFound('the contract docs are not built; run `npm run docs`'));
+        const notBuilt = (_req: unknown, reply: FastifyReply) =>
+          reply.status(404).send(notFound('the contract docs are not built; run `npm run docs`'));
         scope.get('/', notBuilt);
         scope.get('/*', notBuilt);
         return;
       }
-      scope.setNotFoundHandler((req, reply) => reply.status(404).send(notFound(`no file ${req.url.split('?')[0] ?? ''}`)));
+      scope.setNotFoundHandler((req, reply) =>
+        reply.status(404).send(notFound(`no file ${req.url.split('?')[0] ?? ''}`)),
+      );
       await scope.register(fastifyStatic, {
         root: distDir,
         prefix: '/',

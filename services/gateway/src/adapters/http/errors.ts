@@ -1,6 +1,13 @@
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { validate, type AckFailure, type ErrorCode, type SchemaName, type SchemaTypes, type components } from '@chatrt/contracts';
+import {
+  validate,
+  type AckFailure,
+  type ErrorCode,
+  type SchemaName,
+  type SchemaTypes,
+  type components,
+} from '@chatrt/contracts';
 import { CodedError, failure, type Logger } from '@chatrt/service-kit';
 import { httpStatusFor } from './http-status.ts';
 
@@ -43,7 +50,8 @@ export function installErrorHandling(app: FastifyInstance, log: Logger): void {
       if (err.retryAfter !== undefined) void reply.header('retry-after', String(err.retryAfter));
       return reply.status(httpStatusFor(err.code)).send(body(err.code, err.message, err.retryAfter));
     }
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send(body('PAYLOAD_TOO_LARGE', err.message));
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return reply.status(413).send(body('PAYLOAD_TOO_LARGE', err.message));
     if (err.statusCode !== undefined && err.statusCode < 500) {
       return reply.status(400).send(body('VALIDATION_FAILED', err.message));
     }
@@ -68,11 +76,15 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): v
     return;
   }
   const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
-  const payload = JSON.stringify(timedOut
-    ? body('UNAVAILABLE', 'the request did not arrive in time')
-    : body('VALIDATION_FAILED', `malformed or too large request (${err.code ?? 'client error'})`));
+  const payload = JSON.stringify(
+    timedOut
+      ? body('UNAVAILABLE', 'the request did not arrive in time')
+      : body('VALIDATION_FAILED', `malformed or too large request (${err.code ?? 'client error'})`),
+  );
   const status = timedOut ? '408 Request Timeout' : '400 Bad Request';
-  socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(payload)}\r\nconnection: close\r\n\r\n${payload}`);
+  socket.end(
+    `HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(payload)}\r\nconnection: close\r\n\r\n${payload}`,
+  );
 }
 
 function body(code: ErrorCode, message: string, retryAfter?: number): ErrorResponse {

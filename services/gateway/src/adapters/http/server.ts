@@ -42,8 +42,10 @@ export function createHttpApp(options: {
   /** Origins the page was built to connect to (NEXT_PUBLIC_WS_URL, NEXT_PUBLIC_API_URL), for its CSP. */
   pageConnectOrigins: readonly string[];
 }): FastifyInstance {
+  // Typed as Fastify's logger so the app's type parameters stay Fastify's defaults, which the route modules take.
+  const httpLog: FastifyBaseLogger = options.log.child({ component: 'http' });
   const app = Fastify({
-    loggerInstance: options.log.child({ component: 'http' }) as FastifyBaseLogger,
+    loggerInstance: httpLog,
     bodyLimit: options.maxPayloadBytes,
     disableRequestLogging: true,
     trustProxy: options.trustProxy,
@@ -65,9 +67,16 @@ export function createHttpApp(options: {
     return reply.status(report.status === 'ok' ? 200 : 503).send(report);
   });
   app.get('/api/metrics', async (_req, reply) => {
-    return reply.status(200).type(options.registry.contentType).send(await options.registry.metrics());
+    return reply
+      .status(200)
+      .type(options.registry.contentType)
+      .send(await options.registry.metrics());
   });
-  registerAuthRoutes(app, options.backend, { secureCookies: options.secureCookies, metrics: options.metrics, verifier: options.verifier });
+  registerAuthRoutes(app, options.backend, {
+    secureCookies: options.secureCookies,
+    metrics: options.metrics,
+    verifier: options.verifier,
+  });
   registerChatRoutes(app, options);
   registerNotificationRoutes(app, options);
   registerUserRoutes(app, options);

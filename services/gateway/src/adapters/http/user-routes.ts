@@ -37,7 +37,10 @@ function commaList(value: unknown, path: string): string[] | undefined {
   if (typeof value !== 'string') {
     throw new ContractFailure(failure('VALIDATION_FAILED', `${path} must be given once, comma-separated`, { path }));
   }
-  const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new ContractFailure(failure('VALIDATION_FAILED', `${path} names nothing`, { path }));
   return items;
 }

@@ -26,11 +26,17 @@ export interface WebAppRuntimeConfig {
  * for every client route, `/apps/chat/config.json` with the runtime config. Without a build, every page
  * URL answers 404 in the contract's error shape and start-up logs how to build it.
  */
-export function registerWebApp(app: FastifyInstance, options: { runtime: WebAppRuntimeConfig; log: Logger; distDir?: string }): void {
+export function registerWebApp(
+  app: FastifyInstance,
+  options: { runtime: WebAppRuntimeConfig; log: Logger; distDir?: string },
+): void {
   const distDir = options.distDir ?? webAppDistDir;
   const built = existsSync(`${distDir}/index.html`);
   if (!built) {
-    options.log.warn({ distDir }, `chat page not built: run \`npm run build:web\` and restart the gateway to serve ${webAppPrefix}/`);
+    options.log.warn(
+      { distDir },
+      `chat page not built: run \`npm run build:web\` and restart the gateway to serve ${webAppPrefix}/`,
+    );
   }
   void app.register(
     async (scope) => {
@@ -61,7 +67,10 @@ export function registerWebApp(app: FastifyInstance, options: { runtime: WebAppR
         cacheControl: false,
         setHeaders: (reply, filePath) => {
           void reply.header('x-content-type-options', 'nosniff');
-          void reply.header('cache-control', filePath.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+          void reply.header(
+            'cache-control',
+            filePath.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+          );
         },
       });
     },

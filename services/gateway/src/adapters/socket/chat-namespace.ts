@@ -25,7 +25,12 @@ import type { OutboundQueues } from './outbound-queues.ts';
 import { SerialQueues } from './serial-queues.ts';
 import { deliveryFor, roomStream } from '../../domain/delivery.ts';
 
-export type ChatNamespace = Namespace<ChatClientToServerEvents, ChatServerToClientEvents, Record<string, never>, SocketData>;
+export type ChatNamespace = Namespace<
+  ChatClientToServerEvents,
+  ChatServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 type ChatSocket = Socket<ChatClientToServerEvents, ChatServerToClientEvents, Record<string, never>, SocketData>;
 type EventName = keyof ChatClientToServerEvents;
 type Payload<E extends EventName> = SchemaTypes[(typeof clientEventSchemas.chat)[E]];
@@ -56,7 +61,9 @@ export const userChannel = (userId: string) => `user:${userId}`;
 export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps): void {
   const { backend, commands, roomEvents, signals, rateLimits, metrics, inFlight, log } = deps;
   const live = new LiveBroadcast(nsp);
-  roomEvents.onDispatched(() => live.flush());
+  roomEvents.onDispatched(() => {
+    live.flush();
+  });
 
   nsp.on('connection', (socket: ChatSocket) => {
     const actorId = socket.data.identity.userId;
@@ -108,13 +115,20 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
         source: {
           fetchPage: async (after) => {
             await deps.outbound.room(socket.conn);
-            const updates = await backend.request(subjects.chatRoomUpdates, { actorId, roomId, afterSeq: after, limit: deps.replayPageSize });
+            const updates = await backend.request(subjects.chatRoomUpdates, {
+              actorId,
+              roomId,
+              afterSeq: after,
+              limit: deps.replayPageSize,
+            });
             if (!updates.ok) throw new Error(`${updates.error.code}: ${updates.error.message}`);
             const { page } = updates;
             metrics.replayedUpdates.inc(page.updates.length);
             return { items: page.updates, last: page.lastSeq, hasMore: page.hasMore };
           },
-          onCatchUpFailed: (err) => catchUpFailed(roomId, delivery, err),
+          onCatchUpFailed: (err) => {
+            catchUpFailed(roomId, delivery, err);
+          },
         },
       });
       delivery.holdLive();
@@ -142,7 +156,11 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
       if (!(await signals.join(roomId, actorId))) {
         socket.emit('presence', { roomId, onlineUserIds: signals.online(roomId) });
       }
-      void inFlight.track(delivery.catchUp().catch((err: unknown) => catchUpFailed(roomId, delivery, err)));
+      void inFlight.track(
+        delivery.catchUp().catch((err: unknown) => {
+          catchUpFailed(roomId, delivery, err);
+        }),
+      );
       return reply;
     }
 
@@ -150,7 +168,10 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
       // A room left meanwhile (e.g. on learning of one's removal) misses nothing that matters.
       if (joined.get(roomId)?.delivery !== delivery) return;
       // The client would see a gap; dropping the socket makes it reconnect and resume from its last seq.
-      log.error({ err, roomId, socketId: socket.id }, 'catching up from the store failed; disconnecting so the client resumes');
+      log.error(
+        { err, roomId, socketId: socket.id },
+        'catching up from the store failed; disconnecting so the client resumes',
+      );
       socket.disconnect(true);
     }
 
@@ -204,7 +225,10 @@ class LiveBroadcast {
 }
 
 /** Emits an update under its own event name with its own payload type. */
-function emitUpdate(socket: ChatSocket | BroadcastOperator<ChatServerToClientEvents, SocketData>, update: RoomUpdate): void {
+function emitUpdate(
+  socket: ChatSocket | BroadcastOperator<ChatServerToClientEvents, SocketData>,
+  update: RoomUpdate,
+): void {
   switch (update.event) {
     case 'message':
       socket.emit('message', update.payload);

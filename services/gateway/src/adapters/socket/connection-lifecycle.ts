@@ -29,12 +29,18 @@ export function trackConnections(
     const { sessionId } = socket.data.identity;
     void socket.join(sessionChannel(sessionId));
     const untilExpiry = socket.data.identity.expiresAt - Date.now();
-    const expiry = setTimeout(() => {
-      metrics.authEvents.inc({ kind: 'token_expired', result: 'refused' });
-      log.debug({ socketId: socket.id, namespace }, 'session token expired; disconnecting');
-      socket.emit('sessionExpired', { code: 'UNAUTHENTICATED', message: 'session token expired: fetch a new one and reconnect' });
-      socket.disconnect(true);
-    }, Math.max(0, untilExpiry));
+    const expiry = setTimeout(
+      () => {
+        metrics.authEvents.inc({ kind: 'token_expired', result: 'refused' });
+        log.debug({ socketId: socket.id, namespace }, 'session token expired; disconnecting');
+        socket.emit('sessionExpired', {
+          code: 'UNAUTHENTICATED',
+          message: 'session token expired: fetch a new one and reconnect',
+        });
+        socket.disconnect(true);
+      },
+      Math.max(0, untilExpiry),
+    );
     socket.on('disconnect', () => {
       clearTimeout(expiry);
       metrics.activeConnections.dec({ namespace });
@@ -44,7 +50,11 @@ export function trackConnections(
 }
 
 /** Tells every socket of these (logged out) sessions `sessionExpired`, then disconnects it. */
-export function endRevokedSessions(nsp: LifecycleNamespace, sessionIds: string[], deps: { metrics: GatewayMetrics; log: Logger }): void {
+export function endRevokedSessions(
+  nsp: LifecycleNamespace,
+  sessionIds: string[],
+  deps: { metrics: GatewayMetrics; log: Logger },
+): void {
   for (const sessionId of sessionIds) {
     // A copy: each disconnect removes its socket from the room.
     for (const socketId of [...(nsp.adapter.rooms.get(sessionChannel(sessionId)) ?? [])]) {

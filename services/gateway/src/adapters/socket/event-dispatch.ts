@@ -44,7 +44,8 @@ export function dispatchEvents(
     metrics.messages.inc({ namespace, event: name });
     const stop = metrics.ackDuration.startTimer({ namespace, event: name });
     const answer = async (): Promise<unknown> => {
-      if (args.length > 1) return failure('VALIDATION_FAILED', `/ expects one payload, got ${args.length}`, { path: '/' });
+      if (args.length > 1)
+        return failure('VALIDATION_FAILED', `/ expects one payload, got ${args.length}`, { path: '/' });
       const checked = checkPayload(route.schema, args[0], log);
       return checked.ok
         ? route.handler(checked.value)
@@ -66,7 +67,10 @@ export function dispatchEvents(
 }
 
 /** Every event of the contract with its schema and handler; a contract event without a handler fails at start. */
-function routeTable(schemas: Readonly<Record<string, SchemaName>>, handlers: EventHandlers): ReadonlyMap<string, Route> {
+function routeTable(
+  schemas: Readonly<Record<string, SchemaName>>,
+  handlers: EventHandlers,
+): ReadonlyMap<string, Route> {
   const routes = new Map<string, Route>();
   for (const [event, schema] of Object.entries(schemas)) {
     if (!Object.hasOwn(handlers, event)) throw new Error(`no handler for client event '${event}'`);

@@ -69,19 +69,28 @@ export function serveNotificationsNamespace(
         source: {
           fetchPage: async (after) => {
             await deps.outbound.room(socket.conn);
-            const reply = await backend.request(subjects.notifyChanges, { userId, afterCursor: after, limit: deps.replayPageSize });
+            const reply = await backend.request(subjects.notifyChanges, {
+              userId,
+              afterCursor: after,
+              limit: deps.replayPageSize,
+            });
             if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
             const { notifications: items, hasMore } = reply.page;
             return { items, last: items.at(-1)?.cursor ?? after, hasMore };
           },
           onCatchUpFailed: (err) => {
-            log.error({ err, socketId: socket.id }, 'catching up notifications failed; disconnecting so the client resumes');
+            log.error(
+              { err, socketId: socket.id },
+              'catching up notifications failed; disconnecting so the client resumes',
+            );
             socket.disconnect(true);
           },
         },
       });
       delivery.holdLive();
-      const unsubscribe = await notifications.listen(userId, (n) => delivery.onLive(n));
+      const unsubscribe = await notifications.listen(userId, (n) => {
+        delivery.onLive(n);
+      });
       if (socket.disconnected) {
         unsubscribe();
         return failure('UNAVAILABLE', 'socket disconnected while subscribing');
@@ -99,7 +108,9 @@ export function serveNotificationsNamespace(
 
     const handlers: Handlers = {
       ping: async () => ({ ok: true, serverTime: new Date().toISOString() }),
-      subscribe: async ({ afterCursor }) => deps.rateLimits.check(userId, 'subscribe', 'socket') ?? subscribing.run('subscribe', () => subscribe(afterCursor)),
+      subscribe: async ({ afterCursor }) =>
+        deps.rateLimits.check(userId, 'subscribe', 'socket') ??
+        subscribing.run('subscribe', () => subscribe(afterCursor)),
     };
     dispatchEvents(socket, { schemas: clientEventSchemas.notifications, handlers, metrics, inFlight, log });
     socket.on('disconnect', stopCurrent);

@@ -40,7 +40,10 @@ export class OutboundQueues {
         if (queue.queued <= this.#maxBufferedPackets || queue.closed) return;
         queue.closed = true;
         options.onDrop();
-        options.log.warn({ queued: queue.queued, remoteAddress: conn.remoteAddress }, 'closing a connection that does not keep up');
+        options.log.warn(
+          { queued: queue.queued, remoteAddress: conn.remoteAddress },
+          'closing a connection that does not keep up',
+        );
         // A plain close would wait for the queue to drain, which a stalled client never lets happen.
         conn.close(true);
       });

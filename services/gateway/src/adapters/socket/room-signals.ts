@@ -31,7 +31,9 @@ export class RoomSignals {
     this.#sink = options.sink;
     this.#log = options.log;
     this.#heartbeatMs = options.heartbeatMs;
-    this.#timer = setInterval(() => this.#heartbeat(), this.#heartbeatMs);
+    this.#timer = setInterval(() => {
+      this.#heartbeat();
+    }, this.#heartbeatMs);
     this.#timer.unref();
   }
 
@@ -96,9 +98,15 @@ export class RoomSignals {
     const table = new PresenceTable();
     const presence = this.#nc.subscribe(subjects.gatewayPresence(roomId), {
       callback: (err, msg) => {
-        if (err) return this.#log.error({ err, roomId }, 'presence subscription failed');
+        if (err) {
+          this.#log.error({ err, roomId }, 'presence subscription failed');
+          return;
+        }
         const checked = validate('GatewayPresence', decodeJson(msg));
-        if (!checked.ok) return this.#log.warn({ roomId, error: checked.message }, 'invalid presence announcement dropped');
+        if (!checked.ok) {
+          this.#log.warn({ roomId, error: checked.message }, 'invalid presence announcement dropped');
+          return;
+        }
         const { gatewayId, userIds, sync } = checked.value;
         if (gatewayId === this.#gatewayId) return;
         if (sync) this.#announce(roomId, table, false);
@@ -107,7 +115,10 @@ export class RoomSignals {
     });
     const typing = this.#nc.subscribe(subjects.gatewayTyping(roomId), {
       callback: (err, msg) => {
-        if (err) return this.#log.error({ err, roomId }, 'typing subscription failed');
+        if (err) {
+          this.#log.error({ err, roomId }, 'typing subscription failed');
+          return;
+        }
         const checked = validate('Typing', decodeJson(msg));
         if (checked.ok) this.#sink.typing(roomId, checked.value);
       },

@@ -8,7 +8,13 @@ import { observePresence, type GatewayMetrics } from '../metrics.ts';
 import type { TokenVerifier } from '../token-verifier.ts';
 import type { SessionRevocations } from '../session-revocations.ts';
 import { tokenMiddleware } from './authenticate.ts';
-import { serveChatNamespace, roomChannel, userChannel, type ChatNamespace, type ChatNamespaceDeps } from './chat-namespace.ts';
+import {
+  serveChatNamespace,
+  roomChannel,
+  userChannel,
+  type ChatNamespace,
+  type ChatNamespaceDeps,
+} from './chat-namespace.ts';
 import { serveNotificationsNamespace, type NotificationsNamespace } from './notifications-namespace.ts';
 import { endRevokedSessions, trackConnections } from './connection-lifecycle.ts';
 import { RoomSignals } from './room-signals.ts';
@@ -60,11 +66,19 @@ export class SocketServer {
       };
       // Socket.IO takes requests on its own path before this handler sees them.
       if (req.method === 'GET' && path === '/health') {
-        void options.health().then((report) => send(report.status === 'ok' ? 200 : 503, 'application/json', JSON.stringify(report)));
+        void options.health().then((report) => {
+          send(report.status === 'ok' ? 200 : 503, 'application/json', JSON.stringify(report));
+        });
       } else if (req.method === 'GET' && path === '/metrics') {
-        void options.registry.metrics().then((body) => send(200, options.registry.contentType, body));
+        void options.registry.metrics().then((body) => {
+          send(200, options.registry.contentType, body);
+        });
       } else {
-        send(404, 'application/json', JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${path}` } }));
+        send(
+          404,
+          'application/json',
+          JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${path}` } }),
+        );
       }
     });
     this.#io = new Server(this.http, {
@@ -79,7 +93,9 @@ export class SocketServer {
     options.connectionGuard.protect(this.http, 'socket');
     const outbound = new OutboundQueues(this.#io, {
       maxBufferedPackets: options.maxBufferedPackets,
-      onDrop: () => options.metrics.slowConsumersDropped.inc(),
+      onDrop: () => {
+        options.metrics.slowConsumersDropped.inc();
+      },
       log: options.log,
     });
     const authenticate = tokenMiddleware(options.verifier, options.metrics, options.log);
@@ -91,12 +107,18 @@ export class SocketServer {
       log: options.log,
       heartbeatMs: options.presenceHeartbeatMs,
       sink: {
-        typing: (roomId, typing) => this.#chat.to(roomChannel(roomId)).except(userChannel(typing.userId)).emit('typing', typing),
-        presence: (roomId, onlineUserIds) => this.#chat.to(roomChannel(roomId)).emit('presence', { roomId, onlineUserIds }),
+        typing: (roomId, typing) =>
+          this.#chat.to(roomChannel(roomId)).except(userChannel(typing.userId)).emit('typing', typing),
+        presence: (roomId, onlineUserIds) =>
+          this.#chat.to(roomChannel(roomId)).emit('presence', { roomId, onlineUserIds }),
       },
     });
     observePresence(options.registry, this.#signals);
-    const lifecycle = { metrics: options.metrics, log: options.log, isRevoked: (sessionId: string) => options.revocations.isRevoked(sessionId) };
+    const lifecycle = {
+      metrics: options.metrics,
+      log: options.log,
+      isRevoked: (sessionId: string) => options.revocations.isRevoked(sessionId),
+    };
     for (const nsp of [this.#chat, this.#notifications]) {
       nsp.use(authenticate);
       trackConnections(nsp, lifecycle);
@@ -104,14 +126,25 @@ export class SocketServer {
     options.revocations.onRevoked((sessionIds) => {
       for (const nsp of [this.#chat, this.#notifications]) endRevokedSessions(nsp, sessionIds, lifecycle);
     });
-    serveChatNamespace(this.#chat, { ...options, outbound, log: options.log.child({ namespace: namespaces.chat }), signals: this.#signals });
-    serveNotificationsNamespace(this.#notifications, { ...options, outbound, log: options.log.child({ namespace: namespaces.notifications }) });
+    serveChatNamespace(this.#chat, {
+      ...options,
+      outbound,
+      log: options.log.child({ namespace: namespaces.chat }),
+      signals: this.#signals,
+    });
+    serveNotificationsNamespace(this.#notifications, {
+      ...options,
+      outbound,
+      log: options.log.child({ namespace: namespaces.notifications }),
+    });
   }
 
   listen(port: number): Promise<number> {
     return new Promise((resolve, reject) => {
       this.http.once('error', reject);
-      this.http.listen(port, '0.0.0.0', () => resolve((this.http.address() as { port: number }).port));
+      this.http.listen(port, '0.0.0.0', () => {
+        resolve((this.http.address() as { port: number }).port);
+      });
     });
   }
 
@@ -130,12 +163,20 @@ export class SocketServer {
     // Closing a transport waits for its buffered packets (the notice); io.close() would discard them.
     const closed = [this.#chat, this.#notifications].flatMap((nsp) =>
       [...nsp.sockets.values()].map((socket) => {
-        const gone = new Promise<void>((resolve) => socket.conn.once('close', () => resolve()));
+        const gone = new Promise<void>((resolve) =>
+          socket.conn.once('close', () => {
+            resolve();
+          }),
+        );
         socket.conn.close();
         return gone;
       }),
     );
     await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
-    await new Promise<void>((resolve) => this.#io.close(() => resolve()));
+    await new Promise<void>((resolve) =>
+      this.#io.close(() => {
+        resolve();
+      }),
+    );
   }
 }

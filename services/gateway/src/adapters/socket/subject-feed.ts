@@ -82,6 +82,12 @@ export class SubjectFeed<T> {
       },
     });
     // A flush round-trip guarantees the server registered the interest before we report ready.
-    return { ready: this.#nc.flush(), listeners, close: () => sub.unsubscribe() };
+    return {
+      ready: this.#nc.flush(),
+      listeners,
+      close: () => {
+        sub.unsubscribe();
+      },
+    };
   }
 }

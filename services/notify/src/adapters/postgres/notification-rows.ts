@@ -18,7 +18,8 @@ export interface NotificationRow {
 }
 
 /** The columns of a NotificationRow. */
-export const notificationColumns = 'id, user_id, type, room_id, message_id, actor_id, count, created_at, updated_at, read, cursor';
+export const notificationColumns =
+  'id, user_id, type, room_id, message_id, actor_id, count, created_at, updated_at, read, cursor';
 
 /** `notificationColumns` qualified with a table alias, for joins and `UPDATE … FROM`. */
 export function notificationColumnsOf(alias: string): string {
@@ -53,5 +54,8 @@ export function byCursor(a: UserNotification, b: UserNotification): number {
 
 /** A page of at most `limit` from rows fetched with `limit + 1` (the extra one says there is more). */
 export function page(rows: NotificationRow[], limit: number): NotificationPage {
-  return { notifications: rows.slice(0, limit).map((row) => toUserNotification(row).notification), hasMore: rows.length > limit };
+  return {
+    notifications: rows.slice(0, limit).map((row) => toUserNotification(row).notification),
+    hasMore: rows.length > limit,
+  };
 }

@@ -1,6 +1,13 @@
 import { inTransaction, type Pool } from '@chatrt/service-kit';
 import type { NotificationStore } from '../../application/ports.ts';
-import { applyChanges, listNotifications, markRead, notificationChanges, unreadMentions, unreadMessageNotifications } from './notifications.ts';
+import {
+  applyChanges,
+  listNotifications,
+  markRead,
+  notificationChanges,
+  unreadMentions,
+  unreadMessageNotifications,
+} from './notifications.ts';
 import { advanceRoom, isProcessed, producedBy, recordProcessed, recordProduced } from './processed-events.ts';
 import { applyMembership, roomMembers } from './room-members.ts';
 
@@ -26,7 +33,11 @@ export function createNotificationStore(pool: Pool): NotificationStore {
           unreadMentions: (messageId) => unreadMentions(client, messageId),
         });
         const changed = await applyChanges(client, changes, newId);
-        await recordProduced(client, event.metadata.eventId, changed.map((c) => c.notification.id));
+        await recordProduced(
+          client,
+          event.metadata.eventId,
+          changed.map((c) => c.notification.id),
+        );
         return { applied: true, changed };
       }),
 

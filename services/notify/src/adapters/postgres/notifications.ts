@@ -4,10 +4,20 @@ import type { UserNotification } from '../../application/ports.ts';
 import type { MarkReadTarget } from '../../domain/mark-read.ts';
 import type { NotificationChange, UnreadMessageNotification } from '../../domain/notifications.ts';
 import { takeCursors } from './cursors.ts';
-import { byCursor, notificationColumns, notificationColumnsOf, page, toUserNotification, type NotificationRow } from './notification-rows.ts';
+import {
+  byCursor,
+  notificationColumns,
+  notificationColumnsOf,
+  page,
+  toUserNotification,
+  type NotificationRow,
+} from './notification-rows.ts';
 
 /** The room's unread `message` notifications, locked until commit. */
-export async function unreadMessageNotifications(client: PoolClient, roomId: string): Promise<UnreadMessageNotification[]> {
+export async function unreadMessageNotifications(
+  client: PoolClient,
+  roomId: string,
+): Promise<UnreadMessageNotification[]> {
   const { rows } = await client.query<{ id: string; user_id: string; message_seq: number }>(
     `SELECT id, user_id, message_seq FROM notify.notifications
       WHERE room_id = $1 AND type = 'message' AND NOT read ORDER BY user_id FOR UPDATE`,
@@ -27,7 +37,11 @@ export async function unreadMentions(client: PoolClient, messageId: string): Pro
 }
 
 /** Writes the changes (each with its user's next cursor, in order); returns the rows as they are now. */
-export async function applyChanges(client: PoolClient, changes: NotificationChange[], newId: () => string): Promise<UserNotification[]> {
+export async function applyChanges(
+  client: PoolClient,
+  changes: NotificationChange[],
+  newId: () => string,
+): Promise<UserNotification[]> {
   if (changes.length === 0) return [];
   const perUser = new Map<string, number>();
   for (const change of changes) perUser.set(change.userId, (perUser.get(change.userId) ?? 0) + 1);
@@ -130,7 +144,12 @@ export async function notificationChanges(
 }
 
 /** Turns the targeted unread notifications of a user read, each with a new cursor; returns them. */
-export async function markRead(client: PoolClient, userId: string, target: MarkReadTarget, now: Date): Promise<UserNotification[]> {
+export async function markRead(
+  client: PoolClient,
+  userId: string,
+  target: MarkReadTarget,
+  now: Date,
+): Promise<UserNotification[]> {
   // Locked in cursor order; a row another request turned read meanwhile drops out on re-check.
   const { rows: targets } = await client.query<{ id: string }>(
     `SELECT id FROM notify.notifications

@@ -27,7 +27,9 @@ export async function recordProcessed(client: PoolClient, event: ChatEvents): Pr
  * instances, and records the event's seq; refuses an event whose predecessor is not applied yet.
  */
 export async function advanceRoom(client: PoolClient, event: ChatEvents, deliveryCount: number): Promise<void> {
-  await client.query('INSERT INTO notify.room_progress (room_id, last_seq) VALUES ($1, 0) ON CONFLICT DO NOTHING', [event.roomId]);
+  await client.query('INSERT INTO notify.room_progress (room_id, last_seq) VALUES ($1, 0) ON CONFLICT DO NOTHING', [
+    event.roomId,
+  ]);
   const { rows } = await client.query<{ last_seq: number }>(
     'SELECT last_seq FROM notify.room_progress WHERE room_id = $1 FOR UPDATE',
     [event.roomId],
@@ -44,10 +46,10 @@ export async function advanceRoom(client: PoolClient, event: ChatEvents, deliver
 /** Links the event to the notifications it created or updated (`event_notifications`). */
 export async function recordProduced(client: PoolClient, eventId: string, notificationIds: string[]): Promise<void> {
   if (notificationIds.length === 0) return;
-  await client.query('INSERT INTO notify.event_notifications (event_id, notification_id) SELECT $1, unnest($2::uuid[])', [
-    eventId,
-    notificationIds,
-  ]);
+  await client.query(
+    'INSERT INTO notify.event_notifications (event_id, notification_id) SELECT $1, unnest($2::uuid[])',
+    [eventId, notificationIds],
+  );
 }
 
 /** The current state of the notifications linked to the event. */

@@ -11,12 +11,18 @@ export async function applyMembership(client: PoolClient, event: ChatEvents): Pr
       change.userId,
     ]);
   } else if (change.kind === 'removed') {
-    await client.query('DELETE FROM notify.room_members WHERE room_id = $1 AND user_id = $2', [change.roomId, change.userId]);
+    await client.query('DELETE FROM notify.room_members WHERE room_id = $1 AND user_id = $2', [
+      change.roomId,
+      change.userId,
+    ]);
   }
 }
 
 /** The room's members as notify's copy has them. */
 export async function roomMembers(client: PoolClient, roomId: string): Promise<string[]> {
-  const { rows } = await client.query<{ user_id: string }>('SELECT user_id FROM notify.room_members WHERE room_id = $1', [roomId]);
+  const { rows } = await client.query<{ user_id: string }>(
+    'SELECT user_id FROM notify.room_members WHERE room_id = $1',
+    [roomId],
+  );
   return rows.map((r) => r.user_id);
 }

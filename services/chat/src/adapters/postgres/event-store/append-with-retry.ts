@@ -16,7 +16,11 @@ export interface DecidedCommand {
  * another instance got there first: back to the transaction's savepoint, and the decisions of those rooms
  * from their first lost event on are returned (to be queued again) while the rest is inserted anew.
  */
-export async function appendWithRetry<D extends DecidedCommand>(client: PoolClient, decisions: readonly D[], log: Logger): Promise<D[]> {
+export async function appendWithRetry<D extends DecidedCommand>(
+  client: PoolClient,
+  decisions: readonly D[],
+  log: Logger,
+): Promise<D[]> {
   const lost: D[] = [];
   let live = decisions;
   for (;;) {
@@ -63,9 +67,13 @@ export function retryOrGiveUp<C extends RetriedCommand>(
     if (item.attempts >= options.maxAttempts) {
       options.log.warn({ roomId: item.roomId, attempts: item.attempts }, 'gave up appending: room too contended');
       item.reject(
-        new CodedError('UNAVAILABLE', `room ${item.roomId} is busy: lost ${item.attempts} concurrent-write races, retry later`, {
-          retryAfter: 1,
-        }),
+        new CodedError(
+          'UNAVAILABLE',
+          `room ${item.roomId} is busy: lost ${item.attempts} concurrent-write races, retry later`,
+          {
+            retryAfter: 1,
+          },
+        ),
       );
     } else {
       again.push(item);

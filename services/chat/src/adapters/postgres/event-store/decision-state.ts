@@ -48,7 +48,9 @@ export async function loadWriteSideSnapshot(
       ...room,
       messages: new Map([...messages].filter(([, m]) => m.roomId === roomId)),
       readMarkers: new Map(
-        readers.filter((r) => r.roomId === roomId).map((r) => [r.userId, markers.get(markerKey(roomId, r.userId)) ?? 0]),
+        readers
+          .filter((r) => r.roomId === roomId)
+          .map((r) => [r.userId, markers.get(markerKey(roomId, r.userId)) ?? 0]),
       ),
     });
   }

@@ -44,9 +44,7 @@ interface Pending {
 
 /** A command decided within its batch; `events` is empty unless it appended. */
 type Decision = { item: Pending; roomId: string; events: RecordedRoomEvent[] } & (
-  | { kind: 'appended'; state: RoomState }
-  | { kind: 'duplicate'; message: Message }
-  | { kind: 'failed'; error: unknown }
+  { kind: 'appended'; state: RoomState } | { kind: 'duplicate'; message: Message } | { kind: 'failed'; error: unknown }
 );
 
 /**
@@ -79,7 +77,15 @@ export class RoomEventStore implements RoomCommandStore {
   handle(request: CommandRequest): Promise<AppendOutcome> {
     return new Promise((resolve, reject) => {
       const enqueuedAt = performance.now();
-      this.#scheduler.enqueue({ request, roomId: request.roomId, attempts: 0, recheck: false, enqueuedAt, resolve, reject });
+      this.#scheduler.enqueue({
+        request,
+        roomId: request.roomId,
+        attempts: 0,
+        recheck: false,
+        enqueuedAt,
+        resolve,
+        reject,
+      });
     });
   }
 
@@ -103,11 +109,19 @@ export class RoomEventStore implements RoomCommandStore {
       result = await inTransaction(
         this.#options.pool,
         async (client) => {
-          const snapshot = await loadWriteSideSnapshot(client, batch.map((item) => item.request), recheckKeys(batch));
+          const snapshot = await loadWriteSideSnapshot(
+            client,
+            batch.map((item) => item.request),
+            recheckKeys(batch),
+          );
           const decisions = this.#decide(batch, snapshot);
           const lostItems = new Set((await appendWithRetry(client, decisions, this.#options.log)).map((d) => d.item));
           const kept = decisions.filter((d) => !lostItems.has(d.item));
-          await runProjections(client, this.#options.projections, kept.flatMap((d) => d.events));
+          await runProjections(
+            client,
+            this.#options.projections,
+            kept.flatMap((d) => d.events),
+          );
           return { decisions: kept, lost: batch.filter((item) => lostItems.has(item)) };
         },
         // Taken with BEGIN (one round trip less per batch); the reads before the insert write nothing to undo.
@@ -115,7 +129,10 @@ export class RoomEventStore implements RoomCommandStore {
       );
     } catch (err) {
       if (batch.length > 1 && isCommandFailure(err)) {
-        this.#options.log.warn({ err, commands: batch.length }, 'batch refused by Postgres; splitting it to isolate the command');
+        this.#options.log.warn(
+          { err, commands: batch.length },
+          'batch refused by Postgres; splitting it to isolate the command',
+        );
         const middle = Math.ceil(batch.length / 2);
         const lost = await this.#settle(batch.slice(0, middle));
         const lostRooms = new Set(lost.map((item) => item.roomId));
@@ -124,7 +141,8 @@ export class RoomEventStore implements RoomCommandStore {
         const lostLater = await this.#settle(rest.filter((item) => !lostRooms.has(item.roomId)));
         return [...lost, ...deferred, ...lostLater];
       }
-      if (isCommandFailure(err)) this.#options.log.warn({ err, roomId: batch[0]!.roomId }, 'command refused by Postgres');
+      if (isCommandFailure(err))
+        this.#options.log.warn({ err, roomId: batch[0]!.roomId }, 'command refused by Postgres');
       else this.#options.log.error({ err, commands: batch.length }, 'batch transaction failed');
       const refusal = asCommandError(err);
       for (const item of batch) item.reject(refusal);
@@ -133,7 +151,8 @@ export class RoomEventStore implements RoomCommandStore {
     const events = result.decisions.reduce((sum, d) => sum + d.events.length, 0);
     this.#options.onBatch(result.decisions.length, { events, seconds: (performance.now() - startedAt) / 1000 });
     for (const decision of result.decisions) {
-      if (decision.kind === 'appended') decision.item.resolve({ kind: 'appended', state: decision.state, events: decision.events });
+      if (decision.kind === 'appended')
+        decision.item.resolve({ kind: 'appended', state: decision.state, events: decision.events });
       else if (decision.kind === 'duplicate') decision.item.resolve({ kind: 'duplicate', message: decision.message });
       else decision.item.reject(decision.error);
     }
