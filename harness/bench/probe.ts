@@ -13,13 +13,17 @@ export interface ProbeResult {
   lastDeliveryAt: number;
 }
 
-/** One worker thread of `probe-worker.ts`, with request/response over postMessage. */
+/** The Socket.IO probe worker: the gateway's and the bare server's clients. */
+const socketIoWorker = new URL('./probe-worker.ts', import.meta.url);
+
+/** One worker thread of a probe worker script (`probe-worker.ts` by default), with request/response over postMessage. */
 class ProbeThread {
-  readonly #worker = new Worker(new URL('./probe-worker.ts', import.meta.url));
+  readonly #worker: Worker;
   readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
   #next = 0;
 
-  constructor() {
+  constructor(script: URL) {
+    this.#worker = new Worker(script);
     this.#worker.on('message', (reply: { id: number; result?: unknown; error?: string }) => {
       const waiter = this.#pending.get(reply.id);
       this.#pending.delete(reply.id);
@@ -48,13 +52,14 @@ class ProbeThread {
 /**
  * The delivery probe: sockets spread over worker threads so that the generator is not the bottleneck (one
  * Node thread tops out near 1.2k acks/s with 3,000 sockets here), each with its own HDR histograms, merged
- * on `collect`.
+ * on `collect`. `script` is the worker that speaks the server's protocol (any that answers `ProbeCommand`s,
+ * e.g. `peers/centrifugo-probe-worker.ts`).
  */
 export class Probe {
   readonly #threads: ProbeThread[];
 
-  constructor(threads = Math.max(2, availableParallelism())) {
-    this.#threads = Array.from({ length: threads }, () => new ProbeThread());
+  constructor(threads = Math.max(2, availableParallelism()), script = socketIoWorker) {
+    this.#threads = Array.from({ length: threads }, () => new ProbeThread(script));
   }
 
   /** Opens `count` sockets spread evenly over the threads; socket i joins roomIds[i % length]. */

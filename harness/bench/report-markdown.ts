@@ -1,5 +1,7 @@
 import type { LatencySummary } from './latency-histogram.ts';
 import type { AckPoint, BenchSizes, FanOutPoint } from './report-measures.ts';
+import type { PeerResults } from './peers/measures.ts';
+import { peersMarkdown } from './peers/peers-markdown.ts';
 
 /** What `npm run bench` measured (bench/results/latest.json). */
 export interface BenchResults {
@@ -27,6 +29,8 @@ export interface BenchResults {
   >;
   resume: { clients: number; missedMessages: number; seconds: number; lost: number };
   history: { events: number; samples: number; loadSeconds: number; pageMs: LatencySummary };
+  /** Present with `--peers`. */
+  peers?: PeerResults;
 }
 
 const n = (value: number) => value.toLocaleString('en-US');
@@ -87,6 +91,7 @@ export function reportMarkdown(r: BenchResults): string {
     `REST \`GET /api/chat/messages?before=<random seq>&limit=50\` on a room of ${n(r.history.events)} events (bulk-loaded in ${r.history.loadSeconds} s),`,
     `${n(r.history.samples)} pages one after another: p50 ${r.history.pageMs.p50} ms, p99 ${r.history.pageMs.p99} ms, max ${r.history.pageMs.max} ms.`,
     '',
+    ...(r.peers ? peersMarkdown(r.peers) : []),
   ].join('\n');
 }
 

@@ -4,6 +4,8 @@
 //     sustained with p99 ≤ 50 ms; (b) fan-out deliveries/s to one room's sockets, gateway and a bare
 //     Socket.IO server; (c) RSS per idle connection, gateway and bare; (d) time for many clients to resume
 //     after missed messages, and how many never came; (e) history page latency on a bulk-loaded room.
+// `-- --peers` adds (f): the same ack and fan-out workloads against Centrifugo (harness/bench/peers), after a
+// self-check of that harness; it builds Centrifugo first when it is not cached (about 7 minutes).
 // Everything runs on this machine (the stack, the bare server and the probe's worker threads): other load
 // on it shows in the load averages recorded with the figures.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -24,10 +26,15 @@ import {
   type FanOutPoint,
 } from './report-measures.ts';
 import { lineChartSvg } from './svg-chart.ts';
+import { startCentrifugo } from './peers/centrifugo.ts';
+import { centrifugoSelfCheck } from './peers/centrifugo-self-check.ts';
+import { compareWithCentrifugo, fullPeerSizes, quickPeerSizes } from './peers/measures.ts';
 import { reportMarkdown } from './report-markdown.ts';
 
 const quick = process.argv.includes('--quick');
+const peers = process.argv.includes('--peers');
 const sizes = quick ? quickSizes : fullSizes;
+const peerSizes = quick ? quickPeerSizes : fullPeerSizes;
 const resultsDir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 const log = (line: string) => {
   console.log(`[bench] ${line}`);
@@ -40,7 +47,17 @@ const machine = {
   node: process.version,
   loadAverageAtStart: loadavg().map((n) => Math.round(n * 10) / 10),
 };
-const env = await startBenchStack();
+// Centrifugo first: its build may take minutes, and its self-check stops the bench before anything is measured.
+const centrifugo = peers ? await startCentrifugo() : undefined;
+const stopCentrifugoOnError = async (err: unknown): Promise<never> => {
+  await centrifugo?.stop();
+  throw err;
+};
+if (centrifugo) {
+  log(`Centrifugo ${centrifugo.version}: self-check`);
+  await centrifugoSelfCheck(centrifugo).catch(stopCentrifugoOnError);
+}
+const env = await startBenchStack().catch(stopCentrifugoOnError);
 const bare = await startBareServer();
 try {
   const users = { writer: await env.signedUpUser(), reader: await env.signedUpUser() };
@@ -106,6 +123,23 @@ try {
   log('(e) history pages');
   const history = await historyPages(env, users, sizes.historyEvents, sizes.historySamples);
 
+  if (centrifugo) log(`(f) beside Centrifugo ${centrifugo.version}`);
+  const peerResults = centrifugo
+    ? await compareWithCentrifugo({
+        centrifugo,
+        sizes: peerSizes,
+        phaseSeconds: sizes.phaseSeconds,
+        gateway: {
+          socketUrl: env.config().socketUrl,
+          tokens,
+          hotRoom: (await createRooms(users.writer, 1, []))[0]!,
+          fanOutRoom: fanRoom!,
+        },
+        bareUrl: bare.url,
+        log,
+      })
+    : undefined;
+
   const results = {
     measuredAt: new Date().toISOString(),
     quick,
@@ -124,6 +158,7 @@ try {
     idleConnections: idle,
     resume,
     history,
+    ...(peerResults ? { peers: peerResults } : {}),
   };
   await mkdir(resultsDir, { recursive: true });
   await writeFile(`${resultsDir}latest.json`, `${JSON.stringify(results, null, 2)}\n`);
@@ -162,4 +197,5 @@ try {
 } finally {
   await bare.stop();
   await env.stop();
+  await centrifugo?.stop();
 }
