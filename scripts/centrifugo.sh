@@ -19,7 +19,9 @@ if [ ! -x "$bin" ]; then
   # Built into a temporary folder and moved in whole, so an interrupted build leaves no half-written binary.
   partial="$(mktemp -d "$TOOLS_DIR/.centrifugo-build.XXXXXX")"
   trap 'rm -rf "$partial"' EXIT
-  CGO_ENABLED=0 GOBIN="$partial" GOFLAGS=-mod=mod nice "$GO" install -trimpath -ldflags "-s -w" \
+  # The version is stamped as Centrifugo's release builds do (`centrifugo version` says 0.0.0 otherwise).
+  CGO_ENABLED=0 GOBIN="$partial" GOFLAGS=-mod=mod nice "$GO" install -trimpath \
+    -ldflags "-s -w -X github.com/centrifugal/centrifugo/v6/internal/build.Version=${CENTRIFUGO_VERSION#v}" \
     "github.com/centrifugal/centrifugo/v6@$CENTRIFUGO_VERSION" >&2
   mkdir -p "$bin_dir"
   mv "$partial/centrifugo" "$bin"

@@ -56,6 +56,8 @@ export async function startCentrifugo(): Promise<CentrifugoPeer> {
     log: { level: 'error' },
     engine: { type: 'memory' },
     health: { enabled: true },
+    // A benchmark run is not a deployment to count (and these machines reach no such endpoint).
+    usage_stats: { disabled: true },
     client: { token: { hmac_secret_key: secret } },
     channel: {
       namespaces: [
