@@ -134,8 +134,14 @@ try {
           tokens,
           hotRoom: (await createRooms(users.writer, 1, []))[0]!,
           fanOutRoom: fanRoom!,
+          pids: {
+            edge: env.stack.pid('gateway')!,
+            all: [...env.stack.services, 'nats' as const, 'postgres' as const]
+              .map((name) => env.stack.pid(name))
+              .filter((pid) => pid !== undefined),
+          },
         },
-        bareUrl: bare.url,
+        bare,
         log,
       })
     : undefined;

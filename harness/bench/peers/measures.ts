@@ -6,6 +6,7 @@ import { nowMs } from '../probe-protocol.ts';
 import { Probe } from '../probe.ts';
 import type { AckPoint, FanOutPoint } from '../report-measures.ts';
 import { centrifugoHistory, type CentrifugoPeer } from './centrifugo.ts';
+import { cpuMsOfTrees } from './process-cpu.ts';
 
 /** The worker that drives Centrifugo's clients (centrifuge-js) for the probe. */
 export const centrifugoProbeWorker = new URL('./centrifugo-probe-worker.ts', import.meta.url);
@@ -47,7 +48,30 @@ export interface ProbeTarget {
   roomId: string;
   /** The probe worker speaking its protocol (the Socket.IO one when absent). */
   worker?: URL;
+  /** The server's processes: the one the clients talk to first, then any behind it (the gateway's stack). */
+  pids: { edge: number; all: number[] };
 }
+
+/** CPU the server's processes used during a measure, per 1,000 acks or deliveries (ms). */
+export interface CpuCost {
+  edgeMsPer1000: number;
+  allMsPer1000: number;
+}
+
+/** Starts counting the target's CPU; the returned function gives it per 1,000 of `count` units of work. */
+async function cpuMeter(target: ProbeTarget): Promise<(count: number) => Promise<CpuCost>> {
+  const before = { edge: await cpuMsOfTrees([target.pids.edge]), all: await cpuMsOfTrees(target.pids.all) };
+  return async (count) => {
+    const per1000 = (ms: number) => Math.round((ms / Math.max(1, count)) * 1000 * 10) / 10;
+    return {
+      edgeMsPer1000: per1000((await cpuMsOfTrees([target.pids.edge])) - before.edge),
+      allMsPer1000: per1000((await cpuMsOfTrees(target.pids.all)) - before.all),
+    };
+  };
+}
+
+export type PeerAckPoint = AckPoint & { cpu: CpuCost };
+export type PeerFanOutPoint = FanOutPoint & { cpu: CpuCost };
 
 function probeFor(target: ProbeTarget): Probe {
   return new Probe(Math.max(2, availableParallelism()), target.worker);
@@ -59,7 +83,7 @@ export async function ackLatencyOf(
   senders: number,
   rate: number,
   seconds: number,
-): Promise<AckPoint> {
+): Promise<PeerAckPoint> {
   const probe = probeFor(target);
   try {
     await probe.connect({
@@ -69,6 +93,7 @@ export async function ackLatencyOf(
       roomIds: [target.roomId],
       role: 'sender',
     });
+    const meter = await cpuMeter(target);
     const began = nowMs();
     await probe.send(randomUUID().slice(0, 8), rate, seconds);
     const elapsed = (nowMs() - began) / 1000;
@@ -78,6 +103,7 @@ export async function ackLatencyOf(
       sentPerSecond: Math.round(result.sent / elapsed),
       failed: result.failed,
       ackMs: result.ack,
+      cpu: await meter(result.sent - result.failed),
     };
   } finally {
     await probe.close();
@@ -94,17 +120,20 @@ export async function fanOutRound(
   sockets: number,
   messages: number,
   rate: number,
-): Promise<FanOutPoint> {
+): Promise<PeerFanOutPoint> {
   const probe = probeFor(target);
   try {
     const room = { socketUrl: target.socketUrl, roomIds: [target.roomId] };
     await probe.connect({ ...room, tokens: [target.tokens.reader], count: sockets, role: 'receiver' });
     await probe.connect({ ...room, tokens: [target.tokens.writer], count: 1, role: 'sender' });
+    const meter = await cpuMeter(target);
     const began = nowMs();
     await probe.send(randomUUID().slice(0, 8), rate, messages / rate, 1);
     await probe.waitForDeliveries(messages * sockets, 120_000);
     const result = await probe.collect();
+    const cpu = await meter(result.delivered);
     return {
+      cpu,
       sockets,
       messagesPerSecond: rate,
       deliveriesPerSecond: Math.round(result.delivered / Math.max(0.001, (result.lastDeliveryAt - began) / 1000)),
@@ -128,18 +157,22 @@ export function spread(values: readonly number[]): Spread {
 
 /** One server's fan-out rounds at one size, summarized. */
 export interface FanOutRounds {
-  rounds: FanOutPoint[];
+  rounds: PeerFanOutPoint[];
   deliveriesPerSecond: Spread;
+  edgeCpuMsPer1000: Spread;
+  allCpuMsPer1000: Spread;
   deliveryP50Ms: Spread;
   deliveryP99Ms: Spread;
   notDelivered: number;
 }
 
-export function summarizeRounds(rounds: FanOutPoint[]): FanOutRounds {
-  const of = (pick: (p: FanOutPoint) => number) => spread(rounds.map(pick));
+export function summarizeRounds(rounds: PeerFanOutPoint[]): FanOutRounds {
+  const of = (pick: (p: PeerFanOutPoint) => number) => spread(rounds.map(pick));
   return {
     rounds,
     deliveriesPerSecond: of((p) => p.deliveriesPerSecond),
+    edgeCpuMsPer1000: of((p) => p.cpu.edgeMsPer1000),
+    allCpuMsPer1000: of((p) => p.cpu.allMsPer1000),
     deliveryP50Ms: of((p) => p.deliveryMs.p50),
     deliveryP99Ms: of((p) => p.deliveryMs.p99),
     notDelivered: rounds.reduce((sum, p) => sum + p.notDelivered, 0),
@@ -151,7 +184,7 @@ export interface PeerResults {
   centrifugo: { version: string; protocol: string; history: { size: number; ttl: string } };
   sizes: PeerSizes;
   /** Publish → ack into one channel: the gateway's ack is "committed to Postgres", Centrifugo's "in memory history". */
-  ack: { gateway: AckPoint; centrifugo: AckPoint };
+  ack: { gateway: PeerAckPoint; centrifugo: PeerAckPoint };
   fanOut: Array<{
     sockets: number;
     messages: number;
@@ -172,8 +205,14 @@ export async function compareWithCentrifugo(options: {
   centrifugo: CentrifugoPeer;
   sizes: PeerSizes;
   phaseSeconds: number;
-  gateway: { socketUrl: string; tokens: { writer: string; reader: string }; hotRoom: string; fanOutRoom: string };
-  bareUrl: string;
+  gateway: {
+    socketUrl: string;
+    tokens: { writer: string; reader: string };
+    hotRoom: string;
+    fanOutRoom: string;
+    pids: ProbeTarget['pids'];
+  };
+  bare: { url: string; pid: number };
   log: (line: string) => void;
 }): Promise<PeerResults> {
   const { centrifugo, sizes, gateway, log } = options;
@@ -186,15 +225,17 @@ export async function compareWithCentrifugo(options: {
     tokens: peerTokens,
     roomId: centrifugo.channel(channel),
     worker: centrifugoProbeWorker,
+    pids: { edge: centrifugo.pid, all: [centrifugo.pid] },
+  });
+  const gatewayTarget = (roomId: string): ProbeTarget => ({
+    socketUrl: gateway.socketUrl,
+    tokens: gateway.tokens,
+    roomId,
+    pids: gateway.pids,
   });
 
   const ack = {
-    gateway: await ackLatencyOf(
-      { socketUrl: gateway.socketUrl, tokens: gateway.tokens, roomId: gateway.hotRoom },
-      sizes.ackSenders,
-      sizes.ackRate,
-      options.phaseSeconds,
-    ),
+    gateway: await ackLatencyOf(gatewayTarget(gateway.hotRoom), sizes.ackSenders, sizes.ackRate, options.phaseSeconds),
     centrifugo: await ackLatencyOf(
       centrifugoTarget(`ack-${randomUUID()}`),
       sizes.ackSenders,
@@ -209,11 +250,20 @@ export async function compareWithCentrifugo(options: {
   const fanOut: PeerResults['fanOut'] = [];
   for (const [i, sockets] of sizes.fanOutSockets.entries()) {
     const messages = sizes.fanOutMessages[i]!;
-    const rounds = { gateway: [] as FanOutPoint[], bare: [] as FanOutPoint[], centrifugo: [] as FanOutPoint[] };
+    const rounds = {
+      gateway: [] as PeerFanOutPoint[],
+      bare: [] as PeerFanOutPoint[],
+      centrifugo: [] as PeerFanOutPoint[],
+    };
     for (let round = 1; round <= sizes.rounds; round++) {
       const targets = {
-        gateway: { socketUrl: gateway.socketUrl, tokens: gateway.tokens, roomId: gateway.fanOutRoom },
-        bare: { socketUrl: options.bareUrl, tokens: gateway.tokens, roomId: 'bench' },
+        gateway: gatewayTarget(gateway.fanOutRoom),
+        bare: {
+          socketUrl: options.bare.url,
+          tokens: gateway.tokens,
+          roomId: 'bench',
+          pids: { edge: options.bare.pid, all: [options.bare.pid] },
+        },
         centrifugo: centrifugoTarget(`fan-out-${randomUUID()}`),
       };
       for (const server of ['gateway', 'bare', 'centrifugo'] as const)
