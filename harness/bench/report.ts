@@ -28,7 +28,7 @@ import {
 import { lineChartSvg } from './svg-chart.ts';
 import { startCentrifugo } from './peers/centrifugo.ts';
 import { centrifugoSelfCheck } from './peers/centrifugo-self-check.ts';
-import { compareWithCentrifugo, fullPeerSizes, quickPeerSizes } from './peers/measures.ts';
+import { compareWithCentrifugo, fullPeerSizes, quickPeerSizes, stackPids } from './peers/measures.ts';
 import { reportMarkdown } from './report-markdown.ts';
 
 const quick = process.argv.includes('--quick');
@@ -134,12 +134,7 @@ try {
           tokens,
           hotRoom: (await createRooms(users.writer, 1, []))[0]!,
           fanOutRoom: fanRoom!,
-          pids: {
-            edge: env.stack.pid('gateway')!,
-            all: [...env.stack.services, 'nats' as const, 'postgres' as const]
-              .map((name) => env.stack.pid(name))
-              .filter((pid) => pid !== undefined),
-          },
+          pids: stackPids(env.stack),
         },
         bare,
         log,

@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { nowMs } from '../probe-protocol.ts';
 import { Probe } from '../probe.ts';
 import type { AckPoint, FanOutPoint } from '../report-measures.ts';
+import type { Stack } from '../../src/stack/index.ts';
 import { centrifugoHistory, type CentrifugoPeer } from './centrifugo.ts';
 import { cpuMsOfTrees } from './process-cpu.ts';
 
@@ -50,6 +51,16 @@ export interface ProbeTarget {
   worker?: URL;
   /** The server's processes: the one the clients talk to first, then any behind it (the gateway's stack). */
   pids: { edge: number; all: number[] };
+}
+
+/** The gateway is the edge; behind it, every other process of its stack does part of the work. */
+export function stackPids(stack: Stack): ProbeTarget['pids'] {
+  return {
+    edge: stack.pid('gateway')!,
+    all: [...stack.services, 'nats' as const, 'postgres' as const]
+      .map((name) => stack.pid(name))
+      .filter((pid) => pid !== undefined),
+  };
 }
 
 /** CPU the server's processes used during a measure, per 1,000 acks or deliveries (ms). */
