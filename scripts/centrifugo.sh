@@ -4,7 +4,7 @@
 # needs Centrifugo; the first build takes about 7 minutes on this project's 2-core machines, later calls only check.
 set -euo pipefail
 
-CENTRIFUGO_VERSION="${CENTRIFUGO_VERSION:-v6.9.1}"
+CENTRIFUGO_VERSION=v6.9.1
 TOOLS_DIR="${CHAT_TOOLS_DIR:-$HOME/.cache/chat-realtime/tools}"
 GO="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
 bin_dir="$TOOLS_DIR/centrifugo-$CENTRIFUGO_VERSION"

@@ -9,10 +9,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
 import { freePort } from '../../src/infra/ports.ts';
-
-export const centrifugoVersion = 'v6.9.1';
 
 /** The namespace every bench channel lives in (`bench:<name>`). */
 const namespace = 'bench';
@@ -37,7 +36,7 @@ const script = fileURLToPath(new URL('../../../scripts/centrifugo.sh', import.me
 
 /** Builds Centrifugo when it is not cached yet (about 7 minutes), and returns the binary's path. */
 async function centrifugoBinary(): Promise<string> {
-  const child = execFile('bash', [script], { env: { ...process.env, CENTRIFUGO_VERSION: centrifugoVersion } });
+  const child = execFile('bash', [script]);
   child.stderr?.pipe(process.stderr);
   let stdout = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -46,8 +45,15 @@ async function centrifugoBinary(): Promise<string> {
   return stdout.trim();
 }
 
+/** What the binary says it is (`centrifugo version`: "Centrifugo v6.9.1 (Go version: …)"). */
+async function versionOf(binary: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(binary, ['version']);
+  return /^Centrifugo (\S+)/.exec(stdout)?.[1] ?? stdout.trim();
+}
+
 export async function startCentrifugo(): Promise<CentrifugoPeer> {
   const binary = await centrifugoBinary();
+  const version = await versionOf(binary);
   const secret = randomBytes(32).toString('base64url');
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'centrifugo-bench-'));
@@ -97,7 +103,7 @@ export async function startCentrifugo(): Promise<CentrifugoPeer> {
   }
   const key = new TextEncoder().encode(secret);
   return {
-    version: centrifugoVersion,
+    version,
     websocketUrl: `ws://127.0.0.1:${port}/connection/websocket`,
     pid: child.pid!,
     tokenFor: (userId) =>
