@@ -5,15 +5,14 @@ import { readdir, readFile } from 'node:fs/promises';
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ: 100 on Linux). */
 const ticksPerSecond = 100;
 
-interface ProcessTimes {
+export interface ProcessTimes {
   ppid: number;
   cpuMs: number;
 }
 
-async function processTimes(pid: number): Promise<ProcessTimes | undefined> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  if (stat === undefined) return undefined;
-  // Fields after the command name (which may hold spaces): state, ppid, …, utime (14th field), stime (15th).
+/** A /proc/<pid>/stat line's parent and user + system CPU time. */
+export function parseStat(stat: string): ProcessTimes {
+  // Fields after the command name (which may hold spaces and parentheses): state, ppid, …, utime (14th), stime (15th).
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return {
     ppid: Number(fields[1]),
@@ -21,24 +20,30 @@ async function processTimes(pid: number): Promise<ProcessTimes | undefined> {
   };
 }
 
-/** User + system CPU milliseconds used so far by the processes `roots` and all their descendants (alive now). */
-export async function cpuMsOfTrees(roots: readonly number[]): Promise<number> {
-  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
-  const all = new Map<number, ProcessTimes>();
-  for (const pid of pids) {
-    const times = await processTimes(pid);
-    if (times) all.set(pid, times);
-  }
+/** The CPU milliseconds of the processes `roots` and all their descendants among `processes`. */
+export function cpuMsOfTreesIn(processes: ReadonlyMap<number, ProcessTimes>, roots: readonly number[]): number {
   const children = new Map<number, number[]>();
-  for (const [pid, { ppid }] of all) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  for (const [pid, { ppid }] of processes) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
   let total = 0;
   const pending = [...roots];
   const seen = new Set<number>();
   for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
     if (seen.has(pid)) continue;
     seen.add(pid);
-    total += all.get(pid)?.cpuMs ?? 0;
+    total += processes.get(pid)?.cpuMs ?? 0;
     pending.push(...(children.get(pid) ?? []));
   }
   return total;
+}
+
+/** User + system CPU milliseconds used so far by the processes `roots` and all their descendants (alive now). */
+export async function cpuMsOfTrees(roots: readonly number[]): Promise<number> {
+  const processes = new Map<number, ProcessTimes>();
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    // A process may exit between the listing and the read.
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => undefined);
+    if (stat !== undefined) processes.set(Number(name), parseStat(stat));
+  }
+  return cpuMsOfTreesIn(processes, roots);
 }
