@@ -102,8 +102,9 @@ export function checkInvariants(
             `${client.name}: ${send.clientMessageId} was acked ok (seq ${outcome.seq}) but is not in history`,
           );
         } else if (!copies.some((copy) => copy.seq === outcome.seq && copy.id === outcome.messageId)) {
+          const storedSeqs = copies.map((copy) => copy.seq).join(', ');
           violations.push(
-            `${client.name}: ${send.clientMessageId} was acked as seq ${outcome.seq} but is stored as seq ${copies[0]!.seq}`,
+            `${client.name}: ${send.clientMessageId} was acked as seq ${outcome.seq} but is stored as seq ${storedSeqs}`,
           );
         }
       } else if (outcome.kind === 'rejected' && copies.length > 0) {
@@ -240,8 +241,8 @@ export function recoverySeconds(
     recoveredAt = Math.max(recoveredAt, first);
   }
   for (const client of clients) {
-    const rejoins = client.joins.filter((at) => at > faultAt);
-    if (rejoins.length > 0) recoveredAt = Math.max(recoveredAt, rejoins.at(-1)!);
+    const lastRejoin = client.joins.filter((at) => at > faultAt).at(-1);
+    if (lastRejoin !== undefined) recoveredAt = Math.max(recoveredAt, lastRejoin);
   }
   return Math.round((recoveredAt - healedAt) / 100) / 10;
 }

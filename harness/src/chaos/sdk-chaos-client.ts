@@ -192,5 +192,6 @@ async function sessionCookie(apiUrl: string, user: ChatUser): Promise<string> {
   });
   const sid = res.headers.getSetCookie().find((c) => c.startsWith('sid='));
   if (res.status !== 200 || !sid) throw new Error(`login failed: ${res.status}`);
-  return sid.split(';')[0]!;
+  // A Set-Cookie value starts with the name=value pair, up to the first `;` of its attributes.
+  return sid.split(';', 1)[0] ?? sid;
 }

@@ -47,8 +47,10 @@ export function formatSummaryTable(rows: readonly ChaosSummary[]): string {
     'recoverySeconds',
   ] as const;
   const cells = [columns.map(String), ...rows.map((row) => columns.map((c) => String(row[c])))];
-  const widths = columns.map((_, i) => Math.max(...cells.map((line) => line[i]!.length)));
+  const widths = columns.map((_, i) => Math.max(...cells.map((line) => line[i]?.length ?? 0)));
   return cells
-    .map((line) => line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '))
+    .map((line) =>
+      line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '),
+    )
     .join('\n');
 }
