@@ -26,7 +26,7 @@ class ProbeThread {
       if (reply.error !== undefined) waiter?.reject(new Error(reply.error));
       else waiter?.resolve(reply.result);
     });
-    this.#worker.on('error', (err) => {
+    this.#worker.on('error', (err: Error) => {
       for (const waiter of this.#pending.values()) waiter.reject(err);
       this.#pending.clear();
     });
@@ -80,7 +80,7 @@ export class Probe {
               );
         offset += count;
         return count === 0
-          ? undefined
+          ? Promise.resolve()
           : thread.request({
               op: 'connect',
               socketUrl: options.socketUrl,

@@ -46,7 +46,7 @@ export interface ScenarioControl {
   clients: readonly ScenarioClient[];
   receivers: readonly ScenarioClient[];
   /** Sends acked ok so far, over every sender. */
-  acked(): number;
+  acked: () => number;
 }
 
 export interface ScenarioResult {

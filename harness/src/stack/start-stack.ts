@@ -126,7 +126,8 @@ function whenAborted(signal: AbortSignal | undefined): { promise: Promise<never>
   const promise = new Promise<never>((_, reject) => {
     if (!signal) return;
     const onAbort = () => {
-      reject(signal.reason);
+      const reason: unknown = signal.reason;
+      reject(reason instanceof Error ? reason : new Error('start-up aborted', { cause: reason }));
     };
     signal.addEventListener('abort', onAbort, { once: true });
     dispose = () => {
