@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { rawClients, runScenario } from '../src/chaos/run-scenario.ts';
 import { expectNoLoss, unlimitedSends } from '../src/chaos/expect-no-loss.ts';
 import { chaosOnProcesses } from '../src/chaos/start-scenario-stack.ts';
@@ -10,9 +10,8 @@ describe.skipIf(chaosOnProcesses)('chaos: 500 ms latency on the chat↔Postgres 
 
   beforeAll(async () => {
     stack = await ContainerStack.start({ env: unlimitedSends, proxiedLinks: ['chat-postgres'] });
+    return () => stack.stop();
   });
-
-  afterAll(() => stack?.stop());
 
   it('acks slower while the link is slow, and keeps every ok once, in order', async () => {
     const result = await runScenario(stack, {
