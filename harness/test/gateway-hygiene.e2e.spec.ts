@@ -63,13 +63,16 @@ describe('gateway hygiene: repeated joins, idle connections, connection caps', (
       MAX_CONNECTIONS: String(total),
       HANDSHAKE_TIMEOUT_MS: String(handshakeTimeoutMs),
     });
+    return () => env.stop();
+  });
+
+  beforeAll(async () => {
     alice = await env.signedUpUser();
     room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'hygiene' })).body;
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     for (const socket of opened) socket.destroy();
-    await env?.stop();
   });
 
   const metrics = async () => (await fetch(`${env.stack.urls.socket}/metrics`)).text();
@@ -120,7 +123,7 @@ describe('gateway hygiene: repeated joins, idle connections, connection caps', (
       expect((await bob.http('POST', '/chat/rooms', { name, memberIds: [alice.id] })).status).toBe(201);
     }
     await eventually(
-      async () => received.length,
+      () => received.length,
       (count) => count >= before + 2,
     );
     const latest = received.slice(before);

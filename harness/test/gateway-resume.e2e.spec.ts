@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Message, Room } from '@chatrt/contracts';
 import { RoomInbox, startTestStack, type ChatSocket, type ChatUser, type TestStack } from '../src/index.ts';
@@ -26,13 +26,15 @@ describe('gap-free resume and transports', () => {
   beforeAll(async () => {
     // The sender here is a load generator, not a person: lift the per-user limit.
     env = await startTestStack({ RATE_LIMIT_MESSAGES_PER_SECOND: '10000', RATE_LIMIT_BURST: '100000' });
+    return () => env.stop();
+  });
+
+  beforeAll(async () => {
     alice = await env.signedUpUser();
     bob = await env.signedUpUser();
     const created = await alice.http<Room>('POST', '/chat/rooms', { name: 'firehose', memberIds: [bob.id] });
     room = created.body;
   });
-
-  afterAll(() => env?.stop());
 
   it('a client away while 1,000 messages are sent resumes with none lost, doubled or out of order while sending goes on', async () => {
     const aliceSocket = await alice.connectChat();

@@ -43,12 +43,15 @@ describe('logout ends a session everywhere at once; login throttling spans the g
 
   beforeAll(async () => {
     env = await startTestStack({ LOGIN_MAX_FAILURES: '3' });
+    return () => env.stop();
+  });
+
+  beforeAll(async () => {
     second = await env.stack.addGateway();
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     for (const device of devices) device.close();
-    await env?.stop();
   });
 
   /** Another login session (another device) of the same user. */
@@ -163,6 +166,8 @@ describe('logout ends a session everywhere at once; login throttling spans the g
     const paused = await login(second.urls.api, target.password);
     expect(paused.status).toBe(429);
     expect(Number(paused.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await paused.json()).toMatchObject({ error: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) } });
+    expect(await paused.json()).toMatchObject({
+      error: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) as unknown },
+    });
   });
 });
