@@ -133,7 +133,9 @@ export class Probe {
     await Promise.all(this.#threads.map((thread) => thread.request({ op: 'drop' })));
   }
 
-  /** Reconnects every receiver after its last seq; resolves when all have `expectedPerSocket` messages (or the timeout). */
+  /**
+   * Reconnects every receiver after its last seq; resolves when all have `expectedPerSocket` messages (or the timeout).
+   */
   async resume(expectedPerSocket: number, timeoutMs: number): Promise<ResumeResult> {
     const results = await Promise.all(
       this.#threads.map((thread) => thread.request<ResumeResult>({ op: 'resume', expectedPerSocket, timeoutMs })),

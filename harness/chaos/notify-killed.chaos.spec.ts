@@ -14,7 +14,7 @@ describe('chaos: notify SIGKILLed while mentions are sent', () => {
     return () => stack.stop();
   });
 
-  it('notifies every mention exactly once (REST and the SDK store) after notify is killed and started again', async () => {
+  it('notifies every mention once (REST and the SDK store) after notify is killed and started again', async () => {
     const result = await runScenario(stack, {
       name: 'notify SIGKILLed during mentions',
       senders: 3,

@@ -4,7 +4,10 @@ import { expectNoLoss, unlimitedSends } from '../src/chaos/expect-no-loss.ts';
 import { chaosOnProcesses } from '../src/chaos/start-scenario-stack.ts';
 import { ContainerStack } from '../src/containers/container-stack.ts';
 
-/** A slow database link (Toxiproxy delays every answer of Postgres to chat by 500 ms for 10 s): acks slow down, none is lost. */
+/**
+ * A slow database link (Toxiproxy delays every answer of Postgres to chat by 500 ms for 10 s): acks slow down, none is
+ * lost.
+ */
 describe.skipIf(chaosOnProcesses)('chaos: 500 ms latency on the chat↔Postgres link', () => {
   let stack: ContainerStack;
 

@@ -4,7 +4,10 @@ import { expectNoLoss, unlimitedSends } from '../src/chaos/expect-no-loss.ts';
 import { chaosOnProcesses } from '../src/chaos/start-scenario-stack.ts';
 import { ContainerStack } from '../src/containers/container-stack.ts';
 
-/** The database goes down for real (`docker restart`: connections dropped, the server shut down and started): acks say UNAVAILABLE or ok, never ok-then-lost. */
+/**
+ * The database goes down for real (`docker restart`: connections dropped, the server shut down and started): acks say
+ * UNAVAILABLE or ok, never ok-then-lost.
+ */
 describe.skipIf(chaosOnProcesses)('chaos: Postgres restarted', () => {
   let stack: ContainerStack;
 

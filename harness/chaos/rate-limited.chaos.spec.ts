@@ -30,7 +30,7 @@ describe('chaos: rate-limit bursts across two gateways', () => {
     return () => stack.stop();
   });
 
-  it('refuses the burst on both gateways with retryAfter, stores nothing refused, and sends again after waiting', async () => {
+  it('refuses the burst on both gateways with retryAfter, stores none of it, and sends after waiting', async () => {
     const alice = new ChatUser(stack.clientConfig(0));
     await alice.signUp();
     const aliceAgain = new ChatUser(stack.clientConfig(1), alice.username, alice.password);

@@ -239,7 +239,7 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     expect(rooms.find((r) => r.id === room.id)?.memberIds).not.toContain(ghost);
   });
 
-  it('answers UNAVAILABLE for a new member while auth cannot say whether they exist, and adds them once it can', async () => {
+  it('answers UNAVAILABLE for a new member while auth cannot vouch for them, and adds them once it can', async () => {
     const dave = await env.signedUpUser();
     await env.stack.stopService('auth');
     try {

@@ -112,7 +112,8 @@ describe('a 3-node NATS cluster with two chat and two notify replicas loses noth
     expect(liveMentions().sort()).toEqual([...mentioning].sort());
   }
 
-  it('survives the NATS node leading the stream and the chat replica relaying: every acked message once, in order, live and in history', async () => {
+  // Every acked message once, in order, live and in history.
+  it('survives the NATS node leading the stream and the chat replica relaying', async () => {
     const nc = await connect({ servers: env.stack.urls.natsUrl.split(',') });
     const leader = await leaderOfStreamAndConsumer(nc);
     await nc.close();
@@ -172,7 +173,7 @@ describe('a 3-node NATS cluster with two chat and two notify replicas loses noth
     await expectEachMentionOnce(notifyAckWaitMs + 10_000);
   }, 90_000);
 
-  it('survives a notify replica: the events it held are applied by the other, in room order, each mention once', async () => {
+  it('survives a notify replica: the other applies the events it held, in room order, each mention once', async () => {
     const nc = await connect({ servers: env.stack.urls.natsUrl.split(',') });
     const jsm = await jetstreamManager(nc);
     const signal = (replica: number, signal: NodeJS.Signals) => {

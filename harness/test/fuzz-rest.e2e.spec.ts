@@ -16,7 +16,8 @@ describe('fuzz: hostile REST routes, queries and bodies are refused with codes a
     return () => fixture.env.stop();
   });
 
-  it('answers every REST route with a coded 4xx (never 5xx) for hostile paths, queries and bodies, by cookie and by token', async () => {
+  // Hostile paths, queries and bodies, each by cookie and by bearer token.
+  it('answers every REST route with a coded 4xx, never a 5xx, for hostile input', async () => {
     const failures = new FuzzFailures();
     const requests = hostileRestRequests(fixture, failures);
     restRequests = requests.length;

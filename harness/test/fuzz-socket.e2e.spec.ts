@@ -18,7 +18,7 @@ describe('fuzz: hostile socket events, payloads and packets are refused with cod
     return () => fixture.env.stop();
   });
 
-  it('acks every socket frame with a code: unknown names, spoiled payloads, odd arguments, generated input', async () => {
+  it('acks every frame with a code: unknown names, spoiled payloads, odd arguments, generated input', async () => {
     const failures = new FuzzFailures();
     const cases = [...socketCases(fixture.valid), ...generatedCases(fixture.valid)];
     tried.socketFrames += cases.length;
@@ -32,7 +32,7 @@ describe('fuzz: hostile socket events, payloads and packets are refused with cod
    * answer or a clean close, never a hang: when the connection stays open, a ping right after must still be
    * answered, and every answer must be coded.
    */
-  it('answers or cleanly closes on every malformed Engine.IO and Socket.IO packet, oversized or deep frame', async () => {
+  it('answers or cleanly closes on every malformed Engine.IO/Socket.IO packet, huge or deep frame', async () => {
     const frames = malformedFrames(fixture.target.id);
     const problems: string[] = [];
     tried.rawPackets += frames.length;

@@ -48,7 +48,7 @@ describe('gateway edges: rate limits, unknown events, oversized frames, CORS, ex
     return socket;
   }
 
-  it('limits a burst per user with retryAfter, stores nothing over the limit, and accepts again after waiting', async () => {
+  it('limits a burst per user with retryAfter, stores nothing over it, and accepts after waiting', async () => {
     const s = await freshSocket();
     const send = (i: number) =>
       s.emitWithAck('sendMessage', { roomId: room.id, message: `burst ${i}`, clientMessageId: randomUUID() });
@@ -78,7 +78,7 @@ describe('gateway edges: rate limits, unknown events, oversized frames, CORS, ex
     expect((await send(99)).ok).toBe(true);
   });
 
-  it('acks unknown events with UNKNOWN_EVENT, bad payloads with the failing path, and answers the heartbeat', async () => {
+  it('acks unknown events with UNKNOWN_EVENT, bad payloads with the path, and answers the heartbeat', async () => {
     const s = await freshSocket();
     const raw = s as unknown as { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
     expect(await raw.emitWithAck('selfDestruct', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_EVENT' } });

@@ -77,7 +77,7 @@ describe('gateway hygiene: repeated joins, idle connections, connection caps', (
 
   const metrics = async () => (await fetch(`${env.stack.urls.socket}/metrics`)).text();
 
-  it('concurrent joins of one room on one socket deliver each event once and leave one listener, none after leaving', async () => {
+  it('concurrent joins of a room on one socket: each event once, one listener, none after leaving', async () => {
     const socket = await alice.connectChat();
     const inbox = new RoomInbox(socket);
     const acks = await Promise.all(
@@ -108,7 +108,7 @@ describe('gateway hygiene: repeated joins, idle connections, connection caps', (
     await eventually(metrics, (text) => metricValue(text, 'gateway_feed_listeners', { feed: 'room' }) === 0);
   });
 
-  it('concurrent subscribes on one /notifications socket deliver each notification once and leave one listener', async () => {
+  it('concurrent subscribes on one /notifications socket: each notification once, one listener', async () => {
     const bob = await env.signedUpUser();
     const socket = await alice.connectNotifications();
     const received: { id: string; cursor: number }[] = [];

@@ -36,7 +36,7 @@ describe('gap-free resume and transports', () => {
     room = created.body;
   });
 
-  it('a client away while 1,000 messages are sent resumes with none lost, doubled or out of order while sending goes on', async () => {
+  it('a client away for 1,000 messages resumes, none lost, doubled or reordered, while sending goes on', async () => {
     const aliceSocket = await alice.connectChat();
     expect((await aliceSocket.emitWithAck('joinRoom', { roomId: room.id })).ok).toBe(true);
 
@@ -65,7 +65,8 @@ describe('gap-free resume and transports', () => {
     expect(before.every((m) => m.seq <= resumeFrom)).toBe(true);
   });
 
-  it('sockets in step with the room share one broadcast per event while another resumes: each gets every message once, in order', async () => {
+  // Each gets every message once, in order.
+  it('sockets in step with the room share one broadcast per event while another resumes', async () => {
     const aliceSocket = await alice.connectChat();
     expect((await aliceSocket.emitWithAck('joinRoom', { roomId: room.id })).ok).toBe(true);
     const live = await Promise.all(

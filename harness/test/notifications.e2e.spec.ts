@@ -25,7 +25,7 @@ function collect(socket: NotificationsSocket) {
   };
 }
 
-describe('notifications: mentions, coalesced unread messages and room invitations, over REST and live on /notifications', () => {
+describe('notifications: mentions, coalesced unread messages and invitations, over REST and live', () => {
   let env: TestStack;
   let alice: ChatUser, bob: ChatUser;
   let room: Room;

@@ -40,7 +40,10 @@ async function dashboardPanels(): Promise<PanelQueries[]> {
   return panels;
 }
 
-/** The value of the sample `name{labels…}` in a /metrics text (labels may come in any order, others may be present), or 0. */
+/**
+ * The value of the sample `name{labels…}` in a /metrics text (labels may come in any order, others may be
+ * present), or 0.
+ */
 function sampleValue(text: string, name: string, labels: Record<string, string>): number {
   for (const line of text.split('\n')) {
     const match = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);

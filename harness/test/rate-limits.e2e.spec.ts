@@ -56,7 +56,7 @@ describe('per-user rate limits on every command kind (token buckets), socket and
     socket.disconnect();
   });
 
-  it('a createRoom flood gets 429 with Retry-After over REST and RATE_LIMITED on the socket, and creates again after waiting', async () => {
+  it('a createRoom flood: 429 + Retry-After over REST, RATE_LIMITED on the socket, then creates again', async () => {
     const bob = await env.signedUpUser();
     const created = await Promise.all(
       Array.from({ length: 4 }, (_, i) => bob.http<Room | ErrorBody>('POST', '/chat/rooms', { name: `flood ${i}` })),

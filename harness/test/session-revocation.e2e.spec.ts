@@ -62,7 +62,8 @@ describe('logout ends a session everywhere at once; login throttling spans the g
     return device;
   }
 
-  it('logging out one session disconnects its sockets on every gateway within a second and refuses its token; the other session goes on', async () => {
+  // Its token is refused from then on; the user's other session goes on.
+  it('logging out one session disconnects its sockets on every gateway within a second', async () => {
     const laptop = await env.signedUpUser();
     const phone = await secondDevice(laptop);
     const laptopToken = (await laptop.sessionToken()).token;
@@ -153,7 +154,7 @@ describe('logout ends a session everywhere at once; login throttling spans the g
     }
   });
 
-  it('counts failed logins across gateways: 3 wrong passwords spread over two gateways pause the username', async () => {
+  it('counts failed logins across gateways: 3 wrong passwords over two gateways pause the username', async () => {
     const target = await env.signedUpUser();
     const login = (api: string, password: string) =>
       fetch(`${api}/api/auth/login`, {

@@ -66,7 +66,8 @@ describe('Supervisor', () => {
     supervisor.crashed('exited');
     await vi.runOnlyPendingTimersAsync();
     expect(lines.at(-1)).toBe(
-      '[supervisor] !!! nats-server did not come back: port in use; restarting in 1 s (crash 2 of 5 allowed within 60 s)',
+      '[supervisor] !!! nats-server did not come back: port in use; restarting in 1 s ' +
+        '(crash 2 of 5 allowed within 60 s)',
     );
     await supervisor.stop();
     await vi.runOnlyPendingTimersAsync();

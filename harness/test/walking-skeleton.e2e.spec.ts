@@ -5,7 +5,7 @@ import type { Message, MessagePage, Room } from '@chatrt/contracts';
 import { ChatUser, RoomInbox, startTestStack, type ClientConfig, type TestStack } from '../src/index.ts';
 import { checkRestExchange, checkSocketFrames } from '../src/client/contract-check.ts';
 
-describe('walking skeleton: register → token → socket → room → live message → REST history → restart', () => {
+describe('walking skeleton: register → token → socket → room → live message → history → restart', () => {
   let env: TestStack;
   let config: ClientConfig;
   const alice = () => users.alice;
@@ -78,7 +78,7 @@ describe('walking skeleton: register → token → socket → room → live mess
     expect(lifetimeMs).toBeLessThanOrEqual(15 * 60 * 1000);
   });
 
-  it('refuses a socket handshake without a valid token with the error code as message, on both namespaces', async () => {
+  it('refuses a handshake without a valid token, the error code as message, on both namespaces', async () => {
     for (const [namespace, auth] of [
       ['/chat', {}],
       ['/chat', { token: 'not-a-jwt' }],

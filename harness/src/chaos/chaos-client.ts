@@ -31,7 +31,9 @@ export class ChaosClient {
   unavailableAcks = 0;
   /** When it last got an `ok` ack (epoch millis), for the time to recover. */
   lastAckAt = 0;
-  /** Each send acked `ok` over a socket: millis from its first try to the ack, to show a slowdown reached the clients. */
+  /**
+   * Each send acked `ok` over a socket: millis from its first try to the ack, to show a slowdown reached the clients.
+   */
   readonly ackMillis: number[] = [];
   /** When it joined the room, first and after every reconnect (epoch millis), for the time to recover. */
   readonly joins: number[] = [];

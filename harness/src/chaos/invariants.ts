@@ -104,7 +104,8 @@ export function checkInvariants(
         } else if (!copies.some((copy) => copy.seq === outcome.seq && copy.id === outcome.messageId)) {
           const storedSeqs = copies.map((copy) => copy.seq).join(', ');
           violations.push(
-            `${client.name}: ${send.clientMessageId} was acked as seq ${outcome.seq} but is stored as seq ${storedSeqs}`,
+            `${client.name}: ${send.clientMessageId} was acked as seq ${outcome.seq} ` +
+              `but is stored as seq ${storedSeqs}`,
           );
         }
       } else if (outcome.kind === 'rejected' && copies.length > 0) {
@@ -155,7 +156,8 @@ function checkView(
   if (missing.length > 0) {
     counts.lost += missing.length;
     violations.push(
-      `${client}: missed ${missing.length} messages of room ${view.roomId} (seqs ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''})`,
+      `${client}: missed ${missing.length} messages of room ${view.roomId} ` +
+        `(seqs ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''})`,
     );
   }
 }
@@ -170,7 +172,9 @@ export interface OwedMention {
   messageId: string;
 }
 
-/** One user's notifications as one channel shows them: REST (`GET /api/notifications`, every page) or a client's socket. */
+/**
+ * One user's notifications as one channel shows them: REST (`GET /api/notifications`, every page) or a client's socket.
+ */
 export interface NotificationView {
   userId: string;
   source: string;
@@ -203,14 +207,16 @@ export function checkMentions(
         duplicated += copies.length - 1;
         const ids = new Set(copies.map((c) => c.id)).size;
         violations.push(
-          `${view.source} of ${view.userId}: message ${messageId} notified ${copies.length} times (${ids} distinct notifications)`,
+          `${view.source} of ${view.userId}: message ${messageId} notified ${copies.length} times ` +
+            `(${ids} distinct notifications)`,
         );
       }
     }
     for (const messageId of listed.keys()) {
       if (!owedHere.has(messageId))
         violations.push(
-          `${view.source} of ${view.userId}: a mention notification for message ${messageId}, which is not owed to them`,
+          `${view.source} of ${view.userId}: a mention notification for message ${messageId}, ` +
+            'which is not owed to them',
         );
     }
   }

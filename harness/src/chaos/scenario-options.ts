@@ -6,7 +6,10 @@ import type { ChaosSummary } from './summary.ts';
 
 export interface ScenarioOptions {
   name: string;
-  /** Raw Socket.IO clients (`ChaosClient`) that send (and receive); each sends `messagesPerSender` messages one after another. */
+  /**
+   * Raw Socket.IO clients (`ChaosClient`) that send (and receive); each sends `messagesPerSender` messages one after
+   * another.
+   */
   senders: number;
   /** Raw Socket.IO clients that only receive. */
   receivers: number;

@@ -164,7 +164,10 @@ export class SdkChaosClient {
     return this.client.stop();
   }
 
-  /** Records RATE_LIMITED and UNAVAILABLE acks as they reach the SDK's socket (the Manager's `packet` event sees every ack). */
+  /**
+   * Records RATE_LIMITED and UNAVAILABLE acks as they reach the SDK's socket (the Manager's `packet` event sees every
+   * ack).
+   */
   #watchAcks(): void {
     const socket = this.client.chatSocket;
     if (!socket || socket === this.#watchedSocket) return;

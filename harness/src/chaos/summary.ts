@@ -6,7 +6,10 @@ import type { ChaosCounts } from './invariants.ts';
 /** One row of the chaos summary (`test-results/chaos.json` holds an array of them). */
 export interface ChaosSummary extends ChaosCounts {
   scenario: string;
-  /** From the fault's heal until every sender had an ok ack again and every dropped client had rejoined (`recoverySeconds` in invariants.ts); -1 if never. */
+  /**
+   * From the fault's heal until every sender had an ok ack again and every dropped client had rejoined
+   * (`recoverySeconds` in invariants.ts); -1 if never.
+   */
   recoverySeconds: number;
 }
 

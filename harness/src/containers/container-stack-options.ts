@@ -29,11 +29,14 @@ export interface ContainerStackOptions {
   /**
    * Links routed through a Toxiproxy container (`toxiproxy`), to slow, silence or cut them:
    * `chat-postgres` (every chat replica's database link, proxy `chat-postgres`), `gateway-nats` (each
-   * gateway's NATS link to the node `nats`, proxy `gateway-<n>-nats`) and `gateway-socket` (the clients' link to each gateway's
+   * gateway's NATS link to the node `nats`, proxy `gateway-<n>-nats`) and `gateway-socket` (the clients' link to each
+   * gateway's
    * Socket.IO port, proxy `gateway-<n>-socket`; REST still goes straight to the gateway).
    */
   proxiedLinks?: ProxiedLink[];
-  /** Three JetStream nodes (`nats`, `nats-2`, `nats-3`, deploy/nats/cluster-node.conf) and the chat stream on all three. */
+  /**
+   * Three JetStream nodes (`nats`, `nats-2`, `nats-3`, deploy/nats/cluster-node.conf) and the chat stream on all three.
+   */
   natsCluster?: boolean;
   /** chat replicas (`chat`, `chat-1`, …): all answer commands, one at a time relays the outbox. Default: 1. */
   chatReplicas?: number;
@@ -52,6 +55,11 @@ export type ContainerName = InfraName | Exclude<ServiceName, 'gateway'> | `chat-
 
 /** The stack's database and the role the services use. */
 export const DATABASE = { user: 'chat', password: 'chat', db: 'chat' };
+
+/** The services' DATABASE_URL for the stack's database reached at `hostPort` (Postgres itself or a proxy). */
+export function databaseUrl(hostPort: string): string {
+  return `postgres://${DATABASE.user}:${DATABASE.password}@${hostPort}/${DATABASE.db}`;
+}
 
 /** Where Toxiproxy listens for each proxied link (inside its container; socket links are published too). */
 export const PROXY_PORT = { chatPostgres: 15432, gatewayNats: 14222, gatewaySocket: 13001 } as const;

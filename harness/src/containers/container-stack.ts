@@ -8,8 +8,8 @@ import { serviceNames, type ServiceName } from '../stack/service-names.ts';
 import { BALANCER_CONFIG, balancerConfig } from './balancer-config.ts';
 import { ContainerGroup } from './container-group.ts';
 import {
-  DATABASE,
   PROXY_PORT,
+  databaseUrl,
   defaultImages,
   type ContainerName,
   type ContainerStackOptions,
@@ -74,7 +74,7 @@ export class ContainerStack extends ContainerGroup implements ScenarioStack {
     const natsUrl = natsNodes.map((node) => `nats://${node}:4222`).join(',');
     const env: Record<string, string> = {
       NATS_URL: natsUrl,
-      DATABASE_URL: `postgres://${DATABASE.user}:${DATABASE.password}@postgres:5432/${DATABASE.db}`,
+      DATABASE_URL: databaseUrl('postgres:5432'),
       LOG_LEVEL: 'info',
       ...(options.natsCluster ? { CHAT_STREAM_REPLICAS: '3' } : {}),
       ...options.env,
@@ -88,7 +88,7 @@ export class ContainerStack extends ContainerGroup implements ScenarioStack {
     ]);
     const signingKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     await this.add('auth', images.service('auth'), backendContainer({ ...env, AUTH_SIGNING_KEY: signingKey }, 9101));
-    const chatDatabase = `postgres://${DATABASE.user}:${DATABASE.password}@toxiproxy:${PROXY_PORT.chatPostgres}/${DATABASE.db}`;
+    const chatDatabase = databaseUrl(`toxiproxy:${PROXY_PORT.chatPostgres}`);
     const chatEnv = links.has('chat-postgres') ? { ...env, DATABASE_URL: chatDatabase } : env;
     for (let replica = 0; replica < (options.chatReplicas ?? 1); replica++) {
       await this.add(

@@ -1,4 +1,6 @@
-/** Path parameters no id is: control and broken escapes, prototype keys, a huge one, traversal, out-of-range numbers. */
+/**
+ * Path parameters no id is: control and broken escapes, prototype keys, a huge one, traversal, out-of-range numbers.
+ */
 export const hostileIds = [
   '%00',
   '%ED%A0%80',
