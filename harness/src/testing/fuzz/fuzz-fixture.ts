@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { expect } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { Message, MessagePage, Room, RoomUpdatePage } from '@chatrt/contracts';
-import { RoomInbox, type ChatUser } from '../../client/chat-user.ts';
+import type { ChatUser } from '../../client/chat-user.ts';
+import { RoomInbox } from '../../client/room-inbox.ts';
 import { startTestStack, type TestStack } from '../test-stack.ts';
 
 const rootDir = new URL('../../../../', import.meta.url);
