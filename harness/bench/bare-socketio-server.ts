@@ -26,4 +26,9 @@ http.listen(0, '127.0.0.1', () => {
   const address = http.address();
   console.log(typeof address === 'object' && address ? address.port : 0);
 });
-process.on('SIGTERM', () => io.close(() => process.exit(0)));
+process.on('SIGTERM', () => {
+  io.close(() => process.exit(0)).catch((err: unknown) => {
+    console.error('closing the Socket.IO server failed:', err);
+    process.exit(1);
+  });
+});

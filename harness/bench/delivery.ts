@@ -34,9 +34,8 @@ try {
     role: 'receiver',
   });
   await probe.connect({ socketUrl, tokens: [await tokenOf(writer)], count: roomCount, roomIds: rooms, role: 'sender' });
-  console.log(
-    `delivery bench: ${JSON.stringify({ rooms: roomCount, receiversPerRoom, rates, phaseSeconds, cpus: availableParallelism() })}`,
-  );
+  const setup = { rooms: roomCount, receiversPerRoom, rates, phaseSeconds, cpus: availableParallelism() };
+  console.log(`delivery bench: ${JSON.stringify(setup)}`);
 
   for (const rate of rates) {
     const began = nowMs();

@@ -55,9 +55,13 @@ try {
     const deadline = Date.now() + 60_000;
     while (received < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
     const seconds = (performance.now() - started) / 1000;
-    console.log(
-      `round ${round}: ${JSON.stringify({ delivered: received, expected, seconds: Math.round(seconds * 100) / 100, deliveriesPerSecond: Math.round(received / seconds) })}`,
-    );
+    const outcome = {
+      delivered: received,
+      expected,
+      seconds: Math.round(seconds * 100) / 100,
+      deliveriesPerSecond: Math.round(received / seconds),
+    };
+    console.log(`round ${round}: ${JSON.stringify(outcome)}`);
   }
 } finally {
   await env.stop();

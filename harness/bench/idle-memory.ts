@@ -18,9 +18,12 @@ try {
   await settle();
   const after = await gatewayMemory();
   const perSocket = (key: keyof typeof before) => Math.round((after[key] - before[key]) / socketCount);
-  console.log(
-    `idle memory: ${JSON.stringify({ sockets: socketCount, rssBytesPerSocket: perSocket('rss'), heapUsedBytesPerSocket: perSocket('heapUsed') })}`,
-  );
+  const measured = {
+    sockets: socketCount,
+    rssBytesPerSocket: perSocket('rss'),
+    heapUsedBytesPerSocket: perSocket('heapUsed'),
+  };
+  console.log(`idle memory: ${JSON.stringify(measured)}`);
 } finally {
   await env.stop();
 }

@@ -35,7 +35,7 @@ function open(probe: ProbeSocket): Promise<void> {
   // Senders are members but do not join: only receivers count deliveries.
   if (probe.role === 'sender') return connected(socket);
   socket.on('message', (message: Message) => {
-    probe.lastSeq = Math.max(probe.lastSeq, message.seq ?? 0);
+    probe.lastSeq = Math.max(probe.lastSeq, message.seq);
     probe.receivedSinceResume++;
     const sentAt = Number((message.message ?? '').split(' ')[1]);
     if (Number.isFinite(sentAt) && sentAt > 0) recordMs(delivery, nowMs() - sentAt);
@@ -59,10 +59,10 @@ function connected(socket: Socket): Promise<void> {
 
 async function join(probe: ProbeSocket, afterSeq?: number): Promise<void> {
   if (!probe.roomId || probe.role === 'sender') return;
-  const joined = await probe.socket
+  const joined: unknown = await probe.socket
     .timeout(60_000)
     .emitWithAck('joinRoom', { roomId: probe.roomId, ...(afterSeq === undefined ? {} : { afterSeq }) });
-  if (!joined?.ok) throw new Error(`joinRoom: ${JSON.stringify(joined)}`);
+  if (!isOkAck(joined)) throw new Error(`joinRoom: ${JSON.stringify(joined)}`);
 }
 
 /** Runs `task` over `items`, at most `width` at a time (a connection storm of thousands refuses some). */
@@ -111,10 +111,14 @@ async function send(command: Extract<ProbeCommand, { op: 'send' }>): Promise<voi
             clientMessageId: randomUUID(),
           })
           .then(
-            (reply: { ok: boolean }) => (reply.ok ? recordMs(ack, performance.now() - start) : counts.failed++),
-            () => counts.failed++,
-          )
-          .then(() => {}),
+            (reply: unknown) => {
+              if (isOkAck(reply)) recordMs(ack, performance.now() - start);
+              else counts.failed++;
+            },
+            () => {
+              counts.failed++;
+            },
+          ),
       );
     }
     // The next send is due in 1/rate s; a timer tick is ≥ 1 ms, so sends go out in small bursts at high rates.
@@ -189,3 +193,8 @@ parentPort!.on('message', (request: { id: number; command: ProbeCommand }) => {
     },
   );
 });
+
+/** Whether an ack (untyped here: the probe's sockets carry no event map) says `ok: true`. */
+function isOkAck(reply: unknown): boolean {
+  return typeof reply === 'object' && reply !== null && 'ok' in reply && reply.ok === true;
+}

@@ -30,7 +30,7 @@ class ProbeThread {
       if (reply.error !== undefined) waiter?.reject(new Error(reply.error));
       else waiter?.resolve(reply.result);
     });
-    this.#worker.on('error', (err) => {
+    this.#worker.on('error', (err: Error) => {
       for (const waiter of this.#pending.values()) waiter.reject(err);
       this.#pending.clear();
     });
@@ -85,7 +85,7 @@ export class Probe {
               );
         offset += count;
         return count === 0
-          ? undefined
+          ? Promise.resolve()
           : thread.request({
               op: 'connect',
               socketUrl: options.socketUrl,
@@ -138,7 +138,9 @@ export class Probe {
     await Promise.all(this.#threads.map((thread) => thread.request({ op: 'drop' })));
   }
 
-  /** Reconnects every receiver after its last seq; resolves when all have `expectedPerSocket` messages (or the timeout). */
+  /**
+   * Reconnects every receiver after its last seq; resolves when all have `expectedPerSocket` messages (or the timeout).
+   */
   async resume(expectedPerSocket: number, timeoutMs: number): Promise<ResumeResult> {
     const results = await Promise.all(
       this.#threads.map((thread) => thread.request<ResumeResult>({ op: 'resume', expectedPerSocket, timeoutMs })),

@@ -42,7 +42,8 @@ export function reportMarkdown(r: BenchResults): string {
   return [
     `# Benchmark report${r.quick ? ' (quick run: smaller sizes)' : ''}`,
     '',
-    `Measured ${r.measuredAt} on ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}; the stack, a bare Socket.IO`,
+    `Measured ${r.measuredAt} on ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}; ` +
+      'the stack, a bare Socket.IO',
     `server and the load generator (worker threads) all on this machine. Load average (1/5/15 min) at start`,
     `${m.loadAverageAtStart.join(' / ')}, at end ${m.loadAverageAtEnd.join(' / ')}.`,
     ...(contended
@@ -57,17 +58,23 @@ export function reportMarkdown(r: BenchResults): string {
     ackRow('100 rooms (100 sockets)', a.spreadOver100RoomsAt1000),
     ...a.ladder.filter((p) => p !== a.spreadOver100RoomsAt1000).map((p) => ackRow('100 rooms', p)),
     '',
-    `Highest offered rate with ack p99 ≤ 50 ms and nothing refused: **${n(a.highestRateWithP99Under50ms)} msg/s**${a.highestRateWithP99Under50ms === 0 ? ' (none of the rates tried)' : ''}.`,
+    `Highest offered rate with ack p99 ≤ 50 ms and nothing refused: **${n(a.highestRateWithP99Under50ms)} msg/s**` +
+      `${a.highestRateWithP99Under50ms === 0 ? ' (none of the rates tried)' : ''}.`,
     '',
     '![ack latency against offered rate](latency-vs-rate.svg)',
     '',
     `## (b) fan-out to one room (${n(r.sizes.fanOutMessagesPerSecond)} msg/s for ${r.sizes.phaseSeconds} s)`,
     '',
-    '| sockets | offered deliveries/s | gateway deliveries/s | bare Socket.IO deliveries/s | ratio | gateway delivery p50 / p99 ms | bare p50 / p99 ms | not delivered (gateway / bare) |',
+    '| sockets | offered deliveries/s | gateway deliveries/s | bare Socket.IO deliveries/s | ratio ' +
+      '| gateway delivery p50 / p99 ms | bare p50 / p99 ms | not delivered (gateway / bare) |',
     '|---|---|---|---|---|---|---|---|',
     ...r.fanOut.map(
       (p) =>
-        `| ${n(p.gateway.sockets)} | ${n(p.gateway.sockets * p.gateway.messagesPerSecond)} | ${n(p.gateway.deliveriesPerSecond)} | ${n(p.bare.deliveriesPerSecond)} | ${p.ratio} | ${p.gateway.deliveryMs.p50} / ${p.gateway.deliveryMs.p99} | ${p.bare.deliveryMs.p50} / ${p.bare.deliveryMs.p99} | ${n(p.gateway.notDelivered)} / ${n(p.bare.notDelivered)} |`,
+        `| ${n(p.gateway.sockets)} | ${n(p.gateway.sockets * p.gateway.messagesPerSecond)} ` +
+        `| ${n(p.gateway.deliveriesPerSecond)} | ${n(p.bare.deliveriesPerSecond)} | ${p.ratio} ` +
+        `| ${p.gateway.deliveryMs.p50} / ${p.gateway.deliveryMs.p99} ` +
+        `| ${p.bare.deliveryMs.p50} / ${p.bare.deliveryMs.p99} ` +
+        `| ${n(p.gateway.notDelivered)} / ${n(p.bare.notDelivered)} |`,
     ),
     '',
     '![fan-out against subscribers](fan-out.svg)',
@@ -78,23 +85,32 @@ export function reportMarkdown(r: BenchResults): string {
     '|---|---|---|---|',
     ...(['gateway', 'bare'] as const).map((k) => {
       const c = r.idleConnections[k];
-      return `| ${k === 'bare' ? 'bare Socket.IO' : 'gateway'} | ${n(c.rssBeforeMiB)} | ${n(c.rssAfterMiB)} | ${c.kibPerConnection} |`;
+      const name = k === 'bare' ? 'bare Socket.IO' : 'gateway';
+      return `| ${name} | ${n(c.rssBeforeMiB)} | ${n(c.rssAfterMiB)} | ${c.kibPerConnection} |`;
     }),
     '',
     '## (d) resume',
     '',
-    `${n(r.resume.clients)} clients dropped, ${n(r.resume.missedMessages)} messages sent meanwhile, then all resumed after their last seq at once:`,
-    `every client had every missed message after **${r.resume.seconds} s**; missing at the end: **${n(r.resume.lost)}**.`,
+    `${n(r.resume.clients)} clients dropped, ${n(r.resume.missedMessages)} messages sent meanwhile, ` +
+      'then all resumed after their last seq at once:',
+    `every client had every missed message after **${r.resume.seconds} s**; ` +
+      `missing at the end: **${n(r.resume.lost)}**.`,
     '',
     '## (e) history pages',
     '',
-    `REST \`GET /api/chat/messages?before=<random seq>&limit=50\` on a room of ${n(r.history.events)} events (bulk-loaded in ${r.history.loadSeconds} s),`,
-    `${n(r.history.samples)} pages one after another: p50 ${r.history.pageMs.p50} ms, p99 ${r.history.pageMs.p99} ms, max ${r.history.pageMs.max} ms.`,
+    `REST \`GET /api/chat/messages?before=<random seq>&limit=50\` on a room of ${n(r.history.events)} events ` +
+      `(bulk-loaded in ${r.history.loadSeconds} s),`,
+    `${n(r.history.samples)} pages one after another: ` +
+      `p50 ${r.history.pageMs.p50} ms, p99 ${r.history.pageMs.p99} ms, max ${r.history.pageMs.max} ms.`,
     '',
     ...(r.peers ? peersMarkdown(r.peers) : []),
   ].join('\n');
 }
 
 function ackRow(where: string, p: AckPoint): string {
-  return `| ${where} | ${n(p.offeredPerSecond)} | ${n(p.sentPerSecond)} | ${n(p.failed)} | ${p.ackMs.p50} | ${p.ackMs.p99} | ${p.ackMs.max} |`;
+  const { ackMs } = p;
+  return (
+    `| ${where} | ${n(p.offeredPerSecond)} | ${n(p.sentPerSecond)} | ${n(p.failed)} ` +
+    `| ${ackMs.p50} | ${ackMs.p99} | ${ackMs.max} |`
+  );
 }

@@ -16,7 +16,10 @@ export interface BenchSizes {
   /** Offered rates of the ladder (msg/s, spread over 100 rooms), lowest first. */
   ladder: number[];
   fanOutSockets: number[];
-  /** Sent to the fan-out room: × sockets, the deliveries/s offered (above what one process can deliver, to find its capacity). */
+  /**
+   * Sent to the fan-out room: × sockets, the deliveries/s offered (above what one process can deliver, to find its
+   * capacity).
+   */
   fanOutMessagesPerSecond: number;
   idleSockets: number;
   resumeClients: number;

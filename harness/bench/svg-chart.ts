@@ -27,7 +27,8 @@ export function lineChartSvg(chart: LineChart): string {
   const py = (y: number) => margin.top + plotH - (y / yMax) * plotH;
   const ticks = [0, 1, 2, 3, 4, 5].map((i) => i / 5);
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"` +
+      ' font-family="sans-serif" font-size="12">',
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15">${escape(chart.title)}</text>`,
     ...ticks.flatMap((t) => [
@@ -46,7 +47,8 @@ export function lineChartSvg(chart: LineChart): string {
       return [
         `<polyline fill="none" stroke="${color}" stroke-width="2" points="${points.join(' ')}"/>`,
         ...points.map((p) => `<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="3" fill="${color}"/>`),
-        `<line x1="${width - margin.right + 15}" x2="${width - margin.right + 35}" y1="${legendY}" y2="${legendY}" stroke="${color}" stroke-width="2"/>`,
+        `<line x1="${width - margin.right + 15}" x2="${width - margin.right + 35}" y1="${legendY}" y2="${legendY}"` +
+          ` stroke="${color}" stroke-width="2"/>`,
         `<text x="${width - margin.right + 40}" y="${legendY + 4}">${escape(s.name)}</text>`,
       ];
     }),

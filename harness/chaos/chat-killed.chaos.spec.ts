@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { runScenario } from '../src/chaos/run-scenario.ts';
 import { expectNoLoss, unlimitedSends } from '../src/chaos/expect-no-loss.ts';
 import type { ScenarioStack } from '../src/chaos/scenario-stack.ts';
@@ -11,9 +11,8 @@ describe('chaos: chat SIGKILLed during appends', () => {
   beforeAll(async () => {
     // The senders are load generators, not people: lift the per-user limit.
     stack = await startScenarioStack({ env: unlimitedSends });
+    return () => stack.stop();
   });
-
-  afterAll(() => stack?.stop());
 
   it('loses, doubles and reorders nothing when chat is killed and started again while clients send', async () => {
     const result = await runScenario(stack, {

@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { runScenario } from '../src/chaos/run-scenario.ts';
 import { expectNoLoss, unlimitedSends } from '../src/chaos/expect-no-loss.ts';
 import { chaosOnProcesses } from '../src/chaos/start-scenario-stack.ts';
@@ -10,9 +10,8 @@ describe.skipIf(chaosOnProcesses)('chaos: chat partitioned from NATS and Postgre
 
   beforeAll(async () => {
     stack = await ContainerStack.start({ env: unlimitedSends });
+    return () => stack.stop();
   });
-
-  afterAll(() => stack?.stop());
 
   it('answers UNAVAILABLE while chat is cut off and keeps every ok once it is back', async () => {
     const result = await runScenario(stack, {

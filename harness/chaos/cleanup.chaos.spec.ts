@@ -35,7 +35,10 @@ async function exists(id: string): Promise<boolean> {
   );
 }
 
-/** Several runs share the Docker daemon: a sweep removes what a dead runner left and this run's own, never a live sibling's. */
+/**
+ * Several runs share the Docker daemon: a sweep removes what a dead runner left and this run's own, never a live
+ * sibling's.
+ */
 describe.skipIf(chaosOnProcesses)('chaos: cleanup by owner', () => {
   const created: string[] = [];
   afterAll(() => run('docker', ['rm', '--force', ...created]).catch(() => undefined));

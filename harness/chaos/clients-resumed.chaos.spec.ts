@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { runScenario } from '../src/chaos/run-scenario.ts';
 import { expectNoLoss, unlimitedSends } from '../src/chaos/expect-no-loss.ts';
 import type { ScenarioStack } from '../src/chaos/scenario-stack.ts';
@@ -18,9 +18,8 @@ describe('chaos: clients dropped and resumed mid-stream', () => {
 
   beforeAll(async () => {
     stack = await startScenarioStack({ env: unlimitedSends });
+    return () => stack.stop();
   });
-
-  afterAll(() => stack?.stop());
 
   it('resumes short and long gaps (thousands missed) with nothing lost, doubled or reordered', async () => {
     const result = await runScenario(stack, {
@@ -39,7 +38,7 @@ describe('chaos: clients dropped and resumed mid-stream', () => {
         const leftAt = acked();
         // The gap's length is the scenario: the away clients come back once this many more messages are stored.
         await eventually(
-          async () => acked(),
+          () => acked(),
           (n) => n >= leftAt + LONG_GAP_MESSAGES,
           240_000,
         );

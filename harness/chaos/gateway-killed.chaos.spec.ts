@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { runScenario } from '../src/chaos/run-scenario.ts';
 import { expectNoLoss, unlimitedSends } from '../src/chaos/expect-no-loss.ts';
 import type { ScenarioStack } from '../src/chaos/scenario-stack.ts';
@@ -10,9 +10,8 @@ describe('chaos: one of two gateways SIGKILLed mid-stream', () => {
 
   beforeAll(async () => {
     stack = await startScenarioStack({ gateways: 2, env: unlimitedSends });
+    return () => stack.stop();
   });
-
-  afterAll(() => stack?.stop());
 
   it('moves the clients of the killed gateway to the other one with nothing lost, doubled or reordered', async () => {
     const result = await runScenario(stack, {

@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { runScenario } from '../src/chaos/run-scenario.ts';
 import { expectNoLoss, unlimitedSends } from '../src/chaos/expect-no-loss.ts';
 import { chaosOnProcesses } from '../src/chaos/start-scenario-stack.ts';
@@ -14,9 +14,8 @@ describe.skipIf(chaosOnProcesses)('chaos: partition between a gateway and NATS',
 
   beforeAll(async () => {
     stack = await ContainerStack.start({ gateways: 2, env: unlimitedSends, proxiedLinks: ['gateway-nats'] });
+    return () => stack.stop();
   });
-
-  afterAll(() => stack?.stop());
 
   it('answers UNAVAILABLE on the cut-off gateway, and loses, doubles and reorders nothing once healed', async () => {
     const result = await runScenario(stack, {

@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { rawClients, runScenario } from '../src/chaos/run-scenario.ts';
 import { expectNoLoss, unlimitedSends } from '../src/chaos/expect-no-loss.ts';
 import { chaosOnProcesses } from '../src/chaos/start-scenario-stack.ts';
@@ -19,9 +19,8 @@ describe.skipIf(chaosOnProcesses)('chaos: half-open client link', () => {
       env: { ...unlimitedSends, SOCKET_PING_INTERVAL_MS: '2000', SOCKET_PING_TIMEOUT_MS: '2000' },
       proxiedLinks: ['gateway-socket'],
     });
+    return () => stack.stop();
   });
-
-  afterAll(() => stack?.stop());
 
   it('notices the silent link by ping timeout, resumes on the other gateway, and loses nothing', async () => {
     const result = await runScenario(stack, {

@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { runScenario } from '../src/chaos/run-scenario.ts';
 import { expectNoLoss, unlimitedSends } from '../src/chaos/expect-no-loss.ts';
 import { chaosOnProcesses } from '../src/chaos/start-scenario-stack.ts';
@@ -21,9 +21,8 @@ describe.skipIf(chaosOnProcesses)('chaos: one node of the 3-node NATS cluster lo
 
   beforeAll(async () => {
     stack = await ContainerStack.start({ env: unlimitedSends, natsCluster: true });
+    return () => stack.stop();
   });
-
-  afterAll(() => stack?.stop());
 
   /** The node leading the chat stream, as its cluster's monitoring says. */
   async function streamLeader(among: readonly string[]): Promise<string | undefined> {

@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { runScenario } from '../src/chaos/run-scenario.ts';
 import { expectNoLoss, unlimitedSends } from '../src/chaos/expect-no-loss.ts';
 import type { ScenarioStack } from '../src/chaos/scenario-stack.ts';
@@ -11,11 +11,10 @@ describe('chaos: notify SIGKILLed while mentions are sent', () => {
 
   beforeAll(async () => {
     stack = await startScenarioStack({ env: unlimitedSends });
+    return () => stack.stop();
   });
 
-  afterAll(() => stack?.stop());
-
-  it('notifies every mention exactly once (REST and the SDK store) after notify is killed and started again', async () => {
+  it('notifies every mention once (REST and the SDK store) after notify is killed and started again', async () => {
     const result = await runScenario(stack, {
       name: 'notify SIGKILLed during mentions',
       senders: 3,
@@ -31,7 +30,7 @@ describe('chaos: notify SIGKILLed while mentions are sent', () => {
         const killedAt = acked();
         // Down for as long as it takes the senders to store 150 more messages (about 50 mentions).
         await eventually(
-          async () => acked(),
+          () => acked(),
           (n) => n >= killedAt + 150,
           120_000,
         );

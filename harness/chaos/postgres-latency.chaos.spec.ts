@@ -1,18 +1,20 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { rawClients, runScenario } from '../src/chaos/run-scenario.ts';
 import { expectNoLoss, unlimitedSends } from '../src/chaos/expect-no-loss.ts';
 import { chaosOnProcesses } from '../src/chaos/start-scenario-stack.ts';
 import { ContainerStack } from '../src/containers/container-stack.ts';
 
-/** A slow database link (Toxiproxy delays every answer of Postgres to chat by 500 ms for 10 s): acks slow down, none is lost. */
+/**
+ * A slow database link (Toxiproxy delays every answer of Postgres to chat by 500 ms for 10 s): acks slow down, none is
+ * lost.
+ */
 describe.skipIf(chaosOnProcesses)('chaos: 500 ms latency on the chat↔Postgres link', () => {
   let stack: ContainerStack;
 
   beforeAll(async () => {
     stack = await ContainerStack.start({ env: unlimitedSends, proxiedLinks: ['chat-postgres'] });
+    return () => stack.stop();
   });
-
-  afterAll(() => stack?.stop());
 
   it('acks slower while the link is slow, and keeps every ok once, in order', async () => {
     const result = await runScenario(stack, {

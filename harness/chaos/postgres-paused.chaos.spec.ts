@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { runScenario } from '../src/chaos/run-scenario.ts';
 import { expectNoLoss, unlimitedSends } from '../src/chaos/expect-no-loss.ts';
 import { chaosOnProcesses } from '../src/chaos/start-scenario-stack.ts';
@@ -10,9 +10,8 @@ describe.skipIf(chaosOnProcesses)('chaos: Postgres paused for 10 s', () => {
 
   beforeAll(async () => {
     stack = await ContainerStack.start({ env: unlimitedSends });
+    return () => stack.stop();
   });
-
-  afterAll(() => stack?.stop());
 
   it('answers UNAVAILABLE or succeeds while Postgres is frozen, and keeps every ok', async () => {
     const pauseMs = 10_000;

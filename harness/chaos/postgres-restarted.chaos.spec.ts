@@ -1,18 +1,20 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { runScenario } from '../src/chaos/run-scenario.ts';
 import { expectNoLoss, unlimitedSends } from '../src/chaos/expect-no-loss.ts';
 import { chaosOnProcesses } from '../src/chaos/start-scenario-stack.ts';
 import { ContainerStack } from '../src/containers/container-stack.ts';
 
-/** The database goes down for real (`docker restart`: connections dropped, the server shut down and started): acks say UNAVAILABLE or ok, never ok-then-lost. */
+/**
+ * The database goes down for real (`docker restart`: connections dropped, the server shut down and started): acks say
+ * UNAVAILABLE or ok, never ok-then-lost.
+ */
 describe.skipIf(chaosOnProcesses)('chaos: Postgres restarted', () => {
   let stack: ContainerStack;
 
   beforeAll(async () => {
     stack = await ContainerStack.start({ env: unlimitedSends });
+    return () => stack.stop();
   });
-
-  afterAll(() => stack?.stop());
 
   it('keeps every ok across a Postgres restart, raw and SDK clients alike', async () => {
     const result = await runScenario(stack, {

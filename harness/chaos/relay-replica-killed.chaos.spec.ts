@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { runScenario } from '../src/chaos/run-scenario.ts';
 import { expectNoLoss, unlimitedSends } from '../src/chaos/expect-no-loss.ts';
 import { chaosOnProcesses } from '../src/chaos/start-scenario-stack.ts';
@@ -19,9 +19,8 @@ describe.skipIf(chaosOnProcesses)('chaos: the outbox relay replica SIGKILLed whi
 
   beforeAll(async () => {
     stack = await ContainerStack.start({ env: unlimitedSends, chatReplicas: 2 });
+    return () => stack.stop();
   });
-
-  afterAll(() => stack?.stop());
 
   async function relayLeader(among: readonly Replica[]): Promise<Replica | undefined> {
     for (const replica of among) {
@@ -49,13 +48,13 @@ describe.skipIf(chaosOnProcesses)('chaos: the outbox relay replica SIGKILLed whi
           (leader) => leader !== undefined,
           30_000,
         );
-        await stack.kill(killed!);
+        await stack.kill(killed);
         successor = await eventually(
           () => relayLeader(replicas.filter((r) => r !== killed)),
           (leader) => leader !== undefined,
           60_000,
         );
-        await stack.startContainer(killed!);
+        await stack.startContainer(killed);
       },
     });
     await expectNoLoss(

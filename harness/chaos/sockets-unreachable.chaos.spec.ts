@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { rawClients, runScenario } from '../src/chaos/run-scenario.ts';
 import { expectNoLoss, unlimitedSends } from '../src/chaos/expect-no-loss.ts';
 import { chaosOnProcesses } from '../src/chaos/start-scenario-stack.ts';
@@ -16,9 +16,8 @@ describe.skipIf(chaosOnProcesses)('chaos: every gateway socket unreachable, REST
 
   beforeAll(async () => {
     stack = await ContainerStack.start({ gateways: 2, env: unlimitedSends, proxiedLinks: ['gateway-socket'] });
+    return () => stack.stop();
   });
-
-  afterAll(() => stack?.stop());
 
   it('sends and polls over REST while no socket answers, returns to sockets, and loses nothing', async () => {
     const result = await runScenario(stack, {

@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { rawClients, runScenario } from '../src/chaos/run-scenario.ts';
 import { expectNoLoss, unlimitedSends } from '../src/chaos/expect-no-loss.ts';
 import { chaosOnProcesses } from '../src/chaos/start-scenario-stack.ts';
@@ -15,9 +15,8 @@ describe.skipIf(chaosOnProcesses)('chaos: websocket blocked by the balancer', ()
 
   beforeAll(async () => {
     stack = await ContainerStack.start({ env: unlimitedSends, balancer: { refuseWebsocket: false } });
+    return () => stack.stop();
   });
-
-  afterAll(() => stack?.stop());
 
   it('carries the traffic over polling once upgrades are refused, and loses nothing', async () => {
     const result = await runScenario(stack, {

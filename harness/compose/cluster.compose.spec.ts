@@ -81,14 +81,14 @@ describe('docker compose, cluster profile: losing a NATS node and a chat replica
       const acked: Message[] = [];
       const faults = (async () => {
         await eventually(
-          async () => acked.length,
+          () => acked.length,
           (n) => n >= messageCount / 3,
           60_000,
         );
         const [node] = await stack.containers('nats-2');
         await stack.kill(node!);
         await eventually(
-          async () => acked.length,
+          () => acked.length,
           (n) => n >= (2 * messageCount) / 3,
           120_000,
         );

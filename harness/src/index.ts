@@ -2,12 +2,12 @@
 export { clientConfigFromEnv, type ClientConfig } from './client/client-config.ts';
 export {
   ChatUser,
-  RoomInbox,
   type ChatSocket,
   type ConnectOptions,
   type HttpResult,
   type NotificationsSocket,
 } from './client/chat-user.ts';
+export { RoomInbox } from './client/room-inbox.ts';
 export { startTestStack, type TestStack } from './testing/test-stack.ts';
 export { startStack, type Stack, type ExtraGateway } from './stack/index.ts';
 export { eventually } from './testing/eventually.ts';

@@ -75,9 +75,10 @@ async function launch(): Promise<void> {
   if (await ensurePageBuilt()) console.log('[start] built the chat page (apps/chat/dist)');
 
   const startup = new AbortController();
-  let stopping = false;
+  // An object, not a `let`: the signal handlers and onGiveUp set it while main awaits the start-up.
+  const lifecycle = { stopping: false };
   const shutdown = async (exitCode: number): Promise<never> => {
-    stopping = true;
+    lifecycle.stopping = true;
     startup.abort(new Error('stopped during start-up'));
     // A start-up in progress cleans up after itself when aborted; a finished one is stopped here.
     const stack = await starting.catch(() => undefined);
@@ -90,7 +91,7 @@ async function launch(): Promise<void> {
     process.exit(exitCode);
   };
   const onGiveUp = (reason: string) => {
-    if (stopping) return;
+    if (lifecycle.stopping) return;
     console.error(`\n[start] !!! ${reason}: stopping the stack`);
     void shutdown(1);
   };
@@ -104,16 +105,16 @@ async function launch(): Promise<void> {
   });
   for (const signal of stopSignals) {
     process.on(signal, () => {
-      if (stopping) return;
+      if (lifecycle.stopping) return;
       console.error(`[start] ${signal}: stopping the stack`);
       void shutdown(0);
     });
   }
   try {
     const stack = await starting;
-    if (!stopping) console.log(banner(stack, dataDir, socketIoEnabled(process.env)));
+    if (!lifecycle.stopping) console.log(banner(stack, dataDir, socketIoEnabled(process.env)));
   } catch (err) {
-    if (stopping) return; // stopped during start-up; shutdown() exits
+    if (lifecycle.stopping) return; // stopped during start-up; shutdown() exits
     console.error(`[start] the stack did not start:\n${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   }

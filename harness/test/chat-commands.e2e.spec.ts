@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { components, Message, MessagePage, ReadMarker, Room, RoomUpdatePage } from '@chatrt/contracts';
 
@@ -32,6 +32,10 @@ describe('chat commands through the gateway: edit, delete, read markers, members
 
   beforeAll(async () => {
     env = await startTestStack();
+    return () => env.stop();
+  });
+
+  beforeAll(async () => {
     [alice, bob, carol] = [await env.signedUpUser(), await env.signedUpUser(), await env.signedUpUser()];
     aliceSocket = await alice.connectChat();
     bobSocket = await bob.connectChat();
@@ -43,8 +47,6 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     for (const socket of [aliceSocket, bobSocket])
       expect((await socket.emitWithAck('joinRoom', { roomId: room.id })).ok).toBe(true);
   });
-
-  afterAll(() => env?.stop());
 
   it('edits a message: the author gets the edited message, members get messageEdited with its own seq', async () => {
     const first = await send('frist');
@@ -58,7 +60,7 @@ describe('chat commands through the gateway: edit, delete, read markers, members
       seq: first.seq,
       message: 'first',
       deleted: false,
-      editedAt: expect.any(String),
+      editedAt: expect.any(String) as unknown,
     });
 
     await bobInbox.waitFor(() => bobInbox.updates.some((u) => u.event === 'messageEdited'), 'messageEdited');
@@ -149,7 +151,7 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     expect(JSON.stringify(carolInbox.updates)).not.toContain('second');
     const events = carolInbox.updates.map((u) => u.event);
     expect(events).toEqual(
-      expect.arrayContaining(['message', 'messageEdited', 'messageDeleted', 'memberAdded', 'memberRemoved']),
+      expect.arrayContaining(['message', 'messageEdited', 'messageDeleted', 'memberAdded', 'memberRemoved']) as unknown,
     );
     const tombstone = carolInbox.messages.find((m) => m.id === sent[1]!.id);
     expect(tombstone).toMatchObject({ deleted: true });
@@ -227,7 +229,7 @@ describe('chat commands through the gateway: edit, delete, read markers, members
       memberIds: [bob.id, ghost],
     });
     expect(rest.status).toBe(404);
-    expect(rest.body.error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining(ghost) });
+    expect(rest.body.error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining(ghost) as unknown });
     const created = await aliceSocket.emitWithAck('createRoom', { name: 'haunted', memberIds: [ghost] });
     expect(created).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect((await aliceSocket.emitWithAck('addMember', { roomId: room.id, userId: ghost })).ok).toBe(false);
@@ -237,7 +239,7 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     expect(rooms.find((r) => r.id === room.id)?.memberIds).not.toContain(ghost);
   });
 
-  it('answers UNAVAILABLE for a new member while auth cannot say whether they exist, and adds them once it can', async () => {
+  it('answers UNAVAILABLE for a new member while auth cannot vouch for them, and adds them once it can', async () => {
     const dave = await env.signedUpUser();
     await env.stack.stopService('auth');
     try {

@@ -1,20 +1,17 @@
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { streams, type Message, type Notification, type NotificationPage, type Room } from '@chatrt/contracts';
+import { streams, type Message, type Notification, type Room } from '@chatrt/contracts';
+import { eventually, startTestStack, type ChatUser, type ExtraGateway, type TestStack } from '../src/index.ts';
 import {
-  ChatUser,
-  RoomInbox,
-  eventually,
-  startTestStack,
-  type ChatSocket,
-  type ExtraGateway,
-  type TestStack,
-} from '../src/index.ts';
-
-/** The notify service's durable consumer (NOTIFY_CONSUMER's default). */
-const notifyConsumer = 'notify';
+  delay,
+  historyOf,
+  leaderOfStreamAndConsumer,
+  mentionsOf,
+  notifyConsumer,
+  receiver,
+  sender,
+} from './support/cluster.ts';
 /** How long a notify replica's unacknowledged events wait before JetStream hands them out again (30 s by default). */
 const notifyAckWaitMs = 5_000;
 
@@ -69,11 +66,8 @@ describe('a 3-node NATS cluster with two chat and two notify replicas loses noth
       () => void notifications.emitWithAck('subscribe', { afterCursor: Math.max(0, ...live.map((n) => n.cursor)) }),
     );
     expect((await notifications.emitWithAck('subscribe', { afterCursor: 0 })).ok).toBe(true);
+    return () => env.stop();
   }, 120_000);
-
-  afterAll(async () => {
-    await env?.stop();
-  });
 
   /**
    * Two senders per room, over sockets on different gateways, `count` messages each (one in five of alice's
@@ -111,14 +105,15 @@ describe('a 3-node NATS cluster with two chat and two notify replicas loses noth
     expect(stored.map((n) => n.messageId).sort()).toEqual([...mentioning].sort());
     const liveMentions = () => live.filter((n) => n.type === 'mention').map((n) => n.messageId);
     await eventually(
-      async () => liveMentions().length,
+      () => liveMentions().length,
       (count) => count >= mentioning.size,
       10_000,
     );
     expect(liveMentions().sort()).toEqual([...mentioning].sort());
   }
 
-  it('survives the NATS node leading the stream and the chat replica relaying: every acked message once, in order, live and in history', async () => {
+  // Every acked message once, in order, live and in history.
+  it('survives the NATS node leading the stream and the chat replica relaying', async () => {
     const nc = await connect({ servers: env.stack.urls.natsUrl.split(',') });
     const leader = await leaderOfStreamAndConsumer(nc);
     await nc.close();
@@ -133,17 +128,18 @@ describe('a 3-node NATS cluster with two chat and two notify replicas loses noth
     await sendWhile(50, [
       {
         after: 20,
-        crash: async () => {
+        crash: () => {
           const pid = env.stack.pid('nats', leader);
           if (pid === undefined) throw new Error(`nats-${leader + 1} is not running`);
           process.kill(pid, 'SIGKILL');
+          return Promise.resolve();
         },
       },
       { after: 60, crash: () => env.stack.killService('chat', relay) },
     ]);
     // The standby took the relay over.
     await eventually(
-      async () => tookRelayLock(1 - relay),
+      () => tookRelayLock(1 - relay),
       (took) => took,
       10_000,
     );
@@ -177,7 +173,7 @@ describe('a 3-node NATS cluster with two chat and two notify replicas loses noth
     await expectEachMentionOnce(notifyAckWaitMs + 10_000);
   }, 90_000);
 
-  it('survives a notify replica: the events it held are applied by the other, in room order, each mention once', async () => {
+  it('survives a notify replica: the other applies the events it held, in room order, each mention once', async () => {
     const nc = await connect({ servers: env.stack.urls.natsUrl.split(',') });
     const jsm = await jetstreamManager(nc);
     const signal = (replica: number, signal: NodeJS.Signals) => {
@@ -228,120 +224,3 @@ describe('a 3-node NATS cluster with two chat and two notify replicas loses noth
     }
   }, 90_000);
 });
-
-/**
- * The index of the node leading both CHAT_EVENTS and notify's consumer: their leaders are elected apart, so
- * the consumer's is asked to step down until it is the stream's. Killing that node then makes the relay and
- * every notify replica find new leaders.
- */
-async function leaderOfStreamAndConsumer(nc: NatsConnection): Promise<number> {
-  const jsm = await jetstreamManager(nc);
-  const stream = await jsm.streams.info(streams.chatEvents);
-  expect(stream.config.num_replicas).toBe(3);
-  expect(stream.cluster?.replicas).toHaveLength(2);
-  const streamLeader = stream.cluster?.leader;
-  // While the consumer elects a leader, nobody answers for it: the info request times out.
-  const consumerLeader = async (other = '') =>
-    (await eventually(
-      () => jsm.consumers.info(streams.chatEvents, notifyConsumer).catch(() => undefined),
-      (info) => !!info?.cluster?.leader && info.cluster.leader !== other,
-      20_000,
-    ))!.cluster!.leader!;
-  let leader = await consumerLeader();
-  for (let attempt = 0; attempt < 20; attempt += 1) {
-    if (leader === streamLeader) {
-      const node = Number(/^nats-(\d)$/.exec(leader)?.[1]) - 1;
-      if (!(node >= 0)) throw new Error(`unexpected node name ${leader}`);
-      return node;
-    }
-    await nc.request(`$JS.API.CONSUMER.LEADER.STEPDOWN.${streams.chatEvents}.${notifyConsumer}`, '', {
-      timeout: 2_000,
-    });
-    leader = await consumerLeader(leader);
-  }
-  throw new Error("the consumer's leader never moved to the stream's");
-}
-
-/** What a user's `/chat` socket receives in `rooms`; after a reconnect it rejoins each after its last seq. */
-async function receiver(user: ChatUser, socketUrl: string, rooms: Room[]): Promise<RoomInbox> {
-  const socket: ChatSocket = await user.connectChat({ socketUrl, reconnection: true });
-  const inbox = new RoomInbox(socket);
-  const lastSeq = (roomId: string) => inbox.updates.findLast((u) => u.payload.roomId === roomId)?.payload.seq;
-  const join = async (roomId: string) => {
-    const afterSeq = lastSeq(roomId);
-    const joined = await socket.emitWithAck('joinRoom', afterSeq === undefined ? { roomId } : { roomId, afterSeq });
-    if (!joined.ok) throw new Error(`join failed: ${JSON.stringify(joined.error)}`);
-  };
-  for (const room of rooms) await join(room.id);
-  socket.on('connect', () => {
-    for (const room of rooms) void join(room.id);
-  });
-  return inbox;
-}
-
-/**
- * Sends `count` messages into `room`, one after another, each retried with its clientMessageId until
- * acknowledged (a crash may leave a send unanswered: UNAVAILABLE); one in five names `@mention` when given.
- */
-async function sender(
-  user: ChatUser,
-  socketUrl: string,
-  room: Room,
-  count: number,
-  mention: string | undefined,
-  onAcked: (message: Message, mentions: boolean) => void,
-): Promise<void> {
-  const socket = await user.connectChat({ socketUrl, reconnection: true });
-  for (let i = 0; i < count; i += 1) {
-    const mentions = mention !== undefined && i % 5 === 0;
-    const payload = {
-      roomId: room.id,
-      message: `${user.username} #${i}${mentions ? ` @${mention}` : ''}`,
-      clientMessageId: randomUUID(),
-    };
-    const ack = await eventually(
-      () =>
-        socket
-          .timeout(5_000)
-          .emitWithAck('sendMessage', payload)
-          .catch((err: unknown) => ({ ok: false as const, error: { code: 'NO_ACK', message: String(err) } })),
-      (reply) => reply.ok,
-      30_000,
-    );
-    if (!ack.ok) throw new Error(`${user.username} could not send #${i}: ${JSON.stringify(ack.error)}`);
-    onAcked(ack.message, mentions);
-  }
-  socket.disconnect();
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function historyOf(user: ChatUser, roomId: string): Promise<Message[]> {
-  const messages: Message[] = [];
-  for (;;) {
-    const after = messages.at(-1)?.seq ?? 0;
-    const page = await user.http<{ messages: Message[]; hasMore: boolean }>(
-      'GET',
-      `/chat/messages?roomId=${roomId}&after=${after}&limit=200`,
-    );
-    if (page.status !== 200) throw new Error(`history: ${page.status} ${JSON.stringify(page.body)}`);
-    messages.push(...page.body.messages);
-    if (!page.body.hasMore) return messages;
-  }
-}
-
-async function mentionsOf(user: ChatUser): Promise<Notification[]> {
-  const all: Notification[] = [];
-  for (;;) {
-    const before = all.at(-1)?.cursor;
-    const page = await user.http<NotificationPage>(
-      'GET',
-      `/notifications?limit=200${before === undefined ? '' : `&before=${before}`}`,
-    );
-    if (page.status !== 200) throw new Error(`notifications: ${page.status} ${JSON.stringify(page.body)}`);
-    all.push(...page.body.notifications);
-    if (!page.body.hasMore) return all.filter((n) => n.type === 'mention');
-  }
-}

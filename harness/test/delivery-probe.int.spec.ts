@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startBareServer, type BareServer } from '../bench/bare-server-process.ts';
 import { Probe } from '../bench/probe.ts';
 
@@ -6,9 +6,7 @@ describe('the delivery probe (worker threads) against a bare Socket.IO server', 
   let bare: BareServer;
   beforeAll(async () => {
     bare = await startBareServer();
-  });
-  afterAll(async () => {
-    await bare?.stop();
+    return () => bare.stop();
   });
 
   it('counts every ack and every delivery to every receiver, with HDR percentiles, across threads', async () => {

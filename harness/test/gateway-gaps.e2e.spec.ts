@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
 import { subjects, type Room } from '@chatrt/contracts';
 import {
@@ -21,17 +21,20 @@ describe('a gateway that misses live events fills the gap from the store', () =>
 
   beforeAll(async () => {
     env = await startTestStack();
+    return () => env.stop();
+  });
+
+  beforeAll(async () => {
     natsProxy = await TcpProxy.start(Number(new URL(env.stack.urls.natsUrl).port));
+    return () => natsProxy.stop();
+  });
+
+  beforeAll(async () => {
     // This gateway reaches NATS only through the proxy, so the test can cut it off.
     cutOff = await env.stack.addGateway({ natsUrl: `nats://127.0.0.1:${natsProxy.port}` });
     alice = await env.signedUpUser();
     bob = await env.signedUpUser();
     room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'gaps', memberIds: [bob.id] })).body;
-  });
-
-  afterAll(async () => {
-    await natsProxy?.stop();
-    await env?.stop();
   });
 
   it('delivers events published while its NATS connection was down, in order, before the next live one', async () => {
@@ -66,7 +69,7 @@ describe('a gateway that misses live events fills the gap from the store', () =>
     natsProxy.cut();
     const missed = [await say('missed one'), await say('missed two'), await say('missed three')];
     await eventually(
-      async () => missed.filter((id) => !published.includes(id)),
+      () => missed.filter((id) => !published.includes(id)),
       (unpublished) => unpublished.length === 0,
       10_000,
     );

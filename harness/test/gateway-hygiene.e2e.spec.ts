@@ -63,18 +63,21 @@ describe('gateway hygiene: repeated joins, idle connections, connection caps', (
       MAX_CONNECTIONS: String(total),
       HANDSHAKE_TIMEOUT_MS: String(handshakeTimeoutMs),
     });
+    return () => env.stop();
+  });
+
+  beforeAll(async () => {
     alice = await env.signedUpUser();
     room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'hygiene' })).body;
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     for (const socket of opened) socket.destroy();
-    await env?.stop();
   });
 
   const metrics = async () => (await fetch(`${env.stack.urls.socket}/metrics`)).text();
 
-  it('concurrent joins of one room on one socket deliver each event once and leave one listener, none after leaving', async () => {
+  it('concurrent joins of a room on one socket: each event once, one listener, none after leaving', async () => {
     const socket = await alice.connectChat();
     const inbox = new RoomInbox(socket);
     const acks = await Promise.all(
@@ -105,7 +108,7 @@ describe('gateway hygiene: repeated joins, idle connections, connection caps', (
     await eventually(metrics, (text) => metricValue(text, 'gateway_feed_listeners', { feed: 'room' }) === 0);
   });
 
-  it('concurrent subscribes on one /notifications socket deliver each notification once and leave one listener', async () => {
+  it('concurrent subscribes on one /notifications socket: each notification once, one listener', async () => {
     const bob = await env.signedUpUser();
     const socket = await alice.connectNotifications();
     const received: { id: string; cursor: number }[] = [];
@@ -120,7 +123,7 @@ describe('gateway hygiene: repeated joins, idle connections, connection caps', (
       expect((await bob.http('POST', '/chat/rooms', { name, memberIds: [alice.id] })).status).toBe(201);
     }
     await eventually(
-      async () => received.length,
+      () => received.length,
       (count) => count >= before + 2,
     );
     const latest = received.slice(before);

@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Message, Room } from '@chatrt/contracts';
 import { RoomInbox, startTestStack, type ChatSocket, type ChatUser, type TestStack } from '../src/index.ts';
@@ -26,15 +26,17 @@ describe('gap-free resume and transports', () => {
   beforeAll(async () => {
     // The sender here is a load generator, not a person: lift the per-user limit.
     env = await startTestStack({ RATE_LIMIT_MESSAGES_PER_SECOND: '10000', RATE_LIMIT_BURST: '100000' });
+    return () => env.stop();
+  });
+
+  beforeAll(async () => {
     alice = await env.signedUpUser();
     bob = await env.signedUpUser();
     const created = await alice.http<Room>('POST', '/chat/rooms', { name: 'firehose', memberIds: [bob.id] });
     room = created.body;
   });
 
-  afterAll(() => env?.stop());
-
-  it('a client away while 1,000 messages are sent resumes with none lost, doubled or out of order while sending goes on', async () => {
+  it('a client away for 1,000 messages resumes, none lost, doubled or reordered, while sending goes on', async () => {
     const aliceSocket = await alice.connectChat();
     expect((await aliceSocket.emitWithAck('joinRoom', { roomId: room.id })).ok).toBe(true);
 
@@ -63,7 +65,8 @@ describe('gap-free resume and transports', () => {
     expect(before.every((m) => m.seq <= resumeFrom)).toBe(true);
   });
 
-  it('sockets in step with the room share one broadcast per event while another resumes: each gets every message once, in order', async () => {
+  // Each gets every message once, in order.
+  it('sockets in step with the room share one broadcast per event while another resumes', async () => {
     const aliceSocket = await alice.connectChat();
     expect((await aliceSocket.emitWithAck('joinRoom', { roomId: room.id })).ok).toBe(true);
     const live = await Promise.all(

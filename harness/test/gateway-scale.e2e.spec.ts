@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { connect } from '@nats-io/transport-node';
 import {
@@ -28,7 +28,7 @@ function presenceOf(socket: ChatSocket) {
     async waitFor(userIds: string[], timeoutMs = 10_000): Promise<void> {
       const want = JSON.stringify([...userIds].sort());
       await eventually(
-        async () => seen.at(-1),
+        () => seen.at(-1),
         (last) => JSON.stringify(last?.onlineUserIds) === want,
         timeoutMs,
       );
@@ -78,13 +78,15 @@ describe('several gateways: messages, typing and presence across them; graceful 
       RATE_LIMIT_CREATE_ROOM_PER_SECOND: '0.1',
       RATE_LIMIT_CREATE_ROOM_BURST: '5',
     });
+    return () => env.stop();
+  });
+
+  beforeAll(async () => {
     second = await env.stack.addGateway();
     alice = await env.signedUpUser();
     bob = await env.signedUpUser();
     room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'across', memberIds: [bob.id] })).body;
   });
-
-  afterAll(() => env?.stop());
 
   it('clients on different gateways see each other’s messages, typing and presence', async () => {
     const aliceSocket = await alice.connectChat();
@@ -120,7 +122,7 @@ describe('several gateways: messages, typing and presence across them; graceful 
     bobSocket.on('typing', (t) => ownTyping.push(t));
     expect(await bobSocket.emitWithAck('typing', { roomId: room.id, isTyping: true })).toEqual({ ok: true });
     await eventually(
-      async () => typingSeen.length,
+      () => typingSeen.length,
       (count) => count > 0,
       5000,
     );
@@ -150,7 +152,10 @@ describe('several gateways: messages, typing and presence across them; graceful 
     for (let i = 0; i < 10; i++) expect((await send(here)).ok).toBe(true);
     await sharing.wait();
     const refused = await send(there);
-    expect(refused).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) as unknown },
+    });
     const overRest = await fetch(`${second.urls.api}/api/chat/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${(await carol.sessionToken()).token}` },
@@ -171,7 +176,7 @@ describe('several gateways: messages, typing and presence across them; graceful 
     const there = await dave.connectChat({ socketUrl: second.urls.socket });
     expect(await there.emitWithAck('createRoom', { name: 'one too many' })).toMatchObject({
       ok: false,
-      error: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) },
+      error: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) as unknown },
     });
     there.disconnect();
   });
@@ -189,7 +194,7 @@ describe('several gateways: messages, typing and presence across them; graceful 
     );
     const closed = new Promise<string>((resolve) => bobSocket.once('disconnect', resolve));
     await second.stop();
-    expect(await shutdown).toMatchObject({ code: 'UNAVAILABLE', reconnectAfterMs: expect.any(Number) });
+    expect(await shutdown).toMatchObject({ code: 'UNAVAILABLE', reconnectAfterMs: expect.any(Number) as unknown });
     // A transport close (not a server-side disconnect) is what makes Socket.IO clients reconnect by themselves.
     expect(await closed).toBe('transport close');
     await alicePresence.waitFor([alice.id]);

@@ -58,8 +58,11 @@ async function startLauncher(): Promise<Launcher> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+  }
   const exitCode = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => {
       resolve(code);
@@ -67,7 +70,7 @@ async function startLauncher(): Promise<Launcher> {
   );
   const launcher: Launcher = { process: child, dataDir, output: () => output, exitCode, children: [] };
   launchers.push(launcher);
-  await eventually(async () => output.includes('chat-realtime is up') || child.exitCode !== null, Boolean, 240_000);
+  await eventually(() => output.includes('chat-realtime is up') || child.exitCode !== null, Boolean, 240_000);
   expect(output).toContain('chat-realtime is up');
   // The launcher re-runs itself in its own process group; what it starts are that process's children.
   const [stackLauncher] = await childPids(child.pid!);

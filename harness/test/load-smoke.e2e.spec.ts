@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../src/testing/test-stack.ts';
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,9 +28,7 @@ describe('npm run load -- smoke (Artillery against a running stack)', () => {
   let env: TestStack;
   beforeAll(async () => {
     env = await startTestStack({ LOG_LEVEL: 'warn' });
-  });
-  afterAll(async () => {
-    await env?.stop();
+    return () => env.stop();
   });
 
   it('passes its ensure checks: every ack ok, no failed user', { timeout: 240_000 }, async () => {

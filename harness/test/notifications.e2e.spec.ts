@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Notification, NotificationPage, Room } from '@chatrt/contracts';
 import {
@@ -18,14 +18,14 @@ function collect(socket: NotificationsSocket) {
     received,
     latest: () => new Map(received.map((n) => [n.id, n])),
     async waitFor(done: (all: Notification[]) => boolean, what: string, timeoutMs = 10_000) {
-      await eventually(async () => received, done, timeoutMs).catch((err: unknown) => {
+      await eventually(() => received, done, timeoutMs).catch((err: unknown) => {
         throw new Error(`no ${what} within ${timeoutMs} ms`, { cause: err });
       });
     },
   };
 }
 
-describe('notifications: mentions, coalesced unread messages and room invitations, over REST and live on /notifications', () => {
+describe('notifications: mentions, coalesced unread messages and invitations, over REST and live', () => {
   let env: TestStack;
   let alice: ChatUser, bob: ChatUser;
   let room: Room;
@@ -49,14 +49,16 @@ describe('notifications: mentions, coalesced unread messages and room invitation
 
   beforeAll(async () => {
     env = await startTestStack({ PRESENCE_HEARTBEAT_MS: '500' });
+    return () => env.stop();
+  });
+
+  beforeAll(async () => {
     alice = await env.signedUpUser();
     bob = await env.signedUpUser();
     room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'notify me', memberIds: [bob.id] })).body;
     aliceSocket = await alice.connectChat();
     await aliceSocket.emitWithAck('joinRoom', { roomId: room.id });
   });
-
-  afterAll(() => env?.stop());
 
   it('notifies an offline member once per room (coalesced), once per mention, and of being added', async () => {
     const first = await say(`hello @${bob.username}`);
@@ -74,7 +76,7 @@ describe('notifications: mentions, coalesced unread messages and room invitation
     expect(messages[0]).toMatchObject({ roomId: room.id, messageId: third.id, count: 3, read: false });
     // Alice created the room with Bob in it; she added herself, so only Bob hears of it.
     expect(all.filter((n) => n.type === 'addedToRoom')).toEqual([
-      expect.objectContaining({ roomId: room.id, actorId: alice.id, read: false }),
+      expect.objectContaining({ roomId: room.id, actorId: alice.id, read: false }) as unknown,
     ]);
     expect(await alice.http<NotificationPage>('GET', '/notifications').then((r) => r.body.notifications)).toEqual([]);
   });
@@ -85,7 +87,7 @@ describe('notifications: mentions, coalesced unread messages and room invitation
     const two = await bob.connectNotifications({ socketUrl: second.urls.socket });
     const [inboxOne, inboxTwo] = [collect(one), collect(two)];
     const subscribed = await one.emitWithAck('subscribe', { afterCursor: 0 });
-    expect(subscribed).toMatchObject({ ok: true, cursor: expect.any(Number) });
+    expect(subscribed).toMatchObject({ ok: true, cursor: expect.any(Number) as unknown });
     expect((await two.emitWithAck('subscribe', {})).ok).toBe(true);
     expect([...inboxOne.latest().values()].map((n) => n.type).sort()).toEqual(['addedToRoom', 'mention', 'message']);
 
@@ -117,7 +119,9 @@ describe('notifications: mentions, coalesced unread messages and room invitation
   it('sends no unread-message notification to a member who has the room open on a gateway', async () => {
     await bob.http('POST', '/notifications/read', { all: true });
     const presence = new Promise<void>((resolve) =>
-      aliceSocket.on('presence', (p) => p.onlineUserIds.includes(bob.id) && resolve()),
+      aliceSocket.on('presence', (p) => {
+        if (p.onlineUserIds.includes(bob.id)) resolve();
+      }),
     );
     const bobChat = await bob.connectChat();
     await bobChat.emitWithAck('joinRoom', { roomId: room.id });

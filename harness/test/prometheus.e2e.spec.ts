@@ -40,7 +40,10 @@ async function dashboardPanels(): Promise<PanelQueries[]> {
   return panels;
 }
 
-/** The value of the sample `name{labels…}` in a /metrics text (labels may come in any order, others may be present), or 0. */
+/**
+ * The value of the sample `name{labels…}` in a /metrics text (labels may come in any order, others may be
+ * present), or 0.
+ */
 function sampleValue(text: string, name: string, labels: Record<string, string>): number {
   for (const line of text.split('\n')) {
     const match = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
@@ -64,6 +67,10 @@ describe('metrics, dashboards and alert rules against a real Prometheus scraping
 
   beforeAll(async () => {
     env = await startTestStack();
+    return () => env.stop();
+  });
+
+  beforeAll(async () => {
     [alice, bob, carol] = await Promise.all([env.signedUpUser(), env.signedUpUser(), env.signedUpUser()]);
     aliceSocket = await alice.connectChat();
     const created = await aliceSocket.emitWithAck('createRoom', { name: 'observed', memberIds: [bob.id, carol.id] });
@@ -80,20 +87,20 @@ describe('metrics, dashboards and alert rules against a real Prometheus scraping
       },
       ruleFiles: [alertsFile],
     });
+    return () => prometheus.stop();
   });
 
   afterAll(async () => {
     await load?.stop();
-    await prometheus?.stop();
-    await env?.stop();
   });
 
   /** A little traffic of every kind the dashboards show, until stopped: sends, mentions, REST reads, resumes. */
   function startLoad(): { stop(): Promise<void> } {
-    let running = true;
+    // An object, not a `let`: stop() clears it while the loop awaits.
+    const control = { running: true };
     const loop = (async () => {
       const bobSocket = await bob.connectChat();
-      for (let round = 0; running; round += 1) {
+      for (let round = 0; control.running; round += 1) {
         const message = round % 5 === 0 ? `hello @${carol.username} (${round})` : `load ${round}`;
         const sent = await aliceSocket.emitWithAck('sendMessage', {
           roomId: room.id,
@@ -112,7 +119,7 @@ describe('metrics, dashboards and alert rules against a real Prometheus scraping
     })();
     return {
       async stop() {
-        running = false;
+        control.running = false;
         await loop;
       },
     };

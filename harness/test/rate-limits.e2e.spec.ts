@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { AckFailure, Room } from '@chatrt/contracts';
 import { startTestStack, type ChatUser, type TestStack } from '../src/index.ts';
@@ -22,10 +22,12 @@ describe('per-user rate limits on every command kind (token buckets), socket and
       RATE_LIMIT_EDITS_PER_SECOND: '0.5',
       RATE_LIMIT_EDITS_BURST: '3',
     });
-    alice = await env.signedUpUser();
+    return () => env.stop();
   });
 
-  afterAll(() => env?.stop());
+  beforeAll(async () => {
+    alice = await env.signedUpUser();
+  });
 
   it('a joinRoom flood from one user gets RATE_LIMITED with retryAfter, and joins again after waiting', async () => {
     const room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'joins' })).body;
@@ -35,7 +37,7 @@ describe('per-user rate limits on every command kind (token buckets), socket and
     );
     expect(acks.filter((a) => a.ok)).toHaveLength(3);
     const refused = acks.find((a) => !a.ok) as AckFailure;
-    expect(refused.error).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+    expect(refused.error).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) as unknown });
     expect(refused.error.retryAfter).toBeGreaterThanOrEqual(1);
     // Sends have their own bucket: a full join bucket takes nothing from them.
     expect(
@@ -54,18 +56,24 @@ describe('per-user rate limits on every command kind (token buckets), socket and
     socket.disconnect();
   });
 
-  it('a createRoom flood gets 429 with Retry-After over REST and RATE_LIMITED on the socket, and creates again after waiting', async () => {
+  it('a createRoom flood: 429 + Retry-After over REST, RATE_LIMITED on the socket, then creates again', async () => {
     const bob = await env.signedUpUser();
     const created = await Promise.all(
       Array.from({ length: 4 }, (_, i) => bob.http<Room | ErrorBody>('POST', '/chat/rooms', { name: `flood ${i}` })),
     );
     expect(created.map((r) => r.status).sort()).toEqual([201, 201, 201, 429]);
     const refused = created.find((r) => r.status === 429)!;
-    expect((refused.body as ErrorBody).error).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+    expect((refused.body as ErrorBody).error).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfter: expect.any(Number) as unknown,
+    });
     expect(Number(refused.headers.get('retry-after'))).toBe((refused.body as ErrorBody).error.retryAfter);
     const socket = await bob.connectChat();
     const overSocket = await socket.emitWithAck('createRoom', { name: 'one more' });
-    expect(overSocket).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) } });
+    expect(overSocket).toMatchObject({
+      ok: false,
+      error: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) as unknown },
+    });
     await waitFor((overSocket as AckFailure).error.retryAfter!);
     expect((await socket.emitWithAck('createRoom', { name: 'after waiting' })).ok).toBe(true);
     socket.disconnect();

@@ -85,6 +85,10 @@ describe('schemathesis: the REST API against openapi.yaml', () => {
       RATE_LIMIT_READS_PER_SECOND: '10000',
       RATE_LIMIT_READS_BURST: '10000',
     });
+    return () => env.stop();
+  }, 300_000);
+
+  beforeAll(async () => {
     user = await env.signedUpUser();
     dir = await mkdtemp(`${tmpdir()}/chat-schemathesis-`);
     // openapi.yaml refers into asyncapi.yaml; schemathesis gets one self-contained document.
@@ -94,7 +98,6 @@ describe('schemathesis: the REST API against openapi.yaml', () => {
   }, 300_000);
 
   afterAll(async () => {
-    await env?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

@@ -14,8 +14,9 @@ describe('Supervisor', () => {
     const supervisor = new Supervisor(
       'chat',
       { policy, log: (line) => lines.push(line), onGiveUp: (reason) => gaveUp.push(reason) },
-      async () => {
+      () => {
         restarts.push(Date.now());
+        return Promise.resolve();
       },
     );
     const delays = () => lines.flatMap((line) => /restarting in ([\d.]+) s/.exec(line)?.[1] ?? []).map(Number);
@@ -59,17 +60,14 @@ describe('Supervisor', () => {
   it('counts a restart that fails as another crash', async () => {
     vi.useFakeTimers();
     const lines: string[] = [];
-    const supervisor = new Supervisor(
-      'nats-server',
-      { log: (line) => lines.push(line), onGiveUp: () => {} },
-      async () => {
-        throw new Error('port in use\nmore detail');
-      },
+    const supervisor = new Supervisor('nats-server', { log: (line) => lines.push(line), onGiveUp: () => {} }, () =>
+      Promise.reject(new Error('port in use\nmore detail')),
     );
     supervisor.crashed('exited');
     await vi.runOnlyPendingTimersAsync();
     expect(lines.at(-1)).toBe(
-      '[supervisor] !!! nats-server did not come back: port in use; restarting in 1 s (crash 2 of 5 allowed within 60 s)',
+      '[supervisor] !!! nats-server did not come back: port in use; restarting in 1 s ' +
+        '(crash 2 of 5 allowed within 60 s)',
     );
     await supervisor.stop();
     await vi.runOnlyPendingTimersAsync();

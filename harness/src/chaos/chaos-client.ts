@@ -1,32 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { ApiError, Message, MessagePage } from '@chatrt/contracts';
-import type { ChatSocket, ChatUser, ConnectOptions } from '../client/chat-user.ts';
-import type { ClientConfig } from '../client/client-config.ts';
+import type { Message } from '@chatrt/contracts';
+import { emitWithAck } from '../client/ack.ts';
+import type { ChatSocket } from '../client/chat-user.ts';
+import type { ChaosClientOptions } from './chaos-client-options.ts';
 import type { ClientRecord, SendOutcome, SendRecord } from './invariants.ts';
-
-/** Error codes after which the same send (same clientMessageId) is tried again: the outcome is not known yet. */
-const RETRYABLE = new Set(['UNAVAILABLE', 'RATE_LIMITED']);
-
-export interface ChaosClientOptions {
-  name: string;
-  user: ChatUser;
-  roomId: string;
-  /** Gateways to try on every (re)connect, in order of preference; read each time (ports move on restarts). */
-  gateways: () => ClientConfig[];
-  /** How long one send may keep retrying before its outcome counts as unknown. Default: 90 s. */
-  sendDeadlineMs?: number;
-  /** Wait for one ack before retrying the same send. Default: 8 s (longer than the gateway's NATS timeout). */
-  ackTimeoutMs?: number;
-  /** How its sockets connect (transports and fallback); default the harness's. */
-  connectOptions?: ConnectOptions;
-  /**
-   * While no gateway's socket answers, send over REST (POST /api/chat/messages, same clientMessageId) and poll
-   * the room's history, trying the sockets again all the while. Default: off (keep trying sockets only).
-   */
-  restFallback?: boolean;
-  /** Wait out RATE_LIMITED and send again (default), or settle the send as refused (the rate-limit scenario). */
-  retryRateLimited?: boolean;
-}
+import { historyPages, sendOverRest } from './rest-fallback.ts';
+import { refusalOf, retryDelayMs } from './send-retry.ts';
+import { sleep, withTimeout } from './timers.ts';
 
 /**
  * A real Socket.IO client of one room, as an app built on the protocol behaves: on losing its socket it
@@ -51,7 +31,9 @@ export class ChaosClient {
   unavailableAcks = 0;
   /** When it last got an `ok` ack (epoch millis), for the time to recover. */
   lastAckAt = 0;
-  /** Each send acked `ok` over a socket: millis from its first try to the ack, to show a slowdown reached the clients. */
+  /**
+   * Each send acked `ok` over a socket: millis from its first try to the ack, to show a slowdown reached the clients.
+   */
   readonly ackMillis: number[] = [];
   /** When it joined the room, first and after every reconnect (epoch millis), for the time to recover. */
   readonly joins: number[] = [];
@@ -72,6 +54,11 @@ export class ChaosClient {
 
   get connected(): boolean {
     return this.#socket?.connected === true;
+  }
+
+  /** `connected` read anew: a call, so the type checker does not carry a narrowed value across an await. */
+  #isConnected(): boolean {
+    return this.connected;
   }
 
   /** Whether it has seen the message `seq` of its room. */
@@ -124,9 +111,10 @@ export class ChaosClient {
           socket = await withTimeout(this.#options.user.connectChat(this.#options.connectOptions), 10_000, 'connect');
           await this.#polling;
           this.#listen(socket);
-          const joined = await socket
-            .timeout(10_000)
-            .emitWithAck('joinRoom', { roomId: this.#options.roomId, afterSeq: this.#lastSeq });
+          const joined = await emitWithAck(socket, 10_000, 'joinRoom', {
+            roomId: this.#options.roomId,
+            afterSeq: this.#lastSeq,
+          });
           if (!joined.ok) throw new Error(`joinRoom: ${joined.error.code} ${joined.error.message}`);
           this.#socket = socket;
           this.transports.push(socket.io.engine.transport.name);
@@ -184,27 +172,21 @@ export class ChaosClient {
         continue;
       }
       try {
-        const ack = await socket
-          .timeout(this.#options.ackTimeoutMs ?? 8_000)
-          .emitWithAck('sendMessage', { roomId: this.#options.roomId, message: text, clientMessageId });
+        const ack = await emitWithAck(socket, this.#options.ackTimeoutMs ?? 8_000, 'sendMessage', {
+          roomId: this.#options.roomId,
+          message: text,
+          clientMessageId,
+        });
         if (ack.ok) {
           this.lastAckAt = Date.now();
           this.ackMillis.push(this.lastAckAt - firstTry);
           return settle({ kind: 'ok', seq: ack.message.seq, messageId: ack.message.id });
         }
-        const refused =
-          !RETRYABLE.has(ack.error.code) ||
-          (ack.error.code === 'RATE_LIMITED' && this.#options.retryRateLimited === false);
-        if (refused) {
-          return settle({
-            kind: 'rejected',
-            code: ack.error.code,
-            ...(ack.error.retryAfter === undefined ? {} : { retryAfter: ack.error.retryAfter }),
-          });
-        }
+        const refusal = refusalOf(ack.error, this.#options.retryRateLimited);
+        if (refusal) return settle(refusal);
         lastReason = ack.error.code;
         if (ack.error.code === 'UNAVAILABLE') this.unavailableAcks++;
-        await sleep(ack.error.code === 'RATE_LIMITED' ? (ack.error.retryAfter ?? 1) * 1000 : 200);
+        await sleep(retryDelayMs(ack.error));
       } catch (err) {
         lastReason = `no ack: ${String(err)}`;
         await sleep(100);
@@ -215,52 +197,40 @@ export class ChaosClient {
 
   /** One REST send: its outcome, or undefined when it is to be tried again (unreachable, UNAVAILABLE, RATE_LIMITED). */
   async #sendOverRest(text: string, clientMessageId: string): Promise<SendOutcome | undefined> {
-    const res = await this.#options.user
-      .http<Message | { error: ApiError }>('POST', '/chat/messages', {
-        roomId: this.#options.roomId,
-        message: text,
-        clientMessageId,
-      })
-      .catch(() => undefined);
-    if (!res) return undefined;
-    if ('error' in res.body) {
-      if (!RETRYABLE.has(res.body.error.code)) return { kind: 'rejected', code: res.body.error.code };
-      if (res.body.error.code === 'UNAVAILABLE') this.unavailableAcks++;
+    const result = await sendOverRest(this.#options.user, this.#options.roomId, text, clientMessageId);
+    if (result.kind === 'retry') {
+      if (result.unavailable) this.unavailableAcks++;
       return undefined;
     }
-    this.lastAckAt = Date.now();
-    this.restSends++;
-    return { kind: 'ok', seq: res.body.seq, messageId: res.body.id };
+    if (result.outcome.kind === 'ok') {
+      this.lastAckAt = Date.now();
+      this.restSends++;
+    }
+    return result.outcome;
   }
 
   /** Polls the room's history after the last seq seen, and tries the sockets, until a socket is back. */
   async #pollUntilReconnected(): Promise<void> {
-    while (!this.#closed && !this.connected) {
+    while (!this.#closed && !this.#isConnected()) {
       if (!this.#connecting) {
         this.#polling = this.#pollHistory().catch(() => undefined);
         await this.#polling;
         this.#polling = undefined;
       }
       await this.connect().catch(() => undefined);
-      if (!this.connected) await sleep(500);
+      if (!this.#isConnected()) await sleep(500);
     }
   }
 
   async #pollHistory(): Promise<void> {
-    for (;;) {
-      const page = await this.#options.user.http<MessagePage>(
-        'GET',
-        `/chat/messages?roomId=${this.#options.roomId}&after=${this.#lastSeq}&limit=200`,
-      );
-      if (page.status !== 200) return;
-      for (const message of page.body.messages) {
+    for await (const messages of historyPages(this.#options.user, this.#options.roomId, () => this.#lastSeq)) {
+      for (const message of messages) {
         // The client merges its polls by seq; what the sockets deliver is recorded as it comes.
         if (message.seq <= this.#lastSeq) continue;
         this.received.push({ id: message.id, seq: message.seq });
         this.restReceived++;
         this.#lastSeq = message.seq;
       }
-      if (!page.body.hasMore || page.body.messages.length === 0) return;
     }
   }
 
@@ -278,20 +248,4 @@ export class ChaosClient {
     this.#closed = true;
     this.#socket?.disconnect();
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new Error(`${what} timed out after ${ms} ms`));
-    }, ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => {
-    clearTimeout(timer);
-  });
 }

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { ScenarioResult } from './run-scenario.ts';
+import type { ScenarioResult } from './scenario-options.ts';
 
 /** The chaos clients are load generators, not people: the per-user send limit is lifted for them. */
 export const unlimitedSends = { RATE_LIMIT_MESSAGES_PER_SECOND: '10000', RATE_LIMIT_BURST: '100000' } as const;

@@ -102,8 +102,10 @@ export function checkInvariants(
             `${client.name}: ${send.clientMessageId} was acked ok (seq ${outcome.seq}) but is not in history`,
           );
         } else if (!copies.some((copy) => copy.seq === outcome.seq && copy.id === outcome.messageId)) {
+          const storedSeqs = copies.map((copy) => copy.seq).join(', ');
           violations.push(
-            `${client.name}: ${send.clientMessageId} was acked as seq ${outcome.seq} but is stored as seq ${copies[0]!.seq}`,
+            `${client.name}: ${send.clientMessageId} was acked as seq ${outcome.seq} ` +
+              `but is stored as seq ${storedSeqs}`,
           );
         }
       } else if (outcome.kind === 'rejected' && copies.length > 0) {
@@ -154,7 +156,8 @@ function checkView(
   if (missing.length > 0) {
     counts.lost += missing.length;
     violations.push(
-      `${client}: missed ${missing.length} messages of room ${view.roomId} (seqs ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''})`,
+      `${client}: missed ${missing.length} messages of room ${view.roomId} ` +
+        `(seqs ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''})`,
     );
   }
 }
@@ -169,7 +172,9 @@ export interface OwedMention {
   messageId: string;
 }
 
-/** One user's notifications as one channel shows them: REST (`GET /api/notifications`, every page) or a client's socket. */
+/**
+ * One user's notifications as one channel shows them: REST (`GET /api/notifications`, every page) or a client's socket.
+ */
 export interface NotificationView {
   userId: string;
   source: string;
@@ -202,14 +207,16 @@ export function checkMentions(
         duplicated += copies.length - 1;
         const ids = new Set(copies.map((c) => c.id)).size;
         violations.push(
-          `${view.source} of ${view.userId}: message ${messageId} notified ${copies.length} times (${ids} distinct notifications)`,
+          `${view.source} of ${view.userId}: message ${messageId} notified ${copies.length} times ` +
+            `(${ids} distinct notifications)`,
         );
       }
     }
     for (const messageId of listed.keys()) {
       if (!owedHere.has(messageId))
         violations.push(
-          `${view.source} of ${view.userId}: a mention notification for message ${messageId}, which is not owed to them`,
+          `${view.source} of ${view.userId}: a mention notification for message ${messageId}, ` +
+            'which is not owed to them',
         );
     }
   }
@@ -240,8 +247,8 @@ export function recoverySeconds(
     recoveredAt = Math.max(recoveredAt, first);
   }
   for (const client of clients) {
-    const rejoins = client.joins.filter((at) => at > faultAt);
-    if (rejoins.length > 0) recoveredAt = Math.max(recoveredAt, rejoins.at(-1)!);
+    const lastRejoin = client.joins.filter((at) => at > faultAt).at(-1);
+    if (lastRejoin !== undefined) recoveredAt = Math.max(recoveredAt, lastRejoin);
   }
   return Math.round((recoveredAt - healedAt) / 100) / 10;
 }

@@ -45,9 +45,9 @@ export async function processScenarioStack(
       first(service, index);
       await test.stack.startService(service);
     },
-    async logs(service, index = 0) {
+    logs(service, index = 0) {
       first(service, index);
-      return test.stack.logs(service).join('\n');
+      return Promise.resolve(test.stack.logs(service).join('\n'));
     },
     stop: () => test.stop(),
   };

@@ -164,7 +164,10 @@ export class SdkChaosClient {
     return this.client.stop();
   }
 
-  /** Records RATE_LIMITED and UNAVAILABLE acks as they reach the SDK's socket (the Manager's `packet` event sees every ack). */
+  /**
+   * Records RATE_LIMITED and UNAVAILABLE acks as they reach the SDK's socket (the Manager's `packet` event sees every
+   * ack).
+   */
   #watchAcks(): void {
     const socket = this.client.chatSocket;
     if (!socket || socket === this.#watchedSocket) return;
@@ -192,5 +195,6 @@ async function sessionCookie(apiUrl: string, user: ChatUser): Promise<string> {
   });
   const sid = res.headers.getSetCookie().find((c) => c.startsWith('sid='));
   if (res.status !== 200 || !sid) throw new Error(`login failed: ${res.status}`);
-  return sid.split(';')[0]!;
+  // A Set-Cookie value starts with the name=value pair, up to the first `;` of its attributes.
+  return sid.split(';', 1)[0] ?? sid;
 }

@@ -6,7 +6,10 @@ import type { ChaosCounts } from './invariants.ts';
 /** One row of the chaos summary (`test-results/chaos.json` holds an array of them). */
 export interface ChaosSummary extends ChaosCounts {
   scenario: string;
-  /** From the fault's heal until every sender had an ok ack again and every dropped client had rejoined (`recoverySeconds` in invariants.ts); -1 if never. */
+  /**
+   * From the fault's heal until every sender had an ok ack again and every dropped client had rejoined
+   * (`recoverySeconds` in invariants.ts); -1 if never.
+   */
   recoverySeconds: number;
 }
 
@@ -47,8 +50,10 @@ export function formatSummaryTable(rows: readonly ChaosSummary[]): string {
     'recoverySeconds',
   ] as const;
   const cells = [columns.map(String), ...rows.map((row) => columns.map((c) => String(row[c])))];
-  const widths = columns.map((_, i) => Math.max(...cells.map((line) => line[i]!.length)));
+  const widths = columns.map((_, i) => Math.max(...cells.map((line) => line[i]?.length ?? 0)));
   return cells
-    .map((line) => line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '))
+    .map((line) =>
+      line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '),
+    )
     .join('\n');
 }

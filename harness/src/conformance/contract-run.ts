@@ -31,8 +31,7 @@ export async function finishContractRun(listMissing = false): Promise<void> {
   );
   if (violations.length > 0) {
     const distinct = [...new Set(violations.map(formatViolation))];
-    throw new Error(
-      `${violations.length} contract violations (${distinct.length} distinct):\n${distinct.map((line) => `  ${line}`).join('\n')}`,
-    );
+    const listing = distinct.map((line) => `  ${line}`).join('\n');
+    throw new Error(`${violations.length} contract violations (${distinct.length} distinct):\n${listing}`);
   }
 }

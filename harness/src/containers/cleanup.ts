@@ -79,8 +79,8 @@ function sweepable(listing: string, mine: boolean): string[] {
     .split('\n')
     .filter(Boolean)
     .flatMap((line) => {
-      const [id, label = ''] = line.split(' ');
-      return (mine && label === owner) || ownerIsGone(label) ? [id!] : [];
+      const [id = '', label = ''] = line.split(' ');
+      return (mine && label === owner) || ownerIsGone(label) ? [id] : [];
     });
 }
 

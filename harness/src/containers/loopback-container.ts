@@ -17,12 +17,15 @@ export class LoopbackContainer extends GenericContainer {
     return this.withNetworkMode(network);
   }
 
-  protected override async beforeContainerCreated(): Promise<void> {
-    for (const bindings of Object.values(this.hostConfig.PortBindings ?? {}) as Array<Array<{ HostIp?: string }>>) {
+  protected override beforeContainerCreated(): Promise<void> {
+    // dockerode types PortBindings as `any`; Testcontainers fills it as container port → bindings.
+    const portBindings = this.hostConfig.PortBindings as Record<string, Array<{ HostIp?: string }>> | undefined;
+    for (const bindings of Object.values(portBindings ?? {})) {
       for (const binding of bindings) binding.HostIp = '127.0.0.1';
     }
     if (this.#network !== undefined) {
       this.createOpts.NetworkingConfig = { EndpointsConfig: { [this.#network]: { Aliases: this.#aliases } } };
     }
+    return Promise.resolve();
   }
 }

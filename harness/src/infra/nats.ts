@@ -100,7 +100,7 @@ async function spawnNatsServer(args: string[], env: NodeJS.ProcessEnv, port: num
   const bin = process.env['NATS_SERVER_BIN'] || 'nats-server';
   const child = spawn(bin, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const stderr: string[] = [];
-  child.stderr?.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk: Buffer) => {
     stderr.push(chunk.toString());
     if (stderr.length > 100) stderr.shift();
   });

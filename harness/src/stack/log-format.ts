@@ -22,7 +22,7 @@ export function formatLogLine(line: string): string[] {
   const fields = Object.entries(entry)
     .filter(([key]) => !omitted.has(key))
     .map(([key, value]) => `${key}=${typeof value === 'string' && !/\s/.test(value) ? value : JSON.stringify(value)}`);
-  const head = [time, level, String(entry['msg'] ?? ''), ...fields].filter(Boolean).join(' ');
+  const head = [time, level, asText(entry['msg']), ...fields].filter(Boolean).join(' ');
   return [head, ...stackLines(entry['err'])];
 }
 
@@ -39,6 +39,12 @@ function parseObject(line: string): Record<string, unknown> | undefined {
 function stackLines(err: unknown): string[] {
   if (typeof err !== 'object' || err === null) return err === undefined ? [] : [`  err=${JSON.stringify(err)}`];
   const { stack, message } = err as { stack?: unknown; message?: unknown };
-  const text = typeof stack === 'string' ? stack : String(message ?? JSON.stringify(err));
+  const text = typeof stack === 'string' ? stack : message === undefined ? JSON.stringify(err) : asText(message);
   return text.split('\n').map((l) => `  ${l}`);
+}
+
+/** A field's value as text: a string as it is, anything else as JSON (never `[object Object]`). */
+function asText(value: unknown): string {
+  if (value === undefined) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -46,7 +46,7 @@ export function spawnService(options: {
     detached: true,
   });
   running.add(child);
-  for (const stream of [child.stdout, child.stderr]) if (stream) readLines(stream, options.onLine);
+  for (const stream of [child.stdout, child.stderr]) readLines(stream, options.onLine);
   const exited = new Promise<ProcessExit>((resolve) => {
     child.once('close', (code, signal) => {
       resolve({ code, signal });

@@ -13,8 +13,8 @@ export async function ensureSigningKeyFile(dataDir: string): Promise<string> {
   const { privateKey } = generateKeyPairSync('ed25519');
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' });
   // 'wx' never overwrites a key another launcher wrote meanwhile; 0600 because it signs sessions.
-  await writeFile(path, pem, { mode: 0o600, flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EEXIST') throw err;
+  await writeFile(path, pem, { mode: 0o600, flag: 'wx' }).catch((err: unknown) => {
+    if (!(err instanceof Error && 'code' in err && err.code === 'EEXIST')) throw err;
   });
   return path;
 }

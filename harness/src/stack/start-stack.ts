@@ -81,7 +81,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const instances: SupervisedService[] = [];
       supervised.set(service, instances);
       for (let replica = 0; replica < replicaCount(options, service); replica += 1) {
-        // Replicas differ only in their ops port; everything else they share (queue groups, the relay lock, the consumer).
+        // Replicas differ only in their ops port; everything else they share (queue groups, the relay lock, the
+        // consumer).
         const instancePorts = replica === 0 ? ports : await replicaPorts(ports, service as BackendServiceName);
         instances.push(
           supervise(service, serviceEnv(service, config, { ...wiring, ports: instancePorts }), instancePorts),
@@ -126,7 +127,8 @@ function whenAborted(signal: AbortSignal | undefined): { promise: Promise<never>
   const promise = new Promise<never>((_, reject) => {
     if (!signal) return;
     const onAbort = () => {
-      reject(signal.reason);
+      const reason: unknown = signal.reason;
+      reject(reason instanceof Error ? reason : new Error('start-up aborted', { cause: reason }));
     };
     signal.addEventListener('abort', onAbort, { once: true });
     dispose = () => {

@@ -68,7 +68,9 @@ export class Supervisor {
     const { maxCrashes, crashWindowMs, maxDelayMs } = this.#policy;
     if (this.#crashTimes.length >= maxCrashes) {
       this.#stopped = true;
-      const giveUp = `${this.#name} crashed ${this.#crashTimes.length} times within ${crashWindowMs / 1000} s (last: ${reason}); giving up`;
+      const giveUp =
+        `${this.#name} crashed ${this.#crashTimes.length} times within ${crashWindowMs / 1000} s ` +
+        `(last: ${reason}); giving up`;
       this.#log(`[supervisor] !!! ${giveUp}`);
       this.#onGiveUp(giveUp);
       return;
@@ -76,7 +78,8 @@ export class Supervisor {
     const delayMs = this.#delayMs;
     this.#delayMs = Math.min(delayMs * 2, maxDelayMs);
     this.#log(
-      `[supervisor] !!! ${this.#name} ${reason}; restarting in ${delayMs / 1000} s (crash ${this.#crashTimes.length} of ${maxCrashes} allowed within ${crashWindowMs / 1000} s)`,
+      `[supervisor] !!! ${this.#name} ${reason}; restarting in ${delayMs / 1000} s ` +
+        `(crash ${this.#crashTimes.length} of ${maxCrashes} allowed within ${crashWindowMs / 1000} s)`,
     );
     this.#timer = setTimeout(() => {
       this.#restarting = this.#restartOnce().finally(() => {

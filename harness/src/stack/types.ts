@@ -36,7 +36,10 @@ export interface StackOptions {
   ports?: StackPortChoice;
   /** Postgres to use instead of an embedded one. Default: `env.DATABASE_URL`. */
   databaseUrl?: string;
-  /** nats-server (with JetStream) to use instead of a local one (or a cluster's, comma-separated). Default: `env.NATS_URL`. */
+  /**
+   * nats-server (with JetStream) to use instead of a local one (or a cluster's, comma-separated). Default:
+   * `env.NATS_URL`.
+   */
   natsUrl?: string;
   /**
    * Nodes of the local NATS: 1 (a single server) or 3 (a cluster running `deploy/nats/cluster-node.conf`;

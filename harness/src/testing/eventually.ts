@@ -2,8 +2,14 @@
  * Re-reads `probe` until `done` holds and returns that value; fails after `timeoutMs` with the last value
  * seen. For conditions that become true as the system catches up, instead of sleeping in tests.
  */
+export function eventually<T, Done extends T>(
+  probe: () => T | Promise<T>,
+  done: (value: T) => value is Done,
+  timeoutMs?: number,
+): Promise<Done>;
+export function eventually<T>(probe: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs?: number): Promise<T>;
 export async function eventually<T>(
-  probe: () => Promise<T>,
+  probe: () => T | Promise<T>,
   done: (value: T) => boolean,
   timeoutMs = 10_000,
 ): Promise<T> {

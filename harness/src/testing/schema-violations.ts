@@ -20,8 +20,14 @@ const defs = contractSchemas.$defs as unknown as Record<string, JsonSchema>;
 /** A schema with its top-level `$ref`s followed (`#/$defs/Name`). */
 function resolved(schema: JsonSchema): JsonSchema {
   let current = schema;
-  while (current.$ref) current = defs[current.$ref.slice(current.$ref.lastIndexOf('/') + 1)]!;
+  while (current.$ref) current = definition(current.$ref.slice(current.$ref.lastIndexOf('/') + 1));
   return current;
+}
+
+function definition(name: string): JsonSchema {
+  const schema = defs[name];
+  if (schema === undefined) throw new Error(`no schema ${name} in the contract's $defs`);
+  return schema;
 }
 
 /** Values of every JSON type but `type`. */
@@ -66,7 +72,7 @@ export function schemaViolations(
   name: SchemaName,
   valid: Record<string, unknown>,
 ): Array<{ payload: unknown; path: string }> {
-  const schema = resolved(defs[name]!);
+  const schema = resolved(definition(name));
   const cases: Array<{ payload: unknown; path: string }> = [];
   for (const [property, raw] of Object.entries(schema.properties ?? {})) {
     const propertySchema = resolved(raw);
@@ -75,7 +81,7 @@ export function schemaViolations(
     }
   }
   for (const property of schema.required ?? []) {
-    const { [property]: _dropped, ...rest } = valid;
+    const rest = Object.fromEntries(Object.entries(valid).filter(([key]) => key !== property));
     cases.push({ payload: rest, path: '/' });
   }
   cases.push({ payload: { ...valid, notInTheSpec: 1 }, path: '/' });

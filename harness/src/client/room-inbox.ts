@@ -1,0 +1,64 @@
+import type { Message, RoomUpdate } from '@chatrt/contracts';
+import type { ChatSocket } from './chat-user.ts';
+
+/** Collects every room update a socket receives, in arrival order, with ways to wait for them. */
+export class RoomInbox {
+  readonly updates: RoomUpdate[] = [];
+  readonly #waiters = new Set<() => void>();
+
+  constructor(socket: ChatSocket) {
+    const record = (update: RoomUpdate) => {
+      this.updates.push(update);
+      for (const wake of this.#waiters) wake();
+    };
+    socket.on('message', (payload) => {
+      record({ event: 'message', payload });
+    });
+    socket.on('messageEdited', (payload) => {
+      record({ event: 'messageEdited', payload });
+    });
+    socket.on('messageDeleted', (payload) => {
+      record({ event: 'messageDeleted', payload });
+    });
+    socket.on('memberAdded', (payload) => {
+      record({ event: 'memberAdded', payload });
+    });
+    socket.on('memberRemoved', (payload) => {
+      record({ event: 'memberRemoved', payload });
+    });
+  }
+
+  /** The `message` payloads received so far. */
+  get messages(): Message[] {
+    return this.updates.flatMap((u) => (u.event === 'message' ? [u.payload] : []));
+  }
+
+  /** The seq of every update received so far, in arrival order. */
+  get seqs(): number[] {
+    return this.updates.map((u) => u.payload.seq);
+  }
+
+  /** Resolves when at least `count` messages arrived, or rejects after `timeoutMs`. */
+  async waitForMessages(count: number, timeoutMs = 10_000): Promise<Message[]> {
+    await this.waitFor(() => this.messages.length >= count, `${count} messages`, timeoutMs);
+    return this.messages;
+  }
+
+  /** Resolves once `done()` holds after some update arrived (or already holds), or rejects after `timeoutMs`. */
+  waitFor(done: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check);
+        reject(new Error(`expected ${what} within ${timeoutMs} ms; have ${this.updates.length} updates`));
+      }, timeoutMs);
+      const check = () => {
+        if (!done()) return;
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+        resolve();
+      };
+      this.#waiters.add(check);
+    });
+  }
+}
