@@ -73,4 +73,19 @@ describe('Supervisor', () => {
     await vi.runOnlyPendingTimersAsync();
     expect(lines).toHaveLength(2);
   });
+
+  it('keeps doubling when restarts fail after the process had been up a long time', async () => {
+    vi.useFakeTimers();
+    const lines: string[] = [];
+    const supervisor = new Supervisor('auth', { log: (line) => lines.push(line), onGiveUp: () => {} }, () =>
+      Promise.reject(new Error('no signing key')),
+    );
+    await vi.advanceTimersByTimeAsync(60_000);
+    supervisor.crashed('exited');
+    await vi.runOnlyPendingTimersAsync();
+    await vi.runOnlyPendingTimersAsync();
+    const delays = lines.flatMap((line) => /restarting in ([\d.]+) s/.exec(line)?.[1] ?? []).map(Number);
+    expect(delays).toEqual([0.5, 1, 2]);
+    await supervisor.stop();
+  });
 });

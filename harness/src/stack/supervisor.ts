@@ -41,7 +41,8 @@ export class Supervisor {
   readonly #onGiveUp: (reason: string) => void;
   #crashTimes: number[] = [];
   #delayMs: number;
-  #upSince = Date.now();
+  /** When the process last came up; undefined from a crash until a restart succeeds. */
+  #upSince: number | undefined = Date.now();
   #timer: NodeJS.Timeout | undefined;
   #restarting: Promise<void> | undefined;
   #stopped = false;
@@ -63,7 +64,10 @@ export class Supervisor {
   crashed(reason: string): void {
     if (this.#stopped) return;
     const now = Date.now();
-    if (now - this.#upSince >= this.#policy.stableAfterMs) this.#delayMs = this.#policy.firstDelayMs;
+    // Only a process that was up long enough starts over at the first delay; a restart that failed was never up.
+    if (this.#upSince !== undefined && now - this.#upSince >= this.#policy.stableAfterMs)
+      this.#delayMs = this.#policy.firstDelayMs;
+    this.#upSince = undefined;
     this.#crashTimes = [...this.#crashTimes.filter((at) => now - at < this.#policy.crashWindowMs), now];
     const { maxCrashes, crashWindowMs, maxDelayMs } = this.#policy;
     if (this.#crashTimes.length >= maxCrashes) {
