@@ -37,8 +37,8 @@ export async function clearConformanceFiles(dir: string): Promise<void> {
 }
 
 async function readLines<T>(path: string): Promise<T[]> {
-  const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return '';
+  const text = await readFile(path, 'utf8').catch((err: unknown) => {
+    if (err instanceof Error && 'code' in err && err.code === 'ENOENT') return '';
     throw err;
   });
   return text
