@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AckFailure, MessageOk, ReadMarkerOk } from '@chatrt/contracts';
 import { CodedError, createLogger, createPool } from '@chatrt/service-kit';
 import { chatProjections } from '../src/adapters/projections/index.ts';
@@ -10,10 +10,7 @@ let t: TestChat;
 
 beforeAll(async () => {
   t = await startTestChat();
-});
-
-afterAll(async () => {
-  await t?.close();
+  return () => t.close();
 });
 
 /** A handler's answer as the responder would send it: a refusal becomes `{ok:false}`. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { subjects, type Message } from '@chatrt/contracts';
 import type { ChatService } from '../src/application/chat-service.ts';
 import { call, createRoom, ok, refused, startInstance, startTestChat, type TestChat } from './support.ts';
@@ -8,10 +8,7 @@ let t: TestChat;
 
 beforeAll(async () => {
   t = await startTestChat();
-});
-
-afterAll(async () => {
-  await t?.close();
+  return () => t.close();
 });
 
 async function send(actorId: string, roomId: string, message = 'm'): Promise<Message> {

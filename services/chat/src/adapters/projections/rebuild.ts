@@ -134,10 +134,10 @@ async function replay(pool: Pool, projections: readonly Projection[], chunkSize:
   let replayed = 0;
   for (;;) {
     const events = await readEventsInRoomOrder(pool, cursor, chunkSize);
-    if (events.length === 0) return replayed;
+    const last = events.at(-1);
+    if (!last) return replayed;
     await inTransaction(pool, (client) => runProjections(client, projections, events, buildSchema));
     replayed += events.length;
-    const last = events.at(-1)!;
     cursor = { roomId: last.roomId, seq: last.seq };
     if (replayed % (chunkSize * 20) === 0) log.info({ replayed }, 'rebuild progress');
   }
