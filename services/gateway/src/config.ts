@@ -102,7 +102,7 @@ const schema = z
     REPLAY_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(200),
   })
   .refine((env) => env.SOCKET_MAX_BUFFERED_PACKETS >= 2 * env.REPLAY_PAGE_SIZE, {
-    message: 'must be at least twice REPLAY_PAGE_SIZE (a replay page is sent once the queue is down to half)',
+    error: 'must be at least twice REPLAY_PAGE_SIZE (a replay page is sent once the queue is down to half)',
     path: ['SOCKET_MAX_BUFFERED_PACKETS'],
   })
   .transform((env) => ({

@@ -47,13 +47,13 @@ function readMarker(seq: number): ChatEvents {
  */
 function store(last: number, visible: (seq: number) => boolean, scan: number) {
   const calls: number[] = [];
-  const fetch = async (after: number): Promise<Page<RoomUpdate>> => {
+  const fetch = (after: number): Promise<Page<RoomUpdate>> => {
     calls.push(after);
     const lastSeq = Math.min(last, after + scan);
     const updates: RoomUpdate[] = [];
     for (let seq = after + 1; seq <= lastSeq; seq += 1)
       if (visible(seq)) updates.push({ event: 'message', payload: message(seq) });
-    return { items: updates, last: lastSeq, hasMore: lastSeq < last };
+    return Promise.resolve({ items: updates, last: lastSeq, hasMore: lastSeq < last });
   };
   return { fetch, calls };
 }
@@ -182,7 +182,7 @@ describe('ResumableDelivery of a room', () => {
     const { delivery, seqs } = roomDelivery({
       after: 0,
       maxBuffered: 2,
-      fetch: async (after) => {
+      fetch: (after) => {
         calls.push(after);
         const page = { items: [] as RoomUpdate[], last: stored, hasMore: false };
         for (let seq = after + 1; seq <= stored; seq += 1) page.items.push({ event: 'message', payload: message(seq) });
@@ -190,7 +190,7 @@ describe('ResumableDelivery of a room', () => {
           for (stored = 4; stored <= 8; stored += 1) delivery.onLive(sent(stored));
           stored = 8;
         }
-        return page;
+        return Promise.resolve(page);
       },
     });
     await delivery.catchUp();
@@ -207,7 +207,10 @@ describe('ResumableDelivery of a room', () => {
   });
 
   it('refuses a store whose pages do not advance, instead of looping forever', async () => {
-    const { delivery } = roomDelivery({ after: 4, fetch: async () => ({ items: [], last: 4, hasMore: true }) });
+    const { delivery } = roomDelivery({
+      after: 4,
+      fetch: () => Promise.resolve({ items: [], last: 4, hasMore: true }),
+    });
     await expect(delivery.catchUp()).rejects.toThrow('did not advance');
   });
 
