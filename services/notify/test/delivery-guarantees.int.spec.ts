@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { streams, type ChatEvents } from '@chatrt/contracts';
 import { NotifyFixture, RoomEvents, eventually } from './support.ts';
 
@@ -8,10 +8,7 @@ describe('notify applies every chat event once, across restarts, replays and out
 
   beforeAll(async () => {
     fx = await NotifyFixture.start();
-  });
-
-  afterAll(async () => {
-    await fx?.close();
+    return () => fx.close();
   });
 
   it('catches up after a restart with every notification exactly once', async () => {
