@@ -36,7 +36,7 @@ const isInside = (path: string, dir: string) => path === dir || path.startsWith(
 /** Each import that breaks the rule, as `file: specifier (why)`, paths relative to the repository. */
 async function violations(service: string): Promise<string[]> {
   const src = join(root, 'services', service, 'src');
-  const [domain, application, adapters] = ['domain', 'application', 'adapters'].map((layer) => join(src, layer));
+  const [domain, application, adapters] = [join(src, 'domain'), join(src, 'application'), join(src, 'adapters')];
   const found: string[] = [];
   const check = async (layer: string, why: (specifier: string, target: string | undefined) => string | undefined) => {
     for (const file of await sourceFiles(layer)) {
