@@ -73,7 +73,8 @@ try {
   }
   if (blocked) {
     console.error(
-      'contracts:breaking: failed. Add instead of change, or bump info.version\'s major (see README, "Changing a contract").',
+      'contracts:breaking: failed. Add instead of change, ' +
+        'or bump info.version\'s major (see README, "Changing a contract").',
     );
     process.exitCode = 1;
   }

@@ -166,8 +166,10 @@ function schemasFile(asyncDoc: AsyncApiDoc, openDoc: OpenApiDoc, modelNames: str
   return (
     `${banner}import type * as models from './models.ts';\nimport type { components } from './openapi.ts';\n\n` +
     `/** Every named schema of both specs, as JSON Schema for ajv (refs point into $defs). */\n` +
-    `export const contractSchemas = ${JSON.stringify({ $id: 'chat-contracts', $defs: sorted }, null, 2)} as const;\n\n` +
-    `/** The TypeScript type each validatable schema checks for. */\nexport interface SchemaTypes {\n${typed.join('\n')}\n}\n`
+    `export const contractSchemas = ${JSON.stringify({ $id: 'chat-contracts', $defs: sorted }, null, 2)} ` +
+    `as const;\n\n` +
+    `/** The TypeScript type each validatable schema checks for. */\n` +
+    `export interface SchemaTypes {\n${typed.join('\n')}\n}\n`
   );
 }
 
@@ -219,7 +221,8 @@ function socketEventsFile(doc: AsyncApiDoc): string {
   const imports = [...types].sort().join(', ');
   return (
     `${banner}import type { ${imports} } from './models.ts';\n\n` +
-    `/** Socket.IO namespaces served by the gateway. */\nexport const namespaces = {\n${addresses.join('\n')}\n} as const;\n\n` +
+    `/** Socket.IO namespaces served by the gateway. */\n` +
+    `export const namespaces = {\n${addresses.join('\n')}\n} as const;\n\n` +
     `/** Per namespace, every client event and the schema its payload is validated against. */\n` +
     `export const clientEventSchemas = {\n${schemaBlocks.join('\n')}\n} as const;\n\n` +
     blocks.join('\n')
@@ -261,10 +264,13 @@ function natsFile(doc: AsyncApiDoc): string {
   return (
     `${banner}import type { ${[...types].sort().join(', ')} } from './models.ts';\n\n` +
     `/** Every NATS subject of the system. */\nexport const subjects = {\n${subjects.join('\n')}\n} as const;\n\n` +
-    `/** JetStream streams, by the channel whose subjects they store. */\nexport const streams = {\n${streams.join('\n')}\n} as const;\n\n` +
-    `/** Request/reply subjects with their request and reply payloads. */\nexport interface NatsRequests {\n${requests.join('\n')}\n}\n\n` +
+    `/** JetStream streams, by the channel whose subjects they store. */\n` +
+    `export const streams = {\n${streams.join('\n')}\n} as const;\n\n` +
+    `/** Request/reply subjects with their request and reply payloads. */\n` +
+    `export interface NatsRequests {\n${requests.join('\n')}\n}\n\n` +
     `export type NatsRequestSubject = keyof NatsRequests;\n\n` +
-    `/** The schema every request on a subject is validated against. */\nexport const requestSchemas = {\n${requestSchemas.join('\n')}\n} as const;\n`
+    `/** The schema every request on a subject is validated against. */\n` +
+    `export const requestSchemas = {\n${requestSchemas.join('\n')}\n} as const;\n`
   );
 }
 
@@ -391,7 +397,8 @@ function openApiConformance(doc: OpenApiDoc) {
 function conformanceFile(asyncDoc: AsyncApiDoc, openDoc: OpenApiDoc): string {
   const json = (value: unknown) => JSON.stringify(value, null, 2);
   return (
-    `${banner}\n/** asyncapi.yaml as the live conformance check reads it (see packages/contracts/src/conformance). */\n` +
+    `${banner}\n` +
+    `/** asyncapi.yaml as the live conformance check reads it (see packages/contracts/src/conformance). */\n` +
     `export const asyncApiConformance = ${json(asyncApiConformance(asyncDoc))} as const;\n\n` +
     `/** openapi.yaml as the live conformance check reads it. */\n` +
     `export const openApiConformance = ${json(openApiConformance(openDoc))} as const;\n`

@@ -17,7 +17,7 @@ type JsonObject = Record<string, unknown>;
 type Specs = { asyncapi: JsonObject; openapi: JsonObject };
 type Edit = (specs: Specs) => void;
 
-/** The node under `keys` in a parsed spec; a missing key throws, so a case gone stale fails loudly instead of passing. */
+/** The node under `keys` in a parsed spec; a missing key throws, so a case gone stale fails instead of passing. */
 function nodeAt(doc: JsonObject, keys: string[]): unknown {
   let node: unknown = doc;
   for (const key of keys) {

@@ -80,10 +80,10 @@ export async function readConformanceRun(dir: string): Promise<{ violations: Vio
 
 /** Human-readable lines: `asyncapi.yaml operations: 50/56 exercised` and, if asked, `; not exercised: a, b`. */
 export function formatCoverage(coverage: readonly CoverageLine[], listMissing: boolean): string[] {
-  return coverage.map(
-    ({ spec, kind, exercised, total, missing }) =>
-      `${spec}.yaml ${kind}s: ${exercised}/${total} exercised${listMissing && missing.length ? `; not exercised: ${missing.join(', ')}` : ''}`,
-  );
+  return coverage.map(({ spec, kind, exercised, total, missing }) => {
+    const notExercised = listMissing && missing.length ? `; not exercised: ${missing.join(', ')}` : '';
+    return `${spec}.yaml ${kind}s: ${exercised}/${total} exercised${notExercised}`;
+  });
 }
 
 /** One line per violation, with where, the path and the schema error. */

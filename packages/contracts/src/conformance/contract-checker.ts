@@ -238,7 +238,8 @@ export class ContractChecker {
         'openapi',
         where,
         '/',
-        `status ${exchange.status} not in openapi.yaml for ${rules.operationId} (has ${Object.keys(responses).join(', ')})`,
+        `status ${exchange.status} not in openapi.yaml for ${rules.operationId} ` +
+          `(has ${Object.keys(responses).join(', ')})`,
       );
       return;
     }
