@@ -164,8 +164,9 @@ describe('paging', () => {
   it('pages backwards with before, forwards with after, and reports hasMore in that direction', async () => {
     const alice = randomUUID();
     const room = await createRoom(t.nc, alice); // seq 1 RoomCreated, 2 MemberAdded
+    // seq 3..12
     for (let i = 0; i < 10; i++) {
-      ok(await call(t.nc, subjects.chatSendMessage, { actorId: alice, roomId: room.id, message: `m${i}` })); // seq 3..12
+      ok(await call(t.nc, subjects.chatSendMessage, { actorId: alice, roomId: room.id, message: `m${i}` }));
     }
     const page = async (query: { before?: number; after?: number; limit?: number }) => {
       const { page } = ok(await call(t.nc, subjects.chatListMessages, { actorId: alice, roomId: room.id, ...query }));

@@ -91,7 +91,8 @@ describe('publication across a crash', () => {
         async () =>
           (
             await holder.query<{ n: number }>(
-              `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid::bigint = $1`,
+              `SELECT count(*)::int AS n FROM pg_locks
+               WHERE locktype = 'advisory' AND NOT granted AND objid::bigint = $1`,
               [gate],
             )
           ).rows[0]?.n ?? 0,
@@ -112,7 +113,8 @@ describe('publication across a crash', () => {
         () =>
           count(
             db,
-            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`,
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`,
           ),
         (n) => n === 0,
       );

@@ -157,7 +157,8 @@ describe('a command Postgres refuses', () => {
     for (const roomId of goodRooms) expect(await storedSeqs(roomId)).toEqual([1, 2, 3, 4]);
   });
 
-  it('fails alone with a code whatever Postgres refused (an injected failure), the others commit once, in order', async () => {
+  // The failure is injected: whatever Postgres refused, the command fails alone with a code.
+  it('fails alone with a code, and the others commit once, in order', async () => {
     const poison = `poison ${randomUUID()}`;
     // Fails the transaction that holds the poisoned message, with a SQLSTATE outside the data classes (42883).
     const faulty: Projection = {

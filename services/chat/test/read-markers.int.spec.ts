@@ -78,7 +78,8 @@ describe('listRooms and unread counts', () => {
 
     ok(await markRead(carol, room.id, a2.seq));
     expect(await unread(carol, room.id)).toBe(3);
-    ok(await call(t.nc, subjects.chatDeleteMessage, { actorId: bob, messageId: b1.id })); // unread, after carol's marker
+    // Unread, after carol's marker.
+    ok(await call(t.nc, subjects.chatDeleteMessage, { actorId: bob, messageId: b1.id }));
     expect([await unread(alice, room.id), await unread(bob, room.id), await unread(carol, room.id)]).toEqual([1, 3, 2]);
     ok(await call(t.nc, subjects.chatDeleteMessage, { actorId: alice, messageId: a1.id })); // already read by carol
     expect([await unread(alice, room.id), await unread(bob, room.id), await unread(carol, room.id)]).toEqual([1, 2, 2]);

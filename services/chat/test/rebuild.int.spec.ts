@@ -76,7 +76,7 @@ async function mixedWorkload(): Promise<string[]> {
 }
 
 describe('rebuild', () => {
-  it('rebuilds every read model equal to the live one, also while commands keep committing, and swaps it in', async () => {
+  it('rebuilds every read model equal to the live one while commands keep committing, and swaps it in', async () => {
     const roomIds = await mixedWorkload();
     const alice = randomUUID();
     const busy = ok(await call(t.nc, subjects.chatCreateRoom, { actorId: alice, name: 'busy during rebuild' })).room;

@@ -40,7 +40,8 @@ describe('roomUpdates', () => {
     const oneEdited = await edit(alice, one.id, 'one!'); // 6
     ok(await call(t.nc, subjects.chatAddMember, { actorId: bob, roomId: room.id, userId: carol })); // 7
     await edit(bob, two.id, 'two secret, edited'); // 8
-    const tombstone = ok(await call(t.nc, subjects.chatDeleteMessage, { actorId: bob, messageId: two.id })).message; // 9
+    const deleted = await call(t.nc, subjects.chatDeleteMessage, { actorId: bob, messageId: two.id });
+    const tombstone = ok(deleted).message; // 9
     ok(await call(t.nc, subjects.chatMarkRead, { actorId: alice, roomId: room.id, seq: 9 })); // 10
     const three = await send(alice, room.id, 'three'); // 11
     ok(await call(t.nc, subjects.chatRemoveMember, { actorId: alice, roomId: room.id, userId: carol })); // 12

@@ -191,7 +191,9 @@ async function compareTables(
 ): Promise<Record<string, number>> {
   const rowsOf = (schema: string, table: string) =>
     table === checkpointsTable
-      ? `(SELECT room_id, (SELECT coalesce(jsonb_object_agg(k, v), '{}'::jsonb) FROM jsonb_each(seqs) AS kv(k, v) WHERE k = ANY($1::text[])) AS seqs
+      ? `(SELECT room_id,
+                 (SELECT coalesce(jsonb_object_agg(k, v), '{}'::jsonb)
+                  FROM jsonb_each(seqs) AS kv(k, v) WHERE k = ANY($1::text[])) AS seqs
           FROM ${schema}.${table})`
       : `(TABLE ${schema}.${table})`;
   const differences: Record<string, number> = {};

@@ -76,7 +76,8 @@ export const roomsProjection: Projection = {
                  END,
                  last_seq = GREATEST(r.last_seq, c.last_seq),
                  live_count = r.live_count + c.live_delta
-               FROM jsonb_to_recordset($1::jsonb) AS c(id uuid, removed uuid[], appended uuid[], last_seq bigint, live_delta bigint)
+               FROM jsonb_to_recordset($1::jsonb)
+                 AS c(id uuid, removed uuid[], appended uuid[], last_seq bigint, live_delta bigint)
                WHERE r.id = c.id`,
         values: [
           JSON.stringify(
