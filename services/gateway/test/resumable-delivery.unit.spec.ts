@@ -58,7 +58,10 @@ function store(last: number, visible: (seq: number) => boolean, scan: number) {
   return { fetch, calls };
 }
 
-/** A room's delivery to one socket, as the /chat namespace builds it, with what it emitted and the failures it reported. */
+/**
+ * A room's delivery to one socket, as the /chat namespace builds it, with what it emitted and the failures it
+ * reported.
+ */
 function roomDelivery(options: {
   after: number;
   fetch?: (after: number) => Promise<Page<RoomUpdate>>;
@@ -94,7 +97,8 @@ describe('ResumableDelivery of a room', () => {
     expect(delivery.last).toBe(2);
   });
 
-  it('lets the caller deliver (encoded once for many sockets) only the next live event while nothing is held', async () => {
+  // The caller encodes a live event once for many sockets.
+  it('lets the caller deliver only the next live event while nothing is held', async () => {
     const room = store(4, () => true, 10);
     const { delivery, seqs } = roomDelivery({ after: 0, fetch: room.fetch });
     expect(delivery.advanceLive(sent(1))).toBe(true);
@@ -123,7 +127,7 @@ describe('ResumableDelivery of a room', () => {
     expect(seqs).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
   });
 
-  it('reads a gap in the live stream from the store first, and drops the missing events when they come late', async () => {
+  it('reads a gap in the live stream from the store first, and drops the missing events when late', async () => {
     const room = store(5, () => true, 10);
     const { delivery, seqs, failures } = roomDelivery({ after: 0, fetch: room.fetch });
     delivery.onLive(sent(1));
