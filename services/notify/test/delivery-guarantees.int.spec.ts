@@ -89,7 +89,7 @@ describe('notify applies every chat event once, across restarts, replays and out
     }
   });
 
-  it('applies each room in order, with exact counts and gap-free cursors, when two instances share the work', async () => {
+  it('applies each room in order, with exact counts and gap-free cursors, when two instances share work', async () => {
     const [author, ann, bob] = [await fx.register('author'), await fx.register('ann'), await fx.register('bob')];
     const rooms = Array.from({ length: 10 }, () => new RoomEvents());
     // Each room's story; membership changes between messages, so applying a room out of order shows.
@@ -137,7 +137,7 @@ describe('notify applies every chat event once, across restarts, replays and out
     }
   });
 
-  it('does not acknowledge a mention while auth is unavailable, and applies it, in room order, once auth is back', async () => {
+  it('holds a mention unacknowledged while auth is down, and applies it in room order once auth is back', async () => {
     const [author, ann] = [await fx.register('author'), await fx.register('ann')];
     const room = new RoomEvents();
     for (const user of [author, ann]) await fx.publish(room.memberAdded(user.id));
