@@ -45,7 +45,10 @@ function page(options: { title: string; stylesheets: string[]; nav: string; body
 `;
 }
 
-/** Moves every inline `style="…"` attribute into a stylesheet rule (`data-inline-style="n"`), as CSP allows no inline style. */
+/**
+ * Moves every inline `style="…"` attribute into a stylesheet rule (`data-inline-style="n"`), as CSP allows no
+ * inline style.
+ */
 function extractInlineStyles(html: string): { html: string; css: string } {
   const ids = new Map<string, number>();
   const rewritten = html.replace(/ style="([^"]*)"/g, (_, declarations: string) => {
@@ -71,7 +74,8 @@ async function renderOpenApi(): Promise<void> {
     const collected = sheet.getStyleTags().replace(/<style[^>]*>|<\/style>/g, '');
     await writeFile(join(distDir, 'openapi.css'), `${collected}\n${rendered.css}\n`);
     const nav =
-      '<a href="./">Contract reference</a> · REST API · raw <a href="openapi.yaml">openapi.yaml</a> · <a href="asyncapi.html">Events</a>';
+      '<a href="./">Contract reference</a> · REST API · raw <a href="openapi.yaml">openapi.yaml</a> · ' +
+      '<a href="asyncapi.html">Events</a>';
     await writeFile(
       join(distDir, 'openapi.html'),
       page({ title: 'chat-realtime: REST API', stylesheets: ['openapi.css'], nav, body: rendered.html }),
@@ -83,7 +87,11 @@ async function renderOpenApi(): Promise<void> {
 
 async function renderAsyncApi(): Promise<void> {
   const { document, diagnostics } = await new Parser().parse(await readFile(join(rootDir, 'asyncapi.yaml'), 'utf8'));
-  const errors = diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error);
+  const errors = diagnostics.filter(
+    // The diagnostics carry spectral-core's own copy of @stoplight/types' DiagnosticSeverity (same values).
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-comparison -- two copies of one enum
+    (d) => d.severity === DiagnosticSeverity.Error,
+  );
   if (!document || errors.length > 0)
     throw new Error(`asyncapi.yaml is invalid: ${errors.map((e) => e.message).join('; ')}`);
   const config = { show: { sidebar: true, errors: false } };
@@ -91,7 +99,8 @@ async function renderAsyncApi(): Promise<void> {
   const asyncApiDir = dirname(require.resolve('@asyncapi/react-component/package.json'));
   await copyFile(join(asyncApiDir, 'styles/default.min.css'), join(distDir, 'asyncapi.css'));
   const nav =
-    '<a href="./">Contract reference</a> · Events · raw <a href="asyncapi.yaml">asyncapi.yaml</a> · <a href="openapi.html">REST API</a>';
+    '<a href="./">Contract reference</a> · Events · raw <a href="asyncapi.yaml">asyncapi.yaml</a> · ' +
+    '<a href="openapi.html">REST API</a>';
   await writeFile(
     join(distDir, 'asyncapi.html'),
     page({ title: 'chat-realtime: events', stylesheets: ['asyncapi.css'], nav, body }),

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startTestStack, type TestStack } from '@chatrt/harness';
 import { cspViolations, launchChromium, newUserContext, screenshot } from '../../chat/test/support/browser.ts';
@@ -18,16 +18,17 @@ describe('contract docs at /docs/', () => {
   let browser: Browser;
   let origin: string;
 
+  // One hook per resource: each returns its teardown, and teardowns run in reverse, only for what started.
   beforeAll(async () => {
     await promisify(execFile)(process.execPath, [fileURLToPath(new URL('../scripts/build-docs.ts', import.meta.url))]);
     env = await startTestStack();
     origin = env.stack.urls.api;
-    browser = await launchChromium();
+    return () => env.stop();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await env?.stop();
+  beforeAll(async () => {
+    browser = await launchChromium();
+    return () => browser.close();
   });
 
   it("serves an index linking both pages and the raw specs, which are the repository's", async () => {

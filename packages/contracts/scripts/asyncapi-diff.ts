@@ -191,10 +191,15 @@ class SchemaComparison {
     const pairs: Array<[Json, Json]> = [];
     for (const variant of before) {
       const index = after.findIndex((candidate) => name(candidate) !== undefined && name(candidate) === name(variant));
-      if (index >= 0) pairs.push([variant, after.splice(index, 1)[0]!]);
+      const [match] = index >= 0 ? after.splice(index, 1) : [];
+      if (match) pairs.push([variant, match]);
       else unmatched.push(variant);
     }
-    while (unmatched.length > 0 && after.length > 0) pairs.push([unmatched.shift()!, after.shift()!]);
+    // Variants left unmatched on both sides pair up in order.
+    for (const counterpart of after.splice(0, unmatched.length)) {
+      const variant = unmatched.shift();
+      if (variant) pairs.push([variant, counterpart]);
+    }
     for (const [b, h] of pairs) this.compare(b, h, role, `${path}/${keyword}(${name(b) ?? 'inline'})`);
     if (role === 'request')
       for (const variant of unmatched)

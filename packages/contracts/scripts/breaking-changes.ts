@@ -63,9 +63,10 @@ async function compareOpenApi(baseDir: string, headDir: string): Promise<SpecVer
     ];
     const { stdout } = await run('bash', [oasdiffScript, ...args], { cwd: work, maxBuffer: 64 * 1024 * 1024 });
     // `breaking` lists warnings and errors only. A warning is a change oasdiff cannot judge: blocked too.
-    const changes = (JSON.parse(stdout || '[]') as OasdiffChange[]).map((c) =>
-      `${c.operation ?? ''} ${c.path ?? ''}: ${c.text.replaceAll('`', "'")} [${oasdiffLevels[c.level] ?? c.level} ${c.id}]`.trim(),
-    );
+    const changes = (JSON.parse(stdout || '[]') as OasdiffChange[]).map((c) => {
+      const level = oasdiffLevels[c.level] ?? c.level;
+      return `${c.operation ?? ''} ${c.path ?? ''}: ${c.text.replaceAll('`', "'")} [${level} ${c.id}]`.trim();
+    });
     return verdict('openapi.yaml', base.info.version, head.info.version, changes);
   } finally {
     await rm(work, { recursive: true, force: true });

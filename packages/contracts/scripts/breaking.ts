@@ -54,8 +54,10 @@ try {
   let blocked = false;
   for (const found of await findBreakingChanges(baseDir, rootDir)) {
     const acceptance = (change: string) => accepted.find((a) => change.includes(a.change));
-    for (const change of found.changes.filter(acceptance))
-      console.log(`${found.spec}: accepted (${acceptance(change)!.reason}): ${change}`);
+    for (const change of found.changes) {
+      const accepting = acceptance(change);
+      if (accepting) console.log(`${found.spec}: accepted (${accepting.reason}): ${change}`);
+    }
     const verdict = { ...found, changes: found.changes.filter((change) => !acceptance(change)) };
     const versions = `${verdict.baseVersion} → ${verdict.headVersion}`;
     if (verdict.changes.length === 0) {
@@ -71,7 +73,8 @@ try {
   }
   if (blocked) {
     console.error(
-      'contracts:breaking: failed. Add instead of change, or bump info.version\'s major (see README, "Changing a contract").',
+      'contracts:breaking: failed. Add instead of change, ' +
+        'or bump info.version\'s major (see README, "Changing a contract").',
     );
     process.exitCode = 1;
   }

@@ -55,7 +55,11 @@ const connectErrorMessageName = 'connect_error';
 export async function validateAsyncApi(): Promise<void> {
   const source = await readFile(asyncApiPath, 'utf8');
   const { diagnostics } = await new Parser().parse(source, { source: asyncApiPath });
-  const errors = diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error);
+  const errors = diagnostics.filter(
+    // The diagnostics carry spectral-core's own copy of @stoplight/types' DiagnosticSeverity (same values).
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-comparison -- two copies of one enum
+    (d) => d.severity === DiagnosticSeverity.Error,
+  );
   if (errors.length > 0) {
     throw new Error(
       `asyncapi.yaml is invalid:\n${errors.map((e) => `  ${e.path.join('.')}: ${e.message}`).join('\n')}`,
@@ -68,6 +72,11 @@ async function loadYaml<T>(path: string): Promise<T> {
 }
 
 const lastSegment = (ref: string): string => ref.slice(ref.lastIndexOf('/') + 1);
+function channelOf(doc: AsyncApiDoc, key: string): Channel {
+  const channel = doc.channels[key];
+  if (!channel) throw new Error(`no channel '${key}' in asyncapi.yaml`);
+  return channel;
+}
 /** Resolves `#/channels/x/messages/y` or `#/components/messages/y` to the component message. */
 function resolveMessage(doc: AsyncApiDoc, ref: string) {
   const parts = ref.replace(/^#\//, '').split('/');
@@ -157,8 +166,10 @@ function schemasFile(asyncDoc: AsyncApiDoc, openDoc: OpenApiDoc, modelNames: str
   return (
     `${banner}import type * as models from './models.ts';\nimport type { components } from './openapi.ts';\n\n` +
     `/** Every named schema of both specs, as JSON Schema for ajv (refs point into $defs). */\n` +
-    `export const contractSchemas = ${JSON.stringify({ $id: 'chat-contracts', $defs: sorted }, null, 2)} as const;\n\n` +
-    `/** The TypeScript type each validatable schema checks for. */\nexport interface SchemaTypes {\n${typed.join('\n')}\n}\n`
+    `export const contractSchemas = ${JSON.stringify({ $id: 'chat-contracts', $defs: sorted }, null, 2)} ` +
+    `as const;\n\n` +
+    `/** The TypeScript type each validatable schema checks for. */\n` +
+    `export interface SchemaTypes {\n${typed.join('\n')}\n}\n`
   );
 }
 
@@ -193,9 +204,9 @@ function socketEventsFile(doc: AsyncApiDoc): string {
       }
     }
   }
-  const pascal = (s: string) => s[0]!.toUpperCase() + s.slice(1);
+  const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
   const blocks = [...namespaces.entries()].map(([key, { clientToServer, serverToClient }]) => {
-    const address = doc.channels[key]!.address;
+    const address = channelOf(doc, key).address;
     return (
       `/** Events a client emits on \`${address}\`; each is acknowledged. */\n` +
       `export interface ${pascal(key)}ClientToServerEvents {\n${clientToServer.join('\n')}\n}\n\n` +
@@ -203,14 +214,15 @@ function socketEventsFile(doc: AsyncApiDoc): string {
       `export interface ${pascal(key)}ServerToClientEvents {\n${serverToClient.join('\n')}\n}\n`
     );
   });
-  const addresses = [...namespaces.keys()].map((key) => `  ${key}: '${doc.channels[key]!.address}',`);
+  const addresses = [...namespaces.keys()].map((key) => `  ${key}: '${channelOf(doc, key).address}',`);
   const schemaBlocks = [...namespaces.entries()].map(
     ([key, { payloadSchemas }]) => `  ${key}: {${payloadSchemas.length ? `\n${payloadSchemas.join('\n')}\n  ` : ''}},`,
   );
   const imports = [...types].sort().join(', ');
   return (
     `${banner}import type { ${imports} } from './models.ts';\n\n` +
-    `/** Socket.IO namespaces served by the gateway. */\nexport const namespaces = {\n${addresses.join('\n')}\n} as const;\n\n` +
+    `/** Socket.IO namespaces served by the gateway. */\n` +
+    `export const namespaces = {\n${addresses.join('\n')}\n} as const;\n\n` +
     `/** Per namespace, every client event and the schema its payload is validated against. */\n` +
     `export const clientEventSchemas = {\n${schemaBlocks.join('\n')}\n} as const;\n\n` +
     blocks.join('\n')
@@ -227,7 +239,7 @@ function natsFile(doc: AsyncApiDoc): string {
     if (!channel.servers?.some((s) => s.$ref === '#/servers/nats')) continue;
     const stream = channel['x-jetstream-stream'];
     if (stream) streams.push(`  ${key}: '${stream}',`);
-    const params = [...channel.address.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+    const params = channel.address.match(/(?<=\{)\w+(?=\})/g) ?? [];
     if (params.length === 0) {
       subjects.push(`  ${key}: '${channel.address}',`);
     } else {
@@ -238,7 +250,7 @@ function natsFile(doc: AsyncApiDoc): string {
     }
   }
   for (const operation of Object.values(doc.operations)) {
-    const channel = doc.channels[lastSegment(operation.channel.$ref)]!;
+    const channel = channelOf(doc, lastSegment(operation.channel.$ref));
     if (!channel.servers?.some((s) => s.$ref === '#/servers/nats')) continue;
     const replyRef = operation.reply?.messages[0]?.$ref;
     if (!replyRef) continue;
@@ -252,10 +264,13 @@ function natsFile(doc: AsyncApiDoc): string {
   return (
     `${banner}import type { ${[...types].sort().join(', ')} } from './models.ts';\n\n` +
     `/** Every NATS subject of the system. */\nexport const subjects = {\n${subjects.join('\n')}\n} as const;\n\n` +
-    `/** JetStream streams, by the channel whose subjects they store. */\nexport const streams = {\n${streams.join('\n')}\n} as const;\n\n` +
-    `/** Request/reply subjects with their request and reply payloads. */\nexport interface NatsRequests {\n${requests.join('\n')}\n}\n\n` +
+    `/** JetStream streams, by the channel whose subjects they store. */\n` +
+    `export const streams = {\n${streams.join('\n')}\n} as const;\n\n` +
+    `/** Request/reply subjects with their request and reply payloads. */\n` +
+    `export interface NatsRequests {\n${requests.join('\n')}\n}\n\n` +
     `export type NatsRequestSubject = keyof NatsRequests;\n\n` +
-    `/** The schema every request on a subject is validated against. */\nexport const requestSchemas = {\n${requestSchemas.join('\n')}\n} as const;\n`
+    `/** The schema every request on a subject is validated against. */\n` +
+    `export const requestSchemas = {\n${requestSchemas.join('\n')}\n} as const;\n`
   );
 }
 
@@ -293,7 +308,7 @@ function asyncApiConformance(doc: AsyncApiDoc) {
     const ref = `#/channels/${channelKey}/messages/${messageKey}`;
     const operations = operationsOf.get(ref);
     if (!operations) throw new Error(`${ref} belongs to no operation`);
-    const unit = `${doc.channels[channelKey]!.address} ${messageKey}`;
+    const unit = `${channelOf(doc, channelKey).address} ${messageKey}`;
     return { unit, schema: resolveMessage(doc, ref).payloadType, operations: isReply ? [] : operations };
   };
   const socket: Record<string, unknown> = {};
@@ -354,11 +369,12 @@ function openApiConformance(doc: OpenApiDoc) {
   };
   const routes = Object.entries(doc.paths).flatMap(([path, item]) =>
     ['get', 'post', 'put', 'patch', 'delete'].flatMap((method) => {
-      const operation = item?.[method];
+      const operation = item[method];
       if (!operation) return [];
       const responses = Object.fromEntries(
         Object.entries(operation.responses).map(([status, response]) => {
-          const resolved = response.$ref ? doc.components.responses[lastSegment(response.$ref)]! : response;
+          const resolved = response.$ref ? doc.components.responses[lastSegment(response.$ref)] : response;
+          if (!resolved) throw new Error(`${path} ${method} ${status}: no response ${response.$ref ?? ''}`);
           return [status, jsonOrText(resolved.content)];
         }),
       );
@@ -381,7 +397,8 @@ function openApiConformance(doc: OpenApiDoc) {
 function conformanceFile(asyncDoc: AsyncApiDoc, openDoc: OpenApiDoc): string {
   const json = (value: unknown) => JSON.stringify(value, null, 2);
   return (
-    `${banner}\n/** asyncapi.yaml as the live conformance check reads it (see packages/contracts/src/conformance). */\n` +
+    `${banner}\n` +
+    `/** asyncapi.yaml as the live conformance check reads it (see packages/contracts/src/conformance). */\n` +
     `export const asyncApiConformance = ${json(asyncApiConformance(asyncDoc))} as const;\n\n` +
     `/** openapi.yaml as the live conformance check reads it. */\n` +
     `export const openApiConformance = ${json(openApiConformance(openDoc))} as const;\n`

@@ -24,7 +24,7 @@ export function validate<N extends SchemaName>(name: N, data: unknown): Validati
   let check = compiled.get(name);
   if (!check) {
     if (typeof name !== 'string' || !Object.hasOwn(contractSchemas.$defs, name)) {
-      throw new TypeError(`no contract schema named '${String(name)}'`);
+      throw new TypeError(`no contract schema named '${name}'`);
     }
     check = ajv.compile({ $ref: `chat-contracts#/$defs/${name}` });
     compiled.set(name, check);

@@ -13,8 +13,33 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { findBreakingChanges, isBlocking, type SpecVerdict } from '../scripts/breaking-changes.ts';
 
-type Json = { [key: string]: any };
-type Edit = (specs: { asyncapi: Json; openapi: Json }) => void;
+type JsonObject = Record<string, unknown>;
+type Specs = { asyncapi: JsonObject; openapi: JsonObject };
+type Edit = (specs: Specs) => void;
+
+/** The node under `keys` in a parsed spec; a missing key throws, so a case gone stale fails instead of passing. */
+function nodeAt(doc: JsonObject, keys: string[]): unknown {
+  let node: unknown = doc;
+  for (const key of keys) {
+    if (typeof node !== 'object' || node === null || !(key in node))
+      throw new Error(`no '${keys.join('/')}' in the spec`);
+    node = (node as JsonObject)[key];
+  }
+  return node;
+}
+
+function objectAt(doc: JsonObject, ...keys: string[]): JsonObject {
+  const node = nodeAt(doc, keys);
+  if (typeof node !== 'object' || node === null || Array.isArray(node))
+    throw new Error(`'${keys.join('/')}' is no object`);
+  return node as JsonObject;
+}
+
+function listAt(doc: JsonObject, ...keys: string[]): unknown[] {
+  const node = nodeAt(doc, keys);
+  if (!Array.isArray(node)) throw new Error(`'${keys.join('/')}' is no list`);
+  return node;
+}
 
 const rootDir = fileURLToPath(new URL('../../../', import.meta.url));
 let workDir: string;
@@ -35,9 +60,9 @@ afterAll(async () => {
 async function verdictsAfter(edit: Edit): Promise<Record<'openapi' | 'asyncapi', SpecVerdict>> {
   const headDir = join(workDir, `case-${++caseNumber}`);
   await mkdir(headDir);
-  const specs = {
-    asyncapi: parse(await readFile(join(workDir, 'asyncapi.yaml'), 'utf8')) as Json,
-    openapi: parse(await readFile(join(workDir, 'openapi.yaml'), 'utf8')) as Json,
+  const specs: Specs = {
+    asyncapi: parse(await readFile(join(workDir, 'asyncapi.yaml'), 'utf8')) as JsonObject,
+    openapi: parse(await readFile(join(workDir, 'openapi.yaml'), 'utf8')) as JsonObject,
   };
   edit(specs);
   await writeFile(join(headDir, 'asyncapi.yaml'), stringify(specs.asyncapi));
@@ -46,11 +71,16 @@ async function verdictsAfter(edit: Edit): Promise<Record<'openapi' | 'asyncapi',
   return { openapi: openapi!, asyncapi: asyncapi! };
 }
 
-const schemas = (specs: { asyncapi: Json }) => specs.asyncapi.components.schemas as Json;
+/** An AsyncAPI component schema, by name. */
+const schema = (specs: Specs, name: string) => objectAt(specs.asyncapi, 'components', 'schemas', name);
+/** An OpenAPI component schema, by name. */
+const restSchema = (specs: Specs, name: string) => objectAt(specs.openapi, 'components', 'schemas', name);
 
 describe('breaking changes fail the gate, each named by its path', () => {
   it('a removed response field (Message.editedAt, shared by REST and sockets)', async () => {
-    const { openapi, asyncapi } = await verdictsAfter((specs) => delete schemas(specs).Message.properties.editedAt);
+    const { openapi, asyncapi } = await verdictsAfter((specs) => {
+      delete objectAt(schema(specs, 'Message'), 'properties').editedAt;
+    });
     expect(isBlocking(openapi) && isBlocking(asyncapi)).toBe(true);
     expect(openapi.changes).toContainEqual(
       expect.stringMatching(/^POST \/api\/chat\/messages: removed the optional property 'editedAt'/),
@@ -60,12 +90,10 @@ describe('breaking changes fail the gate, each named by its path', () => {
 
   it('a new required request field, on a socket event and on a REST body', async () => {
     const { openapi, asyncapi } = await verdictsAfter((specs) => {
-      const socket = schemas(specs).SendMessageRequest;
-      socket.properties.priority = { type: 'integer' };
-      socket.required.push('priority');
-      const rest = specs.openapi.components.schemas.PostMessageRequest;
-      rest.properties.priority = { type: 'integer' };
-      rest.required.push('priority');
+      for (const request of [schema(specs, 'SendMessageRequest'), restSchema(specs, 'PostMessageRequest')]) {
+        objectAt(request, 'properties').priority = { type: 'integer' };
+        listAt(request, 'required').push('priority');
+      }
     });
     expect(asyncapi.changes).toContain(
       'operations.sendMessage.messages.sendMessage.payload/priority: new required field',
@@ -77,9 +105,10 @@ describe('breaking changes fail the gate, each named by its path', () => {
 
   it('a type change (Seq: integer to string)', async () => {
     const { openapi, asyncapi } = await verdictsAfter((specs) => {
-      Object.assign(schemas(specs).Seq, { type: 'string' });
-      delete schemas(specs).Seq.minimum;
-      delete schemas(specs).Seq.maximum;
+      const seq = schema(specs, 'Seq');
+      seq.type = 'string';
+      delete seq.minimum;
+      delete seq.maximum;
     });
     expect(asyncapi.changes).toContain(
       'operations.joinRoom.messages.joinRoom.payload/afterSeq: type changed from "integer" to "string"',
@@ -96,7 +125,8 @@ describe('breaking changes fail the gate, each named by its path', () => {
 
   it('a narrowed enum (ErrorCode loses UNKNOWN_EVENT)', async () => {
     const { asyncapi } = await verdictsAfter((specs) => {
-      schemas(specs).ErrorCode.enum = schemas(specs).ErrorCode.enum.filter((code: string) => code !== 'UNKNOWN_EVENT');
+      const errorCode = schema(specs, 'ErrorCode');
+      errorCode.enum = listAt(errorCode, 'enum').filter((code) => code !== 'UNKNOWN_EVENT');
     });
     expect(asyncapi.changes).toContainEqual(
       expect.stringMatching(
@@ -107,9 +137,10 @@ describe('breaking changes fail the gate, each named by its path', () => {
 
   it('a removed route and a removed REST response field', async () => {
     const { openapi, asyncapi } = await verdictsAfter((specs) => {
-      delete specs.openapi.paths['/api/chat/rooms/{roomId}/read'];
-      delete specs.openapi.components.schemas.MarkedRead.properties.updated;
-      specs.openapi.components.schemas.MarkedRead.required = [];
+      delete objectAt(specs.openapi, 'paths')['/api/chat/rooms/{roomId}/read'];
+      const markedRead = restSchema(specs, 'MarkedRead');
+      delete objectAt(markedRead, 'properties').updated;
+      markedRead.required = [];
     });
     expect(isBlocking(openapi)).toBe(true);
     expect(openapi.changes).toContainEqual(
@@ -123,10 +154,11 @@ describe('breaking changes fail the gate, each named by its path', () => {
 
   it('a removed event, a renamed subject and a changed ack shape', async () => {
     const { asyncapi } = await verdictsAfter((specs) => {
-      delete specs.asyncapi.operations.deliverTyping;
-      specs.asyncapi.channels.chatSendMessage.address = 'chat.cmd.postMessage';
-      delete schemas(specs).SubscribedOk.properties.cursor;
-      schemas(specs).SubscribedOk.required = ['ok'];
+      delete objectAt(specs.asyncapi, 'operations').deliverTyping;
+      objectAt(specs.asyncapi, 'channels', 'chatSendMessage').address = 'chat.cmd.postMessage';
+      const subscribedOk = schema(specs, 'SubscribedOk');
+      delete objectAt(subscribedOk, 'properties').cursor;
+      subscribedOk.required = ['ok'];
     });
     expect(isBlocking(asyncapi)).toBe(true);
     expect(asyncapi.changes).toContain('operations.deliverTyping: operation removed');
@@ -140,8 +172,8 @@ describe('breaking changes fail the gate, each named by its path', () => {
 
   it('a removed message and a removed reply', async () => {
     const { asyncapi } = await verdictsAfter((specs) => {
-      specs.asyncapi.operations.ping.messages = [];
-      delete specs.asyncapi.operations.subscribeNotifications.reply;
+      objectAt(specs.asyncapi, 'operations', 'ping').messages = [];
+      delete objectAt(specs.asyncapi, 'operations', 'subscribeNotifications').reply;
     });
     expect(asyncapi.changes).toContain('operations.ping.messages.ping: message removed');
     expect(asyncapi.changes).toContain('operations.subscribeNotifications.reply: reply removed');
@@ -149,9 +181,9 @@ describe('breaking changes fail the gate, each named by its path', () => {
 
   it("is allowed once info.version's major is bumped", async () => {
     const { openapi, asyncapi } = await verdictsAfter((specs) => {
-      delete schemas(specs).Message.properties.editedAt;
-      specs.asyncapi.info.version = '1.0.0';
-      specs.openapi.info.version = '1.0.0';
+      delete objectAt(schema(specs, 'Message'), 'properties').editedAt;
+      objectAt(specs.asyncapi, 'info').version = '1.0.0';
+      objectAt(specs.openapi, 'info').version = '1.0.0';
     });
     expect(asyncapi.changes.length).toBeGreaterThan(0);
     expect(openapi.changes.length).toBeGreaterThan(0);
@@ -167,9 +199,9 @@ describe('safe changes pass', () => {
 
   it('an added optional field, in a request and in a response', async () => {
     const { openapi, asyncapi } = await verdictsAfter((specs) => {
-      schemas(specs).SendMessageRequest.properties.replyTo = { $ref: '#/components/schemas/Id' };
-      schemas(specs).Message.properties.replyTo = { $ref: '#/components/schemas/Id' };
-      specs.openapi.components.schemas.PostMessageRequest.properties.replyTo = {
+      objectAt(schema(specs, 'SendMessageRequest'), 'properties').replyTo = { $ref: '#/components/schemas/Id' };
+      objectAt(schema(specs, 'Message'), 'properties').replyTo = { $ref: '#/components/schemas/Id' };
+      objectAt(restSchema(specs, 'PostMessageRequest'), 'properties').replyTo = {
         $ref: './asyncapi.yaml#/components/schemas/Id',
       };
     });
@@ -178,28 +210,28 @@ describe('safe changes pass', () => {
 
   it('a new event, a new subject and a new route', async () => {
     const { openapi, asyncapi } = await verdictsAfter((specs) => {
-      const { asyncapi: doc } = specs;
-      doc.components.schemas.RoomRenamed = {
+      const doc = specs.asyncapi;
+      objectAt(doc, 'components', 'schemas').RoomRenamed = {
         type: 'object',
         required: ['roomId', 'name'],
         properties: { roomId: { $ref: '#/components/schemas/Id' }, name: { type: 'string' } },
       };
-      doc.components.messages.roomRenamed = {
+      objectAt(doc, 'components', 'messages').roomRenamed = {
         name: 'roomRenamed',
         payload: { $ref: '#/components/schemas/RoomRenamed' },
       };
-      doc.channels.chat.messages.roomRenamed = { $ref: '#/components/messages/roomRenamed' };
-      doc.operations.deliverRoomRenamed = {
+      objectAt(doc, 'channels', 'chat', 'messages').roomRenamed = { $ref: '#/components/messages/roomRenamed' };
+      objectAt(doc, 'operations').deliverRoomRenamed = {
         action: 'send',
         channel: { $ref: '#/channels/chat' },
         messages: [{ $ref: '#/channels/chat/messages/roomRenamed' }],
       };
-      doc.channels.chatRoomRenamed = {
+      objectAt(doc, 'channels').chatRoomRenamed = {
         address: 'chat.evt.renamed',
         servers: [{ $ref: '#/servers/nats' }],
         messages: { renamed: { $ref: '#/components/messages/roomRenamed' } },
       };
-      specs.openapi.paths['/api/chat/rooms/{roomId}/name'] = {
+      objectAt(specs.openapi, 'paths')['/api/chat/rooms/{roomId}/name'] = {
         get: {
           operationId: 'getRoomName',
           parameters: [{ name: 'roomId', in: 'path', required: true, schema: { type: 'string' } }],
@@ -214,8 +246,8 @@ describe('safe changes pass', () => {
 
   it('a widened enum and a request that accepts more', async () => {
     const { asyncapi } = await verdictsAfter((specs) => {
-      schemas(specs).ErrorCode.enum.push('GONE');
-      schemas(specs).SendMessageRequest.required = ['roomId', 'message'];
+      listAt(schema(specs, 'ErrorCode'), 'enum').push('GONE');
+      schema(specs, 'SendMessageRequest').required = ['roomId', 'message'];
     });
     expect(asyncapi.changes).toEqual([]);
   });

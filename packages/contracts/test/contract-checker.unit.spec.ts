@@ -61,10 +61,8 @@ describe('socket frames', () => {
   it('fails a server event whose payload breaks its schema, with the path and error', () => {
     checker.serverEvent('/chat', 'message', [{ ...message, seq: 'one' }]);
     expect(violations).toHaveLength(1);
-    expect(violations[0]).toMatchObject({
-      path: '/seq',
-      message: expect.stringContaining('not a Message: /seq must be integer'),
-    });
+    expect(violations[0]?.path).toBe('/seq');
+    expect(violations[0]?.message).toContain('not a Message: /seq must be integer');
   });
 
   it('fails an extra field and extra arguments', () => {
@@ -219,7 +217,8 @@ describe('REST exchanges', () => {
 });
 
 describe('the conformance data', () => {
-  it('names only schemas that compile (a YAML slip such as an unquoted comma in a flow map used to break LoginReply)', async () => {
+  // A YAML slip (an unquoted comma in a flow map) once broke LoginReply.
+  it('names only schemas that compile', async () => {
     const { asyncApiConformance, openApiConformance } = await import('../src/generated/conformance.ts');
     const names = new Set<string>();
     JSON.stringify([asyncApiConformance, openApiConformance], (key, value: unknown) => {

@@ -13,22 +13,26 @@ import {
 } from '../src/index.ts';
 
 const api = createRestClient({ baseUrl: 'http://127.0.0.1:1' });
-type Answer<T> = T extends Promise<infer A> ? A : never;
 
 describe('the typed REST client', () => {
   it('types answers from the spec', () => {
     const token = () => api.GET('/api/auth/session-token');
-    expectTypeOf<Answer<ReturnType<typeof token>>['data']>().toEqualTypeOf<SessionToken | undefined>();
+    expectTypeOf(token).returns.resolves.toHaveProperty('data').toEqualTypeOf<SessionToken | undefined>();
     const sent = () => api.POST('/api/chat/messages', { body: { roomId: 'r', message: 'hi' } });
-    expectTypeOf<Answer<ReturnType<typeof sent>>['data']>().toEqualTypeOf<Message | undefined>();
+    expectTypeOf(sent).returns.resolves.toHaveProperty('data').toEqualTypeOf<Message | undefined>();
     const history = () => api.GET('/api/chat/messages', { params: { query: { roomId: 'r', after: 3, limit: 10 } } });
-    expectTypeOf<Answer<ReturnType<typeof history>>['data']>().toEqualTypeOf<MessagePage | undefined>();
+    expectTypeOf(history).returns.resolves.toHaveProperty('data').toEqualTypeOf<MessagePage | undefined>();
     const rooms = () => api.GET('/api/chat/rooms');
-    expectTypeOf<NonNullable<Answer<ReturnType<typeof rooms>>['data']>['rooms']>().toEqualTypeOf<RoomSummary[]>();
+    expectTypeOf(rooms)
+      .returns.resolves.toHaveProperty('data')
+      .exclude<undefined>()
+      .toHaveProperty('rooms')
+      .toEqualTypeOf<RoomSummary[]>();
     const refused = () => api.POST('/api/chat/messages', { body: { roomId: 'r', message: 'hi' } });
-    expectTypeOf<NonNullable<Answer<ReturnType<typeof refused>>['error']>>().toMatchTypeOf<
-      components['schemas']['ErrorResponse']
-    >();
+    expectTypeOf(refused)
+      .returns.resolves.toHaveProperty('error')
+      .exclude<undefined>()
+      .toExtend<components['schemas']['ErrorResponse']>();
   });
 
   it('refuses routes, methods, parameters and bodies the spec lacks', () => {

@@ -31,7 +31,8 @@ describe('validate', () => {
     for (const [schema, carrying] of textFields) {
       for (const [kind, text] of Object.entries(hostileText)) {
         const checked = validate(schema, carrying(text));
-        expect(checked, `${schema} ${kind}`).toMatchObject({ ok: false, path: expect.stringMatching(/^\/\w+/) });
+        expect(checked.ok, `${schema} ${kind}`).toBe(false);
+        if (!checked.ok) expect(checked.path, `${schema} ${kind}`).toMatch(/^\/\w+/);
       }
       for (const text of fineText) expect(validate(schema, carrying(text)).ok, `${schema} ${text}`).toBe(true);
     }
@@ -56,7 +57,8 @@ describe('validate', () => {
   it('uses a text pattern that means the same with and without the regex u flag', () => {
     const patterns = new Set(JSON.stringify(contractSchemas).match(/"pattern":"[^"]*\\\\u0000[^"]*"/g));
     expect(patterns.size).toBe(1);
-    const source = JSON.parse(`{${[...patterns][0]!}}`).pattern as string;
+    const [entry = ''] = patterns;
+    const { pattern: source } = JSON.parse(`{${entry}}`) as { pattern: string };
     for (const text of [...Object.values(hostileText), ...fineText]) {
       expect(new RegExp(source).test(text), text).toBe(new RegExp(source, 'u').test(text));
     }

@@ -93,7 +93,7 @@ export async function runService<C extends { logLevel: string }, S extends { clo
   guardProcess(log, async () => service?.close());
   try {
     service = await start(config, log);
-    const { close: _close, ...details } = service as Record<string, unknown>;
+    const details = Object.fromEntries(Object.entries(service).filter(([key]) => key !== 'close'));
     log.info(details, 'ready');
     closeOnSignal(service, log);
   } catch (err) {

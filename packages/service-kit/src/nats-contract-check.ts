@@ -5,8 +5,9 @@ import type { Logger } from './logger.ts';
 /**
  * When `CONTRACT_CHECK=strict` (the test suites set it), checks every message this connection publishes or
  * sends as a request, and every reply it gets, against asyncapi.yaml: a subject the spec lacks, a payload or
- * reply that fails its schema, or an invalid request that was not refused is logged and recorded as a violation (see `@chatrt/contracts/conformance`), which
- * fails the test run. Every service checks what it sends, so every message between services is checked once.
+ * reply that fails its schema, or an invalid request that was not refused is logged and recorded as a violation
+ * (see `@chatrt/contracts/conformance`), which fails the test run. Every service checks what it sends, so every
+ * message between services is checked once.
  * Off, the connection is left untouched.
  */
 export function checkContract(nc: NatsConnection, log: Logger, env: NodeJS.ProcessEnv = process.env): NatsConnection {

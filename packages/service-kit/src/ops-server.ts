@@ -12,7 +12,8 @@ export interface HealthReport {
   status: 'ok' | 'unavailable';
   service: string;
   uptime: number;
-  checks: Record<string, 'ok' | string>;
+  /** Per check, 'ok' or why it failed. */
+  checks: Record<string, string>;
 }
 
 /** Runs every check, each bounded in time, and reports the service ready only when all pass. */
@@ -100,7 +101,8 @@ export async function serveOps(lifecycle: Lifecycle, options: Parameters<typeof 
 export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
     server.close((err) => {
-      err ? reject(err) : resolve();
+      if (err) reject(err);
+      else resolve();
     });
     server.closeAllConnections();
   });

@@ -12,7 +12,7 @@ async function closedPort(): Promise<number> {
 }
 
 describe('connectNats', () => {
-  it('connects through a comma-separated NATS_URL whose other nodes are down, wherever the live one is listed', async () => {
+  it('connects through a NATS_URL list whose other nodes are down, wherever the live one is listed', async () => {
     const log = createLogger('test', 'silent');
     const down = [`nats://127.0.0.1:${await closedPort()}`, `nats://127.0.0.1:${await closedPort()}`];
     for (const natsUrl of [

@@ -11,7 +11,8 @@ describe('inTransaction', () => {
     await admin.end();
   });
 
-  it('survives its connection dying between two queries (Postgres restarting), fails the work and discards the connection', async () => {
+  // Postgres restarting between two queries.
+  it('survives its connection dying mid-work: fails the work and discards the connection', async () => {
     await admin.connect();
     const outcome = inTransaction(pool, async (client) => {
       const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');

@@ -7,10 +7,10 @@ describe('startService', () => {
   it('closes what started, in reverse, when a later step fails, and rethrows', async () => {
     const closed: string[] = [];
     const failure = new Error('ops port taken');
-    const started = startService(log, async (lifecycle) => {
+    const started = startService(log, (lifecycle) => {
       lifecycle.add('postgres', 'pool', () => void closed.push('postgres'));
       lifecycle.add('nats', 'connection', () => void closed.push('nats'));
-      throw failure;
+      return Promise.reject(failure);
     });
     await expect(started).rejects.toBe(failure);
     expect(closed).toEqual(['nats', 'postgres']);
@@ -18,10 +18,10 @@ describe('startService', () => {
 
   it('returns what the start gave with a close() that closes every part once, in reverse', async () => {
     const closed: string[] = [];
-    const service = await startService(log, async (lifecycle) => {
+    const service = await startService(log, (lifecycle) => {
       lifecycle.add('postgres', 'pool', () => void closed.push('postgres'));
       lifecycle.add('ops server', 'server', () => void closed.push('ops server'));
-      return { opsPort: 9103 };
+      return Promise.resolve({ opsPort: 9103 });
     });
     expect(service.opsPort).toBe(9103);
     expect(closed).toEqual([]);

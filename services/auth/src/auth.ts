@@ -90,7 +90,9 @@ const purgeIntervalMs = 60 * 60 * 1000;
 function schedulePurge(service: AuthService, log: Logger): NodeJS.Timeout {
   const timer = setInterval(() => {
     service.purgeExpired().then(
-      (deleted) => deleted > 0 && log.info({ deleted }, 'expired sessions and login records deleted'),
+      (deleted) => {
+        if (deleted > 0) log.info({ deleted }, 'expired sessions and login records deleted');
+      },
       (err: unknown) => {
         log.error({ err }, 'deleting expired sessions failed; will retry next hour');
       },

@@ -56,7 +56,8 @@ const envSchema = z
         path: ['AUTH_SIGNING_KEY'],
         message:
           given === 0
-            ? 'set AUTH_SIGNING_KEY (PKCS8 PEM of an Ed25519 private key) or AUTH_SIGNING_KEY_FILE (path to one); there is no default key'
+            ? 'set AUTH_SIGNING_KEY (PKCS8 PEM of an Ed25519 private key) or AUTH_SIGNING_KEY_FILE (path to one); ' +
+              'there is no default key'
             : 'set only one of AUTH_SIGNING_KEY and AUTH_SIGNING_KEY_FILE',
       });
     }

@@ -76,10 +76,10 @@ try {
     meanMs: ms.reduce((a, b) => a + b, 0) / ms.length,
     totalMs: ms.reduce((a, b) => a + b, 0),
   }));
-  for (const row of rows.sort((a, b) => b.totalMs - a.totalMs))
-    console.log(
-      `${row.totalMs.toFixed(0).padStart(7)} ms ${String(row.count).padStart(6)}× ${row.meanMs.toFixed(2).padStart(6)} ms  ${row.name}`,
-    );
+  for (const row of rows.sort((a, b) => b.totalMs - a.totalMs)) {
+    const [total, count, mean] = [row.totalMs.toFixed(0), String(row.count), row.meanMs.toFixed(2)];
+    console.log(`${total.padStart(7)} ms ${count.padStart(6)}× ${mean.padStart(6)} ms  ${row.name}`);
+  }
   await pool.end();
 } finally {
   await postgres.stop();

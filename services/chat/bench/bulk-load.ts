@@ -24,22 +24,27 @@ export async function bulkLoadRoom(
     await client.query(
       `INSERT INTO chat.events (event_id, room_id, seq, type, data, actor_id, client_message_id, occurred_at) VALUES
          (gen_random_uuid(), $1, 1, 'RoomCreated', '{"name":"big"}', $2, NULL, now() - interval '2 days'),
-         (gen_random_uuid(), $1, 2, 'MemberAdded', jsonb_build_object('userId', $2::uuid), $2, NULL, now() - interval '2 days'),
-         (gen_random_uuid(), $1, 3, 'MemberAdded', jsonb_build_object('userId', $3::uuid), $2, NULL, now() - interval '2 days')`,
+         (gen_random_uuid(), $1, 2, 'MemberAdded', jsonb_build_object('userId', $2::uuid), $2, NULL,
+          now() - interval '2 days'),
+         (gen_random_uuid(), $1, 3, 'MemberAdded', jsonb_build_object('userId', $3::uuid), $2, NULL,
+          now() - interval '2 days')`,
       [room.roomId, room.alice, room.bob],
     );
     await client.query(
       `INSERT INTO chat.events (event_id, room_id, seq, type, data, actor_id, client_message_id, occurred_at)
        SELECT gen_random_uuid(), $1, s, 'MessageSent',
-              jsonb_build_object('messageId', mid, 'senderId', sender, 'message', 'message number ' || s, 'clientMessageId', 'c' || s),
+              jsonb_build_object('messageId', mid, 'senderId', sender, 'message', 'message number ' || s,
+                                 'clientMessageId', 'c' || s),
               sender, 'c' || s, now() - interval '1 day' + s * interval '1 millisecond'
        FROM (SELECT s, gen_random_uuid() AS mid, CASE WHEN s % 2 = 0 THEN $2::uuid ELSE $3::uuid END AS sender
              FROM generate_series(4, $4::bigint) AS s) g`,
       [room.roomId, room.alice, room.bob, events],
     );
     await client.query(
-      `INSERT INTO chat.messages (id, room_id, seq, sender_id, message, client_message_id, created_at, edited_at, deleted, deleted_at)
-       SELECT (data->>'messageId')::uuid, room_id, seq, actor_id, data->>'message', client_message_id, occurred_at, NULL, false, NULL
+      `INSERT INTO chat.messages (id, room_id, seq, sender_id, message, client_message_id, created_at, edited_at,
+                                 deleted, deleted_at)
+       SELECT (data->>'messageId')::uuid, room_id, seq, actor_id, data->>'message', client_message_id, occurred_at,
+              NULL, false, NULL
        FROM chat.events WHERE room_id = $1 AND type = 'MessageSent'`,
       [room.roomId],
     );

@@ -35,7 +35,8 @@ try {
             appended AS (
               INSERT INTO chat.events (event_id, room_id, seq, type, data, actor_id, client_message_id, occurred_at)
               SELECT gen_random_uuid(), rooms.room_id, s / $2::int + 1, 'MessageSent',
-                     jsonb_build_object('messageId', gen_random_uuid(), 'senderId', rooms.room_id, 'message', 'message number ' || s, 'clientMessageId', 'c' || s),
+                     jsonb_build_object('messageId', gen_random_uuid(), 'senderId', rooms.room_id,
+                                        'message', 'message number ' || s, 'clientMessageId', 'c' || s),
                      rooms.room_id, 'c' || s, now()
               FROM generate_series(0, $1::int - 1) AS s JOIN rooms ON rooms.r = s % $2::int
               ORDER BY s

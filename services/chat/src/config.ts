@@ -43,7 +43,7 @@ const schema = z
     },
   }))
   .refine((config) => config.groupCommit.concurrency < config.databasePoolSize, {
-    message: 'COMMIT_CONCURRENCY must be below DATABASE_POOL_SIZE (queries need connections too)',
+    error: 'COMMIT_CONCURRENCY must be below DATABASE_POOL_SIZE (queries need connections too)',
   });
 
 /** The chat service's settings, read once from the environment. */

@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { subjects } from '@chatrt/contracts';
-import { call, createRoom, ok, startTestChat, type TestChat } from './support.ts';
+import { call, createRoom, ok, refused, startTestChat, type TestChat } from './support.ts';
 
 let t: TestChat;
 
 beforeAll(async () => {
   t = await startTestChat();
-});
-
-afterAll(async () => {
-  await t?.close();
+  return () => t.close();
 });
 
 async function storedSeqs(roomId: string): Promise<number[]> {
@@ -127,7 +124,7 @@ describe('refusals', () => {
   it('forbids non-members to send, read the room or its history', async () => {
     const [alice, mallory] = [randomUUID(), randomUUID()];
     const room = await createRoom(t.nc, alice);
-    const forbidden = { ok: false, error: expect.objectContaining({ code: 'FORBIDDEN' }) };
+    const forbidden = refused('FORBIDDEN');
     expect(await call(t.nc, subjects.chatSendMessage, { actorId: mallory, roomId: room.id, message: 'hi' })).toEqual(
       forbidden,
     );
@@ -138,7 +135,7 @@ describe('refusals', () => {
 
   it('answers NOT_FOUND for a room that does not exist', async () => {
     const [actorId, roomId] = [randomUUID(), randomUUID()];
-    const notFound = { ok: false, error: expect.objectContaining({ code: 'NOT_FOUND' }) };
+    const notFound = refused('NOT_FOUND');
     expect(await call(t.nc, subjects.chatSendMessage, { actorId, roomId, message: 'hi' })).toEqual(notFound);
     expect(await call(t.nc, subjects.chatGetRoom, { actorId, roomId })).toEqual(notFound);
     expect(await call(t.nc, subjects.chatListMessages, { actorId, roomId })).toEqual(notFound);
@@ -147,7 +144,7 @@ describe('refusals', () => {
   it('answers VALIDATION_FAILED for a malformed id, an over-long message or page size', async () => {
     const alice = randomUUID();
     const room = await createRoom(t.nc, alice);
-    const invalid = { ok: false, error: expect.objectContaining({ code: 'VALIDATION_FAILED' }) };
+    const invalid = refused('VALIDATION_FAILED');
     expect(
       await call(t.nc, subjects.chatSendMessage, { actorId: 'not-a-uuid', roomId: room.id, message: 'hi' }),
     ).toEqual(invalid);
@@ -167,8 +164,9 @@ describe('paging', () => {
   it('pages backwards with before, forwards with after, and reports hasMore in that direction', async () => {
     const alice = randomUUID();
     const room = await createRoom(t.nc, alice); // seq 1 RoomCreated, 2 MemberAdded
+    // seq 3..12
     for (let i = 0; i < 10; i++) {
-      ok(await call(t.nc, subjects.chatSendMessage, { actorId: alice, roomId: room.id, message: `m${i}` })); // seq 3..12
+      ok(await call(t.nc, subjects.chatSendMessage, { actorId: alice, roomId: room.id, message: `m${i}` }));
     }
     const page = async (query: { before?: number; after?: number; limit?: number }) => {
       const { page } = ok(await call(t.nc, subjects.chatListMessages, { actorId: alice, roomId: room.id, ...query }));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChatService } from '../src/application/chat-service.ts';
 import { ok, startInstance, startTestChat, type TestChat } from './support.ts';
 
@@ -12,10 +12,7 @@ let instances: ChatService[];
 beforeAll(async () => {
   t = await startTestChat(); // applies the migrations
   instances = Array.from({ length: 5 }, () => startInstance(t.db, { onConflict: () => conflicts++ }).handlers);
-});
-
-afterAll(async () => {
-  await t?.close();
+  return () => t.close();
 });
 
 const instance = (i: number) => instances[i % instances.length]!;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AckFailure, MessageOk, ReadMarkerOk } from '@chatrt/contracts';
 import { CodedError, createLogger, createPool } from '@chatrt/service-kit';
 import { chatProjections } from '../src/adapters/projections/index.ts';
@@ -10,10 +10,7 @@ let t: TestChat;
 
 beforeAll(async () => {
   t = await startTestChat();
-});
-
-afterAll(async () => {
-  await t?.close();
+  return () => t.close();
 });
 
 /** A handler's answer as the responder would send it: a refusal becomes `{ok:false}`. */
@@ -160,7 +157,8 @@ describe('a command Postgres refuses', () => {
     for (const roomId of goodRooms) expect(await storedSeqs(roomId)).toEqual([1, 2, 3, 4]);
   });
 
-  it('fails alone with a code whatever Postgres refused (an injected failure), the others commit once, in order', async () => {
+  // The failure is injected: whatever Postgres refused, the command fails alone with a code.
+  it('fails alone with a code, and the others commit once, in order', async () => {
     const poison = `poison ${randomUUID()}`;
     // Fails the transaction that holds the poisoned message, with a SQLSTATE outside the data classes (42883).
     const faulty: Projection = {

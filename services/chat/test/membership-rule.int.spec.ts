@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger, createPool, migrate, type Pool } from '@chatrt/service-kit';
 import { absentRoom, evolve, recordEvents, type RecordedRoomEvent, type RoomEvent } from '../src/domain/index.ts';
 import { roomsProjection } from '../src/adapters/projections/rooms.ts';
@@ -10,16 +10,19 @@ const log = createLogger('chat-membership-rule-test', 'silent');
 const schema = `membership_rule_${randomUUID().replaceAll('-', '')}`;
 let db: Pool;
 
+// One hook per resource: each returns its teardown, and teardowns run in reverse, only for what started.
 beforeAll(async () => {
   const databaseUrl = inject('databaseUrl');
   await migrate(databaseUrl, { schema: 'chat', dir: fileURLToPath(new URL('../migrations', import.meta.url)), log });
   db = createPool(databaseUrl, log, 2);
-  await db.query(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.rooms (LIKE chat.rooms INCLUDING ALL)`);
+  return () => db.end();
 });
 
-afterAll(async () => {
-  await db?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await db?.end();
+beforeAll(async () => {
+  await db.query(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.rooms (LIKE chat.rooms INCLUDING ALL)`);
+  return async () => {
+    await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  };
 });
 
 const random = (n: number) => Math.floor(Math.random() * n);
@@ -52,7 +55,8 @@ function randomCuts(events: RecordedRoomEvent[]): RecordedRoomEvent[][] {
 }
 
 describe('the membership rule', () => {
-  it('gives the same members in the rooms projection (set-based SQL) as in the domain fold, however the stream is cut', async () => {
+  // The rooms projection folds membership in set-based SQL; the domain folds it event by event.
+  it('gives the same members in the rooms projection as in the domain fold, however the stream is cut', async () => {
     const streams = Array.from({ length: 300 }, randomRoomStream);
     const cuts = streams.map(randomCuts);
     // Round k applies each room's k-th piece, all rooms in one call, as a group commit batch does.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { subjects } from '@chatrt/contracts';
 import { call, createRoom, ok, refused, startTestChat, type TestChat } from './support.ts';
 import { unknownUserId } from './fixtures/user-directory-stub.ts';
@@ -8,10 +8,7 @@ let t: TestChat;
 
 beforeAll(async () => {
   t = await startTestChat();
-});
-
-afterAll(async () => {
-  await t?.close();
+  return () => t.close();
 });
 
 const add = (actorId: string, roomId: string, userId: string) =>

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { subjects, type Message } from '@chatrt/contracts';
 import type { ChatService } from '../src/application/chat-service.ts';
 import { call, createRoom, ok, refused, startInstance, startTestChat, type TestChat } from './support.ts';
@@ -8,10 +8,7 @@ let t: TestChat;
 
 beforeAll(async () => {
   t = await startTestChat();
-});
-
-afterAll(async () => {
-  await t?.close();
+  return () => t.close();
 });
 
 async function send(actorId: string, roomId: string, message = 'm'): Promise<Message> {
@@ -81,7 +78,8 @@ describe('listRooms and unread counts', () => {
 
     ok(await markRead(carol, room.id, a2.seq));
     expect(await unread(carol, room.id)).toBe(3);
-    ok(await call(t.nc, subjects.chatDeleteMessage, { actorId: bob, messageId: b1.id })); // unread, after carol's marker
+    // Unread, after carol's marker.
+    ok(await call(t.nc, subjects.chatDeleteMessage, { actorId: bob, messageId: b1.id }));
     expect([await unread(alice, room.id), await unread(bob, room.id), await unread(carol, room.id)]).toEqual([1, 3, 2]);
     ok(await call(t.nc, subjects.chatDeleteMessage, { actorId: alice, messageId: a1.id })); // already read by carol
     expect([await unread(alice, room.id), await unread(bob, room.id), await unread(carol, room.id)]).toEqual([1, 2, 2]);

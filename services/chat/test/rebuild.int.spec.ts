@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { subjects, type Message, type Room } from '@chatrt/contracts';
 import { createLogger } from '@chatrt/service-kit';
 import { rebuildReadModels } from '../src/index.ts';
@@ -12,15 +12,12 @@ const log = createLogger('chat-rebuild-test', 'silent');
 
 beforeAll(async () => {
   t = await startTestChat();
-});
-
-afterAll(async () => {
-  await t?.close();
+  return () => t.close();
 });
 
 /** Every read-model row of these rooms, in a stable order. */
 async function readModelRows(roomIds: string[]): Promise<Record<string, unknown[]>> {
-  const query = async (sql: string) => (await t.db.query(sql, [roomIds])).rows;
+  const query = async (sql: string) => (await t.db.query<Record<string, unknown>>(sql, [roomIds])).rows;
   return {
     rooms: await query('SELECT * FROM chat.rooms WHERE id = ANY($1::uuid[]) ORDER BY id'),
     messages: await query('SELECT * FROM chat.messages WHERE room_id = ANY($1::uuid[]) ORDER BY room_id, seq'),
@@ -79,14 +76,14 @@ async function mixedWorkload(): Promise<string[]> {
 }
 
 describe('rebuild', () => {
-  it('rebuilds every read model equal to the live one, also while commands keep committing, and swaps it in', async () => {
+  it('rebuilds every read model equal to the live one while commands keep committing, and swaps it in', async () => {
     const roomIds = await mixedWorkload();
     const alice = randomUUID();
     const busy = ok(await call(t.nc, subjects.chatCreateRoom, { actorId: alice, name: 'busy during rebuild' })).room;
-    let writing = true;
+    const stopWriting = new AbortController();
     const writer = (async () => {
       let n = 0;
-      while (writing)
+      while (!stopWriting.signal.aborted)
         ok(await call(t.nc, subjects.chatSendMessage, { actorId: alice, roomId: busy.id, message: `w${n++}` }));
       return n;
     })();
@@ -94,7 +91,7 @@ describe('rebuild', () => {
     try {
       report = await rebuildReadModels({ pool: t.db, log, mode: 'verify', chunkSize: 97 });
     } finally {
-      writing = false;
+      stopWriting.abort();
     }
     const written = await writer;
     expect(written).toBeGreaterThan(0);

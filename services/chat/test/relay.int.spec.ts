@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { subjects } from '@chatrt/contracts';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { chatProjections } from '../src/adapters/projections/index.ts';
@@ -22,10 +22,7 @@ let js: JetStreamClient;
 beforeAll(async () => {
   t = await startTestChat();
   js = jetstream(t.nc);
-});
-
-afterAll(async () => {
-  await t?.close();
+  return () => t.close();
 });
 
 const readStream = (roomId: string, count: number) => readRoomStream(t.nc, roomId, count);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { subjects, type Message, type RoomUpdatePage } from '@chatrt/contracts';
 import { call, ok, refused, startTestChat, type TestChat } from './support.ts';
 
@@ -7,10 +7,7 @@ let t: TestChat;
 
 beforeAll(async () => {
   t = await startTestChat();
-});
-
-afterAll(async () => {
-  await t?.close();
+  return () => t.close();
 });
 
 async function send(actorId: string, roomId: string, message: string): Promise<Message> {
@@ -43,13 +40,14 @@ describe('roomUpdates', () => {
     const oneEdited = await edit(alice, one.id, 'one!'); // 6
     ok(await call(t.nc, subjects.chatAddMember, { actorId: bob, roomId: room.id, userId: carol })); // 7
     await edit(bob, two.id, 'two secret, edited'); // 8
-    const tombstone = ok(await call(t.nc, subjects.chatDeleteMessage, { actorId: bob, messageId: two.id })).message; // 9
+    const deleted = await call(t.nc, subjects.chatDeleteMessage, { actorId: bob, messageId: two.id });
+    const tombstone = ok(deleted).message; // 9
     ok(await call(t.nc, subjects.chatMarkRead, { actorId: alice, roomId: room.id, seq: 9 })); // 10
     const three = await send(alice, room.id, 'three'); // 11
     ok(await call(t.nc, subjects.chatRemoveMember, { actorId: alice, roomId: room.id, userId: carol })); // 12
     const threeEdited = await edit(alice, three.id, 'three!'); // 13
 
-    const at = (seq: number) => expect.objectContaining({ seq });
+    const at = (seq: number): unknown => expect.objectContaining({ seq });
     const [p1, p2, p3, p4, p5] = [
       await updates(bob, room.id, 0, 4),
       await updates(bob, room.id, 4, 4),
@@ -82,7 +80,7 @@ describe('roomUpdates', () => {
       updates: [
         {
           event: 'messageDeleted',
-          payload: { roomId: room.id, seq: 9, messageId: two.id, deletedAt: expect.any(String) },
+          payload: { roomId: room.id, seq: 9, messageId: two.id, deletedAt: expect.any(String) as unknown },
         },
         { event: 'message', payload: threeEdited },
         { event: 'memberRemoved', payload: { roomId: room.id, seq: 12, userId: carol } },
@@ -94,7 +92,7 @@ describe('roomUpdates', () => {
       updates: [
         {
           event: 'messageEdited',
-          payload: expect.objectContaining({ seq: 13, messageId: three.id, message: 'three!' }),
+          payload: expect.objectContaining({ seq: 13, messageId: three.id, message: 'three!' }) as unknown,
         },
       ],
       lastSeq: 13,

@@ -156,5 +156,5 @@ export async function createRoom(
   return ok(await call(nc, subjects.chatCreateRoom, { actorId, name, memberIds })).room;
 }
 
-/** Matches a `{ok:false}` reply with this error code. */
-export const refused = (code: string) => ({ ok: false, error: expect.objectContaining({ code }) });
+/** Matches a `{ok:false}` reply with this error code (the matcher is opaque, hence `unknown`). */
+export const refused = (code: string) => ({ ok: false, error: expect.objectContaining({ code }) as unknown });

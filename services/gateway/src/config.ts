@@ -80,7 +80,10 @@ const schema = z
     RATE_LIMIT_TYPING_BURST: burst(20),
     /** How often each gateway tells the others which commands it let through (the limits span all gateways). */
     RATE_LIMIT_SHARE_INTERVAL_MS: z.coerce.number().int().min(5).max(10_000).default(50),
-    /** Behind a reverse proxy or load balancer: take the client address from X-Forwarded-For (login throttling keys on it). */
+    /**
+     * Behind a reverse proxy or load balancer: take the client address from X-Forwarded-For (login throttling keys
+     * on it).
+     */
     TRUST_PROXY: booleanEnv(false),
     /** Engine.IO heartbeat: the server pings this often… */
     SOCKET_PING_INTERVAL_MS: z.coerce.number().int().min(1000).max(300_000).default(25_000),
@@ -92,7 +95,10 @@ const schema = z
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     /** Packets queued for one connection (it reads too slowly) before it is closed; it reconnects and resumes. */
     SOCKET_MAX_BUFFERED_PACKETS: z.coerce.number().int().min(10).max(1_000_000).default(5000),
-    /** Open TCP connections over REST and Socket.IO; past it new ones are closed at once. Default: the open-file limit less a reserve. */
+    /**
+     * Open TCP connections over REST and Socket.IO; past it new ones are closed at once. Default: the open-file
+     * limit less a reserve.
+     */
     MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000_000).optional(),
     /** Open TCP connections from one peer address (0: no cap, e.g. behind a balancer that caps them itself). */
     MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).max(10_000_000).default(1000),
@@ -102,7 +108,7 @@ const schema = z
     REPLAY_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(200),
   })
   .refine((env) => env.SOCKET_MAX_BUFFERED_PACKETS >= 2 * env.REPLAY_PAGE_SIZE, {
-    message: 'must be at least twice REPLAY_PAGE_SIZE (a replay page is sent once the queue is down to half)',
+    error: 'must be at least twice REPLAY_PAGE_SIZE (a replay page is sent once the queue is down to half)',
     path: ['SOCKET_MAX_BUFFERED_PACKETS'],
   })
   .transform((env) => ({

@@ -47,18 +47,21 @@ function readMarker(seq: number): ChatEvents {
  */
 function store(last: number, visible: (seq: number) => boolean, scan: number) {
   const calls: number[] = [];
-  const fetch = async (after: number): Promise<Page<RoomUpdate>> => {
+  const fetch = (after: number): Promise<Page<RoomUpdate>> => {
     calls.push(after);
     const lastSeq = Math.min(last, after + scan);
     const updates: RoomUpdate[] = [];
     for (let seq = after + 1; seq <= lastSeq; seq += 1)
       if (visible(seq)) updates.push({ event: 'message', payload: message(seq) });
-    return { items: updates, last: lastSeq, hasMore: lastSeq < last };
+    return Promise.resolve({ items: updates, last: lastSeq, hasMore: lastSeq < last });
   };
   return { fetch, calls };
 }
 
-/** A room's delivery to one socket, as the /chat namespace builds it, with what it emitted and the failures it reported. */
+/**
+ * A room's delivery to one socket, as the /chat namespace builds it, with what it emitted and the failures it
+ * reported.
+ */
 function roomDelivery(options: {
   after: number;
   fetch?: (after: number) => Promise<Page<RoomUpdate>>;
@@ -94,7 +97,8 @@ describe('ResumableDelivery of a room', () => {
     expect(delivery.last).toBe(2);
   });
 
-  it('lets the caller deliver (encoded once for many sockets) only the next live event while nothing is held', async () => {
+  // The caller encodes a live event once for many sockets.
+  it('lets the caller deliver only the next live event while nothing is held', async () => {
     const room = store(4, () => true, 10);
     const { delivery, seqs } = roomDelivery({ after: 0, fetch: room.fetch });
     expect(delivery.advanceLive(sent(1))).toBe(true);
@@ -123,7 +127,7 @@ describe('ResumableDelivery of a room', () => {
     expect(seqs).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
   });
 
-  it('reads a gap in the live stream from the store first, and drops the missing events when they come late', async () => {
+  it('reads a gap in the live stream from the store first, and drops the missing events when late', async () => {
     const room = store(5, () => true, 10);
     const { delivery, seqs, failures } = roomDelivery({ after: 0, fetch: room.fetch });
     delivery.onLive(sent(1));
@@ -182,7 +186,7 @@ describe('ResumableDelivery of a room', () => {
     const { delivery, seqs } = roomDelivery({
       after: 0,
       maxBuffered: 2,
-      fetch: async (after) => {
+      fetch: (after) => {
         calls.push(after);
         const page = { items: [] as RoomUpdate[], last: stored, hasMore: false };
         for (let seq = after + 1; seq <= stored; seq += 1) page.items.push({ event: 'message', payload: message(seq) });
@@ -190,7 +194,7 @@ describe('ResumableDelivery of a room', () => {
           for (stored = 4; stored <= 8; stored += 1) delivery.onLive(sent(stored));
           stored = 8;
         }
-        return page;
+        return Promise.resolve(page);
       },
     });
     await delivery.catchUp();
@@ -207,7 +211,10 @@ describe('ResumableDelivery of a room', () => {
   });
 
   it('refuses a store whose pages do not advance, instead of looping forever', async () => {
-    const { delivery } = roomDelivery({ after: 4, fetch: async () => ({ items: [], last: 4, hasMore: true }) });
+    const { delivery } = roomDelivery({
+      after: 4,
+      fetch: () => Promise.resolve({ items: [], last: 4, hasMore: true }),
+    });
     await expect(delivery.catchUp()).rejects.toThrow('did not advance');
   });
 

@@ -1,4 +1,4 @@
-import { describe, it, expect, inject, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, inject, beforeAll } from 'vitest';
 import { createLogger } from '@chatrt/service-kit';
 import { loadGatewayConfig, startGateway, type Gateway } from '../src/index.ts';
 
@@ -20,10 +20,7 @@ describe('security headers on the REST server', () => {
       }),
       log,
     );
-  });
-
-  afterAll(async () => {
-    await gateway?.close();
+    return () => gateway.close();
   });
 
   /** The CSP as directive → sources. */

@@ -26,7 +26,7 @@ describe('SerialQueues', () => {
   it('goes on after a failed task, whose caller sees the failure', async () => {
     const queues = new SerialQueues();
     const failed = queues.run('a', () => Promise.reject(new Error('boom')));
-    const next = queues.run('a', async () => 'next');
+    const next = queues.run('a', () => Promise.resolve('next'));
     await expect(failed).rejects.toThrow('boom');
     await expect(next).resolves.toBe('next');
   });

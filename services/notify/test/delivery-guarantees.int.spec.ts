@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { streams, type ChatEvents } from '@chatrt/contracts';
 import { NotifyFixture, RoomEvents, eventually } from './support.ts';
 
@@ -8,10 +8,7 @@ describe('notify applies every chat event once, across restarts, replays and out
 
   beforeAll(async () => {
     fx = await NotifyFixture.start();
-  });
-
-  afterAll(async () => {
-    await fx?.close();
+    return () => fx.close();
   });
 
   it('catches up after a restart with every notification exactly once', async () => {
@@ -92,7 +89,7 @@ describe('notify applies every chat event once, across restarts, replays and out
     }
   });
 
-  it('applies each room in order, with exact counts and gap-free cursors, when two instances share the work', async () => {
+  it('applies each room in order, with exact counts and gap-free cursors, when two instances share work', async () => {
     const [author, ann, bob] = [await fx.register('author'), await fx.register('ann'), await fx.register('bob')];
     const rooms = Array.from({ length: 10 }, () => new RoomEvents());
     // Each room's story; membership changes between messages, so applying a room out of order shows.
@@ -140,7 +137,7 @@ describe('notify applies every chat event once, across restarts, replays and out
     }
   });
 
-  it('does not acknowledge a mention while auth is unavailable, and applies it, in room order, once auth is back', async () => {
+  it('holds a mention unacknowledged while auth is down, and applies it in room order once auth is back', async () => {
     const [author, ann] = [await fx.register('author'), await fx.register('ann')];
     const room = new RoomEvents();
     for (const user of [author, ann]) await fx.publish(room.memberAdded(user.id));

@@ -37,8 +37,8 @@ export async function clearConformanceFiles(dir: string): Promise<void> {
 }
 
 async function readLines<T>(path: string): Promise<T[]> {
-  const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return '';
+  const text = await readFile(path, 'utf8').catch((err: unknown) => {
+    if (err instanceof Error && 'code' in err && err.code === 'ENOENT') return '';
     throw err;
   });
   return text
@@ -80,10 +80,10 @@ export async function readConformanceRun(dir: string): Promise<{ violations: Vio
 
 /** Human-readable lines: `asyncapi.yaml operations: 50/56 exercised` and, if asked, `; not exercised: a, b`. */
 export function formatCoverage(coverage: readonly CoverageLine[], listMissing: boolean): string[] {
-  return coverage.map(
-    ({ spec, kind, exercised, total, missing }) =>
-      `${spec}.yaml ${kind}s: ${exercised}/${total} exercised${listMissing && missing.length ? `; not exercised: ${missing.join(', ')}` : ''}`,
-  );
+  return coverage.map(({ spec, kind, exercised, total, missing }) => {
+    const notExercised = listMissing && missing.length ? `; not exercised: ${missing.join(', ')}` : '';
+    return `${spec}.yaml ${kind}s: ${exercised}/${total} exercised${notExercised}`;
+  });
 }
 
 /** One line per violation, with where, the path and the schema error. */

@@ -24,7 +24,7 @@ export function startAuthResponders(
       [subjects.authRevokedSessions]: (query) => service.revokedSessions(query),
       [subjects.authFindUsers]: (query) => service.findUsers(query),
       [subjects.authUsersById]: (query) => service.findUsersById(query),
-      [subjects.authVerificationKeys]: async () => service.verificationKeys(),
+      [subjects.authVerificationKeys]: () => Promise.resolve(service.verificationKeys()),
     },
     { log, queue: AUTH_QUEUE, metrics },
   );

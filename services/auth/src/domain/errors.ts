@@ -1,4 +1,4 @@
-import { CodedError } from '@chatrt/service-kit';
+import { CodedError } from '@chatrt/service-kit/errors';
 
 /** Unknown user and wrong password answer alike, so the reply does not reveal which usernames exist. */
 export const invalidCredentials = (): CodedError => new CodedError('UNAUTHENTICATED', 'invalid username or password');

@@ -4,7 +4,10 @@ import type { User } from '@chatrt/contracts';
 export const SESSION_TOKEN_ISSUER = 'chat-auth';
 /** `aud` of every session token: the gateway is the only intended verifier. */
 export const SESSION_TOKEN_AUDIENCE = 'chat-gateway';
-/** Allowed session token lifetimes in seconds: short, so a revocation is kept at most this long; a few seconds is allowed for expiry drills. */
+/**
+ * Allowed session token lifetimes in seconds: short, so a revocation is kept at most this long; a few seconds is
+ * allowed for expiry drills.
+ */
 export const SESSION_TOKEN_TTL_LIMITS = { min: 5, max: 900 } as const;
 
 /** The JWT claims of a session token; times in seconds since the epoch. */

@@ -1,4 +1,4 @@
-import { CodedError } from '@chatrt/service-kit';
+import { CodedError } from '@chatrt/service-kit/errors';
 
 /** The room does not exist (or the id was never issued). */
 export class RoomNotFoundError extends CodedError {

@@ -187,6 +187,7 @@ function requireKnownUsers(userIds: readonly string[], knownUserIds: ReadonlySet
 
 function checkLength(message: string, policy: RoomPolicy): void {
   // Code points, not UTF-16 units, so an emoji counts as one character as in JSON Schema's maxLength.
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- code points are the unit wanted here
   const length = [...message].length;
   if (length < 1 || length > policy.messageMaxLength)
     throw new InvalidMessageLengthError(length, policy.messageMaxLength);

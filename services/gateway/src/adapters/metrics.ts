@@ -91,7 +91,9 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
     }),
     authEvents: new Counter({
       name: 'gateway_auth_events_total',
-      help: 'Authentication outcomes (kind: handshake | rest | token_expired | session_revoked | login | register; result: ok | refused | throttled).',
+      help:
+        'Authentication outcomes (kind: handshake | rest | token_expired | session_revoked | login | register; ' +
+        'result: ok | refused | throttled).',
       labelNames: ['kind', 'result'],
       registers,
     }),

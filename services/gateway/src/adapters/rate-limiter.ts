@@ -26,7 +26,11 @@ const sweepIntervalMs = 60_000;
  */
 export function createRateLimiter(limits: RateLimits, now: () => number = Date.now): RateLimiter {
   const buckets = new Map(rateLimitKinds.map((kind) => [kind, new TokenBuckets(limits[kind])]));
-  const bucketsOf = (kind: RateLimitKind) => buckets.get(kind)!;
+  const bucketsOf = (kind: RateLimitKind) => {
+    const bucket = buckets.get(kind);
+    if (!bucket) throw new Error(`no rate limit for '${kind}'`);
+    return bucket;
+  };
   let lastSweep = now();
   const sweepNow = (at: number) => {
     if (at - lastSweep < sweepIntervalMs) return;

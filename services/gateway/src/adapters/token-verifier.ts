@@ -38,18 +38,19 @@ export function createTokenVerifier(
   let keySet: ReturnType<typeof createLocalJWKSet> | undefined;
   let lastRefresh = 0;
 
-  async function refresh(): Promise<void> {
+  async function loadKeys(): Promise<ReturnType<typeof createLocalJWKSet>> {
     lastRefresh = Date.now();
     const reply = await backend.request(subjects.authVerificationKeys, {});
     if (!reply.ok) throw new CodedError('UNAVAILABLE', 'token verification keys unavailable');
     keySet = createLocalJWKSet({ keys: reply.keys as JWK[] });
     log.info({ keys: reply.keys.length }, 'loaded token verification keys');
+    return keySet;
   }
 
   async function verifyWith(token: string, allowRefresh: boolean): Promise<TokenIdentity> {
-    if (!keySet) await refresh();
+    const keys = keySet ?? (await loadKeys());
     try {
-      const { payload } = await jwtVerify(token, keySet!, { issuer, audience, algorithms: ['EdDSA'] });
+      const { payload } = await jwtVerify(token, keys, { issuer, audience, algorithms: ['EdDSA'] });
       const { sub, exp, username, sid } = payload;
       if (
         typeof sub !== 'string' ||
@@ -63,7 +64,7 @@ export function createTokenVerifier(
       return { userId: sub, username, sessionId: sid, expiresAt: exp * 1000 };
     } catch (err) {
       if (err instanceof errors.JWKSNoMatchingKey && allowRefresh && Date.now() - lastRefresh > keyRefreshIntervalMs) {
-        await refresh();
+        await loadKeys();
         return verifyWith(token, false);
       }
       if (err instanceof CodedError) throw err;
@@ -75,7 +76,9 @@ export function createTokenVerifier(
 
   return {
     verify: (token) => verifyWith(token, true),
-    refresh,
+    refresh: async () => {
+      await loadKeys();
+    },
     ready: () => keySet !== undefined,
   };
 }

@@ -1,11 +1,14 @@
-import type { NatsRequests, NatsRequestSubject, RateLimitKind } from '@chatrt/contracts';
+import type { AckFailure, NatsRequests, NatsRequestSubject, RateLimitKind } from '@chatrt/contracts';
 
-/** The gateway's only way to reach the services: contract requests over NATS, bounded in time. */
+/**
+ * The gateway's only way to reach the services: contract requests over NATS, bounded in time. Any
+ * request may be answered UNAVAILABLE (no responder, a timeout), whatever its subject's reply schema says.
+ */
 export interface Backend {
   request<S extends NatsRequestSubject>(
     subject: S,
     payload: NatsRequests[S]['request'],
-  ): Promise<NatsRequests[S]['reply']>;
+  ): Promise<NatsRequests[S]['reply'] | AckFailure>;
 }
 
 /** Whether a user may act now, and if not, how many whole seconds to wait. */

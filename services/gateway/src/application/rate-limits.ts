@@ -16,7 +16,10 @@ const limited: Record<RateLimitKind, string> = {
 
 /** The per-user rate limits as both transports apply them: one decision, one refusal shape, one metric. */
 export interface RateLimitPolicy {
-  /** Takes one `kind` token of the user: undefined when allowed, else the RATE_LIMITED failure (the socket's ack, REST's 429). */
+  /**
+   * Takes one `kind` token of the user: undefined when allowed, else the RATE_LIMITED failure (the socket's ack,
+   * REST's 429).
+   */
   check(userId: string, kind: RateLimitKind, transport: Transport): AckFailure | undefined;
   /** The same for a REST-only limit: throws the RATE_LIMITED CodedError (answered 429 with Retry-After). */
   enforce(userId: string, kind: RateLimitKind): void;

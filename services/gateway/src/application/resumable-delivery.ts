@@ -29,8 +29,8 @@ export const DEFAULT_MAX_BUFFERED = 1_000;
 export class ResumableDelivery<Live, Item> {
   #last: number;
   #buffer: Live[] | undefined;
-  /** Live messages were dropped from the buffer since the current page was asked for. */
-  #dropped = false;
+  /** How many times the buffer overflowed and dropped live messages; catchUp compares it across a page. */
+  #drops = 0;
   #failed = false;
   #stopped = false;
   readonly #shape: StreamShape<Live, Item>;
@@ -90,7 +90,7 @@ export class ResumableDelivery<Live, Item> {
     if (this.#buffer) {
       if (this.#buffer.length >= this.#maxBuffered) {
         this.#buffer.length = 0;
-        this.#dropped = true;
+        this.#drops++;
       }
       this.#buffer.push(live);
       return;
@@ -118,16 +118,17 @@ export class ResumableDelivery<Live, Item> {
       for (;;) {
         const cursor = this.#last;
         // Anything dropped before this request is already stored, so this page or a later one has it.
-        this.#dropped = false;
+        const dropsBefore = this.#drops;
         const page = await this.#source.fetchPage(cursor);
         if (this.#stopped) return;
         if (page.hasMore && page.last <= cursor) throw new Error(`stored pages did not advance past ${cursor}`);
         for (const item of page.items) this.#deliver(item);
         // Pages may end in entries the socket does not see; the cursor still moves past them.
         this.#last = Math.max(this.#last, page.last);
-        if (!page.hasMore && !this.#dropped) break;
+        if (!page.hasMore && this.#drops === dropsBefore) break;
         // Yield between pages so a client far behind does not hold the event loop.
         await new Promise((resolve) => setImmediate(resolve));
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- stop() may have run during the await
         if (this.#stopped) return;
       }
       if (mustReach !== undefined && this.#last < mustReach) {

@@ -61,7 +61,9 @@ export function observeNotifyState(
 ): void {
   new Gauge({
     name: 'notify_consumer_pending_events',
-    help: 'Chat events the durable consumer has not acknowledged, by state (pending: not delivered yet | ack_pending: delivered, not acked).',
+    help:
+      'Chat events the durable consumer has not acknowledged, by state ' +
+      '(pending: not delivered yet | ack_pending: delivered, not acked).',
     labelNames: ['state'],
     registers: [registry],
     async collect() {

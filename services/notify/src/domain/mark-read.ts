@@ -1,5 +1,5 @@
 import type { MarkNotificationsReadCommand } from '@chatrt/contracts';
-import { CodedError } from '@chatrt/service-kit';
+import { CodedError } from '@chatrt/service-kit/errors';
 
 /** Which of a user's unread notifications a mark-read command turns read. */
 export type MarkReadTarget = { kind: 'all' } | { kind: 'ids'; ids: string[] };

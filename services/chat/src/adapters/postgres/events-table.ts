@@ -79,7 +79,8 @@ export async function readEventsInRoomOrder(
 ): Promise<RecordedRoomEvent[]> {
   const { rows } = cursor
     ? await db.query<EventRow>(
-        `SELECT ${eventColumns} FROM chat.events WHERE (room_id, seq) > ($1::uuid, $2::bigint) ORDER BY room_id, seq LIMIT $3`,
+        `SELECT ${eventColumns} FROM chat.events
+         WHERE (room_id, seq) > ($1::uuid, $2::bigint) ORDER BY room_id, seq LIMIT $3`,
         [cursor.roomId, cursor.seq, limit],
       )
     : await db.query<EventRow>(`SELECT ${eventColumns} FROM chat.events ORDER BY room_id, seq LIMIT $1`, [limit]);

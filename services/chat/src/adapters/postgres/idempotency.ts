@@ -29,7 +29,8 @@ export async function findStoredMessages(
       .map((c) => `m.${c}`)
       .join(', ')}
      FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS k(room_id, actor_id, client_message_id)
-     JOIN chat.events e ON e.room_id = k.room_id AND e.actor_id = k.actor_id AND e.client_message_id = k.client_message_id
+     JOIN chat.events e
+       ON e.room_id = k.room_id AND e.actor_id = k.actor_id AND e.client_message_id = k.client_message_id
      JOIN chat.messages m ON m.id = (e.data->>'messageId')::uuid`,
     [keys.map((k) => k.roomId), keys.map((k) => k.actorId), keys.map((k) => k.clientMessageId)],
   );

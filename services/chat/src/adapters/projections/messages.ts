@@ -44,9 +44,11 @@ export const messagesProjection: Projection = {
       statements.push({
         text: `INSERT INTO ${schema}.messages
                  (id, room_id, seq, sender_id, message, client_message_id, created_at, edited_at, deleted, deleted_at)
-               SELECT id, room_id, seq, sender_id, message, client_message_id, created_at, edited_at, deleted, deleted_at
+               SELECT id, room_id, seq, sender_id, message, client_message_id, created_at, edited_at, deleted,
+                      deleted_at
                FROM jsonb_to_recordset($1::jsonb) AS m(id uuid, room_id uuid, seq bigint, sender_id uuid, message text,
-                 client_message_id text, created_at timestamptz, edited_at timestamptz, deleted boolean, deleted_at timestamptz)`,
+                 client_message_id text, created_at timestamptz, edited_at timestamptz, deleted boolean,
+                 deleted_at timestamptz)`,
         values: [JSON.stringify([...sent.values()])],
       });
     }
@@ -57,7 +59,8 @@ export const messagesProjection: Projection = {
                  edited_at = CASE WHEN c.deleted THEN NULL ELSE coalesce(c.edited_at, m.edited_at) END,
                  deleted = m.deleted OR c.deleted,
                  deleted_at = coalesce(c.deleted_at, m.deleted_at)
-               FROM jsonb_to_recordset($1::jsonb) AS c(id uuid, message text, edited_at timestamptz, deleted boolean, deleted_at timestamptz)
+               FROM jsonb_to_recordset($1::jsonb)
+                 AS c(id uuid, message text, edited_at timestamptz, deleted boolean, deleted_at timestamptz)
                WHERE m.id = c.id`,
         values: [JSON.stringify([...later.values()])],
       });

@@ -134,10 +134,10 @@ async function replay(pool: Pool, projections: readonly Projection[], chunkSize:
   let replayed = 0;
   for (;;) {
     const events = await readEventsInRoomOrder(pool, cursor, chunkSize);
-    if (events.length === 0) return replayed;
+    const last = events.at(-1);
+    if (!last) return replayed;
     await inTransaction(pool, (client) => runProjections(client, projections, events, buildSchema));
     replayed += events.length;
-    const last = events.at(-1)!;
     cursor = { roomId: last.roomId, seq: last.seq };
     if (replayed % (chunkSize * 20) === 0) log.info({ replayed }, 'rebuild progress');
   }
@@ -191,7 +191,9 @@ async function compareTables(
 ): Promise<Record<string, number>> {
   const rowsOf = (schema: string, table: string) =>
     table === checkpointsTable
-      ? `(SELECT room_id, (SELECT coalesce(jsonb_object_agg(k, v), '{}'::jsonb) FROM jsonb_each(seqs) AS kv(k, v) WHERE k = ANY($1::text[])) AS seqs
+      ? `(SELECT room_id,
+                 (SELECT coalesce(jsonb_object_agg(k, v), '{}'::jsonb)
+                  FROM jsonb_each(seqs) AS kv(k, v) WHERE k = ANY($1::text[])) AS seqs
           FROM ${schema}.${table})`
       : `(TABLE ${schema}.${table})`;
   const differences: Record<string, number> = {};

@@ -36,7 +36,8 @@ export const roomMembersProjection: Projection = {
             user_id: event.data.userId,
             is_member: event.type === 'MemberAdded',
           });
-          // A new member's marker starts at their joining (as the domain's evolve has it): earlier messages are not unread.
+          // A new member's marker starts at their joining (as the domain's evolve has it): earlier messages are
+          // not unread.
           if (event.type === 'MemberAdded') moveMarker(markers, event.roomId, event.data.userId, event.seq);
           break;
         }
@@ -83,7 +84,8 @@ export const roomMembersProjection: Projection = {
       statements.push({
         text: `UPDATE ${schema}.room_members rm SET own_live = rm.own_live + d.delta
                FROM (SELECT room_id, user_id, sum(delta) AS delta FROM (
-                       SELECT room_id, user_id, delta FROM jsonb_to_recordset($1::jsonb) AS s(room_id uuid, user_id uuid, delta bigint)
+                       SELECT room_id, user_id, delta
+                       FROM jsonb_to_recordset($1::jsonb) AS s(room_id uuid, user_id uuid, delta bigint)
                        UNION ALL
                        SELECT room_id, sender_id, -1 FROM ${schema}.messages WHERE id = ANY ($2::uuid[])
                      ) x GROUP BY room_id, user_id) d
@@ -97,7 +99,8 @@ export const roomMembersProjection: Projection = {
         text: `UPDATE ${schema}.room_members rm SET read_live = rm.read_live - d.n
                FROM (SELECT r.room_id, r.user_id, count(*) AS n
                      FROM ${schema}.messages m
-                     JOIN ${schema}.room_members r ON r.room_id = m.room_id AND r.read_seq >= m.seq AND r.user_id <> m.sender_id
+                     JOIN ${schema}.room_members r
+                       ON r.room_id = m.room_id AND r.read_seq >= m.seq AND r.user_id <> m.sender_id
                      WHERE m.id = ANY ($1::uuid[])
                      GROUP BY r.room_id, r.user_id) d
                WHERE rm.room_id = d.room_id AND rm.user_id = d.user_id`,
@@ -117,7 +120,8 @@ export const roomMembersProjection: Projection = {
                                           AND m.sender_id <> rm.user_id AND NOT m.deleted)
                  END
                FROM jsonb_to_recordset($1::jsonb) AS c(room_id uuid, user_id uuid, read_seq bigint), ${schema}.rooms r
-               WHERE rm.room_id = c.room_id AND rm.user_id = c.user_id AND r.id = c.room_id AND c.read_seq > rm.read_seq`,
+               WHERE rm.room_id = c.room_id AND rm.user_id = c.user_id AND r.id = c.room_id
+                 AND c.read_seq > rm.read_seq`,
         values: [JSON.stringify([...markers.values()])],
       });
     }

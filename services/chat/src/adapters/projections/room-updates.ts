@@ -23,6 +23,24 @@ interface UpdateRow {
   m_edited_at: Date | null;
   m_deleted: boolean | null;
 }
+/** A row with a seq is an event, whose type and time are NOT NULL columns. */
+type EventRow = UpdateRow & { seq: string; type: RecordedRoomEvent['type']; occurred_at: Date };
+/** An event joined to its message row, whose NOT NULL columns are then set. */
+type JoinedRow = EventRow & {
+  m_id: string;
+  m_seq: string;
+  m_sender_id: string;
+  m_client_message_id: string;
+  m_created_at: Date;
+  m_deleted: boolean;
+};
+const joined = (row: EventRow): row is JoinedRow => row.m_id !== null;
+
+/** A field of the event's data that its type requires; null means a malformed stored event. */
+function required(value: string | null, field: string, row: EventRow): string {
+  if (value === null) throw new Error(`${row.type} at seq ${row.seq} has no ${field}`);
+  return value;
+}
 
 /**
  * A room's updates after `afterSeq`, as members see them now: one query that checks membership and
@@ -56,20 +74,21 @@ export async function readRoomUpdates(
   const first = rows[0];
   if (!first) throw new RoomNotFoundError(query.roomId);
   if (!first.is_member) throw new NotAMemberError(query.roomId);
-  const events = rows.filter((row) => row.seq !== null);
+  const events = rows.filter((row): row is EventRow => row.seq !== null);
   const page = events.slice(0, query.limit);
+  const last = page.at(-1);
   return {
     updates: page.flatMap((row) => toUpdate(query.roomId, row)),
-    lastSeq: page.length > 0 ? toNumber(page.at(-1)!.seq!) : query.afterSeq,
+    lastSeq: last ? toNumber(last.seq) : query.afterSeq,
     hasMore: events.length > query.limit,
   };
 }
 
-function toUpdate(roomId: string, row: UpdateRow): RoomUpdate[] {
-  const seq = toNumber(row.seq!);
+function toUpdate(roomId: string, row: EventRow): RoomUpdate[] {
+  const seq = toNumber(row.seq);
   switch (row.type) {
     case 'MessageSent':
-      return row.m_id ? [{ event: 'message', payload: rowToMessage(messageRow(roomId, row)) }] : [];
+      return joined(row) ? [{ event: 'message', payload: rowToMessage(messageRow(roomId, row)) }] : [];
     case 'MessageEdited':
       if (row.edit_text === null || row.m_deleted !== false) return [];
       return [
@@ -78,9 +97,9 @@ function toUpdate(roomId: string, row: UpdateRow): RoomUpdate[] {
           payload: {
             roomId,
             seq,
-            messageId: row.message_id!,
+            messageId: required(row.message_id, 'messageId', row),
             message: row.edit_text,
-            editedAt: row.occurred_at!.toISOString(),
+            editedAt: row.occurred_at.toISOString(),
           },
         },
       ];
@@ -88,32 +107,36 @@ function toUpdate(roomId: string, row: UpdateRow): RoomUpdate[] {
       return [
         {
           event: 'messageDeleted',
-          payload: { roomId, seq, messageId: row.message_id!, deletedAt: row.occurred_at!.toISOString() },
+          payload: {
+            roomId,
+            seq,
+            messageId: required(row.message_id, 'messageId', row),
+            deletedAt: row.occurred_at.toISOString(),
+          },
         },
       ];
     case 'MemberAdded':
-      return [{ event: 'memberAdded', payload: { roomId, seq, userId: row.user_id! } }];
+      return [{ event: 'memberAdded', payload: { roomId, seq, userId: required(row.user_id, 'userId', row) } }];
     case 'MemberRemoved':
-      return [{ event: 'memberRemoved', payload: { roomId, seq, userId: row.user_id! } }];
+      return [{ event: 'memberRemoved', payload: { roomId, seq, userId: required(row.user_id, 'userId', row) } }];
     case 'RoomCreated':
     case 'ReadMarkerMoved':
-    case null:
       return [];
     default:
       return assertNever(row.type);
   }
 }
 
-function messageRow(roomId: string, row: UpdateRow): MessageRow {
+function messageRow(roomId: string, row: JoinedRow): MessageRow {
   return {
-    id: row.m_id!,
+    id: row.m_id,
     room_id: roomId,
-    seq: row.m_seq!,
-    sender_id: row.m_sender_id!,
+    seq: row.m_seq,
+    sender_id: row.m_sender_id,
     message: row.m_message,
-    client_message_id: row.m_client_message_id!,
-    created_at: row.m_created_at!,
+    client_message_id: row.m_client_message_id,
+    created_at: row.m_created_at,
     edited_at: row.m_edited_at,
-    deleted: row.m_deleted!,
+    deleted: row.m_deleted,
   };
 }

@@ -35,7 +35,9 @@ export const roomsProjection: Projection = {
       change.lastSeq = Math.max(change.lastSeq, event.seq);
       foldEvent(change, event);
     }
-    const created = [...changes].filter(([, change]) => change.created);
+    const created = [...changes].flatMap(([id, change]) =>
+      change.created ? [{ id, change, room: change.created }] : [],
+    );
     const updated = [...changes].filter(([, change]) => !change.created);
     const statements: SqlStatement[] = [];
     if (created.length > 0) {
@@ -46,12 +48,12 @@ export const roomsProjection: Projection = {
                                                        created_at timestamptz, last_seq bigint, live_count bigint)`,
         values: [
           JSON.stringify(
-            created.map(([id, change]) => ({
+            created.map(({ id, change, room }) => ({
               id,
-              name: change.created!.name,
-              creator_id: change.created!.creatorId,
+              name: room.name,
+              creator_id: room.creatorId,
               member_ids: foldMembership([], change.membership),
-              created_at: change.created!.createdAt,
+              created_at: room.createdAt,
               last_seq: change.lastSeq,
               live_count: change.liveDelta,
             })),
@@ -74,7 +76,8 @@ export const roomsProjection: Projection = {
                  END,
                  last_seq = GREATEST(r.last_seq, c.last_seq),
                  live_count = r.live_count + c.live_delta
-               FROM jsonb_to_recordset($1::jsonb) AS c(id uuid, removed uuid[], appended uuid[], last_seq bigint, live_delta bigint)
+               FROM jsonb_to_recordset($1::jsonb)
+                 AS c(id uuid, removed uuid[], appended uuid[], last_seq bigint, live_delta bigint)
                WHERE r.id = c.id`,
         values: [
           JSON.stringify(

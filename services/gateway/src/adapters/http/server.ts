@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import type { Registry } from 'prom-client';
 import type { components } from '@chatrt/contracts';
@@ -47,7 +47,7 @@ export function createHttpApp(options: {
   const app = Fastify({
     loggerInstance: httpLog,
     bodyLimit: options.maxPayloadBytes,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: options.trustProxy,
     http: options.connectionGuard.serverOptions,
     frameworkErrors: refuseMalformedUrl,

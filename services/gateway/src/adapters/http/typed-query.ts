@@ -4,7 +4,7 @@
  * The result has no prototype: a parameter named `__proto__` or `toString` is just an unknown parameter.
  */
 export function typedQuery(query: unknown): Record<string, unknown> {
-  const typed: Record<string, unknown> = Object.create(null);
+  const typed = Object.create(null) as Record<string, unknown>;
   if (!query || typeof query !== 'object') return typed;
   for (const [key, value] of Object.entries(query as Record<string, unknown>)) typed[key] = typedValue(value);
   return typed;

@@ -16,13 +16,14 @@ export function registerUserRoutes(app: FastifyInstance, deps: { backend: Backen
     const usernames = commaList(req.query.usernames, '/usernames');
     const ids = commaList(req.query.ids, '/ids');
     // Exactly one of the two, as the spec says: an empty `usernames=` beside `ids` is given too.
-    if ((usernames === undefined) === (ids === undefined)) {
+    let found;
+    if (usernames !== undefined && ids === undefined) {
+      found = await deps.backend.request(subjects.authFindUsers, requireValid('FindUsersQuery', { usernames }));
+    } else if (ids !== undefined && usernames === undefined) {
+      found = await deps.backend.request(subjects.authUsersById, requireValid('FindUsersByIdQuery', { ids }));
+    } else {
       throw new ContractFailure(failure('VALIDATION_FAILED', 'give either usernames or ids', { path: '/usernames' }));
     }
-    const found =
-      usernames !== undefined
-        ? await deps.backend.request(subjects.authFindUsers, requireValid('FindUsersQuery', { usernames }))
-        : await deps.backend.request(subjects.authUsersById, requireValid('FindUsersByIdQuery', { ids: ids! }));
     const { users } = unwrap(found);
     return reply.status(200).send({ users } satisfies UserList);
   });

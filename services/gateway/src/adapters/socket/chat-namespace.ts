@@ -88,12 +88,12 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
       addMember: (input) => commands.addMember(actorId, input, 'socket'),
       removeMember: (input) => commands.removeMember(actorId, input, 'socket'),
       joinRoom: limited('join', (input) => joining.run(input.roomId, () => join(input.roomId, input.afterSeq))),
-      typing: limited('typing', async ({ roomId, isTyping }) => {
-        if (!joined.has(roomId)) return failure('FORBIDDEN', 'join the room before typing in it');
+      typing: limited('typing', ({ roomId, isTyping }): Promise<Ack<'typing'>> => {
+        if (!joined.has(roomId)) return Promise.resolve(failure('FORBIDDEN', 'join the room before typing in it'));
         signals.publishTyping({ roomId, userId: actorId, isTyping });
-        return { ok: true };
+        return Promise.resolve({ ok: true });
       }),
-      ping: async () => ({ ok: true, serverTime: new Date().toISOString() }),
+      ping: () => Promise.resolve({ ok: true, serverTime: new Date().toISOString() }),
     };
 
     dispatchEvents(socket, { schemas: clientEventSchemas.chat, handlers, metrics, inFlight, log });

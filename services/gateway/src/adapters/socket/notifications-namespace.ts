@@ -59,6 +59,10 @@ export function serveNotificationsNamespace(
       current?.unsubscribe();
       current = undefined;
     };
+    /** Stops `delivery` if it is still the socket's current one (the socket may have closed meanwhile). */
+    const stopIfCurrent = (delivery: ResumableDelivery<Notification, Notification>) => {
+      if (current?.delivery === delivery) stopCurrent();
+    };
 
     async function subscribe(afterCursor: number | undefined): Promise<Ack<'subscribe'>> {
       stopCurrent();
@@ -100,14 +104,14 @@ export function serveNotificationsNamespace(
         await delivery.catchUp();
       } catch (err) {
         log.error({ err, socketId: socket.id }, 'notification replay failed');
-        if (current?.delivery === delivery) stopCurrent();
+        stopIfCurrent(delivery);
         return failure('UNAVAILABLE', 'notifications are unavailable, retry');
       }
       return { ok: true, cursor: delivery.last };
     }
 
     const handlers: Handlers = {
-      ping: async () => ({ ok: true, serverTime: new Date().toISOString() }),
+      ping: () => Promise.resolve({ ok: true, serverTime: new Date().toISOString() }),
       subscribe: async ({ afterCursor }) =>
         deps.rateLimits.check(userId, 'subscribe', 'socket') ??
         subscribing.run('subscribe', () => subscribe(afterCursor)),

@@ -3,8 +3,7 @@ import { Server } from 'socket.io';
 import type { Registry } from 'prom-client';
 import { namespaces, type components, type Notification } from '@chatrt/contracts';
 import type { SubjectFeed } from './subject-feed.ts';
-import type { Logger } from '@chatrt/service-kit';
-import { observePresence, type GatewayMetrics } from '../metrics.ts';
+import { observePresence } from '../metrics.ts';
 import type { TokenVerifier } from '../token-verifier.ts';
 import type { SessionRevocations } from '../session-revocations.ts';
 import { tokenMiddleware } from './authenticate.ts';
@@ -173,10 +172,13 @@ export class SocketServer {
       }),
     );
     await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
-    await new Promise<void>((resolve) =>
-      this.#io.close(() => {
-        resolve();
-      }),
-    );
+    // io.close() settles before the HTTP server has closed; its callback waits for that.
+    await new Promise<void>((resolve, reject) => {
+      this.#io
+        .close(() => {
+          resolve();
+        })
+        .catch(reject);
+    });
   }
 }

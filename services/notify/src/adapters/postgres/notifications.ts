@@ -63,9 +63,11 @@ export async function applyChanges(
   if (creates.length > 0) {
     const inserted = await client.query<NotificationRow>(
       `INSERT INTO notify.notifications
-              (id, user_id, type, room_id, message_id, message_seq, actor_id, count, created_at, updated_at, read, cursor)
+              (id, user_id, type, room_id, message_id, message_seq, actor_id, count, created_at, updated_at, read,
+               cursor)
        SELECT id, user_id, type, room_id, message_id, message_seq, actor_id, 1, at, at, false, cursor
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::int[], $7::uuid[], $8::timestamptz[], $9::bigint[])
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::int[], $7::uuid[],
+                     $8::timestamptz[], $9::bigint[])
            AS t(id, user_id, type, room_id, message_id, message_seq, actor_id, at, cursor)
        RETURNING ${notificationColumns}`,
       [
@@ -90,7 +92,8 @@ export async function applyChanges(
               message_seq = COALESCE(t.message_seq, n.message_seq),
               updated_at = GREATEST(n.updated_at, t.at),
               cursor = t.cursor
-         FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[], $5::bigint[]) AS t(id, message_id, message_seq, at, cursor)
+         FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[], $5::bigint[])
+           AS t(id, message_id, message_seq, at, cursor)
         WHERE n.id = t.id
     RETURNING ${notificationColumnsOf('n')}`,
       [
@@ -137,7 +140,8 @@ export async function notificationChanges(
   { userId, afterCursor, limit }: { userId: string; afterCursor: number; limit: number },
 ): Promise<NotificationPage> {
   const { rows } = await pool.query<NotificationRow>(
-    `SELECT ${notificationColumns} FROM notify.notifications WHERE user_id = $1 AND cursor > $2 ORDER BY cursor LIMIT $3`,
+    `SELECT ${notificationColumns} FROM notify.notifications
+     WHERE user_id = $1 AND cursor > $2 ORDER BY cursor LIMIT $3`,
     [userId, afterCursor, limit + 1],
   );
   return page(rows, limit);

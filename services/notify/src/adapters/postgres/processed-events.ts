@@ -55,7 +55,8 @@ export async function recordProduced(client: PoolClient, eventId: string, notifi
 /** The current state of the notifications linked to the event. */
 export async function producedBy(pool: Pool, eventId: string): Promise<UserNotification[]> {
   const { rows } = await pool.query<NotificationRow>(
-    `SELECT ${notificationColumnsOf('n')} FROM notify.event_notifications l JOIN notify.notifications n ON n.id = l.notification_id
+    `SELECT ${notificationColumnsOf('n')}
+       FROM notify.event_notifications l JOIN notify.notifications n ON n.id = l.notification_id
       WHERE l.event_id = $1 ORDER BY n.user_id, n.cursor`,
     [eventId],
   );

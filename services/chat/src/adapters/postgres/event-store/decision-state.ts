@@ -1,6 +1,6 @@
 import type { Message } from '@chatrt/contracts';
 import type { CommandRequest } from '../../../application/ports.ts';
-import { absentRoom, type RoomState } from '../../../domain/index.ts';
+import { absentRoom, type MessageState, type RoomState } from '../../../domain/index.ts';
 import { readMessageStates } from '../../projections/messages.ts';
 import { markerKey, readMarkers } from '../../projections/room-members.ts';
 import { readRoomStates } from '../../projections/rooms.ts';
@@ -33,7 +33,7 @@ export async function loadWriteSideSnapshot(
   const messageIds = [...new Set(requests.flatMap((r) => (r.messageId ? [r.messageId] : [])))];
   const readers = requests.flatMap((r) => (r.readerId ? [{ roomId: r.roomId, userId: r.readerId }] : []));
   const rows = await readRoomStates(db, roomIds);
-  const messages = messageIds.length > 0 ? await readMessageStates(db, messageIds) : new Map();
+  const messages = messageIds.length > 0 ? await readMessageStates(db, messageIds) : new Map<string, MessageState>();
   const markers = readers.length > 0 ? await readMarkers(db, readers) : new Map<string, number>();
   const storedMessages = await findStoredMessages(db, keys);
 

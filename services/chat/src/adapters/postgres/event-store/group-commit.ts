@@ -61,9 +61,11 @@ export class GroupCommitScheduler<T extends Queued> {
 
   #dispatch(flush: boolean): void {
     const { concurrency, maxBatchSize, maxWaitMs } = this.#options;
-    while (this.#running < concurrency && this.#pending.length > 0) {
+    while (this.#running < concurrency) {
+      const oldest = this.#pending[0];
+      if (!oldest) return;
       if (!flush && maxWaitMs > 0 && this.#eligibleCount(maxBatchSize) < maxBatchSize) {
-        const waited = performance.now() - this.#pending[0]!.enqueuedAt;
+        const waited = performance.now() - oldest.enqueuedAt;
         if (waited < maxWaitMs) {
           this.#waitTimer ??= setTimeout(() => {
             this.#waitTimer = undefined;

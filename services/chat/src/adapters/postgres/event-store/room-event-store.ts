@@ -142,7 +142,7 @@ export class RoomEventStore implements RoomCommandStore {
         return [...lost, ...deferred, ...lostLater];
       }
       if (isCommandFailure(err))
-        this.#options.log.warn({ err, roomId: batch[0]!.roomId }, 'command refused by Postgres');
+        this.#options.log.warn({ err, roomId: batch[0]?.roomId }, 'command refused by Postgres');
       else this.#options.log.error({ err, commands: batch.length }, 'batch transaction failed');
       const refusal = asCommandError(err);
       for (const item of batch) item.reject(refusal);
@@ -174,7 +174,8 @@ export class RoomEventStore implements RoomCommandStore {
         : undefined;
       const original = key === undefined ? undefined : (snapshot.storedMessages.get(key) ?? sentInBatch.get(key));
       if (original) return { kind: 'duplicate', item, roomId, events: [], message: original };
-      const state = states.get(roomId)!;
+      const state = states.get(roomId);
+      if (!state) throw new Error(`the write-side snapshot lacks room ${roomId} of its batch`);
       try {
         const events = recordEvents(request.decide(state), {
           roomId,
