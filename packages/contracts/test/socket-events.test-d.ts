@@ -51,6 +51,7 @@ describe('the /chat event maps', () => {
       | 'messageDeleted'
       | 'memberAdded'
       | 'memberRemoved'
+      | 'roomEvents'
     >();
   });
 
