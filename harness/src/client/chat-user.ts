@@ -29,6 +29,8 @@ export interface ConnectOptions {
   reconnection?: boolean;
   /** Token to present instead of a fresh one. */
   token?: string;
+  /** `batched`: room events come as `roomEvents` frames (the handshake's `auth.delivery`). */
+  delivery?: 'batched';
 }
 
 /** An HTTP answer: status and parsed JSON body. */
@@ -167,7 +169,7 @@ export class ChatUser {
     const token = options.token ?? (await this.sessionToken()).token;
     const socket = io(`${options.socketUrl ?? this.config.socketUrl}${namespace}`, {
       path: this.config.socketPath,
-      auth: { token },
+      auth: options.delivery ? { token, delivery: options.delivery } : { token },
       transports: options.transports ?? ['websocket', 'polling'],
       tryAllTransports: options.tryAllTransports ?? false,
       reconnection: options.reconnection ?? false,
@@ -193,16 +195,25 @@ export class ChatUser {
   }
 }
 
-/** Collects every room update a socket receives, in arrival order, with ways to wait for them. */
+/** Collects every room update a socket receives (one per frame or batched), in arrival order, with ways to wait for them. */
 export class RoomInbox {
   readonly updates: RoomUpdate[] = [];
+  /** Room-event frames received: one per single event, one per `roomEvents` batch. */
+  frames = 0;
+  /** The size of each `roomEvents` batch received, in arrival order. */
+  readonly batchSizes: number[] = [];
   readonly #waiters = new Set<() => void>();
 
   constructor(socket: ChatSocket) {
-    const record = (update: RoomUpdate) => {
-      this.updates.push(update);
+    const record = (...updates: RoomUpdate[]) => {
+      this.frames += 1;
+      this.updates.push(...updates);
       for (const wake of this.#waiters) wake();
     };
+    socket.on('roomEvents', ({ events }) => {
+      this.batchSizes.push(events.length);
+      record(...events);
+    });
     socket.on('message', (payload) => {
       record({ event: 'message', payload });
     });
