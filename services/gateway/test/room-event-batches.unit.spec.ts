@@ -81,16 +81,18 @@ describe('RoomEventBatches', () => {
     expect(sent).toHaveLength(3);
   });
 
-  it("gathers one socket's replay page up to the bound, apart from other sockets'", async () => {
-    const { sent, batches, socket } = batchesWith({ maxEvents: 2 });
+  it("gathers one socket's replay page up to the bounds, apart from other sockets'", async () => {
+    const { sent, batches, socket } = batchesWith({ maxEvents: 2, maxBytes: 2_000 });
     const [a, b] = [socket('a'), socket('b')];
+    for (const seq of [1, 2, 3]) batches.addForSocket(b, 'r', message(seq, 'x'.repeat(1_000)));
     for (const seq of [1, 2, 3]) batches.addForSocket(a, 'r', message(seq));
-    batches.addForSocket(b, 'r', message(3));
     await nextTurn();
     expect(sent).toEqual([
+      { to: 'b', roomId: 'r', seqs: [1] },
+      { to: 'b', roomId: 'r', seqs: [2] },
       { to: 'a', roomId: 'r', seqs: [1, 2] },
-      { to: 'a', roomId: 'r', seqs: [3] },
       { to: 'b', roomId: 'r', seqs: [3] },
+      { to: 'a', roomId: 'r', seqs: [3] },
     ]);
   });
 });

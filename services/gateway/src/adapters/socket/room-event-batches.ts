@@ -122,12 +122,12 @@ export class RoomEventBatches {
   #sendPerSocket(roomId: string): void {
     const room = this.#perSocket.get(roomId);
     if (!room) return;
-    for (const [socketId, batch] of [...room]) this.#sendFor(room, socketId, batch);
+    this.#perSocket.delete(roomId);
+    for (const batch of room.values()) batch.socket.emit('roomEvents', { roomId, events: batch.events });
   }
 
   #sendFor(room: Map<string, SocketBatch>, socketId: string, batch: SocketBatch): void {
     room.delete(socketId);
-    if (room.size === 0 && this.#perSocket.get(batch.roomId) === room) this.#perSocket.delete(batch.roomId);
     batch.socket.emit('roomEvents', { roomId: batch.roomId, events: batch.events });
   }
 }
