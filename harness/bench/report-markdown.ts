@@ -72,7 +72,6 @@ export function reportMarkdown(r: BenchResults): string {
         `| ${n(p.gateway.sockets)} | ${n(p.gateway.sockets * p.gateway.messagesPerSecond)} | ${n(p.gateway.deliveriesPerSecond)} | ${n(p.bare.deliveriesPerSecond)} | ${p.ratio} | ${p.gateway.deliveryMs.p50} / ${p.gateway.deliveryMs.p99} | ${p.bare.deliveryMs.p50} / ${p.bare.deliveryMs.p99} | ${n(p.gateway.notDelivered)} / ${n(p.bare.notDelivered)} |`,
     ),
     '',
-    '',
     'With batched delivery (the handshake asks for `roomEvents` frames; the bare server has no such mode):',
     '',
     '| sockets | gateway batched deliveries/s | ratio to bare | batched delivery p50 / p99 ms | not delivered |',
