@@ -1,7 +1,8 @@
 // Fan-out through one gateway: FANOUT_SOCKETS sockets (one user, one session) join one room; a sender
 // keeps FANOUT_WINDOW sends in flight until FANOUT_MESSAGES are sent, and the round ends when every
 // socket has every message. Prints deliveries per second for each of FANOUT_ROUNDS rounds, so a rate
-// that falls from round to round shows.
+// that falls from round to round shows. FANOUT_DELIVERY=batched: the sockets opt in to batched delivery
+// (`roomEvents` frames); default one frame per event.
 //
 // `bash scripts/run.sh node harness/bench/fanout.ts` (the load generator shares the machine's cores).
 import { randomUUID } from 'node:crypto';
@@ -11,6 +12,7 @@ const socketCount = Number(process.env['FANOUT_SOCKETS'] ?? 400);
 const messages = Number(process.env['FANOUT_MESSAGES'] ?? 200);
 const window = Number(process.env['FANOUT_WINDOW'] ?? 20);
 const rounds = Number(process.env['FANOUT_ROUNDS'] ?? 3);
+const delivery = process.env['FANOUT_DELIVERY'] === 'batched' ? 'batched' : undefined;
 
 const env = await startTestStack({
   RATE_LIMIT_MESSAGES_PER_SECOND: '10000',
@@ -29,12 +31,15 @@ try {
   const roomId = created.room.id;
   let received = 0;
   for (let i = 0; i < socketCount; i++) {
-    const socket = await user.connectChat({ token, transports: ['websocket'] });
+    const socket = await user.connectChat({ token, transports: ['websocket'], delivery });
     const joined = await socket.emitWithAck('joinRoom', { roomId });
     if (!joined.ok) throw new Error(JSON.stringify(joined.error));
     socket.on('message', () => received++);
+    socket.on('roomEvents', ({ events }) => (received += events.length));
   }
-  console.log(`fan-out bench: ${JSON.stringify({ sockets: socketCount, messages, window, rounds })}`);
+  console.log(
+    `fan-out bench: ${JSON.stringify({ sockets: socketCount, messages, window, rounds, delivery: delivery ?? 'single' })}`,
+  );
   for (let round = 1; round <= rounds; round++) {
     received = 0;
     const expected = socketCount * messages;

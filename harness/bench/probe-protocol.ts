@@ -9,6 +9,8 @@ export type ProbeCommand =
       /** Socket i joins roomIds[i % length]; none: the sockets stay idle on /chat. */
       roomIds: string[];
       role: 'sender' | 'receiver';
+      /** `batched`: the handshake asks for `roomEvents` frames (the gateway's opt-in; a bare server ignores it). */
+      delivery?: 'batched';
     }
   | { op: 'send'; tag: string; ratePerSecond: number; seconds: number }
   | { op: 'collect' }

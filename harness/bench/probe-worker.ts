@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { io, type Socket } from 'socket.io-client';
-import type { Message } from '@chatrt/contracts';
+import type { Message, RoomEvents } from '@chatrt/contracts';
 import { encodeHistogram, latencyHistogram, recordMs } from './latency-histogram.ts';
 import { nowMs, type ProbeCommand, type ProbeSample, type ResumeResult } from './probe-protocol.ts';
 
@@ -13,6 +13,7 @@ interface ProbeSocket {
   token: string;
   roomId: string | undefined;
   role: 'sender' | 'receiver';
+  delivery: 'batched' | undefined;
   lastSeq: number;
   /** Messages received since the last `resume` began. */
   receivedSinceResume: number;
@@ -26,7 +27,7 @@ const resumeWaiters: Array<() => void> = [];
 
 function open(probe: ProbeSocket): Promise<void> {
   const socket = io(`${probe.socketUrl}/chat`, {
-    auth: { token: probe.token },
+    auth: probe.delivery ? { token: probe.token, delivery: probe.delivery } : { token: probe.token },
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
@@ -34,7 +35,7 @@ function open(probe: ProbeSocket): Promise<void> {
   probe.socket = socket;
   // Senders are members but do not join: only receivers count deliveries.
   if (probe.role === 'sender') return connected(socket);
-  socket.on('message', (message: Message) => {
+  const received = (message: Message) => {
     probe.lastSeq = Math.max(probe.lastSeq, message.seq);
     probe.receivedSinceResume++;
     const sentAt = Number((message.message ?? '').split(' ')[1]);
@@ -42,6 +43,10 @@ function open(probe: ProbeSocket): Promise<void> {
     counts.delivered++;
     counts.lastDeliveryAt = nowMs();
     if (resumeWaiters.length > 0) for (const wake of resumeWaiters.splice(0)) wake();
+  };
+  socket.on('message', received);
+  socket.on('roomEvents', ({ events }: RoomEvents) => {
+    for (const update of events) if (update.event === 'message') received(update.payload);
   });
   return connected(socket);
 }
@@ -77,6 +82,7 @@ async function connect(command: Extract<ProbeCommand, { op: 'connect' }>): Promi
     token: command.tokens[i % command.tokens.length]!,
     roomId: command.roomIds.length > 0 ? command.roomIds[i % command.roomIds.length] : undefined,
     role: command.role,
+    delivery: command.delivery,
     lastSeq: 0,
     receivedSinceResume: 0,
   }));

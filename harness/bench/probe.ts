@@ -69,6 +69,7 @@ export class Probe {
     count: number;
     roomIds: string[];
     role: 'sender' | 'receiver';
+    delivery?: 'batched';
   }): Promise<void> {
     const shares = this.#split(options.count);
     // Each thread takes a contiguous slice of the rooms' round-robin, so every room gets its share.
@@ -93,6 +94,7 @@ export class Probe {
               count,
               roomIds,
               role: options.role,
+              delivery: options.delivery,
             });
       }),
     );

@@ -22,7 +22,13 @@ export interface BenchResults {
     ladder: AckPoint[];
     highestRateWithP99Under50ms: number;
   };
-  fanOut: Array<{ gateway: FanOutPoint; bare: FanOutPoint; ratio: number }>;
+  fanOut: Array<{
+    gateway: FanOutPoint;
+    gatewayBatched: FanOutPoint;
+    bare: FanOutPoint;
+    ratio: number;
+    batchedRatio: number;
+  }>;
   idleConnections: Record<
     'gateway' | 'bare',
     { sockets: number; rssBeforeMiB: number; rssAfterMiB: number; kibPerConnection: number }
@@ -75,6 +81,15 @@ export function reportMarkdown(r: BenchResults): string {
         `| ${p.gateway.deliveryMs.p50} / ${p.gateway.deliveryMs.p99} ` +
         `| ${p.bare.deliveryMs.p50} / ${p.bare.deliveryMs.p99} ` +
         `| ${n(p.gateway.notDelivered)} / ${n(p.bare.notDelivered)} |`,
+    ),
+    '',
+    'With batched delivery (the handshake asks for `roomEvents` frames; the bare server has no such mode):',
+    '',
+    '| sockets | gateway batched deliveries/s | ratio to bare | batched delivery p50 / p99 ms | not delivered |',
+    '|---|---|---|---|---|',
+    ...r.fanOut.map(
+      (p) =>
+        `| ${n(p.gatewayBatched.sockets)} | ${n(p.gatewayBatched.deliveriesPerSecond)} | ${p.batchedRatio} | ${p.gatewayBatched.deliveryMs.p50} / ${p.gatewayBatched.deliveryMs.p99} | ${n(p.gatewayBatched.notDelivered)} |`,
     ),
     '',
     '![fan-out against subscribers](fan-out.svg)',

@@ -124,10 +124,18 @@ export async function fanOut(
   sockets: number,
   messagesPerSecond: number,
   seconds: number,
+  delivery?: 'batched',
 ): Promise<FanOutPoint> {
   const probe = new Probe();
   try {
-    await probe.connect({ socketUrl, tokens: [tokens.reader], count: sockets, roomIds: [roomId], role: 'receiver' });
+    await probe.connect({
+      socketUrl,
+      tokens: [tokens.reader],
+      count: sockets,
+      roomIds: [roomId],
+      role: 'receiver',
+      delivery,
+    });
     await probe.connect({ socketUrl, tokens: [tokens.writer], count: 1, roomIds: [roomId], role: 'sender' });
     const began = nowMs();
     await probe.send(randomUUID().slice(0, 8), messagesPerSecond, seconds, 1);

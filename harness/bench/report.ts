@@ -1,8 +1,8 @@
 // `npm run bench` (`-- --quick` for a short run): one run measuring, side by side, the figures of the
 // performance report, written to bench/results/latest.json and latest.md with SVG plots:
 // (a) send → ack p50/p99 at 1,000 msg/s in one hot room and spread over 100 rooms, and the highest rate
-//     sustained with p99 ≤ 50 ms; (b) fan-out deliveries/s to one room's sockets, gateway and a bare
-//     Socket.IO server; (c) RSS per idle connection, gateway and bare; (d) time for many clients to resume
+//     sustained with p99 ≤ 50 ms; (b) fan-out deliveries/s to one room's sockets, gateway (one frame per
+//     event, and batched delivery) and a bare Socket.IO server; (c) RSS per idle connection, gateway and bare; (d) time for many clients to resume
 //     after missed messages, and how many never came; (e) history page latency on a bulk-loaded room.
 // `-- --peers` adds (f): the same ack and fan-out workloads against Centrifugo (harness/bench/peers), after a
 // self-check of that harness; it builds Centrifugo first when it is not cached (about 7 minutes).
@@ -95,7 +95,7 @@ try {
 
   log('(b) fan-out');
   const [fanRoom] = await createRooms(users.writer, 1, [users.reader.id]);
-  const fanOutPoints: Array<{ gateway: FanOutPoint; bare: FanOutPoint }> = [];
+  const fanOutPoints: Array<{ gateway: FanOutPoint; gatewayBatched: FanOutPoint; bare: FanOutPoint }> = [];
   for (const sockets of sizes.fanOutSockets) {
     const gateway = await fanOut(
       env.config().socketUrl,
@@ -113,8 +113,19 @@ try {
       sizes.fanOutMessagesPerSecond,
       sizes.phaseSeconds,
     );
-    log(`  ${sockets} sockets: gateway ${gateway.deliveriesPerSecond}/s, bare ${bareServer.deliveriesPerSecond}/s`);
-    fanOutPoints.push({ gateway, bare: bareServer });
+    const gatewayBatched = await fanOut(
+      env.config().socketUrl,
+      tokens,
+      fanRoom!,
+      sockets,
+      sizes.fanOutMessagesPerSecond,
+      sizes.phaseSeconds,
+      'batched',
+    );
+    log(
+      `  ${sockets} sockets: gateway ${gateway.deliveriesPerSecond}/s, batched ${gatewayBatched.deliveriesPerSecond}/s, bare ${bareServer.deliveriesPerSecond}/s`,
+    );
+    fanOutPoints.push({ gateway, gatewayBatched, bare: bareServer });
   }
 
   log('(d) resume');
@@ -155,6 +166,8 @@ try {
     fanOut: fanOutPoints.map((p) => ({
       ...p,
       ratio: Math.round((p.gateway.deliveriesPerSecond / Math.max(1, p.bare.deliveriesPerSecond)) * 100) / 100,
+      batchedRatio:
+        Math.round((p.gatewayBatched.deliveriesPerSecond / Math.max(1, p.bare.deliveriesPerSecond)) * 100) / 100,
     })),
     idleConnections: idle,
     resume,
@@ -185,6 +198,10 @@ try {
         {
           name: 'gateway',
           points: fanOutPoints.map((p) => [p.gateway.sockets, p.gateway.deliveriesPerSecond] as const),
+        },
+        {
+          name: 'gateway, batched delivery',
+          points: fanOutPoints.map((p) => [p.gatewayBatched.sockets, p.gatewayBatched.deliveriesPerSecond] as const),
         },
         {
           name: 'bare Socket.IO',

@@ -37,79 +37,83 @@ describe('a gateway that misses live events fills the gap from the store', () =>
     room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'gaps', memberIds: [bob.id] })).body;
   });
 
-  it('delivers events published while its NATS connection was down, in order, before the next live one', async () => {
-    const bobSocket = await bob.connectChat({ socketUrl: cutOff.urls.socket });
-    const inbox = new RoomInbox(bobSocket);
-    const joined = await bobSocket.emitWithAck('joinRoom', { roomId: room.id });
-    if (!joined.ok) throw new Error(JSON.stringify(joined.error));
-    const say = async (text: string) => {
-      const sent = await alice.http<{ id: string }>('POST', '/chat/messages', {
-        roomId: room.id,
-        message: text,
-        clientMessageId: randomUUID(),
+  for (const delivery of [undefined, 'batched'] as const)
+    it(`delivers events published while its NATS connection was down, in order, before the next live one (${delivery ?? 'one frame per event'})`, async () => {
+      const bobSocket = await bob.connectChat({ socketUrl: cutOff.urls.socket, delivery });
+      const inbox = new RoomInbox(bobSocket);
+      const joined = await bobSocket.emitWithAck('joinRoom', { roomId: room.id });
+      if (!joined.ok) throw new Error(JSON.stringify(joined.error));
+      const say = async (text: string) => {
+        const sent = await alice.http<{ id: string }>('POST', '/chat/messages', {
+          roomId: room.id,
+          message: text,
+          clientMessageId: randomUUID(),
+        });
+        expect(sent.status).toBe(201);
+        return sent.body.id;
+      };
+
+      const before = await say('before the cut');
+      await inbox.waitFor(() => inbox.messages.some((m) => m.id === before), 'the message before the cut');
+
+      // Core NATS delivers nothing to a disconnected subscriber: published while the gateway is cut off, these
+      // never reach it live. A watcher on NATS itself tells when all three are out.
+      const watcher = await connect({ servers: env.stack.urls.natsUrl });
+      const published: string[] = [];
+      const watch = watcher.subscribe(subjects.chatEvents(room.id), {
+        callback: (_err, msg) => {
+          const event = msg.json<{ type: string; data: { messageId?: string } }>();
+          if (event.type === 'MessageSent' && event.data.messageId) published.push(event.data.messageId);
+        },
       });
-      expect(sent.status).toBe(201);
-      return sent.body.id;
-    };
+      await watcher.flush();
+      natsProxy.cut();
+      const missed = [await say('missed one'), await say('missed two'), await say('missed three')];
+      await eventually(
+        () => missed.filter((id) => !published.includes(id)),
+        (unpublished) => unpublished.length === 0,
+        10_000,
+      );
+      watch.unsubscribe();
+      await watcher.close();
+      expect(inbox.messages.filter((m) => missed.includes(m.id))).toEqual([]);
+      natsProxy.restore();
 
-    const before = await say('before the cut');
-    await inbox.waitFor(() => inbox.messages.some((m) => m.id === before), 'the message before the cut');
+      // The socket stayed connected all along. Once the gateway is back on NATS, the next live event shows the gap
+      // and the store fills it; until then each new message is missed too, so keep sending until one arrives.
+      const afters: string[] = [];
+      const arrived = () => inbox.messages.some((m) => afters.includes(m.id));
+      await eventually(
+        async () => {
+          if (arrived()) return true;
+          afters.push(await say(`after the cut ${afters.length + 1}`));
+          // Each message gets a moment to arrive before the next is sent.
+          await inbox.waitFor(arrived, 'a message sent after the cut', 200).catch(() => {});
+          return arrived();
+        },
+        (done) => done,
+        20_000,
+      );
+      await inbox.waitFor(
+        () => inbox.messages.some((m) => m.id === afters.at(-1)),
+        'the last message sent after the cut',
+      );
+      expect(bobSocket.connected).toBe(true);
 
-    // Core NATS delivers nothing to a disconnected subscriber: published while the gateway is cut off, these
-    // never reach it live. A watcher on NATS itself tells when all three are out.
-    const watcher = await connect({ servers: env.stack.urls.natsUrl });
-    const published: string[] = [];
-    const watch = watcher.subscribe(subjects.chatEvents(room.id), {
-      callback: (_err, msg) => {
-        const event = msg.json<{ type: string; data: { messageId?: string } }>();
-        if (event.type === 'MessageSent' && event.data.messageId) published.push(event.data.messageId);
-      },
+      // Exactly the room's history from `before` on: nothing missing, nothing doubled, in seq order.
+      const history = await alice.http<{ messages: Array<{ id: string }> }>(
+        'GET',
+        `/chat/messages?roomId=${room.id}&limit=200`,
+      );
+      const stored = history.body.messages.map((m) => m.id);
+      const ids = inbox.messages.map((m) => m.id);
+      expect(ids.slice(ids.indexOf(before))).toEqual(stored.slice(stored.indexOf(before)));
+      expect(ids).toEqual(expect.arrayContaining(missed));
+      expect(inbox.seqs).toEqual([...inbox.seqs].sort((a, b) => a - b));
+      expect(new Set(inbox.seqs).size).toBe(inbox.seqs.length);
+      // A batched socket got every one of them in `roomEvents` frames, the gap fill included.
+      if (delivery === 'batched') expect(inbox.batchSizes.length).toBe(inbox.frames);
+      else expect(inbox.batchSizes).toEqual([]);
+      bobSocket.disconnect();
     });
-    await watcher.flush();
-    natsProxy.cut();
-    const missed = [await say('missed one'), await say('missed two'), await say('missed three')];
-    await eventually(
-      () => missed.filter((id) => !published.includes(id)),
-      (unpublished) => unpublished.length === 0,
-      10_000,
-    );
-    watch.unsubscribe();
-    await watcher.close();
-    expect(inbox.messages.filter((m) => missed.includes(m.id))).toEqual([]);
-    natsProxy.restore();
-
-    // The socket stayed connected all along. Once the gateway is back on NATS, the next live event shows the gap
-    // and the store fills it; until then each new message is missed too, so keep sending until one arrives.
-    const afters: string[] = [];
-    const arrived = () => inbox.messages.some((m) => afters.includes(m.id));
-    await eventually(
-      async () => {
-        if (arrived()) return true;
-        afters.push(await say(`after the cut ${afters.length + 1}`));
-        // Each message gets a moment to arrive before the next is sent.
-        await inbox.waitFor(arrived, 'a message sent after the cut', 200).catch(() => {});
-        return arrived();
-      },
-      (done) => done,
-      20_000,
-    );
-    await inbox.waitFor(
-      () => inbox.messages.some((m) => m.id === afters.at(-1)),
-      'the last message sent after the cut',
-    );
-    expect(bobSocket.connected).toBe(true);
-
-    // Exactly the room's history from `before` on: nothing missing, nothing doubled, in seq order.
-    const history = await alice.http<{ messages: Array<{ id: string }> }>(
-      'GET',
-      `/chat/messages?roomId=${room.id}&limit=200`,
-    );
-    const stored = history.body.messages.map((m) => m.id);
-    const ids = inbox.messages.map((m) => m.id);
-    expect(ids.slice(ids.indexOf(before))).toEqual(stored.slice(stored.indexOf(before)));
-    expect(ids).toEqual(expect.arrayContaining(missed));
-    expect(inbox.seqs).toEqual([...inbox.seqs].sort((a, b) => a - b));
-    expect(new Set(inbox.seqs).size).toBe(inbox.seqs.length);
-    bobSocket.disconnect();
-  });
 });

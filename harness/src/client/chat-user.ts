@@ -27,6 +27,8 @@ export interface ConnectOptions {
   reconnection?: boolean;
   /** Token to present instead of a fresh one. */
   token?: string;
+  /** `batched`: room events come as `roomEvents` frames (the handshake's `auth.delivery`). */
+  delivery?: 'batched';
 }
 
 /** An HTTP answer: status and parsed JSON body. */
@@ -165,7 +167,7 @@ export class ChatUser {
     const token = options.token ?? (await this.sessionToken()).token;
     const socket = io(`${options.socketUrl ?? this.config.socketUrl}${namespace}`, {
       path: this.config.socketPath,
-      auth: { token },
+      auth: options.delivery ? { token, delivery: options.delivery } : { token },
       transports: options.transports ?? ['websocket', 'polling'],
       tryAllTransports: options.tryAllTransports ?? false,
       reconnection: options.reconnection ?? false,

@@ -1,16 +1,25 @@
 import type { Message, RoomUpdate } from '@chatrt/contracts';
 import type { ChatSocket } from './chat-user.ts';
 
-/** Collects every room update a socket receives, in arrival order, with ways to wait for them. */
+/** Collects every room update a socket receives (one per frame or batched), in arrival order, with ways to wait. */
 export class RoomInbox {
   readonly updates: RoomUpdate[] = [];
+  /** Room-event frames received: one per single event, one per `roomEvents` batch. */
+  frames = 0;
+  /** The size of each `roomEvents` batch received, in arrival order. */
+  readonly batchSizes: number[] = [];
   readonly #waiters = new Set<() => void>();
 
   constructor(socket: ChatSocket) {
-    const record = (update: RoomUpdate) => {
-      this.updates.push(update);
+    const record = (...updates: RoomUpdate[]) => {
+      this.frames += 1;
+      this.updates.push(...updates);
       for (const wake of this.#waiters) wake();
     };
+    socket.on('roomEvents', ({ events }) => {
+      this.batchSizes.push(events.length);
+      record(...events);
+    });
     socket.on('message', (payload) => {
       record({ event: 'message', payload });
     });

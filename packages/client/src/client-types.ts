@@ -17,7 +17,7 @@ import type { OutboxState } from './outbox/outbox.ts';
 import type { OutboxStore } from './outbox/outbox-store.ts';
 import type { RateLimitState } from './rate-limit-gate.ts';
 import type { HeadersSource } from './rest-api.ts';
-import type { ChatSocket, NotificationsSocket } from './sockets.ts';
+import type { ChatSocket, NotificationsSocket, RoomDelivery } from './sockets.ts';
 import type { ConnectionStatus } from './status.ts';
 
 /** Everything optional: endpoints (else from `env`, else the ops doc's defaults), timings, and plug points. */
@@ -42,6 +42,11 @@ export interface ChatClientOptions extends Partial<EndpointConfig>, Partial<Timi
   clock?: Clock;
   /** Messages loaded when a room is first joined. Default 50. */
   historyPageSize?: number;
+  /**
+   * How `/chat` delivers room events: `batched` (default) asks for several events per frame (`roomEvents`), which
+   * costs the gateway less per event; `single` keeps one frame per event. The client's events are the same either way.
+   */
+  delivery?: RoomDelivery;
 }
 
 /** Everything the UI renders from, as one immutable value that is replaced on each change. */

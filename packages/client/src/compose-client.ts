@@ -78,7 +78,13 @@ export function composeClient(options: ChatClientOptions): ClientParts {
     logger,
   );
   const notifications = new NotificationsStore();
-  const connections = new SocketConnections({ endpoints, timings, tokens, logger });
+  const connections = new SocketConnections({
+    endpoints,
+    timings,
+    tokens,
+    logger,
+    delivery: options.delivery ?? 'batched',
+  });
   const session = new ClientSession({ tokens, connections, network, logger, socketEnabled: endpoints.socketEnabled });
   const pending = new PendingSends({
     outbox,
@@ -241,6 +247,9 @@ export function composeClient(options: ChatClientOptions): ClientParts {
 
 /** Room updates go to the followed rooms; typing and presence straight to the client's listeners. */
 function forwardChatEvents(socket: ChatSocket, rooms: RoomSync, events: Emitter<ChatClientEvents>): void {
+  socket.on('roomEvents', ({ events: updates }) => {
+    for (const update of updates) rooms.apply(update);
+  });
   socket.on('message', (payload) => {
     rooms.apply({ event: 'message', payload });
   });

@@ -30,4 +30,4 @@ export type { OutboxItem, OutboxStore } from './outbox/outbox-store.ts';
 export { MemoryOutboxStore } from './outbox/memory-store.ts';
 export { IndexedDbOutboxStore, type IndexedDbOutboxOptions } from './outbox/indexeddb-store.ts';
 export { RestApi, type HeadersSource, type HistoryQuery, type HttpOptions } from './rest-api.ts';
-export type { ChatSocket, NotificationsSocket } from './sockets.ts';
+export type { ChatSocket, NotificationsSocket, RoomDelivery } from './sockets.ts';

@@ -5,7 +5,14 @@ import type { EndpointConfig, TimingConfig } from './config.ts';
 import { Emitter } from './emitter.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { diagnostics, type ClientLogger } from './logger.ts';
-import type { AnySocket, ChatSocket, ConnectionEvents, Namespace, NotificationsSocket } from './sockets.ts';
+import type {
+  AnySocket,
+  ChatSocket,
+  ConnectionEvents,
+  Namespace,
+  NotificationsSocket,
+  RoomDelivery,
+} from './sockets.ts';
 import { handshakeAuth, type SessionTokens } from './token.ts';
 
 /** Handshake refusals (the `connect_error` message is the code); the Socket.IO manager does not retry these itself. */
@@ -27,6 +34,7 @@ export class SocketConnections {
   readonly #timings: TimingConfig;
   readonly #tokens: SessionTokens;
   readonly #logger: ClientLogger;
+  readonly #delivery: RoomDelivery;
   readonly #events: Emitter<ConnectionEvents>;
   #manager: Manager | undefined;
   #chat: ChatSocket | undefined;
@@ -47,11 +55,13 @@ export class SocketConnections {
     timings: TimingConfig;
     tokens: SessionTokens;
     logger: ClientLogger;
+    delivery: RoomDelivery;
   }) {
     this.#endpoints = options.endpoints;
     this.#timings = options.timings;
     this.#tokens = options.tokens;
     this.#logger = options.logger;
+    this.#delivery = options.delivery;
     this.#events = new Emitter((err) => {
       options.logger.error('[Socket] A connection listener threw', err);
     });
@@ -154,7 +164,9 @@ export class SocketConnections {
   }
 
   #auth(namespace: Namespace): (cb: (data: object) => void) => void {
-    return handshakeAuth(this.#tokens, this.#logger, {
+    // Only /chat delivers room events; an older gateway ignores the field and sends one frame per event.
+    const extra: Record<string, string> = namespace === '/chat' ? { delivery: this.#delivery } : {};
+    return handshakeAuth(this.#tokens, this.#logger, extra, {
       presented: (token) => this.#presented.set(namespace, token),
       noSession: () => {
         this.#events.emit('unauthenticated');

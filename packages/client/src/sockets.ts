@@ -15,6 +15,9 @@ export type NotificationsSocket = Socket<NotificationsServerToClientEvents, Noti
 
 export type Namespace = '/chat' | '/notifications';
 
+/** How `/chat` sends room events: several per `roomEvents` frame, or one frame each. */
+export type RoomDelivery = 'batched' | 'single';
+
 /** The parts of a socket handled the same way for both namespaces. */
 export type AnySocket = Socket<
   { sessionExpired: (payload: ApiError) => void; serverShutdown: (payload: ServerShutdown) => void },

@@ -135,12 +135,13 @@ export class SessionTokens {
 }
 
 /**
- * The Socket.IO handshake payload: a token fetched (or refreshed) right before each connection attempt.
- * `presented` hears the token sent; `noSession` that there is none (the attempt is not made).
+ * The Socket.IO handshake payload: `extra` and a token fetched (or refreshed) right before each connection
+ * attempt. `presented` hears the token sent; `noSession` that there is none (the attempt is not made).
  */
 export function handshakeAuth(
   tokens: SessionTokens,
   logger: ClientLogger,
+  extra: Record<string, string>,
   on: { presented(token: string): void; noSession(): void },
 ): (cb: (data: object) => void) => void {
   return (cb) => {
@@ -151,13 +152,13 @@ export function handshakeAuth(
           return;
         }
         on.presented(token);
-        cb({ token });
+        cb({ ...extra, token });
       },
       (err: unknown) => {
         // The token endpoint is unreachable: try the last token; a refusal comes back as connect_error.
         logger.warn('[Socket] Session token unavailable', err);
         const last = tokens.current;
-        cb(last ? { token: last } : {});
+        cb(last ? { ...extra, token: last } : extra);
       },
     );
   };

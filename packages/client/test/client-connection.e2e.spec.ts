@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Message, MessagePage, Room } from '@chatrt/contracts';
+import type { Message, MessagePage, Room, RoomEvents } from '@chatrt/contracts';
 import { startTestStack, TcpProxy, type ChatUser, type TestStack } from '@chatrt/harness';
 import { diagnostics, type ChatClient, type ConnectionStatus } from '../src/index.ts';
 import { assertGapless, clientFor, fastTimings, texts, until } from './support/e2e.ts';
@@ -68,13 +68,15 @@ describe('ChatClient against the real stack: connect, resume, fallback, REST-onl
 
     const states: string[] = [];
     const socket = client.chatSocket!;
+    // The client asks for batched delivery by default: room events come in `roomEvents` frames.
     const liveCopy = new Promise<Message>((resolve) => {
-      const onMessage = (m: Message) => {
-        if (m.senderId !== alice.id) return;
-        socket.off('message', onMessage);
-        resolve(m);
+      const onBatch = ({ events }: RoomEvents) => {
+        const copy = events.find((e) => e.event === 'message' && e.payload.senderId === alice.id);
+        if (copy?.event !== 'message') return;
+        socket.off('roomEvents', onBatch);
+        resolve(copy.payload);
       };
-      socket.on('message', onMessage);
+      socket.on('roomEvents', onBatch);
     });
     const mine = client.send(room.id, 'hello from the SDK');
     mine.onChange((m) => states.push(m.state));
@@ -102,6 +104,36 @@ describe('ChatClient against the real stack: connect, resume, fallback, REST-onl
     assertGapless(client, room.id);
     expect(texts(client, room.id)).toEqual([before.message, live.message, 'hello from the SDK', 'while stopped']);
     await client.stop();
+  });
+
+  it("batched by default, one frame per event with delivery 'single': both show a burst once and in order", async () => {
+    const started = await Promise.all(
+      [{}, { delivery: 'single' as const }].map(async (options) => {
+        const { client } = await clientFor(env, alice, options);
+        clients.push(client);
+        await client.start();
+        await client.waitForStatus('connected');
+        await client.joinRoom(room.id);
+        const frames = { roomEvents: 0, message: 0 };
+        client.chatSocket!.on('roomEvents', () => (frames.roomEvents += 1));
+        client.chatSocket!.on('message', () => (frames.message += 1));
+        return { client, frames };
+      }),
+    );
+    const burst = await Promise.all(Array.from({ length: 10 }, (_, i) => bobSays(`burst ${i}`)));
+    for (const { client } of started) {
+      const store = client.room(room.id);
+      await until(store, () => burst.every((m) => store.get().some((e) => e.id === m.id)), 'the burst');
+      assertGapless(client, room.id);
+      const seqs = store.get().map((m) => m.seq);
+      expect(seqs.slice(-burst.length)).toEqual(burst.map((m) => m.seq).sort((a, b) => a - b));
+    }
+    const [batched, single] = started;
+    expect(batched!.frames.message).toBe(0);
+    expect(batched!.frames.roomEvents).toBeGreaterThan(0);
+    expect(single!.frames.roomEvents).toBe(0);
+    expect(single!.frames.message).toBe(burst.length);
+    for (const { client } of started) await client.stop();
   });
 
   it('after the gateway stops and starts again, rejoins from its last seq: every message once, in order', async () => {

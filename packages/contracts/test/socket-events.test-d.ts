@@ -54,6 +54,7 @@ describe('the /chat event maps', () => {
       | 'messageDeleted'
       | 'memberAdded'
       | 'memberRemoved'
+      | 'roomEvents'
     >();
   });
 

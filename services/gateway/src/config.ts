@@ -106,6 +106,10 @@ const schema = z
     HANDSHAKE_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
     /** Room updates fetched per page when a socket resumes. */
     REPLAY_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(200),
+    /** Room events in one `roomEvents` frame at most (sockets with batched delivery). */
+    BATCH_DELIVERY_MAX_EVENTS: z.coerce.number().int().min(1).max(10_000).default(100),
+    /** Estimated bytes of one `roomEvents` frame at most: a batch that would pass it is sent first. */
+    BATCH_DELIVERY_MAX_BYTES: z.coerce.number().int().min(1024).max(16_777_216).default(65_536),
   })
   .refine((env) => env.SOCKET_MAX_BUFFERED_PACKETS >= 2 * env.REPLAY_PAGE_SIZE, {
     error: 'must be at least twice REPLAY_PAGE_SIZE (a replay page is sent once the queue is down to half)',
@@ -146,6 +150,7 @@ const schema = z
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     replayPageSize: env.REPLAY_PAGE_SIZE,
     maxBufferedPackets: env.SOCKET_MAX_BUFFERED_PACKETS,
+    batchLimits: { maxEvents: env.BATCH_DELIVERY_MAX_EVENTS, maxBytes: env.BATCH_DELIVERY_MAX_BYTES },
     connections: {
       maxConnections: env.MAX_CONNECTIONS ?? defaultMaxConnections(),
       maxPerAddress: env.MAX_CONNECTIONS_PER_ADDRESS,

@@ -103,6 +103,7 @@ export function startGateway(config: GatewayConfig, log: Logger): Promise<Gatewa
         allowedOrigins: config.allowedOrigins,
         maxPayloadBytes: config.maxPayloadBytes,
         maxBufferedPackets: config.maxBufferedPackets,
+        batchLimits: config.batchLimits,
         pingIntervalMs: config.pingIntervalMs,
         pingTimeoutMs: config.pingTimeoutMs,
         connectionGuard,

@@ -189,6 +189,13 @@ export const asyncApiConformance = {
           "operations": [
             "deliverMemberRemoved"
           ]
+        },
+        "roomEvents": {
+          "unit": "/chat roomEvents",
+          "schema": "RoomEvents",
+          "operations": [
+            "deliverRoomEvents"
+          ]
         }
       },
       "connectError": {
@@ -837,6 +844,7 @@ export const asyncApiConformance = {
     "deliverMessageDeleted",
     "deliverMemberAdded",
     "deliverMemberRemoved",
+    "deliverRoomEvents",
     "refuseChatConnection",
     "refuseNotificationsConnection",
     "register",
@@ -888,6 +896,7 @@ export const asyncApiConformance = {
     "/chat messageDeleted",
     "/chat memberAdded",
     "/chat memberRemoved",
+    "/chat roomEvents",
     "/chat typing",
     "/chat okAck",
     "/chat typingNotice",

@@ -11,7 +11,7 @@ export interface AddMemberCommand {
   'userId': string;
 }
 
-export type AnonymousSchema_25 = "UNAUTHENTICATED" | "UNAVAILABLE";
+export type AnonymousSchema_31 = "UNAUTHENTICATED" | "UNAVAILABLE";
 
 export interface ApiError {
   'code': ErrorCode;
@@ -23,7 +23,7 @@ export interface ApiError {
 export type ChatEvents = RoomCreatedEvent | MemberAddedEvent | MessageSentEvent | MemberRemovedEvent | MessageEditedEvent | MessageDeletedEvent | ReadMarkerMovedEvent;
 
 export interface ConnectError {
-  'message': AnonymousSchema_25;
+  'message': AnonymousSchema_31;
 }
 
 export type CreateRoomAck = CreateRoomOk | AckFailure;
@@ -448,6 +448,11 @@ export interface RoomCreatedEvent {
   'seq': number;
   'data': RoomCreatedData;
   'metadata': EventMetadata;
+}
+
+export interface RoomEvents {
+  'roomId': string;
+  'events': (MessageUpdate | MessageEditedUpdate | MessageDeletedUpdate | MemberAddedUpdate | MemberRemovedUpdate)[];
 }
 
 export interface RoomListOk {

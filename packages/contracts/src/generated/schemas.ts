@@ -1831,6 +1831,27 @@ export const contractSchemas = {
         }
       }
     },
+    "RoomEvents": {
+      "type": "object",
+      "description": "Consecutive events of one room for a socket with batched delivery, ascending by seq; each is the event name and payload the socket would otherwise receive as its own frame.",
+      "required": [
+        "roomId",
+        "events"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "roomId": {
+          "$ref": "#/$defs/Id"
+        },
+        "events": {
+          "type": "array",
+          "minItems": 1,
+          "items": {
+            "$ref": "#/$defs/RoomUpdate"
+          }
+        }
+      }
+    },
     "RoomList": {
       "type": "object",
       "required": [
@@ -2505,6 +2526,7 @@ export interface SchemaTypes {
   RoomAck: models.RoomAck;
   RoomCreatedData: models.RoomCreatedData;
   RoomCreatedEvent: models.RoomCreatedEvent;
+  RoomEvents: models.RoomEvents;
   RoomList: components['schemas']['RoomList'];
   RoomListOk: models.RoomListOk;
   RoomOk: models.RoomOk;

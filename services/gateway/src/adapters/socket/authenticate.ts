@@ -3,13 +3,18 @@ import { CodedError, type Logger } from '@chatrt/service-kit';
 import type { GatewayMetrics } from '../metrics.ts';
 import type { TokenIdentity, TokenVerifier } from '../token-verifier.ts';
 
+/** How a `/chat` socket receives room events: one frame each, or several per `roomEvents` frame. */
+export type RoomDelivery = 'single' | 'batched';
+
 /** Per-socket data set at the handshake. */
 export interface SocketData {
   identity: TokenIdentity;
+  /** The handshake's `auth.delivery`: `batched` opts in; anything else keeps one frame per event. */
+  delivery: RoomDelivery;
 }
 
 /**
- * Handshake middleware: `auth.token` must be a valid session token. A refused handshake reaches the client
+ * Handshake middleware: `auth.token` must be a valid session token; `auth.delivery` picks the room delivery. A refused handshake reaches the client
  * as `connect_error` whose message is the error code (UNAUTHENTICATED, or UNAVAILABLE if keys cannot load).
  */
 export function tokenMiddleware(verifier: TokenVerifier, metrics: GatewayMetrics, log: Logger) {
@@ -28,7 +33,9 @@ export function tokenMiddleware(verifier: TokenVerifier, metrics: GatewayMetrics
     verifier.verify(token).then(
       (identity) => {
         metrics.authEvents.inc({ kind: 'handshake', result: 'ok' });
-        (socket.data as SocketData).identity = identity;
+        const data = socket.data as SocketData;
+        data.identity = identity;
+        data.delivery = socket.handshake.auth['delivery'] === 'batched' ? 'batched' : 'single';
         next();
       },
       (err: unknown) => {

@@ -23,6 +23,7 @@ import type { SubjectFeed } from './subject-feed.ts';
 import type { RoomSignals } from './room-signals.ts';
 import type { OutboundQueues } from './outbound-queues.ts';
 import { SerialQueues } from './serial-queues.ts';
+import { RoomEventBatches, type BatchLimits } from './room-event-batches.ts';
 import { deliveryFor, roomStream } from '../../domain/delivery.ts';
 
 export type ChatNamespace = Namespace<
@@ -51,6 +52,8 @@ export interface ChatNamespaceDeps {
   replayPageSize: number;
   /** Paces replays to what each connection takes. */
   outbound: OutboundQueues;
+  /** Bounds of one `roomEvents` frame, for sockets with batched delivery. */
+  batchLimits: BatchLimits;
 }
 
 /** Local Socket.IO room of a chat room's joined sockets, and of a user's sockets. */
@@ -60,13 +63,15 @@ export const userChannel = (userId: string) => `user:${userId}`;
 /** Wires `/chat`: every client event is validated, rate-limited (all but ping), answered, and acknowledged. */
 export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps): void {
   const { backend, commands, roomEvents, signals, rateLimits, metrics, inFlight, log } = deps;
-  const live = new LiveBroadcast(nsp);
+  const batches = new RoomEventBatches(nsp, deps.batchLimits);
+  const live = new LiveBroadcast(nsp, batches);
   roomEvents.onDispatched(() => {
     live.flush();
   });
 
   nsp.on('connection', (socket: ChatSocket) => {
     const actorId = socket.data.identity.userId;
+    const batched = socket.data.delivery === 'batched';
     /** The rooms this socket follows: each one's delivery, and how to stop following it. */
     const joined = new Map<string, { delivery: ResumableDelivery<ChatEvents, RoomUpdate>; leave: () => void }>();
     /** Joins of one room on this socket run one after another, so a later join replaces an earlier one whole. */
@@ -108,7 +113,8 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
         after: afterSeq ?? reply.room.lastSeq,
         shape: roomStream,
         emit: (update) => {
-          emitUpdate(socket, update);
+          if (batched) batches.addForSocket(socket, roomId, update);
+          else emitUpdate(socket, update);
           // A removed member's socket stops receiving the room right after learning it was removed.
           if (update.event === 'memberRemoved' && update.payload.userId === actorId) leave(roomId);
         },
@@ -136,7 +142,7 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
         const update = live.updateFor(event);
         // This member's own removal goes through its delivery, which leaves the room once it is emitted.
         const removesMe = update?.event === 'memberRemoved' && update.payload.userId === actorId;
-        if (!removesMe && delivery.advanceLive(event)) live.add(socket.id);
+        if (!removesMe && delivery.advanceLive(event)) live.add(socket.id, batched);
         else delivery.onLive(event);
       });
       if (socket.disconnected) {
@@ -191,16 +197,20 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
  * socket's listener and sent once when they all ran: Socket.IO encodes (and frames) a broadcast once,
  * where an emit per socket would encode the same packet for every socket. Sockets catching up or filling
  * a gap get their events through their own delivery; each socket's events still go out in seq order,
- * since a message's broadcast is sent before the feed takes the next message.
+ * since a message's broadcast is sent before the feed takes the next message. Sockets with batched
+ * delivery get the event in their room's next `roomEvents` batch instead.
  */
 class LiveBroadcast {
   readonly #nsp: ChatNamespace;
+  readonly #batches: RoomEventBatches;
   #event: ChatEvents | undefined;
   #update: RoomUpdate | undefined;
   #socketIds: string[] = [];
+  #batchedSocketIds: string[] = [];
 
-  constructor(nsp: ChatNamespace) {
+  constructor(nsp: ChatNamespace, batches: RoomEventBatches) {
     this.#nsp = nsp;
+    this.#batches = batches;
   }
 
   /** What the sockets receive for the event being dispatched, translated once. */
@@ -212,15 +222,22 @@ class LiveBroadcast {
     return this.#update;
   }
 
-  add(socketId: string): void {
-    if (this.#update) this.#socketIds.push(socketId);
+  add(socketId: string, batched: boolean): void {
+    if (!this.#update) return;
+    if (batched) this.#batchedSocketIds.push(socketId);
+    else this.#socketIds.push(socketId);
   }
 
   flush(): void {
-    if (this.#update && this.#socketIds.length > 0) emitUpdate(this.#nsp.to(this.#socketIds), this.#update);
+    if (this.#event && this.#update) {
+      if (this.#socketIds.length > 0) emitUpdate(this.#nsp.to(this.#socketIds), this.#update);
+      if (this.#batchedSocketIds.length > 0)
+        this.#batches.addLive(this.#event.roomId, this.#update, this.#batchedSocketIds);
+    }
     this.#event = undefined;
     this.#update = undefined;
     this.#socketIds = [];
+    this.#batchedSocketIds = [];
   }
 }
 

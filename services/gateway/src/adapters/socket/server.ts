@@ -18,6 +18,7 @@ import { serveNotificationsNamespace, type NotificationsNamespace } from './noti
 import { endRevokedSessions, trackConnections } from './connection-lifecycle.ts';
 import { RoomSignals } from './room-signals.ts';
 import { OutboundQueues } from './outbound-queues.ts';
+import type { BatchLimits } from './room-event-batches.ts';
 import type { NatsConnection } from '@chatrt/service-kit';
 import type { ConnectionGuard } from '../connection-guard.ts';
 
@@ -35,6 +36,8 @@ export interface SocketServerOptions extends Omit<ChatNamespaceDeps, 'signals' |
   maxPayloadBytes: number;
   /** Packets queued for one connection before it is dropped as too slow (it reconnects and resumes). */
   maxBufferedPackets: number;
+  /** Bounds of one `roomEvents` frame (sockets with batched delivery). */
+  batchLimits: BatchLimits;
   pingIntervalMs: number;
   pingTimeoutMs: number;
   /** Caps connections and closes those that never complete a request. */
