@@ -1,6 +1,6 @@
 import type { Message } from '@chatrt/contracts';
 import type { ChatClientError } from './errors.ts';
-import type { MessageState } from './room-messages.ts';
+import type { MessageState } from './room-message-view.ts';
 
 /**
  * A message I sent, shown before the server has it: `sending` (queued or in flight), then `sent` (stored,
