@@ -86,7 +86,8 @@ function build(env: NodeJS.ProcessEnv): Promise<void> {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
     child.once('exit', (code) => {
-      code === 0 ? resolve() : reject(new Error(`vite build failed (${code}):\n${stderr}`));
+      if (code === 0) resolve();
+      else reject(new Error(`vite build failed (${code}):\n${stderr}`));
     });
   });
 }
