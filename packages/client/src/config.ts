@@ -91,9 +91,9 @@ export function resolveEndpoints(options: Partial<EndpointConfig> & { env?: Clie
 
 /** Timings with defaults for whatever is not given. */
 export function resolveTimings(options: Partial<TimingConfig>): TimingConfig {
-  const picked = Object.fromEntries(
-    Object.entries(options).filter(([key, value]) => key in defaultTimings && value !== undefined),
-  );
+  // A key given as undefined (allowed by Partial) keeps its default.
+  const given: [string, number | undefined][] = Object.entries(options);
+  const picked = Object.fromEntries(given.filter(([key, value]) => key in defaultTimings && value !== undefined));
   return { ...defaultTimings, ...picked };
 }
 

@@ -262,7 +262,7 @@ export class SocketConnections {
       onMissed: (err) => {
         this.#logger.warn(`[Socket] Heartbeat on ${namespace} unanswered; reconnecting`, err);
         // Closing the transport makes the manager reconnect (and resume) as after any network loss.
-        this.#manager?.engine?.close();
+        this.#manager?.engine.close();
       },
     });
     this.#heartbeats.set(namespace, stop);
