@@ -1,11 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Message, MessagePage, Room } from '@chatrt/contracts';
-import { startTestStack, TcpProxy, type ChatUser, type TestStack } from '@chatrt/harness';
+import { TcpProxy, type ChatUser } from '@chatrt/harness';
 import { diagnostics, type ChatClient, type ConnectionStatus } from '../src/index.ts';
-import { assertGapless, clientFor, fastTimings, texts, until } from './support/e2e.ts';
+import { assertGapless, clientFor, fastTimings, texts, until, testStackSuite } from './support/e2e.ts';
 
 describe('ChatClient against the real stack: connect, resume, fallback, REST-only, no session', () => {
-  let env: TestStack;
+  const suite = testStackSuite();
   let alice: ChatUser, bob: ChatUser;
   let room: Room;
   const clients: ChatClient[] = [];
@@ -29,25 +29,23 @@ describe('ChatClient against the real stack: connect, resume, fallback, REST-onl
   }
 
   beforeAll(async () => {
-    env = await startTestStack();
-    alice = await env.signedUpUser();
-    bob = await env.signedUpUser();
+    alice = await suite.env.signedUpUser();
+    bob = await suite.env.signedUpUser();
     room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'client e2e', memberIds: [bob.id] })).body;
   });
 
   afterAll(async () => {
     for (const client of clients) await client.stop();
     for (const proxy of proxies) await proxy.stop();
-    await env?.stop();
   });
 
   it('connects both namespaces with the ops doc diagnostics, loads history, receives live and sends optimistically', async () => {
     const before = await bobSays('before alice joined');
-    const { client, logger } = await clientFor(env, alice);
+    const { client, logger } = await clientFor(suite.env, alice);
     clients.push(client);
     await client.start();
     await client.waitForStatus('connected');
-    const socketUrl = env.config().socketUrl;
+    const socketUrl = suite.env.config().socketUrl;
     await until(client.state, () => client.getSnapshot().notificationsConnected, '/notifications connected');
     expect(logger.texts('info')).toEqual(
       expect.arrayContaining([
@@ -105,7 +103,7 @@ describe('ChatClient against the real stack: connect, resume, fallback, REST-onl
   });
 
   it('after the gateway stops and starts again, rejoins from its last seq: every message once, in order', async () => {
-    const { client } = await clientFor(env, alice, fastTimings);
+    const { client } = await clientFor(suite.env, alice, fastTimings);
     clients.push(client);
     const statuses = recordStatuses(client);
     await client.start();
@@ -115,15 +113,15 @@ describe('ChatClient against the real stack: connect, resume, fallback, REST-onl
     const seenBefore = store.get().length;
 
     // Bob keeps talking through a second gateway while the client's gateway is down.
-    const extra = await env.stack.addGateway();
+    const extra = await suite.env.stack.addGateway();
     const mainApi = bob.config.apiUrl;
     bob.config = { ...bob.config, apiUrl: `${extra.urls.api}/api` };
     try {
-      await env.stack.stopService('gateway');
+      await suite.env.stack.stopService('gateway');
       await client.waitForStatus(['connecting', 'fallback']);
       const whileDown: Message[] = [];
       for (let i = 0; i < 5; i++) whileDown.push(await bobSays(`while down ${i}`));
-      await env.stack.startService('gateway');
+      await suite.env.stack.startService('gateway');
       await client.waitForStatus('connected', 60_000);
       await until(
         store,
@@ -145,9 +143,9 @@ describe('ChatClient against the real stack: connect, resume, fallback, REST-onl
   });
 
   it('falls back to REST when the socket server is unreachable (send, polled receive) and returns to sockets', async () => {
-    const proxy = await TcpProxy.start(env.stack.ports.socket);
+    const proxy = await TcpProxy.start(suite.env.stack.ports.socket);
     proxies.push(proxy);
-    const { client, logger } = await clientFor(env, alice, { ...fastTimings, socketUrl: proxy.url });
+    const { client, logger } = await clientFor(suite.env, alice, { ...fastTimings, socketUrl: proxy.url });
     clients.push(client);
     await client.start();
     await client.waitForStatus('connected');
@@ -177,7 +175,7 @@ describe('ChatClient against the real stack: connect, resume, fallback, REST-onl
   });
 
   it('runs REST-only when sockets are disabled (NEXT_PUBLIC_ENABLE_SOCKET_IO=false)', async () => {
-    const { client, logger } = await clientFor(env, alice, {
+    const { client, logger } = await clientFor(suite.env, alice, {
       ...fastTimings,
       env: { NEXT_PUBLIC_ENABLE_SOCKET_IO: 'false' },
     });
@@ -242,7 +240,7 @@ describe('ChatClient against the real stack: connect, resume, fallback, REST-onl
   });
 
   it('without a session: warns, reports unauthenticated and opens no socket', async () => {
-    const { client, logger } = await clientFor(env, undefined);
+    const { client, logger } = await clientFor(suite.env, undefined);
     clients.push(client);
     await client.start();
     expect(client.status).toBe('unauthenticated');

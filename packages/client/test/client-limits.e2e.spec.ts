@@ -1,20 +1,17 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Message, MessagePage, Room } from '@chatrt/contracts';
-import { startTestStack, type ChatUser, type TestStack } from '@chatrt/harness';
+import type { ChatUser } from '@chatrt/harness';
 import type { ChatClient, RateLimitState } from '../src/index.ts';
-import { clientFor, fastTimings } from './support/e2e.ts';
+import { clientFor, fastTimings, testStackSuite } from './support/e2e.ts';
 
 describe('ChatClient rate limit against the real stack (1 message/s, burst 2)', () => {
-  let env: TestStack;
+  const suite = testStackSuite({ RATE_LIMIT_MESSAGES_PER_SECOND: '1', RATE_LIMIT_BURST: '2' });
   const clients: ChatClient[] = [];
 
-  beforeAll(async () => {
-    env = await startTestStack({ RATE_LIMIT_MESSAGES_PER_SECOND: '1', RATE_LIMIT_BURST: '2' });
-  });
+  beforeAll(async () => {});
 
   afterAll(async () => {
     for (const client of clients) await client.stop();
-    await env?.stop();
   });
 
   async function roomOf(user: ChatUser): Promise<Room> {
@@ -27,9 +24,9 @@ describe('ChatClient rate limit against the real stack (1 message/s, burst 2)', 
 
   for (const transport of ['socket', 'rest'] as const) {
     it(`over ${transport}: RATE_LIMITED blocks sending, counts down, then sends everything queued once, in order`, async () => {
-      const user = await env.signedUpUser();
+      const user = await suite.env.signedUpUser();
       const room = await roomOf(user);
-      const { client } = await clientFor(env, user, { ...fastTimings, socketEnabled: transport === 'socket' });
+      const { client } = await clientFor(suite.env, user, { ...fastTimings, socketEnabled: transport === 'socket' });
       clients.push(client);
       const countdown: RateLimitState[] = [];
       client.on('rateLimit', (s) => countdown.push(s));

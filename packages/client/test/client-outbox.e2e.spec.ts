@@ -3,13 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Message, MessagePage, Room } from '@chatrt/contracts';
-import { startTestStack, TcpProxy, type ChatUser, type TestStack } from '@chatrt/harness';
+import { TcpProxy, type ChatUser } from '@chatrt/harness';
 import { ManualNetwork, type ChatClient, type ChatClientError } from '../src/index.ts';
 import { FileOutboxStore } from '../src/node/index.ts';
-import { assertGapless, clientFor, fastTimings, until } from './support/e2e.ts';
+import { assertGapless, clientFor, fastTimings, until, testStackSuite } from './support/e2e.ts';
 
 describe('ChatClient outbox and notifications against the real stack', () => {
-  let env: TestStack;
+  const suite = testStackSuite();
   let alice: ChatUser, bob: ChatUser;
   let room: Room;
   let dataDir: string;
@@ -21,9 +21,8 @@ describe('ChatClient outbox and notifications against the real stack', () => {
   }
 
   beforeAll(async () => {
-    env = await startTestStack();
-    alice = await env.signedUpUser();
-    bob = await env.signedUpUser();
+    alice = await suite.env.signedUpUser();
+    bob = await suite.env.signedUpUser();
     room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'outbox', memberIds: [bob.id] })).body;
     dataDir = await mkdtemp(join(tmpdir(), 'client-outbox-'));
   });
@@ -31,19 +30,19 @@ describe('ChatClient outbox and notifications against the real stack', () => {
   afterAll(async () => {
     for (const client of clients) await client.stop();
     for (const proxy of proxies) await proxy.stop();
-    await env?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('delivers messages written offline exactly once each, in order, across a page reload and a racing retry', async () => {
-    const proxy = await TcpProxy.start(env.stack.ports.socket);
+    const proxy = await TcpProxy.start(suite.env.stack.ports.socket);
     proxies.push(proxy);
     const network = new ManualNetwork(true);
     const outboxFile = join(dataDir, 'alice-outbox.json');
     const options = { ...fastTimings, socketUrl: proxy.url, network };
 
     // First page: connected, then the device goes offline and the user writes three messages.
-    const first = (await clientFor(env, alice, { ...options, outboxStore: new FileOutboxStore(outboxFile) })).client;
+    const first = (await clientFor(suite.env, alice, { ...options, outboxStore: new FileOutboxStore(outboxFile) }))
+      .client;
     clients.push(first);
     await first.start();
     await first.waitForStatus('connected');
@@ -74,7 +73,8 @@ describe('ChatClient outbox and notifications against the real stack', () => {
     await first.stop();
 
     // The page is reloaded while still offline: the outbox comes back from the file and more is written.
-    const second = (await clientFor(env, alice, { ...options, outboxStore: new FileOutboxStore(outboxFile) })).client;
+    const second = (await clientFor(suite.env, alice, { ...options, outboxStore: new FileOutboxStore(outboxFile) }))
+      .client;
     clients.push(second);
     await second.start();
     expect(second.status).toBe('offline');
@@ -123,7 +123,7 @@ describe('ChatClient outbox and notifications against the real stack', () => {
 
   it('refuses a message visibly when the outbox is full, and sends it on retry once there is room', async () => {
     const network = new ManualNetwork(false);
-    const { client } = await clientFor(env, alice, { ...fastTimings, network, outboxCapacity: 2 });
+    const { client } = await clientFor(suite.env, alice, { ...fastTimings, network, outboxCapacity: 2 });
     clients.push(client);
     const errors: ChatClientError[] = [];
     client.on('error', (e) => errors.push(e));
@@ -150,8 +150,8 @@ describe('ChatClient outbox and notifications against the real stack', () => {
   });
 
   it('fails a message the server refuses (not a member) with retry available, without blocking later ones', async () => {
-    const carol = await env.signedUpUser();
-    const { client } = await clientFor(env, carol, fastTimings);
+    const carol = await suite.env.signedUpUser();
+    const { client } = await clientFor(suite.env, carol, fastTimings);
     clients.push(client);
     await client.start();
     await client.waitForStatus('connected');
@@ -165,9 +165,9 @@ describe('ChatClient outbox and notifications against the real stack', () => {
   });
 
   it('receives notifications live and, after an outage, resumes from its cursor without repeats', async () => {
-    const proxy = await TcpProxy.start(env.stack.ports.socket);
+    const proxy = await TcpProxy.start(suite.env.stack.ports.socket);
     proxies.push(proxy);
-    const { client } = await clientFor(env, alice, { ...fastTimings, socketUrl: proxy.url });
+    const { client } = await clientFor(suite.env, alice, { ...fastTimings, socketUrl: proxy.url });
     clients.push(client);
     const received: string[] = [];
     client.on('notification', (n) => received.push(`${n.id}@${n.cursor}`));

@@ -29,13 +29,12 @@ function harness(script: (item: OutboxItem, attempt: number, route: 'socket' | '
     gate,
     owner: () => 'me',
     route: () => route,
-    async send(item, via) {
+    send(item, via) {
       const n = attempts.filter((a) => a.id === item.clientMessageId).length;
       attempts.push({ id: item.clientMessageId, route: via });
       changed();
       const answer = script(item, n, via);
-      if (answer instanceof ChatClientError) throw answer;
-      return answer;
+      return answer instanceof ChatClientError ? Promise.reject(answer) : Promise.resolve(answer);
     },
     onSent: (item) => {
       sent.push(item.clientMessageId);

@@ -82,12 +82,13 @@ describe('SessionTokens', () => {
       set(next: typeof answer) {
         answer = next;
       },
-      async sessionToken(): Promise<SessionToken | null> {
-        if (answer === 'down') throw new Error('network down');
-        if (answer === 'none') return null;
+      sessionToken(): Promise<SessionToken | null> {
+        if (answer === 'down') return Promise.reject(new Error('network down'));
+        if (answer === 'none') return Promise.resolve(null);
         issued++;
         const payload = btoa(JSON.stringify({ sub: 'user-1', n: issued })).replace(/=+$/, '');
-        return { token: `h.${payload}.s${issued}`, expiresAt: new Date(clock.now() + lifeMs).toISOString() };
+        const expiresAt = new Date(clock.now() + lifeMs).toISOString();
+        return Promise.resolve({ token: `h.${payload}.s${issued}`, expiresAt });
       },
     };
   }
