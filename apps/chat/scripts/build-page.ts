@@ -44,7 +44,8 @@ export async function ensurePageBuilt(options: EnsureBuiltOptions = {}): Promise
     const info = await buildInfo();
     if (plain && (info === undefined || Object.keys(info.env).length > 0)) {
       throw new Error(
-        `the page was built with ${JSON.stringify(info?.env)}; remove NEXT_PUBLIC_* from apps/chat/.env* for the browser tests`,
+        `the page was built with ${JSON.stringify(info?.env)}; ` +
+          'remove NEXT_PUBLIC_* from apps/chat/.env* for the browser tests',
       );
     }
     return true;

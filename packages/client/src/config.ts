@@ -26,7 +26,10 @@ export interface TimingConfig {
   ackTimeoutMs: number;
   /** In fallback, joined rooms and notifications are polled this often over REST. Default 5000. */
   fallbackPollIntervalMs: number;
-  /** In fallback, a new round of socket reconnection attempts starts this long after the last one failed. Default 15 000. */
+  /**
+   * In fallback, a new round of socket reconnection attempts starts this long after the last one failed.
+   * Default 15 000.
+   */
   socketProbeIntervalMs: number;
   /** Share of a session token's life after which it is refreshed. Default 0.8. */
   tokenRefreshRatio: number;

@@ -12,9 +12,9 @@ import {
 
 /**
  * One room's messages in seq order, fed by room updates (`applyUpdate`: live, replayed or polled over
- * REST), by history pages and acks (`merge`) and by my own sends (`addPending`). Never doubles a message (one entry
- * per id; my pending one becomes the stored one when it arrives with the same clientMessageId) and never goes back: stream
- * updates at or below `resumeSeq` are ignored, and `resumeSeq` is where a rejoin resumes.
+ * REST), by history pages and acks (`merge`) and by my own sends (`addPending`). Never doubles a message (one
+ * entry per id; my pending one becomes the stored one when it arrives with the same clientMessageId) and never
+ * goes back: stream updates at or below `resumeSeq` are ignored, and `resumeSeq` is where a rejoin resumes.
  */
 export class RoomMessages implements ReadableStore<readonly RoomMessage[]> {
   readonly roomId: string;

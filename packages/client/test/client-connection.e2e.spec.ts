@@ -39,68 +39,71 @@ describe('ChatClient against the real stack: connect, resume, fallback, REST-onl
     for (const proxy of proxies) await proxy.stop();
   });
 
-  it('connects both namespaces with the ops doc diagnostics, loads history, receives live and sends optimistically', async () => {
-    const before = await bobSays('before alice joined');
-    const { client, logger } = await clientFor(suite.env, alice);
-    clients.push(client);
-    await client.start();
-    await client.waitForStatus('connected');
-    const socketUrl = suite.env.config().socketUrl;
-    await until(client.state, () => client.getSnapshot().notificationsConnected, '/notifications connected');
-    expect(logger.texts('info')).toEqual(
-      expect.arrayContaining([
-        `[Socket] Connecting to ${socketUrl}/chat`,
-        `[Socket] Connecting to ${socketUrl}/notifications`,
-        `[Socket] Connected to /chat (id: ${client.chatSocket!.id})`,
-        `[Socket] Connected to /notifications (id: ${client.notificationsSocket!.id})`,
-      ]),
-    );
-    expect(client.userId).toBe(alice.id);
+  it(
+    'connects both namespaces with the ops doc diagnostics, loads history, ' + 'receives live and sends optimistically',
+    async () => {
+      const before = await bobSays('before alice joined');
+      const { client, logger } = await clientFor(suite.env, alice);
+      clients.push(client);
+      await client.start();
+      await client.waitForStatus('connected');
+      const socketUrl = suite.env.config().socketUrl;
+      await until(client.state, () => client.getSnapshot().notificationsConnected, '/notifications connected');
+      expect(logger.texts('info')).toEqual(
+        expect.arrayContaining([
+          `[Socket] Connecting to ${socketUrl}/chat`,
+          `[Socket] Connecting to ${socketUrl}/notifications`,
+          `[Socket] Connected to /chat (id: ${client.chatSocket!.id})`,
+          `[Socket] Connected to /notifications (id: ${client.notificationsSocket!.id})`,
+        ]),
+      );
+      expect(client.userId).toBe(alice.id);
 
-    await client.joinRoom(room.id);
-    expect(texts(client, room.id)).toEqual([before.message]);
+      await client.joinRoom(room.id);
+      expect(texts(client, room.id)).toEqual([before.message]);
 
-    const live = await bobSays('live from bob');
-    const store = client.room(room.id);
-    await until(store, () => store.get().some((m) => m.id === live.id), 'bob’s live message');
+      const live = await bobSays('live from bob');
+      const store = client.room(room.id);
+      await until(store, () => store.get().some((m) => m.id === live.id), 'bob’s live message');
 
-    const states: string[] = [];
-    const socket = client.chatSocket!;
-    const liveCopy = new Promise<Message>((resolve) => {
-      const onMessage = (m: Message) => {
-        if (m.senderId !== alice.id) return;
-        socket.off('message', onMessage);
-        resolve(m);
-      };
-      socket.on('message', onMessage);
-    });
-    const mine = client.send(room.id, 'hello from the SDK');
-    mine.onChange((m) => states.push(m.state));
-    expect(store.get().at(-1)).toMatchObject({
-      key: mine.clientMessageId,
-      state: 'sending',
-      text: 'hello from the SDK',
-    });
-    const stored = await mine.settled();
-    expect(states).toEqual(['sent']);
-    expect(stored).toMatchObject({ senderId: alice.id, clientMessageId: mine.clientMessageId });
-    // The live copy of my own message merges into the optimistic one instead of doubling it.
-    expect((await liveCopy).id).toBe(stored.id);
-    expect(store.resumeSeq).toBe(stored.seq);
-    expect(texts(client, room.id)).toEqual([before.message, live.message, 'hello from the SDK']);
-    expect(store.get().at(-1)).toMatchObject({ key: mine.clientMessageId, state: 'sent', seq: stored.seq });
-    await client.stop();
-    expect(client.status).toBe('idle');
+      const states: string[] = [];
+      const socket = client.chatSocket!;
+      const liveCopy = new Promise<Message>((resolve) => {
+        const onMessage = (m: Message) => {
+          if (m.senderId !== alice.id) return;
+          socket.off('message', onMessage);
+          resolve(m);
+        };
+        socket.on('message', onMessage);
+      });
+      const mine = client.send(room.id, 'hello from the SDK');
+      mine.onChange((m) => states.push(m.state));
+      expect(store.get().at(-1)).toMatchObject({
+        key: mine.clientMessageId,
+        state: 'sending',
+        text: 'hello from the SDK',
+      });
+      const stored = await mine.settled();
+      expect(states).toEqual(['sent']);
+      expect(stored).toMatchObject({ senderId: alice.id, clientMessageId: mine.clientMessageId });
+      // The live copy of my own message merges into the optimistic one instead of doubling it.
+      expect((await liveCopy).id).toBe(stored.id);
+      expect(store.resumeSeq).toBe(stored.seq);
+      expect(texts(client, room.id)).toEqual([before.message, live.message, 'hello from the SDK']);
+      expect(store.get().at(-1)).toMatchObject({ key: mine.clientMessageId, state: 'sent', seq: stored.seq });
+      await client.stop();
+      expect(client.status).toBe('idle');
 
-    // Started again (as React's StrictMode does), it resumes the room from where it stopped.
-    const whileStopped = await bobSays('while stopped');
-    await client.start();
-    await client.waitForStatus('connected');
-    await until(store, () => store.get().some((m) => m.id === whileStopped.id), 'the message sent while stopped');
-    assertGapless(client, room.id);
-    expect(texts(client, room.id)).toEqual([before.message, live.message, 'hello from the SDK', 'while stopped']);
-    await client.stop();
-  });
+      // Started again (as React's StrictMode does), it resumes the room from where it stopped.
+      const whileStopped = await bobSays('while stopped');
+      await client.start();
+      await client.waitForStatus('connected');
+      await until(store, () => store.get().some((m) => m.id === whileStopped.id), 'the message sent while stopped');
+      assertGapless(client, room.id);
+      expect(texts(client, room.id)).toEqual([before.message, live.message, 'hello from the SDK', 'while stopped']);
+      await client.stop();
+    },
+  );
 
   it('after the gateway stops and starts again, rejoins from its last seq: every message once, in order', async () => {
     const { client } = await clientFor(suite.env, alice, fastTimings);
@@ -142,37 +145,40 @@ describe('ChatClient against the real stack: connect, resume, fallback, REST-onl
     await client.stop();
   });
 
-  it('falls back to REST when the socket server is unreachable (send, polled receive) and returns to sockets', async () => {
-    const proxy = await TcpProxy.start(suite.env.stack.ports.socket);
-    proxies.push(proxy);
-    const { client, logger } = await clientFor(suite.env, alice, { ...fastTimings, socketUrl: proxy.url });
-    clients.push(client);
-    await client.start();
-    await client.waitForStatus('connected');
-    await client.joinRoom(room.id);
-    const store = client.room(room.id);
+  it(
+    'falls back to REST when the socket server is unreachable (send, polled ' + 'receive) and returns to sockets',
+    async () => {
+      const proxy = await TcpProxy.start(suite.env.stack.ports.socket);
+      proxies.push(proxy);
+      const { client, logger } = await clientFor(suite.env, alice, { ...fastTimings, socketUrl: proxy.url });
+      clients.push(client);
+      await client.start();
+      await client.waitForStatus('connected');
+      await client.joinRoom(room.id);
+      const store = client.room(room.id);
 
-    proxy.cut();
-    await client.waitForStatus('fallback');
-    expect(logger.texts('error')).toContain(diagnostics.failed(5));
-    expect(logger.texts('warn')).toContain('[Socket] WebSocket unavailable, using HTTP fallback');
+      proxy.cut();
+      await client.waitForStatus('fallback');
+      expect(logger.texts('error')).toContain(diagnostics.failed(5));
+      expect(logger.texts('warn')).toContain('[Socket] WebSocket unavailable, using HTTP fallback');
 
-    const polled = await bobSays('polled over REST');
-    await until(store, () => store.get().some((m) => m.id === polled.id), 'a message polled over REST');
-    const overRest = client.send(room.id, 'sent over REST');
-    const stored = await overRest.settled();
-    expect((await history()).filter((m) => m.clientMessageId === overRest.clientMessageId)).toEqual([stored]);
-    expect(client.status).toBe('fallback');
+      const polled = await bobSays('polled over REST');
+      await until(store, () => store.get().some((m) => m.id === polled.id), 'a message polled over REST');
+      const overRest = client.send(room.id, 'sent over REST');
+      const stored = await overRest.settled();
+      expect((await history()).filter((m) => m.clientMessageId === overRest.clientMessageId)).toEqual([stored]);
+      expect(client.status).toBe('fallback');
 
-    proxy.restore();
-    await client.waitForStatus('connected');
-    const live = await bobSays('live again');
-    await until(store, () => store.get().some((m) => m.id === live.id), 'a live message after the fallback');
-    assertGapless(client, room.id);
-    const ids = store.get().map((m) => m.id);
-    expect(ids.filter((id) => id === polled.id || id === stored.id || id === live.id)).toHaveLength(3);
-    await client.stop();
-  });
+      proxy.restore();
+      await client.waitForStatus('connected');
+      const live = await bobSays('live again');
+      await until(store, () => store.get().some((m) => m.id === live.id), 'a live message after the fallback');
+      assertGapless(client, room.id);
+      const ids = store.get().map((m) => m.id);
+      expect(ids.filter((id) => id === polled.id || id === stored.id || id === live.id)).toHaveLength(3);
+      await client.stop();
+    },
+  );
 
   it('runs REST-only when sockets are disabled (NEXT_PUBLIC_ENABLE_SOCKET_IO=false)', async () => {
     const { client, logger } = await clientFor(suite.env, alice, {

@@ -114,7 +114,8 @@ describe('clients that do not keep up (gateway queue bounded at 200 packets, rep
       await client.stop();
 
       const missed = await bobSends(backlog);
-      // About 12 MB to replay at 3 MB/s: past the socket buffers, far more than the queue bound if the replay did not wait.
+      // About 12 MB to replay at 3 MB/s: past the socket buffers, far more than the queue bound if the replay did not
+      // wait.
       proxy!.throttle(3_000_000);
       const dropsBefore = await droppedSoFar();
       await client.start();

@@ -108,7 +108,8 @@ export async function plans(pool: Pool, roomId: string): Promise<Record<string, 
       [roomId, 500_000],
     ),
     updatesPage: await explain(
-      `SELECT e.seq, m.message FROM chat.events e LEFT JOIN chat.messages m ON e.type IN ('MessageSent', 'MessageEdited') AND m.id = (e.data->>'messageId')::uuid
+      `SELECT e.seq, m.message FROM chat.events e
+       LEFT JOIN chat.messages m ON e.type IN ('MessageSent', 'MessageEdited') AND m.id = (e.data->>'messageId')::uuid
        WHERE e.room_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT 501`,
       [roomId, 500_000],
     ),

@@ -62,11 +62,13 @@ describe('AddMember', () => {
   });
 
   it("starts the new member's read marker at their joining, so earlier messages are not unread to them", () => {
-    const room = apply(given(createRoom([bob]), send(alice, 'one'), send(alice, 'two')), addMember(bob, carol)); // carol at seq 6
+    // Carol joins at seq 6 (the room's creation is 3 events, then two messages).
+    const room = apply(given(createRoom([bob]), send(alice, 'one'), send(alice, 'two')), addMember(bob, carol));
     expect(active(room).readMarkers.get(carol)).toBe(6);
     expect(when(room, markRead(carol, 4))).toEqual([]);
     // Removed and added again: what was said in between is not unread either.
-    const again = apply(apply(apply(room, removeMember(alice, carol)), send(alice, 'three')), addMember(alice, carol)); // seq 9
+    // Carol joins again at seq 9.
+    const again = apply(apply(apply(room, removeMember(alice, carol)), send(alice, 'three')), addMember(alice, carol));
     expect(active(again).readMarkers.get(carol)).toBe(9);
   });
 

@@ -7,55 +7,60 @@ import { RoomEvents } from './support.ts';
 describe('notify turns chat events into notifications', () => {
   const suite = notifySuite();
 
-  it('publishes a mention live to the mentioned member, and a message notification to every offline member', async () => {
-    const [author, ann, bob] = [
-      await suite.fx.register('author'),
-      await suite.fx.register('Ann'),
-      await suite.fx.register('bob'),
-    ];
-    const room = new RoomEvents();
-    const [annInbox, bobInbox, authorInbox] = [
-      await suite.fx.inbox(ann.id),
-      await suite.fx.inbox(bob.id),
-      await suite.fx.inbox(author.id),
-    ];
-    try {
-      for (const user of [author, ann, bob]) await suite.fx.publish(room.memberAdded(user.id));
-      const sent = room.messageSent(
-        author.id,
-        `hello @${ann.username.toUpperCase()}, and hi ${bob.username}@example.com`,
-      );
-      await suite.fx.publish(sent);
+  it(
+    'publishes a mention live to the mentioned member, and a message ' + 'notification to every offline member',
+    async () => {
+      const [author, ann, bob] = [
+        await suite.fx.register('author'),
+        await suite.fx.register('Ann'),
+        await suite.fx.register('bob'),
+      ];
+      const room = new RoomEvents();
+      const [annInbox, bobInbox, authorInbox] = [
+        await suite.fx.inbox(ann.id),
+        await suite.fx.inbox(bob.id),
+        await suite.fx.inbox(author.id),
+      ];
+      try {
+        for (const user of [author, ann, bob]) await suite.fx.publish(room.memberAdded(user.id));
+        const sent = room.messageSent(
+          author.id,
+          `hello @${ann.username.toUpperCase()}, and hi ${bob.username}@example.com`,
+        );
+        await suite.fx.publish(sent);
 
-      const annLive = await annInbox.until((r) => r.length === 2);
-      const mention = annLive.find((n) => n.type === 'mention');
-      expect(mention).toEqual({
-        id: expect.any(String) as unknown,
-        type: 'mention',
-        roomId: room.roomId,
-        messageId: sent.data.messageId,
-        createdAt: sent.metadata.occurredAt,
-        updatedAt: sent.metadata.occurredAt,
-        read: false,
-        cursor: expect.any(Number) as unknown,
-      });
-      expect(annLive.find((n) => n.type === 'message')).toMatchObject({
-        messageId: sent.data.messageId,
-        count: 1,
-        read: false,
-      });
-      expect(annLive.map((n) => n.cursor).sort()).toEqual([1, 2]);
+        const annLive = await annInbox.until((r) => r.length === 2);
+        const mention = annLive.find((n) => n.type === 'mention');
+        expect(mention).toEqual({
+          id: expect.any(String) as unknown,
+          type: 'mention',
+          roomId: room.roomId,
+          messageId: sent.data.messageId,
+          createdAt: sent.metadata.occurredAt,
+          updatedAt: sent.metadata.occurredAt,
+          read: false,
+          cursor: expect.any(Number) as unknown,
+        });
+        expect(annLive.find((n) => n.type === 'message')).toMatchObject({
+          messageId: sent.data.messageId,
+          count: 1,
+          read: false,
+        });
+        expect(annLive.map((n) => n.cursor).sort()).toEqual([1, 2]);
 
-      const bobLive = await bobInbox.until((r) => r.length === 1);
-      expect(bobLive).toEqual([expect.objectContaining({ type: 'message', roomId: room.roomId, count: 1, cursor: 1 })]);
-      await suite.fx.idle();
-      expect(authorInbox.received).toEqual([]);
-      expect(await suite.fx.list(author.id)).toEqual([]);
-      expect(await suite.fx.list(ann.id)).toEqual(annLive.toSorted((a, b) => b.cursor - a.cursor));
-    } finally {
-      for (const inbox of [annInbox, bobInbox, authorInbox]) inbox.close();
-    }
-  });
+        const bobLive = await bobInbox.until((r) => r.length === 1);
+        expect(bobLive).toEqual([
+          expect.objectContaining({ type: 'message', roomId: room.roomId, count: 1, cursor: 1 }),
+        ]);
+        await suite.fx.idle();
+        expect(authorInbox.received).toEqual([]);
+        expect(await suite.fx.list(author.id)).toEqual([]);
+        expect(await suite.fx.list(ann.id)).toEqual(annLive.toSorted((a, b) => b.cursor - a.cursor));
+      } finally {
+        for (const inbox of [annInbox, bobInbox, authorInbox]) inbox.close();
+      }
+    },
+  );
 
   it('tells a member someone else added to a room, live and once, and nobody who added themselves', async () => {
     const [owner, ann] = [await suite.fx.register('owner'), await suite.fx.register('ann')];
@@ -130,60 +135,63 @@ describe('notify turns chat events into notifications', () => {
     }
   });
 
-  it('coalesces messages to an offline member into one notification; members online anywhere only get mentions', async () => {
-    const [author, ann, bob] = [
-      await suite.fx.register('author'),
-      await suite.fx.register('ann'),
-      await suite.fx.register('bob'),
-    ];
-    const room = new RoomEvents();
-    const annInbox = await suite.fx.inbox(ann.id);
-    try {
-      for (const user of [author, ann, bob]) await suite.fx.publish(room.memberAdded(user.id));
-      // Bob has the room open on one gateway; another gateway serving the room has nobody of ours.
-      await suite.fx.announce({ gatewayId: 'gw-a', roomId: room.roomId, userIds: [bob.id], sync: false });
-      await suite.fx.announce({ gatewayId: 'gw-b', roomId: room.roomId, userIds: [randomUUID()], sync: true });
-
-      const messages = [
-        room.messageSent(author.id, 'one'),
-        room.messageSent(author.id, 'two'),
-        room.messageSent(author.id, `three, @${bob.username}`),
+  it(
+    'coalesces messages to an offline member into one notification; members ' + 'online anywhere only get mentions',
+    async () => {
+      const [author, ann, bob] = [
+        await suite.fx.register('author'),
+        await suite.fx.register('ann'),
+        await suite.fx.register('bob'),
       ];
-      for (const message of messages) await suite.fx.publish(message);
+      const room = new RoomEvents();
+      const annInbox = await suite.fx.inbox(ann.id);
+      try {
+        for (const user of [author, ann, bob]) await suite.fx.publish(room.memberAdded(user.id));
+        // Bob has the room open on one gateway; another gateway serving the room has nobody of ours.
+        await suite.fx.announce({ gatewayId: 'gw-a', roomId: room.roomId, userIds: [bob.id], sync: false });
+        await suite.fx.announce({ gatewayId: 'gw-b', roomId: room.roomId, userIds: [randomUUID()], sync: true });
 
-      const live = await annInbox.until((r) => r.length === 3);
-      expect(new Set(live.map((n) => n.id)).size).toBe(1);
-      expect(live.map((n) => [n.count, n.cursor])).toEqual([
-        [1, 1],
-        [2, 2],
-        [3, 3],
-      ]);
-      await suite.fx.idle();
-      const [annOnly] = await suite.fx.list(ann.id);
-      expect(await suite.fx.list(ann.id)).toHaveLength(1);
-      expect(annOnly).toMatchObject({
-        type: 'message',
-        count: 3,
-        messageId: messages[2]?.data.messageId,
-        read: false,
-        cursor: 3,
-      });
-      expect(annOnly?.createdAt).toBe(messages[0]?.metadata.occurredAt);
-      expect(annOnly?.updatedAt).toBe(messages[2]?.metadata.occurredAt);
-      expect(await suite.fx.list(bob.id)).toEqual([
-        expect.objectContaining({ type: 'mention', messageId: messages[2]?.data.messageId }),
-      ]);
+        const messages = [
+          room.messageSent(author.id, 'one'),
+          room.messageSent(author.id, 'two'),
+          room.messageSent(author.id, `three, @${bob.username}`),
+        ];
+        for (const message of messages) await suite.fx.publish(message);
 
-      // Bob's gateway lets him go: from now on he is offline like Ann.
-      await suite.fx.announce({ gatewayId: 'gw-a', roomId: room.roomId, userIds: [], sync: false });
-      await suite.fx.publish(room.messageSent(author.id, 'four'));
-      await suite.fx.idle();
-      expect((await suite.fx.list(bob.id)).map((n) => n.type)).toEqual(['message', 'mention']);
-      expect(await suite.fx.list(ann.id)).toEqual([expect.objectContaining({ count: 4, cursor: 4 })]);
-    } finally {
-      annInbox.close();
-    }
-  });
+        const live = await annInbox.until((r) => r.length === 3);
+        expect(new Set(live.map((n) => n.id)).size).toBe(1);
+        expect(live.map((n) => [n.count, n.cursor])).toEqual([
+          [1, 1],
+          [2, 2],
+          [3, 3],
+        ]);
+        await suite.fx.idle();
+        const [annOnly] = await suite.fx.list(ann.id);
+        expect(await suite.fx.list(ann.id)).toHaveLength(1);
+        expect(annOnly).toMatchObject({
+          type: 'message',
+          count: 3,
+          messageId: messages[2]?.data.messageId,
+          read: false,
+          cursor: 3,
+        });
+        expect(annOnly?.createdAt).toBe(messages[0]?.metadata.occurredAt);
+        expect(annOnly?.updatedAt).toBe(messages[2]?.metadata.occurredAt);
+        expect(await suite.fx.list(bob.id)).toEqual([
+          expect.objectContaining({ type: 'mention', messageId: messages[2]?.data.messageId }),
+        ]);
+
+        // Bob's gateway lets him go: from now on he is offline like Ann.
+        await suite.fx.announce({ gatewayId: 'gw-a', roomId: room.roomId, userIds: [], sync: false });
+        await suite.fx.publish(room.messageSent(author.id, 'four'));
+        await suite.fx.idle();
+        expect((await suite.fx.list(bob.id)).map((n) => n.type)).toEqual(['message', 'mention']);
+        expect(await suite.fx.list(ann.id)).toEqual([expect.objectContaining({ count: 4, cursor: 4 })]);
+      } finally {
+        annInbox.close();
+      }
+    },
+  );
 
   it('notifies a removed member of nothing, and a name that is not a member of nothing', async () => {
     const [author, ann, outsider] = [
