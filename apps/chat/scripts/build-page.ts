@@ -44,7 +44,8 @@ export async function ensurePageBuilt(options: EnsureBuiltOptions = {}): Promise
     const info = await buildInfo();
     if (plain && (info === undefined || Object.keys(info.env).length > 0)) {
       throw new Error(
-        `the page was built with ${JSON.stringify(info?.env)}; remove NEXT_PUBLIC_* from apps/chat/.env* for the browser tests`,
+        `the page was built with ${JSON.stringify(info?.env)}; ` +
+          'remove NEXT_PUBLIC_* from apps/chat/.env* for the browser tests',
       );
     }
     return true;
@@ -86,7 +87,8 @@ function build(env: NodeJS.ProcessEnv): Promise<void> {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
     child.once('exit', (code) => {
-      code === 0 ? resolve() : reject(new Error(`vite build failed (${code}):\n${stderr}`));
+      if (code === 0) resolve();
+      else reject(new Error(`vite build failed (${code}):\n${stderr}`));
     });
   });
 }

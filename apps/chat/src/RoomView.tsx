@@ -63,7 +63,13 @@ export function RoomView(props: {
       });
   }, [client, roomId, refused]);
   // Refused later: when joined again after a reconnect (e.g. the page opened before connecting) or polled.
-  useEffect(() => client.on('roomRefused', (id, err) => id === roomId && refused(err)), [client, roomId, refused]);
+  useEffect(
+    () =>
+      client.on('roomRefused', (id, err) => {
+        if (id === roomId) refused(err);
+      }),
+    [client, roomId, refused],
+  );
   useEffect(() => {
     setRoomError(undefined);
     void join();
@@ -97,7 +103,9 @@ export function RoomView(props: {
     if (!reachable) return;
     let current = true;
     client.history(roomId, { limit: pageSize }).then(
-      (page) => current && setHasOlder(page.hasMore),
+      (page) => {
+        if (current) setHasOlder(page.hasMore);
+      },
       () => {},
     );
     return () => {

@@ -1,31 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startTestStack, type TestStack } from '@chatrt/harness';
-import { launchChromium, screenshot } from './support/browser.ts';
-import { ensurePageBuilt } from '../scripts/build-page.ts';
-import type { ChatPage } from './support/chat-page.ts';
-import { openChatPage, uniqueName } from './support/session.ts';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from './support/browser.ts';
+import { chatPageSuite, password } from './support/page-suite.ts';
+import { uniqueName } from './support/session.ts';
 
 describe('chat page under the send rate limit', () => {
-  let env: TestStack;
-  let browser: Browser;
-  let page: ChatPage;
-
-  beforeAll(async () => {
-    await ensurePageBuilt({ plain: true });
-    env = await startTestStack({ RATE_LIMIT_MESSAGES_PER_SECOND: '1', RATE_LIMIT_BURST: '2' });
-    browser = await launchChromium();
-    page = await openChatPage(browser, env.stack.urls.api.replace('127.0.0.1', 'localhost'));
-  });
-
-  afterAll(async () => {
-    await page?.context.close().catch(() => {});
-    await browser?.close();
-    await env?.stop();
-  });
+  const suite = chatPageSuite({ RATE_LIMIT_MESSAGES_PER_SECOND: '1', RATE_LIMIT_BURST: '2' });
 
   it('counts down while sending is paused, then delivers every queued message once', { timeout: 90_000 }, async () => {
-    await page.register(uniqueName('carol'), 'correct horse battery');
+    const page = await suite.openPage();
+    await page.register(uniqueName('carol'), password);
     await page.waitForConnection('connected');
     const roomId = await page.createRoom('Rate limited', []);
 

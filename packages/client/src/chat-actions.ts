@@ -1,5 +1,5 @@
 import type { Message, ReadMarker, Room } from '@chatrt/contracts';
-import { unwrapAck } from './ack.ts';
+import { chatAck, unwrapAck } from './ack.ts';
 import type { RestApi } from './rest-api.ts';
 import type { ChatSocket } from './sockets.ts';
 
@@ -30,14 +30,13 @@ export class ChatActions {
     const body = memberIds === undefined ? { name } : { name, memberIds };
     const socket = this.#socket();
     if (!socket) return this.#api.createRoom(body);
-    return (await unwrapAck(socket.timeout(this.#ackTimeoutMs).emitWithAck('createRoom', body))).room;
+    return (await unwrapAck(chatAck(socket, this.#ackTimeoutMs, 'createRoom', body))).room;
   }
 
   async edit(messageId: string, text: string): Promise<Message> {
     const socket = this.#socket();
     const message = socket
-      ? (await unwrapAck(socket.timeout(this.#ackTimeoutMs).emitWithAck('editMessage', { messageId, message: text })))
-          .message
+      ? (await unwrapAck(chatAck(socket, this.#ackTimeoutMs, 'editMessage', { messageId, message: text }))).message
       : await this.#api.editMessage(messageId, text);
     this.#onChanged(message);
     return message;
@@ -46,7 +45,7 @@ export class ChatActions {
   async delete(messageId: string): Promise<Message> {
     const socket = this.#socket();
     const message = socket
-      ? (await unwrapAck(socket.timeout(this.#ackTimeoutMs).emitWithAck('deleteMessage', { messageId }))).message
+      ? (await unwrapAck(chatAck(socket, this.#ackTimeoutMs, 'deleteMessage', { messageId }))).message
       : await this.#api.deleteMessage(messageId);
     this.#onChanged(message);
     return message;
@@ -55,19 +54,19 @@ export class ChatActions {
   async markRead(roomId: string, seq: number): Promise<ReadMarker> {
     const socket = this.#socket();
     if (!socket) return this.#api.markRead(roomId, seq);
-    return (await unwrapAck(socket.timeout(this.#ackTimeoutMs).emitWithAck('markRead', { roomId, seq }))).readMarker;
+    return (await unwrapAck(chatAck(socket, this.#ackTimeoutMs, 'markRead', { roomId, seq }))).readMarker;
   }
 
   async addMember(roomId: string, userId: string): Promise<Room> {
     const socket = this.#socket();
     if (!socket) return this.#api.addMember(roomId, userId);
-    return (await unwrapAck(socket.timeout(this.#ackTimeoutMs).emitWithAck('addMember', { roomId, userId }))).room;
+    return (await unwrapAck(chatAck(socket, this.#ackTimeoutMs, 'addMember', { roomId, userId }))).room;
   }
 
   async removeMember(roomId: string, userId: string): Promise<Room> {
     const socket = this.#socket();
     if (!socket) return this.#api.removeMember(roomId, userId);
-    return (await unwrapAck(socket.timeout(this.#ackTimeoutMs).emitWithAck('removeMember', { roomId, userId }))).room;
+    return (await unwrapAck(chatAck(socket, this.#ackTimeoutMs, 'removeMember', { roomId, userId }))).room;
   }
 
   /** Typing indicators exist only on the socket; returns false when it is not connected. */

@@ -158,7 +158,9 @@ export class ChatClient {
     return this.#parts.rooms.joinedRooms();
   }
 
-  /** A page of a room's history over REST (no bounds: latest; `before`: older; `after`: newer), merged into its store. */
+  /**
+   * A page of a room's history over REST (no bounds: latest; `before`: older; `after`: newer), merged into its store.
+   */
   history(roomId: string, query: HistoryQuery = {}): Promise<MessagePage> {
     return this.#parts.rooms.history(roomId, query);
   }

@@ -32,7 +32,10 @@ export interface ChatClientOptions extends Partial<EndpointConfig>, Partial<Timi
   credentials?: RequestCredentials;
   /** Default `console`. */
   logger?: ClientLogger;
-  /** Durable outbox storage. Default: IndexedDB in browsers, memory elsewhere (Node: FileOutboxStore from `@chatrt/client/node`). */
+  /**
+   * Durable outbox storage. Default: IndexedDB in browsers, memory elsewhere (Node: FileOutboxStore from
+   * `@chatrt/client/node`).
+   */
   outboxStore?: OutboxStore;
   /** Unsent messages kept at most; one more is refused with OUTBOX_FULL. Default 100. */
   outboxCapacity?: number;
@@ -63,7 +66,9 @@ export interface ClientSnapshot {
   unreadCount: number;
 }
 
-/** Events of the client. `message` fires once per new stored message, whichever way it came (live, replay, poll, ack). */
+/**
+ * Events of the client. `message` fires once per new stored message, whichever way it came (live, replay, poll, ack).
+ */
 export interface ChatClientEvents {
   status: (status: ConnectionStatus) => void;
   message: (message: Message) => void;

@@ -26,7 +26,10 @@ export interface TimingConfig {
   ackTimeoutMs: number;
   /** In fallback, joined rooms and notifications are polled this often over REST. Default 5000. */
   fallbackPollIntervalMs: number;
-  /** In fallback, a new round of socket reconnection attempts starts this long after the last one failed. Default 15 000. */
+  /**
+   * In fallback, a new round of socket reconnection attempts starts this long after the last one failed.
+   * Default 15 000.
+   */
   socketProbeIntervalMs: number;
   /** Share of a session token's life after which it is refreshed. Default 0.8. */
   tokenRefreshRatio: number;
@@ -91,9 +94,9 @@ export function resolveEndpoints(options: Partial<EndpointConfig> & { env?: Clie
 
 /** Timings with defaults for whatever is not given. */
 export function resolveTimings(options: Partial<TimingConfig>): TimingConfig {
-  const picked = Object.fromEntries(
-    Object.entries(options).filter(([key, value]) => key in defaultTimings && value !== undefined),
-  );
+  // A key given as undefined (allowed by Partial) keeps its default.
+  const given: [string, number | undefined][] = Object.entries(options);
+  const picked = Object.fromEntries(given.filter(([key, value]) => key in defaultTimings && value !== undefined));
   return { ...defaultTimings, ...picked };
 }
 

@@ -1,12 +1,13 @@
 /** A fresh clientMessageId (UUID v4), also where crypto.randomUUID is missing (insecure origins). */
 export function newClientMessageId(): string {
-  const c = globalThis.crypto;
-  if (typeof c?.randomUUID === 'function') return c.randomUUID();
+  // Typed as possibly missing: old runtimes have no crypto, and insecure origins have no randomUUID.
+  const c = globalThis.crypto as Partial<Pick<Crypto, 'randomUUID' | 'getRandomValues'>> | undefined;
+  if (c?.randomUUID) return c.randomUUID();
   const bytes = new Uint8Array(16);
-  if (typeof c?.getRandomValues === 'function') c.getRandomValues(bytes);
+  if (c?.getRandomValues) c.getRandomValues(bytes);
   else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -1,5 +1,5 @@
 import type { Message } from '@chatrt/contracts';
-import { unwrapAck } from './ack.ts';
+import { chatAck, unwrapAck } from './ack.ts';
 import { ChatClientError, toClientError } from './errors.ts';
 import { newClientMessageId } from './ids.ts';
 import type { ClientLogger } from './logger.ts';
@@ -24,8 +24,8 @@ export interface MessageSenderDeps {
   ackTimeoutMs: number;
   retryDelayMaxMs: number;
   /** The current user, recorded as each message's owner. */
-  self(): string | undefined;
-  route(): SendRoute;
+  self: () => string | undefined;
+  route: () => SendRoute;
   /** The connected chat socket, if any. */
   chatSocket(): ChatSocket | undefined;
   room(roomId: string): RoomMessages;
@@ -34,7 +34,7 @@ export interface MessageSenderDeps {
   onState(message: OutgoingMessage): void;
   onError(error: ChatClientError): void;
   /** A send was refused as UNAUTHENTICATED: the client should check the session. */
-  onUnauthenticated(): void;
+  onUnauthenticated: () => void;
 }
 
 const maxMessageLength = 4000;
@@ -133,6 +133,7 @@ export class MessageSender {
 
   #enqueue(outgoing: OutgoingMessage): void {
     const store = this.#deps.room(outgoing.roomId);
+    // eslint-disable-next-line @typescript-eslint/no-misused-spread -- counts code points, as the server's limit does
     const length = [...outgoing.text].length;
     try {
       if (length < 1 || length > maxMessageLength) {
@@ -170,7 +171,7 @@ export class MessageSender {
   async #sendOverSocket(item: OutboxItem): Promise<Message> {
     const socket = this.#deps.chatSocket();
     if (!socket) throw new ChatClientError('DISCONNECTED', 'the chat socket is not connected');
-    const ack = await unwrapAck(socket.timeout(this.#deps.ackTimeoutMs).emitWithAck('sendMessage', wireMessage(item)));
+    const ack = await unwrapAck(chatAck(socket, this.#deps.ackTimeoutMs, 'sendMessage', wireMessage(item)));
     return ack.message;
   }
 }

@@ -29,7 +29,9 @@ export class NotificationsStore implements ReadableStore<NotificationsView> {
     if (this.#cursor === undefined || cursor > this.#cursor) this.#cursor = cursor;
   }
 
-  /** Applies notifications; `fromStream` (the socket) also moves the cursor. Returns the ones that changed something. */
+  /**
+   * Applies notifications; `fromStream` (the socket) also moves the cursor. Returns the ones that changed something.
+   */
   apply(notifications: readonly Notification[], fromStream: boolean): Notification[] {
     const applied: Notification[] = [];
     for (const n of notifications) {

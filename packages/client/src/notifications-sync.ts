@@ -1,5 +1,5 @@
 import type { Notification } from '@chatrt/contracts';
-import { unwrapAck } from './ack.ts';
+import { notificationsAck, unwrapAck } from './ack.ts';
 import { toClientError } from './errors.ts';
 import type { ClientLogger } from './logger.ts';
 import type { NotificationsStore } from './notifications-store.ts';
@@ -50,9 +50,7 @@ export class NotificationsSync {
     const cursor = this.#store.cursor;
     try {
       const ack = await unwrapAck(
-        socket
-          .timeout(this.#ackTimeoutMs)
-          .emitWithAck('subscribe', cursor === undefined ? {} : { afterCursor: cursor }),
+        notificationsAck(socket, this.#ackTimeoutMs, 'subscribe', cursor === undefined ? {} : { afterCursor: cursor }),
       );
       this.#store.advanceCursor(ack.cursor);
     } catch (err) {

@@ -1,6 +1,6 @@
 import type { Message } from '@chatrt/contracts';
 import type { ChatClientError } from './errors.ts';
-import type { MessageState } from './room-messages.ts';
+import type { MessageState } from './room-message-view.ts';
 
 /**
  * A message I sent, shown before the server has it: `sending` (queued or in flight), then `sent` (stored,
@@ -53,8 +53,14 @@ export class OutgoingMessage {
 
   /** Resolves with the stored message once sent; rejects with the error if this attempt fails. */
   settled(): Promise<Message> {
-    if (this.#state === 'sent') return Promise.resolve(this.#message!);
-    if (this.#state === 'failed') return Promise.reject(this.#error!);
+    if (this.#state === 'sent') {
+      return this.#message
+        ? Promise.resolve(this.#message)
+        : Promise.reject(new Error(`message ${this.clientMessageId} is sent but has no stored copy`));
+    }
+    if (this.#state === 'failed') {
+      return Promise.reject(this.#error ?? new Error(`message ${this.clientMessageId} failed without an error`));
+    }
     if (!this.#settle) {
       let resolve!: (m: Message) => void;
       let reject!: (e: ChatClientError) => void;

@@ -1,43 +1,20 @@
 import type { Message, RoomUpdate } from '@chatrt/contracts';
 import type { ChatClientError } from './errors.ts';
 import type { ReadableStore } from './store.ts';
-
-/** Where one of my messages is: shown at once (`sending`), stored (`sent`), or refused (`failed`, can be retried). */
-export type MessageState = 'sending' | 'sent' | 'failed';
-
-/** One line of a room's message list, stored or still local. */
-export interface RoomMessage {
-  /** Stable React key: my own messages keep their clientMessageId through sending → sent. */
-  key: string;
-  roomId: string;
-  clientMessageId: string;
-  /** Server fields, absent until the message is stored. */
-  id: string | undefined;
-  seq: number | undefined;
-  senderId: string | undefined;
-  /** Current text; absent once deleted. */
-  text: string | undefined;
-  createdAt: string;
-  editedAt: string | undefined;
-  deleted: boolean;
-  state: MessageState;
-  error: ChatClientError | undefined;
-}
-
-/** A message of mine not stored yet. */
-export interface PendingMessage {
-  clientMessageId: string;
-  text: string;
-  createdAt: string;
-  state: 'sending' | 'failed';
-  error?: ChatClientError | undefined;
-}
+import {
+  isLaterState,
+  pendingView,
+  storedView,
+  tombstone,
+  type PendingMessage,
+  type RoomMessage,
+} from './room-message-view.ts';
 
 /**
  * One room's messages in seq order, fed by room updates (`applyUpdate`: live, replayed or polled over
- * REST), by history pages and acks (`merge`) and by my own sends (`addPending`). Never doubles a message (one entry per id; my pending one
- * becomes the stored one when it arrives with the same clientMessageId) and never goes back: stream
- * updates at or below `resumeSeq` are ignored, and `resumeSeq` is where a rejoin resumes.
+ * REST), by history pages and acks (`merge`) and by my own sends (`addPending`). Never doubles a message (one
+ * entry per id; my pending one becomes the stored one when it arrives with the same clientMessageId) and never
+ * goes back: stream updates at or below `resumeSeq` are ignored, and `resumeSeq` is where a rejoin resumes.
  */
 export class RoomMessages implements ReadableStore<readonly RoomMessage[]> {
   readonly roomId: string;
@@ -159,8 +136,11 @@ export class RoomMessages implements ReadableStore<readonly RoomMessage[]> {
     if (this.#dirty) {
       this.#dirty = false;
       this.#snapshot = [
-        ...this.#order.map((id) => this.#view(this.#stored.get(id)!)),
-        ...[...this.#pending.values()].map((p) => this.#pendingView(p)),
+        ...this.#order.map((id) => {
+          const message = this.#storedAt(id);
+          return storedView(message, this.#local.has(message.clientMessageId) && this.#isMine(message));
+        }),
+        ...[...this.#pending.values()].map((p) => pendingView(p, this.roomId, this.#self)),
       ];
     }
     return this.#snapshot;
@@ -182,9 +162,16 @@ export class RoomMessages implements ReadableStore<readonly RoomMessage[]> {
     if (this.#isMine(message)) this.#pending.delete(message.clientMessageId);
     this.#stored.set(message.id, message);
     let at = this.#order.length;
-    while (at > 0 && this.#stored.get(this.#order[at - 1]!)!.seq > message.seq) at--;
+    while (at > 0 && this.#storedAt(this.#order[at - 1]).seq > message.seq) at--;
     this.#order.splice(at, 0, message.id);
     return 'added';
+  }
+
+  /** A message listed in `#order`, which only ever holds stored ids. */
+  #storedAt(id: string | undefined): Message {
+    const message = id === undefined ? undefined : this.#stored.get(id);
+    if (!message) throw new Error(`RoomMessages ${this.roomId}: ordered id ${id ?? '(none)'} is not stored`);
+    return message;
   }
 
   #replace(message: Message): void {
@@ -202,56 +189,8 @@ export class RoomMessages implements ReadableStore<readonly RoomMessage[]> {
     return undefined;
   }
 
-  #view(m: Message): RoomMessage {
-    const local = this.#local.has(m.clientMessageId) && this.#isMine(m);
-    return {
-      key: local ? m.clientMessageId : m.id,
-      roomId: m.roomId,
-      clientMessageId: m.clientMessageId,
-      id: m.id,
-      seq: m.seq,
-      senderId: m.senderId,
-      text: m.deleted ? undefined : m.message,
-      createdAt: m.createdAt,
-      editedAt: m.editedAt,
-      deleted: m.deleted,
-      state: 'sent',
-      error: undefined,
-    };
-  }
-
-  #pendingView(p: PendingMessage): RoomMessage {
-    return {
-      key: p.clientMessageId,
-      roomId: this.roomId,
-      clientMessageId: p.clientMessageId,
-      id: undefined,
-      seq: undefined,
-      senderId: this.#self,
-      text: p.text,
-      createdAt: p.createdAt,
-      editedAt: undefined,
-      deleted: false,
-      state: p.state,
-      error: p.error,
-    };
-  }
-
   #changed(): void {
     this.#dirty = true;
     for (const listener of [...this.#listeners]) listener();
   }
-}
-
-/** A deleted message as members see it: no text. */
-function tombstone(message: Message): Message {
-  const { message: _text, ...rest } = message;
-  return { ...rest, deleted: true };
-}
-
-/** Whether `next` is a later state of the same message than `current` (deletion, or a later edit). */
-function isLaterState(next: Message, current: Message): boolean {
-  if (current.deleted) return false;
-  if (next.deleted) return true;
-  return (next.editedAt ?? '') > (current.editedAt ?? '');
 }

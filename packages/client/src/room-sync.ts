@@ -1,5 +1,5 @@
 import type { Message, MessagePage, RoomUpdate } from '@chatrt/contracts';
-import { unwrapAck } from './ack.ts';
+import { chatAck, unwrapAck } from './ack.ts';
 import { isTransient, toClientError, type ChatClientError } from './errors.ts';
 import type { ClientLogger } from './logger.ts';
 import type { HistoryQuery, RestApi } from './rest-api.ts';
@@ -84,7 +84,7 @@ export class RoomSync {
     const store = this.room(roomId);
     const afterSeq = store.resumeSeq ?? store.highestMessageSeq;
     const request = afterSeq === undefined ? { roomId } : { roomId, afterSeq };
-    const ack = await unwrapAck(socket.timeout(this.#deps.ackTimeoutMs).emitWithAck('joinRoom', request));
+    const ack = await unwrapAck(chatAck(socket, this.#deps.ackTimeoutMs, 'joinRoom', request));
     if (afterSeq !== undefined) return;
     store.advanceResumeSeq(ack.room.lastSeq);
     await this.history(roomId, { limit: this.#deps.historyPageSize });
@@ -131,7 +131,7 @@ export class RoomSync {
     if (store.resumeSeq === undefined) return this.joinOverRest(roomId);
     for (let round = 0; round < pollPagesPerRound; round++) {
       const page = await this.#deps.api.listRoomUpdates(roomId, {
-        afterSeq: store.resumeSeq ?? 0,
+        afterSeq: store.resumeSeq,
         limit: pollPageSize,
       });
       for (const update of page.updates) this.apply(update);

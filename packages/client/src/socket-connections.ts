@@ -1,5 +1,4 @@
-import { Manager } from 'socket.io-client';
-import type { ErrorCode } from '@chatrt/contracts';
+import type { Manager } from 'socket.io-client';
 import { backoffDelay } from './backoff.ts';
 import type { EndpointConfig, TimingConfig } from './config.ts';
 import { Emitter } from './emitter.ts';
@@ -13,15 +12,8 @@ import type {
   NotificationsSocket,
   RoomDelivery,
 } from './sockets.ts';
+import { createSocketManager, isHandshakeRefusal } from './socket-manager.ts';
 import { handshakeAuth, type SessionTokens } from './token.ts';
-
-/** Handshake refusals (the `connect_error` message is the code); the Socket.IO manager does not retry these itself. */
-const refusalCodes: ReadonlySet<string> = new Set<ErrorCode>([
-  'UNAUTHENTICATED',
-  'UNAVAILABLE',
-  'FORBIDDEN',
-  'VALIDATION_FAILED',
-]);
 
 /**
  * Both namespaces over one Socket.IO manager (one transport): handshake with a fresh session token, the
@@ -99,21 +91,8 @@ export class SocketConnections {
     if (!this.#closed) return;
     this.#closed = false;
     this.#gaveUp = false;
-    const { socketUrl, socketPath } = this.#endpoints;
-    const t = this.#timings;
-    const manager = new Manager(socketUrl, {
-      path: socketPath,
-      autoConnect: false,
-      reconnection: true,
-      reconnectionAttempts: t.reconnectionAttempts,
-      reconnectionDelay: t.reconnectionDelayMs,
-      reconnectionDelayMax: t.reconnectionDelayMaxMs,
-      randomizationFactor: 0.5,
-      transports: ['websocket', 'polling'],
-      // If the websocket cannot open, try long-polling before counting the attempt as failed.
-      tryAllTransports: true,
-      withCredentials: true,
-    });
+    const { socketUrl } = this.#endpoints;
+    const manager = createSocketManager(this.#endpoints, this.#timings);
     this.#manager = manager;
     manager.on('reconnect_attempt', (attempt) => {
       this.#logger.debug(`[Socket] Reconnection attempt ${attempt}`);
@@ -212,7 +191,7 @@ export class SocketConnections {
 
   #onConnectError(socket: AnySocket, namespace: Namespace, err: Error): void {
     if (this.#closed) return;
-    if (!refusalCodes.has(err.message)) {
+    if (!isHandshakeRefusal(err.message)) {
       // A transport failure: the manager's own reconnection handles it.
       this.#logger.debug(`[Socket] ${namespace} connection error: ${err.message}`);
       return;
@@ -274,7 +253,7 @@ export class SocketConnections {
       onMissed: (err) => {
         this.#logger.warn(`[Socket] Heartbeat on ${namespace} unanswered; reconnecting`, err);
         // Closing the transport makes the manager reconnect (and resume) as after any network loss.
-        this.#manager?.engine?.close();
+        this.#manager?.engine.close();
       },
     });
     this.#heartbeats.set(namespace, stop);

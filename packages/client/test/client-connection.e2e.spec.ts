@@ -1,11 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Message, MessagePage, Room, RoomEvents } from '@chatrt/contracts';
-import { startTestStack, TcpProxy, type ChatUser, type TestStack } from '@chatrt/harness';
+import { TcpProxy, type ChatUser } from '@chatrt/harness';
 import { diagnostics, type ChatClient, type ConnectionStatus } from '../src/index.ts';
-import { assertGapless, clientFor, fastTimings, texts, until } from './support/e2e.ts';
+import { assertGapless, clientFor, fastTimings, texts, until, testStackSuite } from './support/e2e.ts';
 
 describe('ChatClient against the real stack: connect, resume, fallback, REST-only, no session', () => {
-  let env: TestStack;
+  const suite = testStackSuite();
   let alice: ChatUser, bob: ChatUser;
   let room: Room;
   const clients: ChatClient[] = [];
@@ -29,87 +29,88 @@ describe('ChatClient against the real stack: connect, resume, fallback, REST-onl
   }
 
   beforeAll(async () => {
-    env = await startTestStack();
-    alice = await env.signedUpUser();
-    bob = await env.signedUpUser();
+    alice = await suite.env.signedUpUser();
+    bob = await suite.env.signedUpUser();
     room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'client e2e', memberIds: [bob.id] })).body;
   });
 
   afterAll(async () => {
     for (const client of clients) await client.stop();
     for (const proxy of proxies) await proxy.stop();
-    await env?.stop();
   });
 
-  it('connects both namespaces with the ops doc diagnostics, loads history, receives live and sends optimistically', async () => {
-    const before = await bobSays('before alice joined');
-    const { client, logger } = await clientFor(env, alice);
-    clients.push(client);
-    await client.start();
-    await client.waitForStatus('connected');
-    const socketUrl = env.config().socketUrl;
-    await until(client.state, () => client.getSnapshot().notificationsConnected, '/notifications connected');
-    expect(logger.texts('info')).toEqual(
-      expect.arrayContaining([
-        `[Socket] Connecting to ${socketUrl}/chat`,
-        `[Socket] Connecting to ${socketUrl}/notifications`,
-        `[Socket] Connected to /chat (id: ${client.chatSocket!.id})`,
-        `[Socket] Connected to /notifications (id: ${client.notificationsSocket!.id})`,
-      ]),
-    );
-    expect(client.userId).toBe(alice.id);
+  it(
+    'connects both namespaces with the ops doc diagnostics, loads history, ' + 'receives live and sends optimistically',
+    async () => {
+      const before = await bobSays('before alice joined');
+      const { client, logger } = await clientFor(suite.env, alice);
+      clients.push(client);
+      await client.start();
+      await client.waitForStatus('connected');
+      const socketUrl = suite.env.config().socketUrl;
+      await until(client.state, () => client.getSnapshot().notificationsConnected, '/notifications connected');
+      expect(logger.texts('info')).toEqual(
+        expect.arrayContaining([
+          `[Socket] Connecting to ${socketUrl}/chat`,
+          `[Socket] Connecting to ${socketUrl}/notifications`,
+          `[Socket] Connected to /chat (id: ${client.chatSocket!.id})`,
+          `[Socket] Connected to /notifications (id: ${client.notificationsSocket!.id})`,
+        ]),
+      );
+      expect(client.userId).toBe(alice.id);
 
-    await client.joinRoom(room.id);
-    expect(texts(client, room.id)).toEqual([before.message]);
+      await client.joinRoom(room.id);
+      expect(texts(client, room.id)).toEqual([before.message]);
 
-    const live = await bobSays('live from bob');
-    const store = client.room(room.id);
-    await until(store, () => store.get().some((m) => m.id === live.id), 'bob’s live message');
+      const live = await bobSays('live from bob');
+      const store = client.room(room.id);
+      await until(store, () => store.get().some((m) => m.id === live.id), 'bob’s live message');
 
-    const states: string[] = [];
-    const socket = client.chatSocket!;
-    // The client asks for batched delivery by default: room events come in `roomEvents` frames.
-    const liveCopy = new Promise<Message>((resolve) => {
-      const onBatch = ({ events }: RoomEvents) => {
-        const copy = events.find((e) => e.event === 'message' && e.payload.senderId === alice.id);
-        if (copy?.event !== 'message') return;
-        socket.off('roomEvents', onBatch);
-        resolve(copy.payload);
-      };
-      socket.on('roomEvents', onBatch);
-    });
-    const mine = client.send(room.id, 'hello from the SDK');
-    mine.onChange((m) => states.push(m.state));
-    expect(store.get().at(-1)).toMatchObject({
-      key: mine.clientMessageId,
-      state: 'sending',
-      text: 'hello from the SDK',
-    });
-    const stored = await mine.settled();
-    expect(states).toEqual(['sent']);
-    expect(stored).toMatchObject({ senderId: alice.id, clientMessageId: mine.clientMessageId });
-    // The live copy of my own message merges into the optimistic one instead of doubling it.
-    expect((await liveCopy).id).toBe(stored.id);
-    expect(store.resumeSeq).toBe(stored.seq);
-    expect(texts(client, room.id)).toEqual([before.message, live.message, 'hello from the SDK']);
-    expect(store.get().at(-1)).toMatchObject({ key: mine.clientMessageId, state: 'sent', seq: stored.seq });
-    await client.stop();
-    expect(client.status).toBe('idle');
+      const states: string[] = [];
+      const socket = client.chatSocket!;
+      // The client asks for batched delivery by default: room events come in `roomEvents` frames.
+      const liveCopy = new Promise<Message>((resolve) => {
+        const onBatch = ({ events }: RoomEvents) => {
+          const copy = events.find((e) => e.event === 'message' && e.payload.senderId === alice.id);
+          if (copy?.event !== 'message') return;
+          socket.off('roomEvents', onBatch);
+          resolve(copy.payload);
+        };
+        socket.on('roomEvents', onBatch);
+      });
+      const mine = client.send(room.id, 'hello from the SDK');
+      mine.onChange((m) => states.push(m.state));
+      expect(store.get().at(-1)).toMatchObject({
+        key: mine.clientMessageId,
+        state: 'sending',
+        text: 'hello from the SDK',
+      });
+      const stored = await mine.settled();
+      expect(states).toEqual(['sent']);
+      expect(stored).toMatchObject({ senderId: alice.id, clientMessageId: mine.clientMessageId });
+      // The live copy of my own message merges into the optimistic one instead of doubling it.
+      expect((await liveCopy).id).toBe(stored.id);
+      expect(store.resumeSeq).toBe(stored.seq);
+      expect(texts(client, room.id)).toEqual([before.message, live.message, 'hello from the SDK']);
+      expect(store.get().at(-1)).toMatchObject({ key: mine.clientMessageId, state: 'sent', seq: stored.seq });
+      await client.stop();
+      expect(client.status).toBe('idle');
 
-    // Started again (as React's StrictMode does), it resumes the room from where it stopped.
-    const whileStopped = await bobSays('while stopped');
-    await client.start();
-    await client.waitForStatus('connected');
-    await until(store, () => store.get().some((m) => m.id === whileStopped.id), 'the message sent while stopped');
-    assertGapless(client, room.id);
-    expect(texts(client, room.id)).toEqual([before.message, live.message, 'hello from the SDK', 'while stopped']);
-    await client.stop();
-  });
+      // Started again (as React's StrictMode does), it resumes the room from where it stopped.
+      const whileStopped = await bobSays('while stopped');
+      await client.start();
+      await client.waitForStatus('connected');
+      await until(store, () => store.get().some((m) => m.id === whileStopped.id), 'the message sent while stopped');
+      assertGapless(client, room.id);
+      expect(texts(client, room.id)).toEqual([before.message, live.message, 'hello from the SDK', 'while stopped']);
+      await client.stop();
+    },
+  );
 
   it("batched by default, one frame per event with delivery 'single': both show a burst once and in order", async () => {
     const started = await Promise.all(
       [{}, { delivery: 'single' as const }].map(async (options) => {
-        const { client } = await clientFor(env, alice, options);
+        const { client } = await clientFor(suite.env, alice, options);
         clients.push(client);
         await client.start();
         await client.waitForStatus('connected');
@@ -137,7 +138,7 @@ describe('ChatClient against the real stack: connect, resume, fallback, REST-onl
   });
 
   it('after the gateway stops and starts again, rejoins from its last seq: every message once, in order', async () => {
-    const { client } = await clientFor(env, alice, fastTimings);
+    const { client } = await clientFor(suite.env, alice, fastTimings);
     clients.push(client);
     const statuses = recordStatuses(client);
     await client.start();
@@ -147,15 +148,15 @@ describe('ChatClient against the real stack: connect, resume, fallback, REST-onl
     const seenBefore = store.get().length;
 
     // Bob keeps talking through a second gateway while the client's gateway is down.
-    const extra = await env.stack.addGateway();
+    const extra = await suite.env.stack.addGateway();
     const mainApi = bob.config.apiUrl;
     bob.config = { ...bob.config, apiUrl: `${extra.urls.api}/api` };
     try {
-      await env.stack.stopService('gateway');
+      await suite.env.stack.stopService('gateway');
       await client.waitForStatus(['connecting', 'fallback']);
       const whileDown: Message[] = [];
       for (let i = 0; i < 5; i++) whileDown.push(await bobSays(`while down ${i}`));
-      await env.stack.startService('gateway');
+      await suite.env.stack.startService('gateway');
       await client.waitForStatus('connected', 60_000);
       await until(
         store,
@@ -176,40 +177,43 @@ describe('ChatClient against the real stack: connect, resume, fallback, REST-onl
     await client.stop();
   });
 
-  it('falls back to REST when the socket server is unreachable (send, polled receive) and returns to sockets', async () => {
-    const proxy = await TcpProxy.start(env.stack.ports.socket);
-    proxies.push(proxy);
-    const { client, logger } = await clientFor(env, alice, { ...fastTimings, socketUrl: proxy.url });
-    clients.push(client);
-    await client.start();
-    await client.waitForStatus('connected');
-    await client.joinRoom(room.id);
-    const store = client.room(room.id);
+  it(
+    'falls back to REST when the socket server is unreachable (send, polled ' + 'receive) and returns to sockets',
+    async () => {
+      const proxy = await TcpProxy.start(suite.env.stack.ports.socket);
+      proxies.push(proxy);
+      const { client, logger } = await clientFor(suite.env, alice, { ...fastTimings, socketUrl: proxy.url });
+      clients.push(client);
+      await client.start();
+      await client.waitForStatus('connected');
+      await client.joinRoom(room.id);
+      const store = client.room(room.id);
 
-    proxy.cut();
-    await client.waitForStatus('fallback');
-    expect(logger.texts('error')).toContain(diagnostics.failed(5));
-    expect(logger.texts('warn')).toContain('[Socket] WebSocket unavailable, using HTTP fallback');
+      proxy.cut();
+      await client.waitForStatus('fallback');
+      expect(logger.texts('error')).toContain(diagnostics.failed(5));
+      expect(logger.texts('warn')).toContain('[Socket] WebSocket unavailable, using HTTP fallback');
 
-    const polled = await bobSays('polled over REST');
-    await until(store, () => store.get().some((m) => m.id === polled.id), 'a message polled over REST');
-    const overRest = client.send(room.id, 'sent over REST');
-    const stored = await overRest.settled();
-    expect((await history()).filter((m) => m.clientMessageId === overRest.clientMessageId)).toEqual([stored]);
-    expect(client.status).toBe('fallback');
+      const polled = await bobSays('polled over REST');
+      await until(store, () => store.get().some((m) => m.id === polled.id), 'a message polled over REST');
+      const overRest = client.send(room.id, 'sent over REST');
+      const stored = await overRest.settled();
+      expect((await history()).filter((m) => m.clientMessageId === overRest.clientMessageId)).toEqual([stored]);
+      expect(client.status).toBe('fallback');
 
-    proxy.restore();
-    await client.waitForStatus('connected');
-    const live = await bobSays('live again');
-    await until(store, () => store.get().some((m) => m.id === live.id), 'a live message after the fallback');
-    assertGapless(client, room.id);
-    const ids = store.get().map((m) => m.id);
-    expect(ids.filter((id) => id === polled.id || id === stored.id || id === live.id)).toHaveLength(3);
-    await client.stop();
-  });
+      proxy.restore();
+      await client.waitForStatus('connected');
+      const live = await bobSays('live again');
+      await until(store, () => store.get().some((m) => m.id === live.id), 'a live message after the fallback');
+      assertGapless(client, room.id);
+      const ids = store.get().map((m) => m.id);
+      expect(ids.filter((id) => id === polled.id || id === stored.id || id === live.id)).toHaveLength(3);
+      await client.stop();
+    },
+  );
 
   it('runs REST-only when sockets are disabled (NEXT_PUBLIC_ENABLE_SOCKET_IO=false)', async () => {
-    const { client, logger } = await clientFor(env, alice, {
+    const { client, logger } = await clientFor(suite.env, alice, {
       ...fastTimings,
       env: { NEXT_PUBLIC_ENABLE_SOCKET_IO: 'false' },
     });
@@ -274,7 +278,7 @@ describe('ChatClient against the real stack: connect, resume, fallback, REST-onl
   });
 
   it('without a session: warns, reports unauthenticated and opens no socket', async () => {
-    const { client, logger } = await clientFor(env, undefined);
+    const { client, logger } = await clientFor(suite.env, undefined);
     clients.push(client);
     await client.start();
     expect(client.status).toBe('unauthenticated');

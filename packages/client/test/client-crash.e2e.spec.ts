@@ -1,32 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message, MessagePage, Room } from '@chatrt/contracts';
-import { startTestStack, type ChatUser, type TestStack } from '@chatrt/harness';
+import type { MessagePage, Room } from '@chatrt/contracts';
+import type { ChatUser } from '@chatrt/harness';
 import type { ChatClient } from '../src/index.ts';
-import { assertGapless, clientFor, fastTimings, until } from './support/e2e.ts';
+import { assertGapless, clientFor, fastTimings, until, testStackSuite } from './support/e2e.ts';
 
 describe('the chat service crashes (SIGKILL) while a client keeps writing', () => {
-  let env: TestStack;
+  const suite = testStackSuite({ RATE_LIMIT_MESSAGES_PER_SECOND: '1000', RATE_LIMIT_BURST: '1000' });
   let alice: ChatUser, bob: ChatUser;
   let room: Room;
   let client: ChatClient | undefined;
 
   beforeAll(async () => {
-    env = await startTestStack({ RATE_LIMIT_MESSAGES_PER_SECOND: '1000', RATE_LIMIT_BURST: '1000' });
-    alice = await env.signedUpUser();
-    bob = await env.signedUpUser();
+    alice = await suite.env.signedUpUser();
+    bob = await suite.env.signedUpUser();
     room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'crash', memberIds: [bob.id] })).body;
   });
 
   afterAll(async () => {
     await client?.stop();
-    await env?.stop();
   });
 
   it(
     'stores every message written exactly once, in the order written, and delivers them all',
     { timeout: 120_000 },
     async () => {
-      const writer = (client = (await clientFor(env, alice, fastTimings)).client);
+      const writer = (client = (await clientFor(suite.env, alice, fastTimings)).client);
       await writer.start();
       await writer.waitForStatus('connected');
       await writer.joinRoom(room.id);
@@ -37,11 +35,11 @@ describe('the chat service crashes (SIGKILL) while a client keeps writing', () =
       // Mid-stream, once the first few are stored, the chat service dies without warning (sends in flight, maybe
       // mid-commit); the client keeps writing while it dies, while it is down, and after it is back.
       await sends[4];
-      const killed = env.stack.killService('chat');
+      const killed = suite.env.stack.killService('chat');
       sends.push(...write(texts.slice(16, 24)));
       await killed;
       sends.push(...write(texts.slice(24, 32)));
-      await env.stack.startService('chat');
+      await suite.env.stack.startService('chat');
       sends.push(...write(texts.slice(32)));
       const stored = await Promise.all(sends);
       expect(stored.map((m) => m.message)).toEqual(texts);

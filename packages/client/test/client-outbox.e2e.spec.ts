@@ -3,13 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Message, MessagePage, Room } from '@chatrt/contracts';
-import { startTestStack, TcpProxy, type ChatUser, type TestStack } from '@chatrt/harness';
+import { TcpProxy, type ChatUser } from '@chatrt/harness';
 import { ManualNetwork, type ChatClient, type ChatClientError } from '../src/index.ts';
 import { FileOutboxStore } from '../src/node/index.ts';
-import { assertGapless, clientFor, fastTimings, until } from './support/e2e.ts';
+import { assertGapless, clientFor, fastTimings, until, testStackSuite } from './support/e2e.ts';
 
 describe('ChatClient outbox and notifications against the real stack', () => {
-  let env: TestStack;
+  const suite = testStackSuite();
   let alice: ChatUser, bob: ChatUser;
   let room: Room;
   let dataDir: string;
@@ -21,9 +21,8 @@ describe('ChatClient outbox and notifications against the real stack', () => {
   }
 
   beforeAll(async () => {
-    env = await startTestStack();
-    alice = await env.signedUpUser();
-    bob = await env.signedUpUser();
+    alice = await suite.env.signedUpUser();
+    bob = await suite.env.signedUpUser();
     room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'outbox', memberIds: [bob.id] })).body;
     dataDir = await mkdtemp(join(tmpdir(), 'client-outbox-'));
   });
@@ -31,99 +30,103 @@ describe('ChatClient outbox and notifications against the real stack', () => {
   afterAll(async () => {
     for (const client of clients) await client.stop();
     for (const proxy of proxies) await proxy.stop();
-    await env?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('delivers messages written offline exactly once each, in order, across a page reload and a racing retry', async () => {
-    const proxy = await TcpProxy.start(env.stack.ports.socket);
-    proxies.push(proxy);
-    const network = new ManualNetwork(true);
-    const outboxFile = join(dataDir, 'alice-outbox.json');
-    const options = { ...fastTimings, socketUrl: proxy.url, network };
+  it(
+    'delivers messages written offline exactly once each, in order, across a ' + 'page reload and a racing retry',
+    async () => {
+      const proxy = await TcpProxy.start(suite.env.stack.ports.socket);
+      proxies.push(proxy);
+      const network = new ManualNetwork(true);
+      const outboxFile = join(dataDir, 'alice-outbox.json');
+      const options = { ...fastTimings, socketUrl: proxy.url, network };
 
-    // First page: connected, then the device goes offline and the user writes three messages.
-    const first = (await clientFor(env, alice, { ...options, outboxStore: new FileOutboxStore(outboxFile) })).client;
-    clients.push(first);
-    await first.start();
-    await first.waitForStatus('connected');
-    await first.joinRoom(room.id);
-    network.set(false);
-    proxy.cut();
-    await first.waitForStatus('offline');
-    const written = ['offline 1', 'offline 2', 'offline 3'].map((text) => first.send(room.id, text));
-    expect(written.map((m) => m.state)).toEqual(['sending', 'sending', 'sending']);
-    expect(
-      first
-        .room(room.id)
-        .get()
-        .slice(-3)
-        .map((m) => [m.text, m.state]),
-    ).toEqual([
-      ['offline 1', 'sending'],
-      ['offline 2', 'sending'],
-      ['offline 3', 'sending'],
-    ]);
-    // An earlier attempt of the first message got through before the page died (its ack was lost).
-    const raced = await alice.http<Message>('POST', '/chat/messages', {
-      roomId: room.id,
-      message: 'offline 1',
-      clientMessageId: written[0]!.clientMessageId,
-    });
-    expect(raced.status).toBe(201);
-    await first.stop();
+      // First page: connected, then the device goes offline and the user writes three messages.
+      const first = (await clientFor(suite.env, alice, { ...options, outboxStore: new FileOutboxStore(outboxFile) }))
+        .client;
+      clients.push(first);
+      await first.start();
+      await first.waitForStatus('connected');
+      await first.joinRoom(room.id);
+      network.set(false);
+      proxy.cut();
+      await first.waitForStatus('offline');
+      const written = ['offline 1', 'offline 2', 'offline 3'].map((text) => first.send(room.id, text));
+      expect(written.map((m) => m.state)).toEqual(['sending', 'sending', 'sending']);
+      expect(
+        first
+          .room(room.id)
+          .get()
+          .slice(-3)
+          .map((m) => [m.text, m.state]),
+      ).toEqual([
+        ['offline 1', 'sending'],
+        ['offline 2', 'sending'],
+        ['offline 3', 'sending'],
+      ]);
+      // An earlier attempt of the first message got through before the page died (its ack was lost).
+      const raced = await alice.http<Message>('POST', '/chat/messages', {
+        roomId: room.id,
+        message: 'offline 1',
+        clientMessageId: written[0]!.clientMessageId,
+      });
+      expect(raced.status).toBe(201);
+      await first.stop();
 
-    // The page is reloaded while still offline: the outbox comes back from the file and more is written.
-    const second = (await clientFor(env, alice, { ...options, outboxStore: new FileOutboxStore(outboxFile) })).client;
-    clients.push(second);
-    await second.start();
-    expect(second.status).toBe('offline');
-    expect(second.outbox.get().size).toBe(3);
-    await second.joinRoom(room.id);
-    const more = ['offline 4', 'offline 5'].map((text) => second.send(room.id, text));
-    expect(second.outbox.items().map((i) => i.message)).toEqual([
-      'offline 1',
-      'offline 2',
-      'offline 3',
-      'offline 4',
-      'offline 5',
-    ]);
+      // The page is reloaded while still offline: the outbox comes back from the file and more is written.
+      const second = (await clientFor(suite.env, alice, { ...options, outboxStore: new FileOutboxStore(outboxFile) }))
+        .client;
+      clients.push(second);
+      await second.start();
+      expect(second.status).toBe('offline');
+      expect(second.outbox.get().size).toBe(3);
+      await second.joinRoom(room.id);
+      const more = ['offline 4', 'offline 5'].map((text) => second.send(room.id, text));
+      expect(second.outbox.items().map((i) => i.message)).toEqual([
+        'offline 1',
+        'offline 2',
+        'offline 3',
+        'offline 4',
+        'offline 5',
+      ]);
 
-    // Back online: everything is flushed in order, the raced one is not stored twice.
-    proxy.restore();
-    network.set(true);
-    await second.waitForStatus('connected');
-    await Promise.all(more.map((m) => m.settled()));
-    await until(second.outbox, () => second.outbox.get().size === 0, 'an empty outbox');
-    const stored = (await history()).filter((m) => m.message?.startsWith('offline '));
-    expect(stored.map((m) => m.message)).toEqual(['offline 1', 'offline 2', 'offline 3', 'offline 4', 'offline 5']);
-    expect(stored[0]).toEqual(raced.body);
-    const store = second.room(room.id);
-    await until(
-      store,
-      () =>
+      // Back online: everything is flushed in order, the raced one is not stored twice.
+      proxy.restore();
+      network.set(true);
+      await second.waitForStatus('connected');
+      await Promise.all(more.map((m) => m.settled()));
+      await until(second.outbox, () => second.outbox.get().size === 0, 'an empty outbox');
+      const stored = (await history()).filter((m) => m.message?.startsWith('offline '));
+      expect(stored.map((m) => m.message)).toEqual(['offline 1', 'offline 2', 'offline 3', 'offline 4', 'offline 5']);
+      expect(stored[0]).toEqual(raced.body);
+      const store = second.room(room.id);
+      await until(
+        store,
+        () =>
+          store
+            .get()
+            .filter((m) => m.text?.startsWith('offline '))
+            .every((m) => m.state === 'sent'),
+        'all sent',
+      );
+      expect(
         store
           .get()
           .filter((m) => m.text?.startsWith('offline '))
-          .every((m) => m.state === 'sent'),
-      'all sent',
-    );
-    expect(
-      store
-        .get()
-        .filter((m) => m.text?.startsWith('offline '))
-        .map((m) => m.text),
-    ).toEqual(stored.map((m) => m.message));
-    assertGapless(second, room.id);
-    // Nothing is left in the file for a later page once the removals are written.
-    await second.outbox.flushed();
-    expect(await new FileOutboxStore(outboxFile).load()).toEqual([]);
-    await second.stop();
-  });
+          .map((m) => m.text),
+      ).toEqual(stored.map((m) => m.message));
+      assertGapless(second, room.id);
+      // Nothing is left in the file for a later page once the removals are written.
+      await second.outbox.flushed();
+      expect(await new FileOutboxStore(outboxFile).load()).toEqual([]);
+      await second.stop();
+    },
+  );
 
   it('refuses a message visibly when the outbox is full, and sends it on retry once there is room', async () => {
     const network = new ManualNetwork(false);
-    const { client } = await clientFor(env, alice, { ...fastTimings, network, outboxCapacity: 2 });
+    const { client } = await clientFor(suite.env, alice, { ...fastTimings, network, outboxCapacity: 2 });
     clients.push(client);
     const errors: ChatClientError[] = [];
     client.on('error', (e) => errors.push(e));
@@ -149,25 +152,28 @@ describe('ChatClient outbox and notifications against the real stack', () => {
     await client.stop();
   });
 
-  it('fails a message the server refuses (not a member) with retry available, without blocking later ones', async () => {
-    const carol = await env.signedUpUser();
-    const { client } = await clientFor(env, carol, fastTimings);
-    clients.push(client);
-    await client.start();
-    await client.waitForStatus('connected');
-    const own = (await carol.http<Room>('POST', '/chat/rooms', { name: 'carol only' })).body;
-    const refused = client.send(room.id, 'let me in');
-    const fine = client.send(own.id, 'in my own room');
-    await expect(refused.settled()).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    expect(refused.state).toBe('failed');
-    expect((await fine.settled()).roomId).toBe(own.id);
-    await client.stop();
-  });
+  it(
+    'fails a message the server refuses (not a member) with retry available, ' + 'without blocking later ones',
+    async () => {
+      const carol = await suite.env.signedUpUser();
+      const { client } = await clientFor(suite.env, carol, fastTimings);
+      clients.push(client);
+      await client.start();
+      await client.waitForStatus('connected');
+      const own = (await carol.http<Room>('POST', '/chat/rooms', { name: 'carol only' })).body;
+      const refused = client.send(room.id, 'let me in');
+      const fine = client.send(own.id, 'in my own room');
+      await expect(refused.settled()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      expect(refused.state).toBe('failed');
+      expect((await fine.settled()).roomId).toBe(own.id);
+      await client.stop();
+    },
+  );
 
   it('receives notifications live and, after an outage, resumes from its cursor without repeats', async () => {
-    const proxy = await TcpProxy.start(env.stack.ports.socket);
+    const proxy = await TcpProxy.start(suite.env.stack.ports.socket);
     proxies.push(proxy);
-    const { client } = await clientFor(env, alice, { ...fastTimings, socketUrl: proxy.url });
+    const { client } = await clientFor(suite.env, alice, { ...fastTimings, socketUrl: proxy.url });
     clients.push(client);
     const received: string[] = [];
     client.on('notification', (n) => received.push(`${n.id}@${n.cursor}`));

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '@chatrt/contracts';
-import { startTestStack, TcpProxy, type ChatSocket, type ChatUser, type TestStack } from '@chatrt/harness';
+import { TcpProxy, type ChatSocket, type ChatUser } from '@chatrt/harness';
 import type { ChatClient } from '../src/index.ts';
-import { assertGapless, clientFor, fastTimings, until } from './support/e2e.ts';
+import { assertGapless, clientFor, fastTimings, until, testStackSuite } from './support/e2e.ts';
 
 /** Packets the gateway queues for one connection before dropping it (small, so the test fills it fast). */
 const maxBufferedPackets = 200;
@@ -12,11 +12,16 @@ const backlog = 3_000;
 const padding = 'x'.repeat(3_900);
 
 describe('clients that do not keep up (gateway queue bounded at 200 packets, replay pages of 50)', () => {
-  let env: TestStack;
+  const suite = testStackSuite({
+    SOCKET_MAX_BUFFERED_PACKETS: String(maxBufferedPackets),
+    REPLAY_PAGE_SIZE: '50',
+    RATE_LIMIT_MESSAGES_PER_SECOND: '10000',
+    RATE_LIMIT_BURST: '100000',
+  });
   let alice: ChatUser, bob: ChatUser;
   let room: Room;
-  let bobSocket: ChatSocket;
-  let proxy: TcpProxy;
+  let bobSocket: ChatSocket | undefined;
+  let proxy: TcpProxy | undefined;
   let client: ChatClient | undefined;
 
   /** Bob sends `count` large messages, 100 at a time; returns their ids. */
@@ -25,7 +30,7 @@ describe('clients that do not keep up (gateway queue bounded at 200 packets, rep
     for (let i = 0; i < count; i += 100) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(100, count - i) }, async () => {
-          const ack = await bobSocket.emitWithAck('sendMessage', {
+          const ack = await bobSocket!.emitWithAck('sendMessage', {
             roomId: room.id,
             message: padding,
             clientMessageId: randomUUID(),
@@ -46,43 +51,36 @@ describe('clients that do not keep up (gateway queue bounded at 200 packets, rep
   }
 
   async function droppedSoFar(): Promise<number> {
-    const text = await (await fetch(`${env.stack.urls.socket}/metrics`)).text();
+    const text = await (await fetch(`${suite.env.stack.urls.socket}/metrics`)).text();
     const sample = /^socket_slow_consumers_dropped_total(?:\{[^}]*\})? (\d+)$/m.exec(text);
     if (!sample) throw new Error('socket_slow_consumers_dropped_total is not exported');
     return Number(sample[1]);
   }
 
   beforeAll(async () => {
-    env = await startTestStack({
-      SOCKET_MAX_BUFFERED_PACKETS: String(maxBufferedPackets),
-      REPLAY_PAGE_SIZE: '50',
-      RATE_LIMIT_MESSAGES_PER_SECOND: '10000',
-      RATE_LIMIT_BURST: '100000',
-    });
-    alice = await env.signedUpUser();
-    bob = await env.signedUpUser();
+    alice = await suite.env.signedUpUser();
+    bob = await suite.env.signedUpUser();
     room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'firehose', memberIds: [bob.id] })).body;
     bobSocket = await bob.connectChat();
-    proxy = await TcpProxy.start(env.stack.ports.socket);
+    proxy = await TcpProxy.start(suite.env.stack.ports.socket);
   });
 
   afterAll(async () => {
     await client?.stop();
     bobSocket?.disconnect();
     await proxy?.stop();
-    await env?.stop();
   });
 
   it(
     'is disconnected instead of queueing without end, and resumes every message once when it reads again',
     { timeout: 120_000 },
     async () => {
-      ({ client } = await clientFor(env, alice, { ...fastTimings, socketUrl: proxy.url }));
+      ({ client } = await clientFor(suite.env, alice, { ...fastTimings, socketUrl: proxy!.url }));
       await client.start();
       await client.waitForStatus('connected');
       await client.joinRoom(room.id);
       const store = client.room(room.id);
-      proxy.pause();
+      proxy!.pause();
 
       // Large messages fill the socket buffers between gateway and client quickly; past them the gateway's queue.
       const sent: string[] = [];
@@ -93,9 +91,9 @@ describe('clients that do not keep up (gateway queue bounded at 200 packets, rep
       }
       expect(await droppedSoFar()).toBe(dropsBefore + 1);
       // The sender, who keeps up, was not touched.
-      expect(bobSocket.connected).toBe(true);
+      expect(bobSocket!.connected).toBe(true);
 
-      proxy.resume();
+      proxy!.resume();
       await until(store, () => hasAll(store.get(), sent), `all ${sent.length} messages after resuming`, 60_000);
       assertGapless(client, room.id);
       const received = store.get().filter((m) => m.id !== undefined && sent.includes(m.id));
@@ -109,7 +107,7 @@ describe('clients that do not keep up (gateway queue bounded at 200 packets, rep
     'catching up on a long backlog over a slow link is paced to the link, not dropped',
     { timeout: 120_000 },
     async () => {
-      ({ client } = await clientFor(env, alice, { ...fastTimings, socketUrl: proxy.url }));
+      ({ client } = await clientFor(suite.env, alice, { ...fastTimings, socketUrl: proxy!.url }));
       await client.start();
       await client.waitForStatus('connected');
       await client.joinRoom(room.id);
@@ -117,8 +115,9 @@ describe('clients that do not keep up (gateway queue bounded at 200 packets, rep
       await client.stop();
 
       const missed = await bobSends(backlog);
-      // About 12 MB to replay at 3 MB/s: past the socket buffers, far more than the queue bound if the replay did not wait.
-      proxy.throttle(3_000_000);
+      // About 12 MB to replay at 3 MB/s: past the socket buffers, far more than the queue bound if the replay did not
+      // wait.
+      proxy!.throttle(3_000_000);
       const dropsBefore = await droppedSoFar();
       await client.start();
       await until(store, () => hasAll(store.get(), missed), `the ${backlog} missed messages`, 60_000);

@@ -1,25 +1,23 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Room } from '@chatrt/contracts';
-import { startTestStack, type ChatUser, type TestStack } from '@chatrt/harness';
+import type { ChatUser } from '@chatrt/harness';
 import type { ChatClient, ConnectionStatus } from '../src/index.ts';
-import { assertGapless, clientFor, fastTimings, until } from './support/e2e.ts';
+import { assertGapless, clientFor, fastTimings, until, testStackSuite } from './support/e2e.ts';
 
 describe('ChatClient across session token lifetimes (tokens live 5 s)', () => {
-  let env: TestStack;
+  const suite = testStackSuite({ SESSION_TOKEN_TTL_SECONDS: '5' });
   let alice: ChatUser, bob: ChatUser;
   let room: Room;
   let client: ChatClient | undefined;
 
   beforeAll(async () => {
-    env = await startTestStack({ SESSION_TOKEN_TTL_SECONDS: '5' });
-    alice = await env.signedUpUser();
-    bob = await env.signedUpUser();
+    alice = await suite.env.signedUpUser();
+    bob = await suite.env.signedUpUser();
     room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'short tokens', memberIds: [bob.id] })).body;
   });
 
   afterAll(async () => {
     await client?.stop();
-    await env?.stop();
   });
 
   it('refreshes its token before expiry, reconnects after each sessionExpired and stays usable', async () => {
@@ -50,7 +48,7 @@ describe('ChatClient across session token lifetimes (tokens live 5 s)', () => {
         check();
       });
 
-    ({ client } = await clientFor(env, alice, { ...fastTimings, fetch: countingFetch }));
+    ({ client } = await clientFor(suite.env, alice, { ...fastTimings, fetch: countingFetch }));
     const statuses: ConnectionStatus[] = [];
     client.on('status', (s) => statuses.push(s));
     await client.start();

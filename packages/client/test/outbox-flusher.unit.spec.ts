@@ -29,13 +29,12 @@ function harness(script: (item: OutboxItem, attempt: number, route: 'socket' | '
     gate,
     owner: () => 'me',
     route: () => route,
-    async send(item, via) {
+    send(item, via) {
       const n = attempts.filter((a) => a.id === item.clientMessageId).length;
       attempts.push({ id: item.clientMessageId, route: via });
       changed();
       const answer = script(item, n, via);
-      if (answer instanceof ChatClientError) throw answer;
-      return answer;
+      return answer instanceof ChatClientError ? Promise.reject(answer) : Promise.resolve(answer);
     },
     onSent: (item) => {
       sent.push(item.clientMessageId);
@@ -133,23 +132,26 @@ describe('OutboxFlusher', () => {
     h.flusher.stop();
   });
 
-  it('on RATE_LIMITED blocks the gate, holds every queued send until it opens, then resends the same item', async () => {
-    const h = harness((item, attempt) =>
-      item.clientMessageId === 'c1' && attempt === 0
-        ? new ChatClientError('RATE_LIMITED', 'slow down', { retryAfter: 2 })
-        : stored(item),
-    );
-    h.add(1);
-    h.add(2);
-    h.flusher.start();
-    await h.until(() => h.gate.get().blocked, 'gate blocked');
-    expect(h.gate.get().secondsLeft).toBe(2);
-    expect(h.attempts).toHaveLength(1);
-    h.clock.advance(2000);
-    await h.until(() => h.sent.length === 2, 'both sent');
-    expect(h.attempts.map((a) => a.id)).toEqual(['c1', 'c1', 'c2']);
-    h.flusher.stop();
-  });
+  it(
+    'on RATE_LIMITED blocks the gate, holds every queued send until it opens, ' + 'then resends the same item',
+    async () => {
+      const h = harness((item, attempt) =>
+        item.clientMessageId === 'c1' && attempt === 0
+          ? new ChatClientError('RATE_LIMITED', 'slow down', { retryAfter: 2 })
+          : stored(item),
+      );
+      h.add(1);
+      h.add(2);
+      h.flusher.start();
+      await h.until(() => h.gate.get().blocked, 'gate blocked');
+      expect(h.gate.get().secondsLeft).toBe(2);
+      expect(h.attempts).toHaveLength(1);
+      h.clock.advance(2000);
+      await h.until(() => h.sent.length === 2, 'both sent');
+      expect(h.attempts.map((a) => a.id)).toEqual(['c1', 'c1', 'c2']);
+      h.flusher.stop();
+    },
+  );
 
   it('fails an item the server refuses for good and goes on with the next', async () => {
     const h = harness((item) =>

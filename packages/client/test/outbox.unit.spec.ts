@@ -79,10 +79,8 @@ describe('Outbox', () => {
   it('keeps sending from memory when the store fails', async () => {
     const warnings: unknown[] = [];
     const failing: OutboxStore = {
-      load: async () => [],
-      put: async () => {
-        throw new Error('quota exceeded');
-      },
+      load: () => Promise.resolve([]),
+      put: () => Promise.reject(new Error('quota exceeded')),
       remove: async () => {},
     };
     const outbox = new Outbox(failing, 2, { ...silentLogger, warn: (...args) => warnings.push(args) });
@@ -118,10 +116,10 @@ describe('durable outbox stores', () => {
     const path = join(dir, 'nested', 'outbox.json');
     return { store: () => new FileOutboxStore(path), cleanup: () => rm(dir, { recursive: true, force: true }) };
   });
-  storeContract('IndexedDbOutboxStore', async () => {
+  storeContract('IndexedDbOutboxStore', () => {
     const indexedDB = new IDBFactory();
     const opened: IndexedDbOutboxStore[] = [];
-    return {
+    return Promise.resolve({
       store: () => {
         const store = new IndexedDbOutboxStore({ indexedDB, databaseName: 'test' });
         opened.push(store);
@@ -130,6 +128,6 @@ describe('durable outbox stores', () => {
       cleanup: async () => {
         for (const store of opened) await store.close();
       },
-    };
+    });
   });
 });

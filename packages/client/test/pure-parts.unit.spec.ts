@@ -14,27 +14,30 @@ describe('configFromEnv', () => {
     });
   });
 
-  it('reads the variables, prefers NEXT_PUBLIC_WS_URL over the legacy one, and turns sockets off with false or 0', () => {
-    const env = {
-      NEXT_PUBLIC_WS_URL: 'https://ws.example.org/',
-      NEXT_PUBLIC_SOCKET_URL: 'http://legacy:1',
-      NEXT_PUBLIC_SOCKET_PATH: '/rt',
-      NEXT_PUBLIC_API_URL: 'https://example.org/api/',
-      NEXT_PUBLIC_ENABLE_SOCKET_IO: 'false',
-    };
-    expect(configFromEnv(env)).toEqual({
-      socketUrl: 'https://ws.example.org',
-      socketPath: '/rt',
-      apiUrl: 'https://example.org/api',
-      socketEnabled: false,
-    });
-    expect(configFromEnv({ NEXT_PUBLIC_WS_URL: '  ', NEXT_PUBLIC_SOCKET_URL: 'http://legacy:1' }).socketUrl).toBe(
-      'http://legacy:1',
-    );
-    expect(configFromEnv({ NEXT_PUBLIC_ENABLE_SOCKET_IO: '0' }).socketEnabled).toBe(false);
-    expect(configFromEnv({ NEXT_PUBLIC_ENABLE_SOCKET_IO: 'true' }).socketEnabled).toBe(true);
-    expect(configFromEnv({ NEXT_PUBLIC_ENABLE_SOCKET_IO: '' }).socketEnabled).toBe(true);
-  });
+  it(
+    'reads the variables, prefers NEXT_PUBLIC_WS_URL over the legacy one, and ' + 'turns sockets off with false or 0',
+    () => {
+      const env = {
+        NEXT_PUBLIC_WS_URL: 'https://ws.example.org/',
+        NEXT_PUBLIC_SOCKET_URL: 'http://legacy:1',
+        NEXT_PUBLIC_SOCKET_PATH: '/rt',
+        NEXT_PUBLIC_API_URL: 'https://example.org/api/',
+        NEXT_PUBLIC_ENABLE_SOCKET_IO: 'false',
+      };
+      expect(configFromEnv(env)).toEqual({
+        socketUrl: 'https://ws.example.org',
+        socketPath: '/rt',
+        apiUrl: 'https://example.org/api',
+        socketEnabled: false,
+      });
+      expect(configFromEnv({ NEXT_PUBLIC_WS_URL: '  ', NEXT_PUBLIC_SOCKET_URL: 'http://legacy:1' }).socketUrl).toBe(
+        'http://legacy:1',
+      );
+      expect(configFromEnv({ NEXT_PUBLIC_ENABLE_SOCKET_IO: '0' }).socketEnabled).toBe(false);
+      expect(configFromEnv({ NEXT_PUBLIC_ENABLE_SOCKET_IO: 'true' }).socketEnabled).toBe(true);
+      expect(configFromEnv({ NEXT_PUBLIC_ENABLE_SOCKET_IO: '' }).socketEnabled).toBe(true);
+    },
+  );
 
   it('lets explicit options win over env, and fills timings with defaults', () => {
     expect(

@@ -82,12 +82,13 @@ describe('SessionTokens', () => {
       set(next: typeof answer) {
         answer = next;
       },
-      async sessionToken(): Promise<SessionToken | null> {
-        if (answer === 'down') throw new Error('network down');
-        if (answer === 'none') return null;
+      sessionToken(): Promise<SessionToken | null> {
+        if (answer === 'down') return Promise.reject(new Error('network down'));
+        if (answer === 'none') return Promise.resolve(null);
         issued++;
         const payload = btoa(JSON.stringify({ sub: 'user-1', n: issued })).replace(/=+$/, '');
-        return { token: `h.${payload}.s${issued}`, expiresAt: new Date(clock.now() + lifeMs).toISOString() };
+        const expiresAt = new Date(clock.now() + lifeMs).toISOString();
+        return Promise.resolve({ token: `h.${payload}.s${issued}`, expiresAt });
       },
     };
   }
@@ -127,23 +128,32 @@ describe('SessionTokens', () => {
     tokens.stop();
   });
 
-  it('retries a failed refresh with backoff and keeps the old token meanwhile; invalidate() forces a fetch', async () => {
-    const clock = new ManualClock();
-    const src = source(clock, 5_000);
-    const tokens = new SessionTokens({ source: src, refreshRatio: 0.8, retryMaxMs: 1000, logger: silentLogger, clock });
-    const first = await tokens.get();
-    tokens.startAutoRefresh();
-    src.set('down');
-    clock.advance(4_000);
-    await settle();
-    expect(tokens.current).toBe(first);
-    src.set('token');
-    clock.advance(1_000);
-    await settle();
-    expect(src.issued).toBe(2);
-    tokens.invalidate();
-    await tokens.get();
-    expect(src.issued).toBe(3);
-    tokens.stop();
-  });
+  it(
+    'retries a failed refresh with backoff and keeps the old token meanwhile; ' + 'invalidate() forces a fetch',
+    async () => {
+      const clock = new ManualClock();
+      const src = source(clock, 5_000);
+      const tokens = new SessionTokens({
+        source: src,
+        refreshRatio: 0.8,
+        retryMaxMs: 1000,
+        logger: silentLogger,
+        clock,
+      });
+      const first = await tokens.get();
+      tokens.startAutoRefresh();
+      src.set('down');
+      clock.advance(4_000);
+      await settle();
+      expect(tokens.current).toBe(first);
+      src.set('token');
+      clock.advance(1_000);
+      await settle();
+      expect(src.issued).toBe(2);
+      tokens.invalidate();
+      await tokens.get();
+      expect(src.issued).toBe(3);
+      tokens.stop();
+    },
+  );
 });

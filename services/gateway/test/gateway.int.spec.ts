@@ -11,8 +11,8 @@ import {
 } from '@chatrt/contracts';
 import { connectNats, createLogger, request, type NatsConnection } from '@chatrt/service-kit';
 import { startNatsServer, type RunningNats } from '@chatrt/harness';
-import { loadAuthConfig, startAuth, type RunningAuth } from '../../auth/src/index.ts';
-import { loadGatewayConfig, startGateway, type Gateway } from '../src/index.ts';
+import { loadAuthConfig, startAuth, type RunningAuth } from '@chatrt/auth';
+import { loadGatewayConfig, startGateway } from '../src/index.ts';
 
 const log = createLogger('gateway-test', 'silent');
 
@@ -21,9 +21,9 @@ const log = createLogger('gateway-test', 'silent');
  * keys would not verify our tokens), with the real auth service beside it.
  */
 describe('gateway readiness and graceful shutdown', () => {
-  let dir: string;
-  let nats: RunningNats;
-  let nc: NatsConnection;
+  let dir: string | undefined;
+  let nats: RunningNats | undefined;
+  let nc: NatsConnection | undefined;
 
   beforeAll(async () => {
     dir = await mkdtemp(`${tmpdir()}/gateway-int-`);
@@ -35,11 +35,11 @@ describe('gateway readiness and graceful shutdown', () => {
   afterAll(async () => {
     await nc?.close();
     await nats?.stop();
-    await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   const gatewayConfig = (extra: NodeJS.ProcessEnv = {}) =>
-    loadGatewayConfig({ NATS_URL: nats.url, PORT: '0', WEBSOCKET_PORT: '0', LOG_LEVEL: 'silent', ...extra });
+    loadGatewayConfig({ NATS_URL: nats!.url, PORT: '0', WEBSOCKET_PORT: '0', LOG_LEVEL: 'silent', ...extra });
 
   it('reports 503 with the failing check until the auth service is there, then 200', async () => {
     const gateway = await startGateway(gatewayConfig(), log);
@@ -67,11 +67,11 @@ describe('gateway readiness and graceful shutdown', () => {
     const auth = await startAuthService();
     const gateway = await startGateway(gatewayConfig({ SHUTDOWN_GRACE_MS: '5000' }), log);
     // A chat service that takes its time: the ack for this send is pending when shutdown begins.
-    const received = Promise.withResolvers<void>();
-    const answered = Promise.withResolvers<void>();
-    const slowChat = nc.subscribe(subjects.chatSendMessage, {
+    const received = Promise.withResolvers<undefined>();
+    const answered = Promise.withResolvers<undefined>();
+    const slowChat = nc!.subscribe(subjects.chatSendMessage, {
       callback: (_err, msg) => {
-        received.resolve();
+        received.resolve(undefined);
         const command = msg.json<{ actorId: string; roomId: string; message: string; clientMessageId: string }>();
         setTimeout(() => {
           const reply: MessageAck = {
@@ -88,12 +88,12 @@ describe('gateway readiness and graceful shutdown', () => {
             },
           };
           msg.respond(JSON.stringify(reply));
-          answered.resolve();
+          answered.resolve(undefined);
         }, 500);
       },
     });
     try {
-      const token = await sessionTokenFor(nc);
+      const token = await sessionTokenFor(nc!);
       const socket: Socket<ChatServerToClientEvents, ChatClientToServerEvents> = io(
         `http://127.0.0.1:${gateway.socketPort}/chat`,
         { auth: { token }, transports: ['websocket'], reconnection: false },
@@ -133,7 +133,7 @@ describe('gateway readiness and graceful shutdown', () => {
     return startAuth(
       loadAuthConfig({
         DATABASE_URL: inject('databaseUrl'),
-        NATS_URL: nats.url,
+        NATS_URL: nats!.url,
         OPS_PORT: '0',
         LOG_LEVEL: 'silent',
         AUTH_SIGNING_KEY: key,

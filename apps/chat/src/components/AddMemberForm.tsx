@@ -1,4 +1,5 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type SubmitEvent } from 'react';
+import { errorText } from '../error-text.ts';
 
 /** Adds one member to the open room by username; `onAdd` resolves to an error text or undefined. */
 export function AddMemberForm(props: { onAdd: (username: string) => Promise<string | undefined> }) {
@@ -7,14 +8,17 @@ export function AddMemberForm(props: { onAdd: (username: string) => Promise<stri
   const [busy, setBusy] = useState(false);
   const id = useId();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const name = username.trim();
+  const add = async (name: string) => {
     setBusy(true);
-    const failed = await props.onAdd(name);
+    const failed = await props.onAdd(name).catch(errorText);
     setBusy(false);
     setResult(failed ? { error: true, text: failed } : { error: false, text: `${name} added.` });
     if (!failed) setUsername('');
+  };
+
+  const submit = (event: SubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    void add(username.trim());
   };
 
   return (

@@ -1,4 +1,5 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type SubmitEvent } from 'react';
+import { errorText } from '../error-text.ts';
 
 /** Which form is shown. */
 export type AuthMode = 'login' | 'register';
@@ -14,11 +15,15 @@ export function AuthScreen(props: {
   const [busy, setBusy] = useState(false);
   const ids = { username: useId(), password: useId(), error: useId() };
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const authenticate = async () => {
     setBusy(true);
-    setError(await props.onSubmit(mode, username.trim(), password));
+    setError(await props.onSubmit(mode, username.trim(), password).catch(errorText));
     setBusy(false);
+  };
+
+  const submit = (event: SubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    void authenticate();
   };
 
   const switchMode = () => {

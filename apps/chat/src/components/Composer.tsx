@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useRef, useState, type SubmitEvent, type KeyboardEvent } from 'react';
 
 /** Idle time after which "typing" turns off by itself, in millis. */
 const typingIdleMs = 3000;
@@ -37,7 +37,7 @@ export function Composer(props: { onSend: (text: string) => void; onTyping: (isT
     setTyping(false);
   };
 
-  const onSubmit = (event: FormEvent) => {
+  const onSubmit = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     send();
   };

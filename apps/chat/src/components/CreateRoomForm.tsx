@@ -1,4 +1,5 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type SubmitEvent } from 'react';
+import { errorText } from '../error-text.ts';
 
 /** Creates a room with members given by username; `onCreate` resolves to an error text or undefined. */
 export function CreateRoomForm(props: {
@@ -10,17 +11,21 @@ export function CreateRoomForm(props: {
   const [busy, setBusy] = useState(false);
   const ids = { name: useId(), members: useId(), hint: useId() };
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const create = async () => {
     setBusy(true);
     const usernames = members.split(/[\s,]+/).filter(Boolean);
-    const failed = await props.onCreate(name.trim(), usernames);
+    const failed = await props.onCreate(name.trim(), usernames).catch(errorText);
     setBusy(false);
     setError(failed);
     if (!failed) {
       setName('');
       setMembers('');
     }
+  };
+
+  const submit = (event: SubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    void create();
   };
 
   return (

@@ -47,7 +47,9 @@ export function useRooms(client: ChatClient): { rooms: RoomSummary[]; error: str
   useEffect(() => {
     refresh();
     const timer = setInterval(refresh, refreshIntervalMs);
-    const onVisible = () => document.visibilityState === 'visible' && refresh();
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') refresh();
+    };
     document.addEventListener('visibilitychange', onVisible);
     const offs = [
       client.on('notification', refresh),

@@ -83,7 +83,7 @@ export class ChatPage {
       const focused = await this.page.evaluate(() => {
         const el = document.activeElement as (HTMLElement & { labels?: NodeListOf<HTMLLabelElement> }) | null;
         if (!el || el === document.body) return '';
-        return (el.getAttribute('aria-label') ?? el.labels?.[0]?.textContent ?? el.textContent ?? '').trim();
+        return (el.getAttribute('aria-label') ?? el.labels?.[0]?.textContent ?? el.textContent).trim();
       });
       if (name.test(focused)) return;
       seen.push(focused);

@@ -8,7 +8,8 @@ export function closedPort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       server.close(() => {
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'));
+        if (typeof address === 'object' && address) resolve(address.port);
+        else reject(new Error('the probe server has no TCP address'));
       });
     });
   });

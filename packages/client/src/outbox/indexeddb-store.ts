@@ -20,7 +20,8 @@ export class IndexedDbOutboxStore implements OutboxStore {
   constructor(options: IndexedDbOutboxOptions = {}) {
     this.#databaseName = options.databaseName ?? 'chatrt-client';
     this.#storeName = options.storeName ?? 'outbox';
-    const factory = options.indexedDB ?? globalThis.indexedDB;
+    // Typed as possibly missing: Node and some private modes have no IndexedDB.
+    const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
     if (!factory) throw new Error('IndexedDB is not available here; use MemoryOutboxStore or FileOutboxStore');
     this.#factory = factory;
   }
@@ -54,7 +55,7 @@ export class IndexedDbOutboxStore implements OutboxStore {
         resolve(request.result);
       };
       tx.onerror = () => {
-        reject(tx.error ?? request.error);
+        reject(tx.error ?? request.error ?? new Error('IndexedDB transaction failed'));
       };
       tx.onabort = () => {
         reject(tx.error ?? new Error('IndexedDB transaction aborted'));

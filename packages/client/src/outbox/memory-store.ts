@@ -4,15 +4,17 @@ import type { OutboxItem, OutboxStore } from './outbox-store.ts';
 export class MemoryOutboxStore implements OutboxStore {
   readonly #items = new Map<string, OutboxItem>();
 
-  async load(): Promise<OutboxItem[]> {
-    return [...this.#items.values()].map((item) => ({ ...item }));
+  load(): Promise<OutboxItem[]> {
+    return Promise.resolve([...this.#items.values()].map((item) => ({ ...item })));
   }
 
-  async put(item: OutboxItem): Promise<void> {
+  put(item: OutboxItem): Promise<void> {
     this.#items.set(item.clientMessageId, { ...item });
+    return Promise.resolve();
   }
 
-  async remove(clientMessageId: string): Promise<void> {
+  remove(clientMessageId: string): Promise<void> {
     this.#items.delete(clientMessageId);
+    return Promise.resolve();
   }
 }

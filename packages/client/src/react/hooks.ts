@@ -3,7 +3,7 @@ import type { ChatClient } from '../chat-client.ts';
 import type { ClientSnapshot } from '../client-types.ts';
 import type { NotificationsView } from '../notifications-store.ts';
 import type { RateLimitState } from '../rate-limit-gate.ts';
-import type { RoomMessage } from '../room-messages.ts';
+import type { RoomMessage } from '../room-message-view.ts';
 import { useChatClient } from './socket-provider.ts';
 
 /** What `useSockets()` returns: the client's snapshot plus its main actions, bound. */

@@ -1,4 +1,5 @@
-import type { ChatUser, TestStack } from '@chatrt/harness';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestStack, type ChatUser, type TestStack } from '@chatrt/harness';
 import {
   ChatClient,
   MemoryOutboxStore,
@@ -119,3 +120,23 @@ export const fastTimings = {
   retryDelayMaxMs: 500,
   ackTimeoutMs: 5000,
 } satisfies ChatClientOptions;
+
+/**
+ * A whole stack (`startTestStack(stackEnv)`) for one test file: started before its tests, stopped after them (after
+ * the file's own afterAll hooks, which run first), whether or not the file's own setup got through.
+ */
+export function testStackSuite(stackEnv: Record<string, string> = {}): { readonly env: TestStack } {
+  let env: TestStack | undefined;
+  beforeAll(async () => {
+    env = await startTestStack(stackEnv);
+  });
+  afterAll(async () => {
+    await env?.stop();
+  });
+  return {
+    get env() {
+      if (!env) throw new Error('the test stack is not started yet: use it inside a test or a later hook');
+      return env;
+    },
+  };
+}
