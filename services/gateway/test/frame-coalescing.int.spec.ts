@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { Socket as NetSocket } from 'node:net';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Server } from 'socket.io';
+import { Server, type Socket as ServerSocket } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { coalesceFlushedFrames } from '../src/adapters/socket/frame-coalescing.ts';
 
@@ -42,7 +42,14 @@ describe('frames flushed together', () => {
       () => client.disconnect(),
       () => void server.io.close(),
     );
-    const [socket] = await Promise.all([once(server.io, 'connection'), once(client, 'connect')]);
+    const [[socket]] = await Promise.all([
+      once(server.io, 'connection') as Promise<[ServerSocket]>,
+      new Promise<void>((resolve) => {
+        client.once('connect', () => {
+          resolve();
+        });
+      }),
+    ]);
     const received: number[] = [];
     const all = new Promise<void>((resolve) =>
       client.on('n', (n: number) => {
@@ -51,7 +58,7 @@ describe('frames flushed together', () => {
       }),
     );
     // One synchronous burst: the first packet is written at once, the rest queue behind it and flush together.
-    for (let n = 0; n < events; n++) (socket[0] as { emit: (event: string, n: number) => void }).emit('n', n);
+    for (let n = 0; n < events; n++) socket.emit('n', n);
     await all;
     return { received, writevSizes: server.writevSizes };
   }
