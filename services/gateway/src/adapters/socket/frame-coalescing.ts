@@ -5,6 +5,7 @@ import type { Server } from 'socket.io';
 interface FlushingConnection {
   /** The request that opened the connection: for a connection that starts on websocket, its upgrade. */
   request: IncomingMessage;
+  transport: { name: string };
   on(event: 'flush', listener: (this: FlushingConnection, packets: readonly unknown[]) => void): void;
   on(event: 'drain', listener: (this: FlushingConnection) => void): void;
 }
@@ -15,11 +16,12 @@ interface FlushingConnection {
  * which sends each as its own frame, and each frame as its own `writev`: in a busy room 4–7 packets a flush,
  * and over half the gateway's CPU went to those syscalls. Corking the connection's TCP socket for the
  * flush (Engine.IO emits `flush` just before handing the packets over and `drain` just after) sends the same
- * frames, unchanged and in order, in one `writev`. A connection that started on polling has its first
- * request's socket there, not its websocket's: corking it for the flush changes nothing.
+ * frames, unchanged and in order, in one `writev`. Only connections that start on websocket (the SDK's)
+ * are coalesced: one that starts on polling keeps its first request, whose socket is not its websocket's.
  */
 export function coalesceFlushedFrames(io: Server): void {
   io.engine.on('connection', (conn: FlushingConnection) => {
+    if (conn.transport.name !== 'websocket') return;
     conn.on('flush', corkSeveral);
     conn.on('drain', uncork);
   });
