@@ -7,8 +7,6 @@ import type { InFlight } from './in-flight.ts';
 /** A handler per client event name; each gets its validated payload and returns the ack. */
 export type EventHandlers = Record<string, (input: never) => Promise<unknown>>;
 
-type Route = { schema: SchemaName; handler: (input: unknown) => Promise<unknown> };
-
 /** Longest event name quoted back in an UNKNOWN_EVENT ack. */
 const quotedNameLength = 64;
 
@@ -17,7 +15,8 @@ const quotedNameLength = 64;
  * validated against the event's contract schema (VALIDATION_FAILED with the failing path), every event is
  * counted and timed, and every ack is tracked so shutdown can wait for it. A client may omit the payload
  * (the heartbeat) or the ack callback. Names are looked up in a Map built from the contract's own keys, so
- * `toString` or `__proto__` find nothing; nothing a frame carries can throw out of the listener.
+ * `toString` or `__proto__` find nothing; nothing a frame carries can throw out of the listener. That Map is
+ * built once per contract namespace and shared by its sockets: an idle socket holds only its handlers.
  */
 export function dispatchEvents(
   socket: Socket,
@@ -29,13 +28,16 @@ export function dispatchEvents(
     log: Logger;
   },
 ): void {
-  const { metrics, inFlight, log } = options;
-  const routes = routeTable(options.schemas, options.handlers);
+  const { handlers, metrics, inFlight, log } = options;
+  const schemas = schemaTable(options.schemas);
+  for (const event of schemas.keys()) {
+    if (!Object.hasOwn(handlers, event)) throw new Error(`no handler for client event '${event}'`);
+  }
   const namespace = socket.nsp.name;
   socket.onAny((event: unknown, ...args: unknown[]) => {
     const ack = typeof args.at(-1) === 'function' ? (args.pop() as (reply: unknown) => void) : undefined;
-    const route = typeof event === 'string' ? routes.get(event) : undefined;
-    if (!route) {
+    const schema = typeof event === 'string' ? schemas.get(event) : undefined;
+    if (schema === undefined) {
       metrics.messages.inc({ namespace, event: 'unknown' });
       ack?.(failure('UNKNOWN_EVENT', `unknown event '${String(event).slice(0, quotedNameLength)}'`));
       return;
@@ -46,9 +48,11 @@ export function dispatchEvents(
     const answer = async (): Promise<unknown> => {
       if (args.length > 1)
         return failure('VALIDATION_FAILED', `/ expects one payload, got ${args.length}`, { path: '/' });
-      const checked = checkPayload(route.schema, args[0], log);
+      const checked = checkPayload(schema, args[0], log);
+      // The payload was validated against this event's schema, so the handler gets its own type.
+      const handler = handlers[name] as (input: unknown) => Promise<unknown>;
       return checked.ok
-        ? route.handler(checked.value)
+        ? handler(checked.value)
         : failure('VALIDATION_FAILED', checked.message, { path: checked.path });
     };
     void inFlight.track(
@@ -66,18 +70,16 @@ export function dispatchEvents(
   });
 }
 
-/** Every event of the contract with its schema and handler; a contract event without a handler fails at start. */
-function routeTable(
-  schemas: Readonly<Record<string, SchemaName>>,
-  handlers: EventHandlers,
-): ReadonlyMap<string, Route> {
-  const routes = new Map<string, Route>();
-  for (const [event, schema] of Object.entries(schemas)) {
-    if (!Object.hasOwn(handlers, event)) throw new Error(`no handler for client event '${event}'`);
-    // The payload is validated against this event's schema before the call, so the handler gets its own type.
-    routes.set(event, { schema, handler: handlers[event] as (input: unknown) => Promise<unknown> });
+/** Each contract namespace's event names and schemas, keyed by the contract's own table. */
+const schemaTables = new WeakMap<Readonly<Record<string, SchemaName>>, ReadonlyMap<string, SchemaName>>();
+
+function schemaTable(schemas: Readonly<Record<string, SchemaName>>): ReadonlyMap<string, SchemaName> {
+  let table = schemaTables.get(schemas);
+  if (!table) {
+    table = new Map(Object.entries(schemas));
+    schemaTables.set(schemas, table);
   }
-  return routes;
+  return table;
 }
 
 /** Validates a payload; a validator that throws on it (however odd the input) refuses it like any bad payload. */

@@ -4,7 +4,7 @@ import type { Logger } from '@chatrt/service-kit';
 /** The parts of an Engine.IO connection used here. */
 export interface EngineConnection {
   remoteAddress: string;
-  on(event: 'packetCreate' | 'flush' | 'close', listener: () => void): void;
+  on(event: 'packetCreate' | 'flush' | 'close', listener: (this: EngineConnection) => void): void;
   off(event: 'flush' | 'close', listener: () => void): void;
   close(discard: boolean): void;
 }
@@ -32,27 +32,37 @@ export class OutboundQueues {
 
   constructor(io: Server, options: { maxBufferedPackets: number; onDrop: () => void; log: Logger }) {
     this.#maxBufferedPackets = options.maxBufferedPackets;
+    const queues = this.#queues;
+    const max = options.maxBufferedPackets;
+    // One set of listeners shared by every connection (an emitter calls them with itself as `this`), so a
+    // connection costs its counter, not three closures.
+    function onPacketCreate(this: EngineConnection): void {
+      const queue = queues.get(this);
+      if (!queue) return;
+      queue.queued += 1;
+      if (queue.queued <= max || queue.closed) return;
+      queue.closed = true;
+      options.onDrop();
+      options.log.warn(
+        { queued: queue.queued, remoteAddress: this.remoteAddress },
+        'closing a connection that does not keep up',
+      );
+      // A plain close would wait for the queue to drain, which a stalled client never lets happen.
+      this.close(true);
+    }
+    function onFlush(this: EngineConnection): void {
+      const queue = queues.get(this);
+      if (queue) queue.queued = 0;
+    }
+    function onClose(this: EngineConnection): void {
+      const queue = queues.get(this);
+      if (queue) queue.closed = true;
+    }
     io.engine.on('connection', (conn: EngineConnection) => {
-      const queue: Queue = { queued: 0, closed: false };
-      this.#queues.set(conn, queue);
-      conn.on('packetCreate', () => {
-        queue.queued += 1;
-        if (queue.queued <= this.#maxBufferedPackets || queue.closed) return;
-        queue.closed = true;
-        options.onDrop();
-        options.log.warn(
-          { queued: queue.queued, remoteAddress: conn.remoteAddress },
-          'closing a connection that does not keep up',
-        );
-        // A plain close would wait for the queue to drain, which a stalled client never lets happen.
-        conn.close(true);
-      });
-      conn.on('flush', () => {
-        queue.queued = 0;
-      });
-      conn.on('close', () => {
-        queue.closed = true;
-      });
+      queues.set(conn, { queued: 0, closed: false });
+      conn.on('packetCreate', onPacketCreate);
+      conn.on('flush', onFlush);
+      conn.on('close', onClose);
     });
   }
 

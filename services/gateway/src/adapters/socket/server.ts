@@ -19,6 +19,7 @@ import { endRevokedSessions, trackConnections } from './connection-lifecycle.ts'
 import { RoomSignals } from './room-signals.ts';
 import { OutboundQueues } from './outbound-queues.ts';
 import type { BatchLimits } from './room-event-batches.ts';
+import { coalesceFlushedFrames } from './frame-coalescing.ts';
 import type { NatsConnection } from '@chatrt/service-kit';
 import type { ConnectionGuard } from '../connection-guard.ts';
 
@@ -100,6 +101,7 @@ export class SocketServer {
       },
       log: options.log,
     });
+    coalesceFlushedFrames(this.#io);
     const authenticate = tokenMiddleware(options.verifier, options.metrics, options.log);
     this.#chat = this.#io.of(namespaces.chat) as ChatNamespace;
     this.#notifications = this.#io.of(namespaces.notifications) as NotificationsNamespace;
