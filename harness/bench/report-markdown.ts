@@ -1,5 +1,6 @@
 import type { LatencySummary } from './latency-histogram.ts';
-import type { AckPoint, BenchSizes, FanOutPoint } from './report-measures.ts';
+import type { BenchSizes } from './bench-sizes.ts';
+import type { AckPoint, FanOutPoint } from './report-measures.ts';
 import type { PeerResults } from './peers/measures.ts';
 import { peersMarkdown } from './peers/peers-markdown.ts';
 

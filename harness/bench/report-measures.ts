@@ -1,5 +1,5 @@
 // The measurements of `npm run bench` (report.ts), each on its own sockets (a fresh probe) so one does not
-// disturb the next. Sizes come from `BenchSizes`: the full ones of the issue, or `--quick`.
+// disturb the next. Sizes come from `BenchSizes` (bench-sizes.ts): the full ones of the issue, or `--quick`.
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
@@ -10,47 +10,6 @@ import { createRooms, tokenOf } from './bench-stack.ts';
 import { latencyHistogram, recordMs, summarize, type LatencySummary } from './latency-histogram.ts';
 import { nowMs } from './probe-protocol.ts';
 import { Probe } from './probe.ts';
-
-export interface BenchSizes {
-  phaseSeconds: number;
-  /** Offered rates of the ladder (msg/s, spread over 100 rooms), lowest first. */
-  ladder: number[];
-  fanOutSockets: number[];
-  /**
-   * Sent to the fan-out room: × sockets, the deliveries/s offered (above what one process can deliver, to find its
-   * capacity).
-   */
-  fanOutMessagesPerSecond: number;
-  idleSockets: number;
-  resumeClients: number;
-  missedMessages: number;
-  historyEvents: number;
-  historySamples: number;
-}
-
-export const fullSizes: BenchSizes = {
-  phaseSeconds: 10,
-  ladder: [250, 500, 1000, 1500, 2000, 3000, 4000],
-  fanOutSockets: [400, 2000],
-  fanOutMessagesPerSecond: 50,
-  idleSockets: 10_000,
-  resumeClients: 5_000,
-  missedMessages: 10_000,
-  historyEvents: 1_000_000,
-  historySamples: 2_000,
-};
-
-export const quickSizes: BenchSizes = {
-  phaseSeconds: 3,
-  ladder: [100, 250, 500, 1000],
-  fanOutSockets: [100, 400],
-  fanOutMessagesPerSecond: 50,
-  idleSockets: 1_000,
-  resumeClients: 100,
-  missedMessages: 1_000,
-  historyEvents: 100_000,
-  historySamples: 300,
-};
 
 /** Users of a bench: one writes, one reads (each may hold any number of sockets). */
 export interface BenchUsers {

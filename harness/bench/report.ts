@@ -13,14 +13,13 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startBareServer } from './bare-server-process.ts';
 import { createRooms, startBenchStack, tokenOf } from './bench-stack.ts';
+import { fullSizes, quickSizes } from './bench-sizes.ts';
 import {
   ackLatency,
   fanOut,
-  fullSizes,
   highestSustained,
   historyPages,
   idleConnectionCost,
-  quickSizes,
   resumeStorm,
   type AckPoint,
   type FanOutPoint,

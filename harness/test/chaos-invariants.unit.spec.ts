@@ -1,12 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import {
-  checkInvariants,
-  checkMentions,
-  recoverySeconds,
-  type ClientRecord,
-  type HistoryMessage,
-  type SendRecord,
-} from '../src/chaos/invariants.ts';
+import { checkInvariants, type ClientRecord, type HistoryMessage, type SendRecord } from '../src/chaos/invariants.ts';
+import { checkMentions } from '../src/chaos/mention-invariants.ts';
+import { recoverySeconds } from '../src/chaos/recovery.ts';
 
 const room = 'room-1';
 const history = (...seqs: Array<[seq: number, clientMessageId: string]>): Map<string, HistoryMessage[]> =>

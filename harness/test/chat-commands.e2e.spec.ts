@@ -1,9 +1,11 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { components, Message, MessagePage, ReadMarker, Room, RoomUpdatePage } from '@chatrt/contracts';
+import { RoomInbox, startTestStack, type ChatSocket, type ChatUser, type TestStack } from '../src/index.ts';
+import { accepted, sendOverSocket } from './support/acks.ts';
 
 type RoomList = components['schemas']['RoomList'];
-import { RoomInbox, startTestStack, type ChatSocket, type ChatUser, type TestStack } from '../src/index.ts';
+type UserList = components['schemas']['UserList'];
 
 describe('chat commands through the gateway: edit, delete, read markers, membership, resume', () => {
   let env: TestStack;
@@ -14,14 +16,9 @@ describe('chat commands through the gateway: edit, delete, read markers, members
   const sent: Message[] = [];
 
   async function send(text: string): Promise<Message> {
-    const ack = await aliceSocket.emitWithAck('sendMessage', {
-      roomId: room.id,
-      message: text,
-      clientMessageId: randomUUID(),
-    });
-    if (!ack.ok) throw new Error(JSON.stringify(ack.error));
-    sent.push(ack.message);
-    return ack.message;
+    const message = await sendOverSocket(aliceSocket, room.id, text);
+    sent.push(message);
+    return message;
   }
 
   async function unreadFor(user: ChatUser): Promise<number | undefined> {
@@ -41,9 +38,7 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     bobSocket = await bob.connectChat();
     aliceInbox = new RoomInbox(aliceSocket);
     bobInbox = new RoomInbox(bobSocket);
-    const created = await aliceSocket.emitWithAck('createRoom', { name: 'design', memberIds: [bob.id] });
-    if (!created.ok) throw new Error(JSON.stringify(created.error));
-    room = created.room;
+    room = accepted(await aliceSocket.emitWithAck('createRoom', { name: 'design', memberIds: [bob.id] })).room;
     for (const socket of [aliceSocket, bobSocket])
       expect((await socket.emitWithAck('joinRoom', { roomId: room.id })).ok).toBe(true);
   });
@@ -53,8 +48,7 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     const second = await send('second');
     await bobInbox.waitForMessages(2);
 
-    const edited = await aliceSocket.emitWithAck('editMessage', { messageId: first.id, message: 'first' });
-    if (!edited.ok) throw new Error(JSON.stringify(edited.error));
+    const edited = accepted(await aliceSocket.emitWithAck('editMessage', { messageId: first.id, message: 'first' }));
     expect(edited.message).toMatchObject({
       id: first.id,
       seq: first.seq,
@@ -63,7 +57,7 @@ describe('chat commands through the gateway: edit, delete, read markers, members
       editedAt: expect.any(String) as unknown,
     });
 
-    await bobInbox.waitFor(() => bobInbox.updates.some((u) => u.event === 'messageEdited'), 'messageEdited');
+    await bobInbox.waitForUpdate('messageEdited');
     const notice = bobInbox.updates.find((u) => u.event === 'messageEdited')!;
     expect(notice.payload).toMatchObject({ roomId: room.id, messageId: first.id, message: 'first' });
     expect(notice.payload.seq).toBeGreaterThan(second.seq);
@@ -82,7 +76,7 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     const again = await alice.http<Message>('DELETE', `/chat/messages/${doomed.id}`);
     expect(again.body).toEqual(deleted.body);
 
-    await bobInbox.waitFor(() => bobInbox.updates.some((u) => u.event === 'messageDeleted'), 'messageDeleted');
+    await bobInbox.waitForUpdate('messageDeleted');
     const history = await bob.http<MessagePage>('GET', `/chat/messages?roomId=${room.id}`);
     const [first, second] = history.body.messages;
     expect(first).toMatchObject({ message: 'first', deleted: false });
@@ -112,21 +106,14 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     const added = await alice.http<Room>('POST', `/chat/rooms/${room.id}/members`, { userId: carol.id });
     expect(added.status).toBe(200);
     expect(added.body.memberIds).toEqual([alice.id, bob.id, carol.id]);
-    await bobInbox.waitFor(
-      () => bobInbox.updates.some((u) => u.event === 'memberAdded' && u.payload.userId === carol.id),
-      'memberAdded',
-    );
+    await bobInbox.waitForUpdate('memberAdded', (added) => added.userId === carol.id);
 
     const notCreator = await carol.http('DELETE', `/chat/rooms/${room.id}/members`, { userId: bob.id });
     expect(notCreator.status).toBe(403);
 
-    const left = await bobSocket.emitWithAck('removeMember', { roomId: room.id, userId: bob.id });
-    if (!left.ok) throw new Error(JSON.stringify(left.error));
+    const left = accepted(await bobSocket.emitWithAck('removeMember', { roomId: room.id, userId: bob.id }));
     expect(left.room.memberIds).toEqual([alice.id, carol.id]);
-    await bobInbox.waitFor(
-      () => bobInbox.updates.some((u) => u.event === 'memberRemoved' && u.payload.userId === bob.id),
-      'memberRemoved',
-    );
+    await bobInbox.waitForUpdate('memberRemoved', (removed) => removed.userId === bob.id);
 
     const bobUpdates = bobInbox.updates.length;
     const after = await send('bob is gone');
@@ -138,8 +125,7 @@ describe('chat commands through the gateway: edit, delete, read markers, members
   it('replays everything after afterSeq as members see it now, in seq order, without deleted text', async () => {
     const carolSocket = await carol.connectChat();
     const carolInbox = new RoomInbox(carolSocket);
-    const joined = await carolSocket.emitWithAck('joinRoom', { roomId: room.id, afterSeq: 0 });
-    if (!joined.ok) throw new Error(JSON.stringify(joined.error));
+    const joined = accepted(await carolSocket.emitWithAck('joinRoom', { roomId: room.id, afterSeq: 0 }));
     await carolInbox.waitFor(
       () => carolInbox.seqs.at(-1) === joined.room.lastSeq,
       `updates up to seq ${joined.room.lastSeq}`,
@@ -160,10 +146,8 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     // REST serves the same updates in pages, for clients without a socket.
     const overRest: RoomUpdatePage['updates'] = [];
     for (let afterSeq = 0, pages = 0; ; pages++) {
-      const page = await carol.http<RoomUpdatePage>(
-        'GET',
-        `/chat/rooms/${room.id}/updates?afterSeq=${afterSeq}&limit=3`,
-      );
+      const url = `/chat/rooms/${room.id}/updates?afterSeq=${afterSeq}&limit=3`;
+      const page = await carol.http<RoomUpdatePage>('GET', url);
       expect(page.status).toBe(200);
       overRest.push(...page.body.updates);
       afterSeq = page.body.lastSeq;
@@ -185,13 +169,10 @@ describe('chat commands through the gateway: edit, delete, read markers, members
   });
 
   it('looks users up by username (case-insensitively) or by id, for signed-in callers only', async () => {
-    const found = await alice.http<{ users: unknown[] }>(
-      'GET',
-      `/users?usernames=${bob.username.toUpperCase()},nobody_here`,
-    );
+    const found = await alice.http<UserList>('GET', `/users?usernames=${bob.username.toUpperCase()},nobody_here`);
     expect(found.status).toBe(200);
     expect(found.body.users).toEqual([{ id: bob.id, username: bob.username }]);
-    const byId = await alice.http<{ users: unknown[] }>('GET', `/users?ids=${bob.id},${randomUUID()}`);
+    const byId = await alice.http<UserList>('GET', `/users?ids=${bob.id},${randomUUID()}`);
     expect(byId.body.users).toEqual([{ id: bob.id, username: bob.username }]);
     expect((await alice.http('GET', '/users')).status).toBe(400);
     expect((await alice.http('GET', `/users?usernames=${bob.username}&ids=${bob.id}`)).status).toBe(400);
@@ -216,9 +197,8 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     expect((await alice.http('DELETE', `/chat/messages/${randomUUID()}`)).status).toBe(404);
     expect((await alice.http('POST', `/chat/rooms/${randomUUID()}/members`, { userId: bob.id })).status).toBe(404);
     expect((await alice.http('POST', '/chat/rooms', { name: 'x'.repeat(101) })).status).toBe(400);
-    expect((await alice.http('POST', '/chat/messages', { roomId: room.id, message: 'x'.repeat(4001) })).status).toBe(
-      400,
-    );
+    const tooLong = { roomId: room.id, message: 'x'.repeat(4001) };
+    expect((await alice.http('POST', '/chat/messages', tooLong)).status).toBe(400);
     expect((await alice.http('GET', `/chat/messages?roomId=${room.id}&limit=201`)).status).toBe(400);
   });
 
@@ -254,8 +234,7 @@ describe('chat commands through the gateway: edit, delete, read markers, members
     } finally {
       await env.stack.startService('auth');
     }
-    const added = await aliceSocket.emitWithAck('addMember', { roomId: room.id, userId: dave.id });
-    if (!added.ok) throw new Error(JSON.stringify(added.error));
+    const added = accepted(await aliceSocket.emitWithAck('addMember', { roomId: room.id, userId: dave.id }));
     expect(added.room.memberIds).toContain(dave.id);
   });
 });

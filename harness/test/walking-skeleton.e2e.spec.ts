@@ -4,6 +4,7 @@ import { io } from 'socket.io-client';
 import type { Message, MessagePage, Room } from '@chatrt/contracts';
 import { ChatUser, RoomInbox, startTestStack, type ClientConfig, type TestStack } from '../src/index.ts';
 import { checkRestExchange, checkSocketFrames } from '../src/client/contract-check.ts';
+import { accepted, sendOverSocket } from './support/acks.ts';
 
 describe('walking skeleton: register → token → socket → room → live message → history → restart', () => {
   let env: TestStack;
@@ -128,9 +129,7 @@ describe('walking skeleton: register → token → socket → room → live mess
     const aliceInbox = new RoomInbox(aliceSocket);
     const bobInbox = new RoomInbox(bobSocket);
 
-    const created = await aliceSocket.emitWithAck('createRoom', { name: 'general', memberIds: [users.bob.id] });
-    if (!created.ok) throw new Error(JSON.stringify(created.error));
-    room = created.room;
+    room = accepted(await aliceSocket.emitWithAck('createRoom', { name: 'general', memberIds: [users.bob.id] })).room;
     expect(room.memberIds).toEqual([alice().id, users.bob.id]);
 
     for (const socket of [aliceSocket, bobSocket]) {
@@ -139,13 +138,7 @@ describe('walking skeleton: register → token → socket → room → live mess
     }
 
     const clientMessageId = randomUUID();
-    const sent = await aliceSocket.emitWithAck('sendMessage', {
-      roomId: room.id,
-      message: 'hello bob',
-      clientMessageId,
-    });
-    if (!sent.ok) throw new Error(JSON.stringify(sent.error));
-    firstMessage = sent.message;
+    firstMessage = await sendOverSocket(aliceSocket, room.id, 'hello bob', clientMessageId);
     expect(firstMessage).toMatchObject({
       roomId: room.id,
       senderId: alice().id,
@@ -198,27 +191,21 @@ describe('walking skeleton: register → token → socket → room → live mess
     // Only sockets that joined the room receive its messages.
     expect(notJoinedInbox.messages).toEqual([]);
 
-    const history = await users.bob.http<MessagePage>('GET', `/chat/messages?roomId=${room.id}`);
+    const historyUrl = `/chat/messages?roomId=${room.id}`;
+    const history = await users.bob.http<MessagePage>('GET', historyUrl);
     expect(history.status).toBe(200);
     expect(history.body).toEqual({ messages: [firstMessage, posted.body], hasMore: false });
 
     const { token } = await users.bob.sessionToken();
-    const withBearer = await new ChatUser(config).http<MessagePage>(
-      'GET',
-      `/chat/messages?roomId=${room.id}`,
-      undefined,
-      {
-        authorization: `Bearer ${token}`,
-      },
-    );
+    const bearer = { authorization: `Bearer ${token}` };
+    const withBearer = await new ChatUser(config).http<MessagePage>('GET', historyUrl, undefined, bearer);
     expect(withBearer.status).toBe(200);
     expect(withBearer.body.messages).toHaveLength(2);
 
-    expect((await new ChatUser(config).http('GET', `/chat/messages?roomId=${room.id}`)).status).toBe(401);
-    expect((await users.carol.http('GET', `/chat/messages?roomId=${room.id}`)).status).toBe(403);
-    expect((await users.carol.http('POST', '/chat/messages', { roomId: room.id, message: 'let me in' })).status).toBe(
-      403,
-    );
+    expect((await new ChatUser(config).http('GET', historyUrl)).status).toBe(401);
+    expect((await users.carol.http('GET', historyUrl)).status).toBe(403);
+    const intrusion = { roomId: room.id, message: 'let me in' };
+    expect((await users.carol.http('POST', '/chat/messages', intrusion)).status).toBe(403);
     const createdOverRest = await users.carol.http<Room>('POST', '/chat/rooms', { name: 'carol only' });
     expect(createdOverRest.status).toBe(201);
     expect(createdOverRest.body.memberIds).toEqual([users.carol.id]);
@@ -239,14 +226,9 @@ describe('walking skeleton: register → token → socket → room → live mess
     const socket = await returning.connectChat();
     await socket.emitWithAck('joinRoom', { roomId: room.id });
     const inbox = new RoomInbox(socket);
-    const sent = await socket.emitWithAck('sendMessage', {
-      roomId: room.id,
-      message: 'still here',
-      clientMessageId: randomUUID(),
-    });
-    if (!sent.ok) throw new Error(JSON.stringify(sent.error));
-    expect(sent.message.seq).toBe(before.body.messages.at(-1)!.seq + 1);
-    expect((await inbox.waitForMessages(1))[0]).toEqual(sent.message);
+    const sent = await sendOverSocket(socket, room.id, 'still here');
+    expect(sent.seq).toBe(before.body.messages.at(-1)!.seq + 1);
+    expect((await inbox.waitForMessages(1))[0]).toEqual(sent);
 
     const relogin = new ChatUser(config, users.bob.username, users.bob.password);
     expect(

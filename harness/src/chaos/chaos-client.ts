@@ -4,9 +4,10 @@ import { emitWithAck } from '../client/ack.ts';
 import type { ChatSocket } from '../client/chat-user.ts';
 import type { ChaosClientOptions } from './chaos-client-options.ts';
 import type { ClientRecord, SendOutcome, SendRecord } from './invariants.ts';
-import { historyPages, sendOverRest } from './rest-fallback.ts';
+import { newerMessages, sendOverRest } from './rest-fallback.ts';
 import { refusalOf, retryDelayMs } from './send-retry.ts';
-import { sleep, withTimeout } from './timers.ts';
+import { joinRoomOver } from './room-join.ts';
+import { sleep } from './timers.ts';
 
 /**
  * A real Socket.IO client of one room, as an app built on the protocol behaves: on losing its socket it
@@ -31,9 +32,7 @@ export class ChaosClient {
   unavailableAcks = 0;
   /** When it last got an `ok` ack (epoch millis), for the time to recover. */
   lastAckAt = 0;
-  /**
-   * Each send acked `ok` over a socket: millis from its first try to the ack, to show a slowdown reached the clients.
-   */
+  /** Millis from first try to `ok` ack of each send over a socket, to show a slowdown reached the clients. */
   readonly ackMillis: number[] = [];
   /** When it joined the room, first and after every reconnect (epoch millis), for the time to recover. */
   readonly joins: number[] = [];
@@ -105,17 +104,12 @@ export class ChaosClient {
     for (;;) {
       for (const config of this.#options.gateways()) {
         if (this.#closed) throw new Error(`${this.name} is closed`);
-        let socket: ChatSocket | undefined;
         try {
-          this.#options.user.config = config;
-          socket = await withTimeout(this.#options.user.connectChat(this.#options.connectOptions), 10_000, 'connect');
-          await this.#polling;
-          this.#listen(socket);
-          const joined = await emitWithAck(socket, 10_000, 'joinRoom', {
-            roomId: this.#options.roomId,
-            afterSeq: this.#lastSeq,
+          const socket = await joinRoomOver(config, this.#options, async (connected) => {
+            await this.#polling;
+            this.#listen(connected);
+            return this.#lastSeq;
           });
-          if (!joined.ok) throw new Error(`joinRoom: ${joined.error.code} ${joined.error.message}`);
           this.#socket = socket;
           this.transports.push(socket.io.engine.transport.name);
           socket.io.engine.on('upgrade', (transport) => this.transports.push(transport.name));
@@ -123,7 +117,6 @@ export class ChaosClient {
           return socket;
         } catch (err) {
           lastError = err;
-          socket?.disconnect();
         }
       }
       if (Date.now() > deadline) throw new Error(`${this.name} could not connect to any gateway: ${String(lastError)}`);
@@ -223,14 +216,10 @@ export class ChaosClient {
   }
 
   async #pollHistory(): Promise<void> {
-    for await (const messages of historyPages(this.#options.user, this.#options.roomId, () => this.#lastSeq)) {
-      for (const message of messages) {
-        // The client merges its polls by seq; what the sockets deliver is recorded as it comes.
-        if (message.seq <= this.#lastSeq) continue;
-        this.received.push({ id: message.id, seq: message.seq });
-        this.restReceived++;
-        this.#lastSeq = message.seq;
-      }
+    for await (const message of newerMessages(this.#options.user, this.#options.roomId, () => this.#lastSeq)) {
+      this.received.push({ id: message.id, seq: message.seq });
+      this.restReceived++;
+      this.#lastSeq = message.seq;
     }
   }
 

@@ -1,4 +1,4 @@
-import type { Message, Notification } from '@chatrt/contracts';
+import type { Message } from '@chatrt/contracts';
 
 /** What a client learnt about one of its sends (after any retries with the same clientMessageId). */
 export type SendOutcome =
@@ -164,91 +164,4 @@ function checkView(
 
 function storedKey(roomId: string, senderId: string, clientMessageId: string): string {
   return `${roomId}\u0000${senderId}\u0000${clientMessageId}`;
-}
-
-/** A mention the system owes: the stored message `messageId` names the user `userId` as `@username`. */
-export interface OwedMention {
-  userId: string;
-  messageId: string;
-}
-
-/**
- * One user's notifications as one channel shows them: REST (`GET /api/notifications`, every page) or a client's socket.
- */
-export interface NotificationView {
-  userId: string;
-  source: string;
-  notifications: ReadonlyArray<Pick<Notification, 'id' | 'type' | 'messageId'>>;
-}
-
-/**
- * Checks mention notifications: every owed mention is in each view of its user exactly once (one notification,
- * listed once), and no view holds a mention the system does not owe (a refused or unknown message, or another
- * user's). Counts a missing one as lost and every extra copy as duplicated.
- */
-export function checkMentions(
-  owed: readonly OwedMention[],
-  views: readonly NotificationView[],
-): { lost: number; duplicated: number; violations: string[] } {
-  const violations: string[] = [];
-  let lost = 0;
-  let duplicated = 0;
-  for (const view of views) {
-    const mentions = view.notifications.filter((n) => n.type === 'mention');
-    const listed = new Map<string, Array<Pick<Notification, 'id'>>>();
-    for (const n of mentions) listed.set(n.messageId ?? '', [...(listed.get(n.messageId ?? '') ?? []), n]);
-    const owedHere = new Set(owed.filter((m) => m.userId === view.userId).map((m) => m.messageId));
-    for (const messageId of owedHere) {
-      const copies = listed.get(messageId) ?? [];
-      if (copies.length === 0) {
-        lost++;
-        violations.push(`${view.source} of ${view.userId}: no mention notification for message ${messageId}`);
-      } else if (copies.length > 1) {
-        duplicated += copies.length - 1;
-        const ids = new Set(copies.map((c) => c.id)).size;
-        violations.push(
-          `${view.source} of ${view.userId}: message ${messageId} notified ${copies.length} times ` +
-            `(${ids} distinct notifications)`,
-        );
-      }
-    }
-    for (const messageId of listed.keys()) {
-      if (!owedHere.has(messageId))
-        violations.push(
-          `${view.source} of ${view.userId}: a mention notification for message ${messageId}, ` +
-            'which is not owed to them',
-        );
-    }
-  }
-  return { lost, duplicated, violations };
-}
-
-/**
- * The time to recover from a fault, in seconds from the moment it was healed (`healedAt`: the container or
- * service back, the partition lifted; for a fault with no heal, e.g. a gateway killed for good, when it was
- * done): until every sender still sending got its first ok ack after the heal, and every client that lost its
- * connection since `faultAt` had joined its room again, whichever came last. 0 when nothing waited for the
- * heal; NaN when a sender never got an ok after it.
- */
-export function recoverySeconds(
-  faultAt: number,
-  healedAt: number,
-  senders: ReadonlyArray<{ sends: readonly SendRecord[] }>,
-  clients: ReadonlyArray<{ joins: readonly number[] }>,
-): number {
-  let recoveredAt = healedAt;
-  for (const sender of senders) {
-    // A sender that had finished before the heal waits for nothing.
-    if (!sender.sends.some((s) => s.settledAt > healedAt)) continue;
-    const first = Math.min(
-      ...sender.sends.filter((s) => s.outcome.kind === 'ok' && s.settledAt > healedAt).map((s) => s.settledAt),
-    );
-    if (!Number.isFinite(first)) return Number.NaN;
-    recoveredAt = Math.max(recoveredAt, first);
-  }
-  for (const client of clients) {
-    const lastRejoin = client.joins.filter((at) => at > faultAt).at(-1);
-    if (lastRejoin !== undefined) recoveredAt = Math.max(recoveredAt, lastRejoin);
-  }
-  return Math.round((recoveredAt - healedAt) / 100) / 10;
 }

@@ -30,11 +30,20 @@ export async function sendOverRest(
  * The room's history over REST, one page of messages at a time, each page after the seq `after()` gives when it
  * is asked for; ends at the last page or at an answer other than 200.
  */
-export async function* historyPages(user: ChatUser, roomId: string, after: () => number): AsyncGenerator<Message[]> {
+async function* historyPages(user: ChatUser, roomId: string, after: () => number): AsyncGenerator<Message[]> {
   for (;;) {
     const page = await user.http<MessagePage>('GET', `/chat/messages?roomId=${roomId}&after=${after()}&limit=200`);
     if (page.status !== 200) return;
     yield page.body.messages;
     if (!page.body.hasMore || page.body.messages.length === 0) return;
   }
+}
+
+/**
+ * The room's messages over REST after the seq `after()` gives, each checked against `after()` when its turn comes:
+ * the client merges its polls by seq, and what its sockets deliver meanwhile is recorded as it comes.
+ */
+export async function* newerMessages(user: ChatUser, roomId: string, after: () => number): AsyncGenerator<Message> {
+  for await (const messages of historyPages(user, roomId, after))
+    for (const message of messages) if (message.seq > after()) yield message;
 }

@@ -1,7 +1,9 @@
 import { ChatUser } from '../client/chat-user.ts';
 import { eventually } from '../testing/eventually.ts';
 import { ChaosClient } from './chaos-client.ts';
-import { checkInvariants, checkMentions, recoverySeconds } from './invariants.ts';
+import { checkInvariants } from './invariants.ts';
+import { checkMentions } from './mention-invariants.ts';
+import { recoverySeconds } from './recovery.ts';
 import type { ScenarioClient, ScenarioOptions, ScenarioResult } from './scenario-options.ts';
 import { fetchHistory, mentionViews } from './scenario-reads.ts';
 import type { ScenarioStack } from './scenario-stack.ts';

@@ -1,7 +1,8 @@
 import type { Message, Notification, NotificationPage } from '@chatrt/contracts';
 import type { ChatUser } from '../client/chat-user.ts';
 import { eventually } from '../testing/eventually.ts';
-import type { HistoryMessage, NotificationView, OwedMention } from './invariants.ts';
+import type { HistoryMessage } from './invariants.ts';
+import type { NotificationView, OwedMention } from './mention-invariants.ts';
 import type { ScenarioClient } from './scenario-options.ts';
 import { SdkChaosClient } from './sdk-chaos-client.ts';
 

@@ -1,6 +1,9 @@
 import type { Message, RoomUpdate } from '@chatrt/contracts';
 import type { ChatSocket } from './chat-user.ts';
 
+/** The payload of a room update of kind `E`. */
+type UpdatePayload<E extends RoomUpdate['event']> = Extract<RoomUpdate, { event: E }>['payload'];
+
 /** Collects every room update a socket receives (one per frame or batched), in arrival order, with ways to wait. */
 export class RoomInbox {
   readonly updates: RoomUpdate[] = [];
@@ -51,6 +54,17 @@ export class RoomInbox {
   async waitForMessages(count: number, timeoutMs = 10_000): Promise<Message[]> {
     await this.waitFor(() => this.messages.length >= count, `${count} messages`, timeoutMs);
     return this.messages;
+  }
+
+  /** Resolves once an update of kind `event` arrived whose payload satisfies `matches`, or rejects after `timeoutMs`. */
+  waitForUpdate<E extends RoomUpdate['event']>(
+    event: E,
+    matches: (payload: UpdatePayload<E>) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<void> {
+    // The event names the payload's type, which TypeScript cannot narrow to through a generic.
+    const arrived = () => this.updates.some((u) => u.event === event && matches(u.payload as UpdatePayload<E>));
+    return this.waitFor(arrived, event, timeoutMs);
   }
 
   /** Resolves once `done()` holds after some update arrived (or already holds), or rejects after `timeoutMs`. */

@@ -2,20 +2,15 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileExists } from './file-exists.ts';
-import { startInfra, type StackInfra } from './infra.ts';
+import { startInfra } from './infra.ts';
 import { resolvePorts } from './ports.ts';
 import { ensureSigningKeyFile } from './signing-key.ts';
 import { healthUrls, serviceEnv, servicePorts, type Env, type StackWiring } from './service-config.ts';
-import {
-  backendServiceNames,
-  inStartOrder,
-  serviceNames,
-  type BackendServiceName,
-  type ServiceName,
-} from './service-names.ts';
+import { inStartOrder, serviceNames, type BackendServiceName, type ServiceName } from './service-names.ts';
+import { createHandle, stopAll } from './stack-handle.ts';
 import { SupervisedService } from './supervised-service.ts';
 import { Supervisor } from './supervisor.ts';
-import type { ExtraGateway, ServiceExit, Stack, StackOptions, StackPorts, StackUrls } from './types.ts';
+import type { ExtraGateway, ServiceExit, Stack, StackOptions, StackPorts } from './types.ts';
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -151,72 +146,6 @@ function replicaCount(options: StackOptions, service: ServiceName): number {
 async function replicaPorts(ports: StackPorts, service: BackendServiceName): Promise<StackPorts> {
   const free = await resolvePorts();
   return { ...ports, ops: { ...ports.ops, [service]: free.ops[service] } };
-}
-
-function createHandle(
-  selected: ServiceName[],
-  supervised: Map<ServiceName, SupervisedService[]>,
-  supervisors: Supervisor[],
-  infra: StackInfra,
-  ports: Stack['ports'],
-  addGateway: Stack['addGateway'],
-  extraGateways: SupervisedService[],
-): Stack {
-  let stopping: Promise<void> | undefined;
-  const get = (service: ServiceName, replica = 0): SupervisedService => {
-    const instances = supervised.get(service);
-    if (!instances)
-      throw new Error(`${service} is not part of this stack (it runs ${selected.join(', ') || 'no services'})`);
-    const instance = instances[replica];
-    if (!instance) throw new Error(`${service} has no replica ${replica} (it runs ${instances.length})`);
-    return instance;
-  };
-  const urls: StackUrls = {
-    api: `http://127.0.0.1:${ports.api}`,
-    socket: `http://127.0.0.1:${ports.socket}`,
-    ops: Object.fromEntries(
-      backendServiceNames.map((name) => [name, `http://127.0.0.1:${ports.ops[name]}`]),
-    ) as StackUrls['ops'],
-    databaseUrl: infra.databaseUrl,
-    natsUrl: infra.natsUrl,
-  };
-  return {
-    urls,
-    ports,
-    services: selected,
-    replicas: (service) => supervised.get(service)?.length ?? 0,
-    logs: (service, replica) => get(service, replica).logs(),
-    pid: (name, index) => (name === 'nats' || name === 'postgres' ? infra.pid(name, index) : get(name, index).pid()),
-    stopService: (service, replica) => get(service, replica).stop(),
-    killService: (service, replica) => get(service, replica).kill(),
-    startService: async (service, replica) => {
-      if (stopping) throw new Error(`cannot start ${service}: the stack is stopped`);
-      await get(service, replica).start();
-    },
-    addGateway: async (options) => {
-      if (stopping) throw new Error('cannot add a gateway: the stack is stopped');
-      return addGateway(options);
-    },
-    stop: () =>
-      (stopping ??= Promise.all(supervisors.map((s) => s.stop()))
-        .then(() => Promise.all(extraGateways.map((g) => g.stop())))
-        .then(() => stopAll(supervisors, supervised, infra))),
-  };
-}
-
-/** Stops restarting, then services in reverse start order, then the infrastructure, even when one step fails. */
-async function stopAll(
-  supervisors: Supervisor[],
-  supervised: Map<ServiceName, SupervisedService[]>,
-  infra: StackInfra,
-): Promise<void> {
-  try {
-    await Promise.all(supervisors.map((s) => s.stop()));
-    for (const instances of [...supervised.values()].toReversed())
-      await Promise.all(instances.map((instance) => instance.stop()));
-  } finally {
-    await infra.stop();
-  }
 }
 
 /** The selected services whose `main.ts` exists; a missing one fails the start unless skipping is allowed. */

@@ -2,7 +2,7 @@ import type { Manager } from 'socket.io-client';
 import { backoffDelay } from './backoff.ts';
 import type { EndpointConfig, TimingConfig } from './config.ts';
 import { Emitter } from './emitter.ts';
-import { startHeartbeat } from './heartbeat.ts';
+import { NamespaceHeartbeats } from './heartbeat.ts';
 import { diagnostics, type ClientLogger } from './logger.ts';
 import type {
   AnySocket,
@@ -13,7 +13,8 @@ import type {
   RoomDelivery,
 } from './sockets.ts';
 import { createSocketManager, isHandshakeRefusal } from './socket-manager.ts';
-import { handshakeAuth, type SessionTokens } from './token.ts';
+import { NamespaceTokens } from './namespace-tokens.ts';
+import type { SessionTokens } from './token.ts';
 
 /**
  * Both namespaces over one Socket.IO manager (one transport): handshake with a fresh session token, the
@@ -24,9 +25,8 @@ import { handshakeAuth, type SessionTokens } from './token.ts';
 export class SocketConnections {
   readonly #endpoints: EndpointConfig;
   readonly #timings: TimingConfig;
-  readonly #tokens: SessionTokens;
+  readonly #tokens: NamespaceTokens;
   readonly #logger: ClientLogger;
-  readonly #delivery: RoomDelivery;
   readonly #events: Emitter<ConnectionEvents>;
   #manager: Manager | undefined;
   #chat: ChatSocket | undefined;
@@ -35,12 +35,8 @@ export class SocketConnections {
   #closed = true;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #probeTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #heartbeats = new Map<Namespace, () => void>();
+  readonly #heartbeats: NamespaceHeartbeats;
   readonly #refusals = new Map<Namespace, number>();
-  /** The token each namespace last presented, so an expiry only discards that token, not a newer one. */
-  readonly #presented = new Map<Namespace, string>();
-  /** Namespaces told `sessionExpired`: their coming server disconnect is reconnected at once. */
-  readonly #expired = new Set<Namespace>();
 
   constructor(options: {
     endpoints: EndpointConfig;
@@ -51,11 +47,22 @@ export class SocketConnections {
   }) {
     this.#endpoints = options.endpoints;
     this.#timings = options.timings;
-    this.#tokens = options.tokens;
     this.#logger = options.logger;
-    this.#delivery = options.delivery;
     this.#events = new Emitter((err) => {
       options.logger.error('[Socket] A connection listener threw', err);
+    });
+    this.#heartbeats = new NamespaceHeartbeats({
+      ...options,
+      // Closing the transport makes the manager reconnect (and resume) as after any network loss.
+      reconnect: () => {
+        this.#manager?.engine.close();
+      },
+    });
+    this.#tokens = new NamespaceTokens({
+      ...options,
+      onNoSession: () => {
+        this.#events.emit('unauthenticated');
+      },
     });
   }
 
@@ -100,8 +107,10 @@ export class SocketConnections {
     manager.on('reconnect_failed', () => {
       this.#giveUp();
     });
-    const chat: ChatSocket = manager.socket('/chat', { auth: this.#auth('/chat') });
-    const notifications: NotificationsSocket = manager.socket('/notifications', { auth: this.#auth('/notifications') });
+    const chat: ChatSocket = manager.socket('/chat', { auth: this.#tokens.auth('/chat') });
+    const notifications: NotificationsSocket = manager.socket('/notifications', {
+      auth: this.#tokens.auth('/notifications'),
+    });
     this.#chat = chat;
     this.#notifications = notifications;
     this.#wire(chat, '/chat', () => {
@@ -125,8 +134,7 @@ export class SocketConnections {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     clearTimeout(this.#probeTimer);
-    for (const stop of this.#heartbeats.values()) stop();
-    this.#heartbeats.clear();
+    this.#heartbeats.stopAll();
     this.#chat?.disconnect();
     this.#notifications?.disconnect();
     this.#manager?.removeAllListeners();
@@ -142,17 +150,6 @@ export class SocketConnections {
     if (this.#gaveUp) this.#probe();
   }
 
-  #auth(namespace: Namespace): (cb: (data: object) => void) => void {
-    // Only /chat delivers room events; an older gateway ignores the field and sends one frame per event.
-    const extra: Record<string, string> = namespace === '/chat' ? { delivery: this.#delivery } : {};
-    return handshakeAuth(this.#tokens, this.#logger, extra, {
-      presented: (token) => this.#presented.set(namespace, token),
-      noSession: () => {
-        this.#events.emit('unauthenticated');
-      },
-    });
-  }
-
   #wire(socket: AnySocket, namespace: Namespace, onConnect: () => void): void {
     socket.on('connect', () => {
       if (this.#closed) return;
@@ -160,19 +157,18 @@ export class SocketConnections {
       this.#refusals.set(namespace, 0);
       this.#gaveUp = false;
       clearTimeout(this.#probeTimer);
-      this.#startHeartbeat(socket, namespace);
+      this.#heartbeats.start(socket, namespace);
       onConnect();
       this.#events.emit('change');
     });
     socket.on('disconnect', (reason) => {
-      this.#heartbeats.get(namespace)?.();
-      this.#heartbeats.delete(namespace);
+      this.#heartbeats.stop(namespace);
       if (this.#closed) return;
       this.#logger.info(`[Socket] Disconnected from ${namespace} (${reason})`);
       this.#events.emit('change');
       // The server ended this socket (token expired, or it wants a resume): Socket.IO leaves reconnecting to us.
       if (reason === 'io server disconnect') {
-        const delay = this.#expired.delete(namespace) ? 0 : this.#timings.reconnectionDelayMs;
+        const delay = this.#tokens.takeExpired(namespace) ? 0 : this.#timings.reconnectionDelayMs;
         this.#later(() => socket.connect(), delay);
       }
     });
@@ -181,8 +177,7 @@ export class SocketConnections {
     });
     socket.on('sessionExpired', () => {
       this.#logger.info(`[Socket] Session token expired on ${namespace}; reconnecting with a new one`);
-      this.#expired.add(namespace);
-      this.#discardPresentedToken(namespace);
+      this.#tokens.expired(namespace);
     });
     socket.on('serverShutdown', (notice) => {
       this.#logger.info(`[Socket] Server restarting; reconnecting in about ${notice.reconnectAfterMs} ms`);
@@ -196,7 +191,7 @@ export class SocketConnections {
       this.#logger.debug(`[Socket] ${namespace} connection error: ${err.message}`);
       return;
     }
-    if (err.message === 'UNAUTHENTICATED') this.#discardPresentedToken(namespace);
+    if (err.message === 'UNAUTHENTICATED') this.#tokens.discardPresented(namespace);
     const refusals = this.#refusals.get(namespace) ?? 0;
     this.#refusals.set(namespace, refusals + 1);
     if (refusals + 1 >= this.#timings.reconnectionAttempts && namespace === '/chat') {
@@ -209,11 +204,6 @@ export class SocketConnections {
     });
     this.#logger.warn(`[Socket] ${namespace} refused the connection (${err.message}); retrying in ${delay} ms`);
     this.#later(() => socket.connect(), delay);
-  }
-
-  #discardPresentedToken(namespace: Namespace): void {
-    const presented = this.#presented.get(namespace);
-    if (presented === undefined || presented === this.#tokens.current) this.#tokens.invalidate();
   }
 
   #giveUp(): void {
@@ -235,28 +225,9 @@ export class SocketConnections {
     clearTimeout(this.#probeTimer);
     if (this.#closed) return;
     this.#logger.debug(`[Socket] Trying ${this.#endpoints.socketUrl} again`);
-    for (const [namespace, socket] of [
-      ['/chat', this.#chat],
-      ['/notifications', this.#notifications],
-    ] as const) {
-      this.#refusals.set(namespace, 0);
-      if (socket && !socket.connected) socket.connect();
-    }
-  }
-
-  #startHeartbeat(socket: AnySocket, namespace: Namespace): void {
-    this.#heartbeats.get(namespace)?.();
-    const stop = startHeartbeat({
-      intervalMs: this.#timings.heartbeatIntervalMs,
-      isConnected: () => socket.connected,
-      ping: () => socket.timeout(this.#timings.heartbeatTimeoutMs).emitWithAck('ping', {}),
-      onMissed: (err) => {
-        this.#logger.warn(`[Socket] Heartbeat on ${namespace} unanswered; reconnecting`, err);
-        // Closing the transport makes the manager reconnect (and resume) as after any network loss.
-        this.#manager?.engine.close();
-      },
-    });
-    this.#heartbeats.set(namespace, stop);
+    // A new round: every namespace gets its full count of refusals again.
+    this.#refusals.clear();
+    for (const socket of [this.#chat, this.#notifications]) if (socket && !socket.connected) socket.connect();
   }
 
   #later(run: () => void, delayMs: number): void {

@@ -3,78 +3,11 @@
  * openapi.yaml, edits the copy, and checks the verdict of both halves (oasdiff for OpenAPI, the schema
  * comparison for AsyncAPI). oasdiff is built by scripts/oasdiff.sh when absent, hence the long first hook.
  */
-import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
-import { findBreakingChanges, isBlocking, type SpecVerdict } from '../scripts/breaking-changes.ts';
+import { describe, expect, it } from 'vitest';
+import { isBlocking } from '../scripts/breaking-changes.ts';
+import { listAt, objectAt, restSchema, schema, specEditCases } from './support/spec-edits.ts';
 
-type JsonObject = Record<string, unknown>;
-type Specs = { asyncapi: JsonObject; openapi: JsonObject };
-type Edit = (specs: Specs) => void;
-
-/** The node under `keys` in a parsed spec; a missing key throws, so a case gone stale fails instead of passing. */
-function nodeAt(doc: JsonObject, keys: string[]): unknown {
-  let node: unknown = doc;
-  for (const key of keys) {
-    if (typeof node !== 'object' || node === null || !(key in node))
-      throw new Error(`no '${keys.join('/')}' in the spec`);
-    node = (node as JsonObject)[key];
-  }
-  return node;
-}
-
-function objectAt(doc: JsonObject, ...keys: string[]): JsonObject {
-  const node = nodeAt(doc, keys);
-  if (typeof node !== 'object' || node === null || Array.isArray(node))
-    throw new Error(`'${keys.join('/')}' is no object`);
-  return node as JsonObject;
-}
-
-function listAt(doc: JsonObject, ...keys: string[]): unknown[] {
-  const node = nodeAt(doc, keys);
-  if (!Array.isArray(node)) throw new Error(`'${keys.join('/')}' is no list`);
-  return node;
-}
-
-const rootDir = fileURLToPath(new URL('../../../', import.meta.url));
-let workDir: string;
-let caseNumber = 0;
-
-beforeAll(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'breaking-spec-'));
-  await cp(join(rootDir, 'asyncapi.yaml'), join(workDir, 'asyncapi.yaml'));
-  await cp(join(rootDir, 'openapi.yaml'), join(workDir, 'openapi.yaml'));
-  await promisify(execFile)('bash', [join(rootDir, 'scripts/oasdiff.sh'), '--path']);
-}, 300_000);
-
-afterAll(async () => {
-  await rm(workDir, { recursive: true, force: true });
-});
-
-/** The verdicts for the specs as they are (base) against a copy with `edit` applied (head). */
-async function verdictsAfter(edit: Edit): Promise<Record<'openapi' | 'asyncapi', SpecVerdict>> {
-  const headDir = join(workDir, `case-${++caseNumber}`);
-  await mkdir(headDir);
-  const specs: Specs = {
-    asyncapi: parse(await readFile(join(workDir, 'asyncapi.yaml'), 'utf8')) as JsonObject,
-    openapi: parse(await readFile(join(workDir, 'openapi.yaml'), 'utf8')) as JsonObject,
-  };
-  edit(specs);
-  await writeFile(join(headDir, 'asyncapi.yaml'), stringify(specs.asyncapi));
-  await writeFile(join(headDir, 'openapi.yaml'), stringify(specs.openapi));
-  const [openapi, asyncapi] = await findBreakingChanges(workDir, headDir);
-  return { openapi: openapi!, asyncapi: asyncapi! };
-}
-
-/** An AsyncAPI component schema, by name. */
-const schema = (specs: Specs, name: string) => objectAt(specs.asyncapi, 'components', 'schemas', name);
-/** An OpenAPI component schema, by name. */
-const restSchema = (specs: Specs, name: string) => objectAt(specs.openapi, 'components', 'schemas', name);
+const verdictsAfter = specEditCases();
 
 describe('breaking changes fail the gate, each named by its path', () => {
   it('a removed response field (Message.editedAt, shared by REST and sockets)', async () => {

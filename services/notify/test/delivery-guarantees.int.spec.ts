@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { streams, type ChatEvents } from '@chatrt/contracts';
-import { NotifyFixture, RoomEvents, eventually } from './support.ts';
+import { RoomEvents } from './room-events.ts';
+import { NotifyFixture, eventually } from './support.ts';
 
 describe('notify applies every chat event once, across restarts, replays and outages', () => {
   let fx: NotifyFixture;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { subjects } from '@chatrt/contracts';
 import { notifySuite } from './notify-suite.ts';
-import { RoomEvents } from './support.ts';
+import { RoomEvents } from './room-events.ts';
 
 describe('notify turns chat events into notifications', () => {
   const suite = notifySuite();

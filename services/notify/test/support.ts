@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { nanos, type Subscription } from '@nats-io/transport-node';
+import { nanos } from '@nats-io/transport-node';
 import {
   streams,
   subjects,
-  validate,
   type ChatEvents,
   type GatewayPresence,
   type NatsRequests,
@@ -19,6 +18,7 @@ import { connectNats, createLogger, createPool, request, type NatsConnection, ty
 import { loadAuthConfig, startAuth, type RunningAuth } from '@chatrt/auth';
 import { loadNotifyConfig, startNotify, type Notify } from '../src/index.ts';
 import { eventually, startNatsServer, type RunningNats } from '@chatrt/harness';
+import { Inbox } from './notification-inbox.ts';
 
 export { eventually };
 
@@ -179,77 +179,5 @@ export class NotifyFixture {
     const inbox = new Inbox(this.nc, userId);
     await this.nc.flush();
     return inbox;
-  }
-}
-
-/** A user's live notifications (`notify.evt.<userId>`), checked against the contract as they arrive. */
-export class Inbox {
-  readonly received: Notification[] = [];
-  readonly #sub: Subscription;
-  readonly #waiters = new Set<() => void>();
-  #invalid: Error | undefined;
-
-  constructor(nc: NatsConnection, userId: string) {
-    this.#sub = nc.subscribe(subjects.notifyEvents(userId), {
-      callback: (_err, msg) => {
-        const checked = validate('Notification', msg.json());
-        if (checked.ok) this.received.push(checked.value);
-        else this.#invalid ??= new Error(`live notification breaks the contract: ${checked.message}`);
-        for (const wake of this.#waiters) wake();
-      },
-    });
-  }
-
-  /** Resolves with everything received once `done` holds for it; rejects after `timeoutMs`. */
-  until(done: (received: Notification[]) => boolean, timeoutMs = 10_000): Promise<Notification[]> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (!this.#invalid && !done(this.received)) return;
-        clearTimeout(timer);
-        this.#waiters.delete(check);
-        if (this.#invalid) reject(this.#invalid);
-        else resolve(this.received);
-      };
-      const timer = setTimeout(() => {
-        this.#waiters.delete(check);
-        reject(new Error(`live notifications not as expected after ${timeoutMs} ms: ${JSON.stringify(this.received)}`));
-      }, timeoutMs);
-      this.#waiters.add(check);
-      check();
-    });
-  }
-
-  close(): void {
-    this.#sub.unsubscribe();
-  }
-}
-
-/** Chat events of one room with consecutive seqs, as the chat service would publish them. */
-export class RoomEvents {
-  readonly roomId = randomUUID();
-  #seq = 0;
-
-  /** `userId` joins the room, added by `by` (by default by themselves, as a room's creator is). */
-  memberAdded(userId: string, by = userId): ChatEvents {
-    return this.#event({ type: 'MemberAdded', data: { userId } }, by);
-  }
-
-  memberRemoved(userId: string): ChatEvents {
-    return this.#event({ type: 'MemberRemoved', data: { userId } }, userId);
-  }
-
-  messageSent(senderId: string, message: string): ChatEvents & { type: 'MessageSent' } {
-    const data = { messageId: randomUUID(), senderId, message, clientMessageId: randomUUID() };
-    return this.#event({ type: 'MessageSent', data }, senderId) as ChatEvents & { type: 'MessageSent' };
-  }
-
-  messageDeleted(authorId: string, messageId: string): ChatEvents {
-    return this.#event({ type: 'MessageDeleted', data: { messageId } }, authorId);
-  }
-
-  #event(body: Pick<ChatEvents, 'type' | 'data'>, actorId: string): ChatEvents {
-    this.#seq += 1;
-    const metadata = { eventId: randomUUID(), occurredAt: new Date().toISOString(), actorId };
-    return { ...body, roomId: this.roomId, seq: this.#seq, metadata } as ChatEvents;
   }
 }

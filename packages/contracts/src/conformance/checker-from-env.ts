@@ -1,4 +1,5 @@
-import { ContractChecker, type ConformanceSink, type Violation } from './contract-checker.ts';
+import type { ConformanceSink, Violation } from './conformance-sink.ts';
+import { ContractChecker } from './contract-checker.ts';
 import { fileSink } from './conformance-files.ts';
 
 /** The modes of `CONTRACT_CHECK`: `strict` checks live traffic against the specs (the test suites set it). */

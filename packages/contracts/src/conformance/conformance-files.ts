@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { asyncApiConformance, openApiConformance } from '../generated/conformance.ts';
-import type { ConformanceSink, Spec, Violation } from './contract-checker.ts';
+import type { ConformanceSink, Spec, Violation } from './conformance-sink.ts';
 
 // Every process of a run (test workers and the services they start) appends to the same two files: lines
 // written with O_APPEND and shorter than a pipe buffer do not interleave, so no process has to merge.

@@ -1,88 +1,12 @@
-import { asyncApiConformance, openApiConformance } from '../generated/conformance.ts';
-import { validate, validateInline, type SchemaName, type ValidationResult } from '../validators.ts';
+import type { ConformanceSink, Spec } from './conformance-sink.ts';
+import { infrastructureSubject, named, namespaces, subjects, type MessageRule } from './conformance-rules.ts';
+import { checkRestExchange, type RestExchange } from './rest-conformance.ts';
 
-/** Which spec a finding is about. */
-export type Spec = 'asyncapi' | 'openapi';
-
-/** A frame, message or response that does not match the specs, or that the specs lack. */
-export interface Violation {
-  spec: Spec;
-  /** What was checked: `/chat ack of sendMessage`, `NATS chat.evt.<room>`, `POST /api/chat/rooms → 201`, … */
-  where: string;
-  /** JSON pointer of the failing value ('/' for the whole frame). */
-  path: string;
-  message: string;
-}
-
-/** Where a checker reports what it saw. */
-export interface ConformanceSink {
-  violation(violation: Violation): void;
-  /** A spec operation or message that traffic matched (a coverage unit, e.g. `sendMessage` or `/chat messageAck`). */
-  exercised(spec: Spec, kind: 'operation' | 'message', unit: string): void;
-}
-
-type MessageRule = { readonly unit: string; readonly schema: string; readonly operations: readonly string[] };
-type NamespaceRules = {
-  readonly clientEvents: Readonly<Record<string, MessageRule & { readonly ack: MessageRule }>>;
-  readonly serverEvents: Readonly<Record<string, MessageRule>>;
-  readonly connectError: MessageRule;
-};
-type SubjectRules = {
-  readonly address: string;
-  readonly pattern: string;
-  readonly messages: readonly MessageRule[];
-  readonly reply?: MessageRule;
-};
-type BodyRule = { readonly mediaType: string } & ({ readonly schema: string } | { readonly inline: unknown });
-type RouteRules = {
-  readonly operationId: string;
-  readonly method: string;
-  readonly path: string;
-  readonly pattern: string;
-  readonly requestBody?: { readonly required: boolean } & Partial<BodyRule>;
-  readonly responses: Readonly<Record<string, BodyRule | null>>;
-};
-
-const namespaces = new Map(Object.entries(asyncApiConformance.socket as Record<string, NamespaceRules>));
-const subjects = (asyncApiConformance.nats as readonly SubjectRules[]).map((rules) => ({
-  rules,
-  pattern: new RegExp(rules.pattern),
-}));
-const routes = (openApiConformance.routes as readonly RouteRules[]).map((rules) => ({
-  rules,
-  pattern: new RegExp(rules.pattern),
-}));
 /** What the reply to a NATS request must be: its schema, or a refusal when the request was invalid. */
 export interface PendingReply {
   readonly reply: MessageRule | undefined;
   readonly requestValid: boolean;
 }
-/** NATS subjects of the client library and the server themselves (reply inboxes, the JetStream API): not ours. */
-const infrastructureSubject = /^(_INBOX\.|\$)/;
-
-/** A schema that cannot be compiled is reported like a mismatch: the traffic it checks must go on. */
-function guarded(check: () => ValidationResult<unknown>): ValidationResult<unknown> {
-  try {
-    return check();
-  } catch (err) {
-    return { ok: false, path: '/', message: `cannot check: ${err instanceof Error ? err.message : String(err)}` };
-  }
-}
-const named = (name: string, data: unknown) => guarded(() => validate(name as SchemaName, data));
-const checkBody = (rule: BodyRule, data: unknown): ValidationResult<unknown> =>
-  'schema' in rule ? named(rule.schema, data) : guarded(() => validateInline(rule.inline, data));
-
-/** An exchange over HTTP as a client saw it; bodies are parsed JSON (text for other media types). */
-export interface RestExchange {
-  method: string;
-  /** Path and query, e.g. `/api/chat/messages?roomId=…`. */
-  url: string;
-  requestBody?: unknown;
-  status: number;
-  contentType: string | null;
-  responseBody: unknown;
-}
-
 /**
  * Checks live traffic against asyncapi.yaml and openapi.yaml with the generated validators, reporting every
  * mismatch and every operation and message it sees to a sink.
@@ -217,56 +141,7 @@ export class ContractChecker {
 
   /** A REST request and the response to it. */
   restExchange(exchange: RestExchange): void {
-    const { pathname } = new URL(exchange.url, 'http://any');
-    const route = routes.find(
-      ({ rules, pattern }) => rules.method === exchange.method.toUpperCase() && pattern.test(pathname),
-    );
-    const where = `${exchange.method.toUpperCase()} ${pathname} → ${exchange.status}`;
-    if (!route) {
-      // A client asking for what the spec lacks must be told it is not there.
-      if (exchange.status !== 404 && exchange.status !== 405)
-        this.#violation('openapi', where, '/', 'route not in openapi.yaml answered other than 404/405');
-      return;
-    }
-    const { rules } = route;
-    const responses = rules.responses;
-    const documented = Object.hasOwn(responses, String(exchange.status))
-      ? responses[String(exchange.status)]
-      : undefined;
-    if (documented === undefined) {
-      this.#violation(
-        'openapi',
-        where,
-        '/',
-        `status ${exchange.status} not in openapi.yaml for ${rules.operationId} ` +
-          `(has ${Object.keys(responses).join(', ')})`,
-      );
-      return;
-    }
-    const requestRule = rules.requestBody;
-    const requestValid =
-      !requestRule?.mediaType ||
-      (exchange.requestBody === undefined
-        ? !requestRule.required
-        : checkBody(requestRule as BodyRule, exchange.requestBody).ok);
-    if (!requestValid && exchange.status < 400) {
-      this.#violation('openapi', where, '/', `a request body the spec refuses was answered ${exchange.status}`);
-    }
-    if (documented === null) {
-      if (exchange.responseBody !== undefined && exchange.responseBody !== '')
-        this.#violation('openapi', where, '/', 'a body where the spec has none');
-    } else if (!exchange.contentType?.startsWith(documented.mediaType)) {
-      this.#violation(
-        'openapi',
-        where,
-        '/',
-        `content type ${exchange.contentType ?? 'none'}, the spec has ${documented.mediaType}`,
-      );
-    } else {
-      const checked = checkBody(documented, exchange.responseBody);
-      if (!checked.ok) this.#violation('openapi', where, checked.path, checked.message);
-    }
-    if (requestValid) this.#sink.exercised('openapi', 'operation', rules.operationId);
+    checkRestExchange(exchange, this.#sink);
   }
 
   #check(spec: Spec, where: string, rule: MessageRule, data: unknown): void {
