@@ -56,8 +56,12 @@ describe('the fan-out rounds of bench --peers', () => {
       fanOut: [twoRounds()],
     };
     const lines = peersMarkdown(results);
-    expect(lines).toContain('| 1 | 30,000 (6.4) | 60,000 (2.2) | 45,000 (4) | 100,000 (1.6) | 0.6 | 0.3 |');
-    expect(lines).toContain('| 2 | 20,000 (6.9) | 40,000 (2.5) | 50,000 (4.8) | 100,000 (2.1) | 0.4 | 0.2 |');
+    expect(lines).toContain(
+      '| 1 | 30,000/s, 6.4 ms | 60,000/s, 2.2 ms | 45,000/s, 4 ms | 100,000/s, 1.6 ms | 0.6 | 0.3 |',
+    );
+    expect(lines).toContain(
+      '| 2 | 20,000/s, 6.9 ms | 40,000/s, 2.5 ms | 50,000/s, 4.8 ms | 100,000/s, 2.1 ms | 0.4 | 0.2 |',
+    );
     expect(lines).toContain('| gateway, batched | 40,000–60,000 | 1 / 3 | 0 | 2.2–2.5 |');
   });
 });

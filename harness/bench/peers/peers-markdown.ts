@@ -36,7 +36,8 @@ export function batchedVerdict(ratios: readonly number[]): string {
 
 /** The rounds of one size side by side: each server's deliveries/s and edge CPU per 1,000, and the ratios. */
 function roundsTable(f: FanOutSize): string[] {
-  const cell = (p: PeerFanOutPoint) => `${n(p.deliveriesPerSecond)} (${cpu(p.cpu.edgeMsPer1000, p.cpu.allMsPer1000)})`;
+  const cell = (p: PeerFanOutPoint) =>
+    `${n(p.deliveriesPerSecond)}/s, ${cpu(p.cpu.edgeMsPer1000, p.cpu.allMsPer1000)} ms`;
   return [
     `| round | ${fanOutServers.map((s) => serverNames[s]).join(' | ')} | batched ÷ Centrifugo | one frame per event ÷ Centrifugo |`,
     `|---|${fanOutServers.map(() => '---|').join('')}---|---|`,
@@ -81,7 +82,7 @@ export function peersMarkdown(p: PeerResults): string[] {
     ...p.fanOut.flatMap((f) => [
       `#### ${n(f.sockets)} subscribers, ${n(f.messages)} messages per round (${batchedVerdict(f.batchedToCentrifugo)})`,
       '',
-      'Round by round: deliveries/s (server CPU ms per 1,000 deliveries).',
+      'Round by round: deliveries/s, and server CPU ms per 1,000 deliveries.',
       '',
       ...roundsTable(f),
       '',
