@@ -4,8 +4,9 @@
 //     sustained with p99 ≤ 50 ms; (b) fan-out deliveries/s to one room's sockets, gateway (one frame per
 //     event, and batched delivery) and a bare Socket.IO server; (c) RSS per idle connection, gateway and bare; (d) time for many clients to resume
 //     after missed messages, and how many never came; (e) history page latency on a bulk-loaded room.
-// `-- --peers` adds (f): the same ack and fan-out workloads against Centrifugo (harness/bench/peers), after a
-// self-check of that harness; it builds Centrifugo first when it is not cached (about 7 minutes).
+// `-- --peers` adds (f): the same ack and fan-out workloads (the gateway in both delivery modes, the bare server)
+// against Centrifugo (harness/bench/peers), after a self-check of that harness; it builds Centrifugo first when
+// it is not cached (about 7 minutes).
 // Everything runs on this machine (the stack, the bare server and the probe's worker threads): other load
 // on it shows in the load averages recorded with the figures.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -27,7 +28,9 @@ import {
 import { lineChartSvg } from './svg-chart.ts';
 import { startCentrifugo } from './peers/centrifugo.ts';
 import { centrifugoSelfCheck } from './peers/centrifugo-self-check.ts';
-import { compareWithCentrifugo, fullPeerSizes, quickPeerSizes, stackPids } from './peers/measures.ts';
+import { compareWithCentrifugo } from './peers/measures.ts';
+import { fullPeerSizes, quickPeerSizes } from './peers/sizes.ts';
+import { stackPids } from './peers/targets.ts';
 import { reportMarkdown } from './report-markdown.ts';
 
 const quick = process.argv.includes('--quick');

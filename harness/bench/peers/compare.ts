@@ -1,6 +1,6 @@
-// Section (f) of `npm run bench -- --peers` alone: the gateway beside Centrifugo (and the bare Socket.IO
-// server) on the ack and fan-out workloads, at the full sizes (400 and 2,000 subscribers, 3 rounds) or with
-// `--quick`, after the harness self-check. Writes bench/results/peers.json and peers.md.
+// Section (f) of `npm run bench -- --peers` alone: the gateway, in both delivery modes, beside Centrifugo (and
+// the bare Socket.IO server) on the ack and fan-out workloads, at the full sizes (400 and 2,000 subscribers,
+// 3 rounds) or with `--quick`, after the harness self-check. Writes bench/results/peers.json and peers.md.
 //
 // `bash scripts/run.sh node harness/bench/peers/compare.ts [--quick]` (builds Centrifugo first if it is not
 // cached; the load generator shares the machine's cores).
@@ -11,7 +11,9 @@ import { startBareServer } from '../bare-server-process.ts';
 import { createRooms, startBenchStack, tokenOf } from '../bench-stack.ts';
 import { startCentrifugo } from './centrifugo.ts';
 import { centrifugoSelfCheck } from './centrifugo-self-check.ts';
-import { compareWithCentrifugo, fullPeerSizes, quickPeerSizes, stackPids } from './measures.ts';
+import { compareWithCentrifugo } from './measures.ts';
+import { fullPeerSizes, quickPeerSizes } from './sizes.ts';
+import { stackPids } from './targets.ts';
 import { peersMarkdown } from './peers-markdown.ts';
 
 const quick = process.argv.includes('--quick');
