@@ -213,6 +213,8 @@ describe('notify applies every chat event once, across restarts, replays and out
 /** How often notify deferred a chat event to wait for its room's earlier ones, from its /metrics. */
 async function deferredEvents(fx: NotifyFixture): Promise<number> {
   const metrics = await (await fetch(`http://127.0.0.1:${fx.notifyOpsPort}/metrics`)).text();
-  const line = metrics.split('\n').find((l) => l.startsWith('notify_chat_events_total{outcome="deferred"}'));
+  const line = metrics
+    .split('\n')
+    .find((l) => l.startsWith('notify_chat_events_total{') && l.includes('outcome="deferred"'));
   return line ? Number(line.split(' ').at(-1)) : 0;
 }
