@@ -202,6 +202,7 @@ describe('pipelined publication', () => {
         metrics: createChatMetrics(createMetricsRegistry('relay-pipeline')),
         pollIntervalMs: 100,
         lockRetryMs: 50,
+        maxInFlightPerRoom: 128,
       });
       relay.start();
       await eventually(

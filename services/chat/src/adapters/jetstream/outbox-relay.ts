@@ -21,7 +21,12 @@ export interface OutboxRelayOptions {
   lockRetryMs: number;
   /** Outbox rows read and published per round. */
   batchSize?: number;
-  /** Publishes of one room awaiting their PubAck at a time. */
+  /**
+   * Publishes of one room awaiting their PubAck at a time. 1 (the default) publishes a room strictly one
+   * after another, so the stream holds each room in seq order. More pipelines them (several times the
+   * throughput in one room), but after a failed publish the stream may hold a room's event after later
+   * ones, and notify's order waits do not keep up with that yet (see the README, Publication).
+   */
   maxInFlightPerRoom?: number;
 }
 
@@ -34,9 +39,9 @@ type OutboxRow = EventRow & { position: string };
  * Nats-Msg-Id and deleted from the outbox only after its PubAck, so a crash in between re-publishes
  * into the stream's duplicate window instead of losing or doubling the event.
  *
- * A room's publishes are pipelined (up to `maxInFlightPerRoom` awaiting their PubAck). When one fails, the
- * room sends nothing more this round, and what was not acknowledged is published again in the next; so the
- * stream may then hold a room's event after a later one, and every consumer orders a room by `seq`.
+ * A room's publishes may be pipelined (up to `maxInFlightPerRoom` awaiting their PubAck). When one fails,
+ * the room sends nothing more this round, and what was not acknowledged is published again in the next; so
+ * with more than one in flight the stream may hold a room's event after a later one.
  */
 export class OutboxRelay {
   readonly #options: Required<OutboxRelayOptions>;
@@ -52,7 +57,7 @@ export class OutboxRelay {
   #pollTimer: NodeJS.Timeout | undefined;
 
   constructor(options: OutboxRelayOptions) {
-    this.#options = { batchSize: 500, maxInFlightPerRoom: 128, ...options };
+    this.#options = { batchSize: 500, maxInFlightPerRoom: 1, ...options };
   }
 
   /** Starts competing for the relay lock; returns at once. */
