@@ -116,4 +116,79 @@ describe('a gateway that misses live events fills the gap from the store', () =>
       else expect(inbox.batchSizes).toEqual([]);
       bobSocket.disconnect();
     });
+
+  // A pipelined relay whose publish of event k failed publishes k again in its next round, after k+1 went out.
+  for (const delivery of [undefined, 'batched'] as const)
+    it(`delivers a room's events once and in seq order when k+1 arrives before k (${delivery ?? 'one frame per event'})`, async () => {
+      const bobSocket = await bob.connectChat({ socketUrl: cutOff.urls.socket, delivery });
+      const inbox = new RoomInbox(bobSocket);
+      const joined = await bobSocket.emitWithAck('joinRoom', { roomId: room.id });
+      if (!joined.ok) throw new Error(JSON.stringify(joined.error));
+      const say = async (text: string) => {
+        const sent = await alice.http<{ id: string }>('POST', '/chat/messages', {
+          roomId: room.id,
+          message: text,
+          clientMessageId: randomUUID(),
+        });
+        expect(sent.status).toBe(201);
+        return sent.body.id;
+      };
+      const before = await say('before the swap');
+      await inbox.waitFor(() => inbox.messages.some((m) => m.id === before), 'the message before the swap');
+
+      // Two events the gateway misses live (cut off), kept as the relay published them.
+      const nc = await connect({ servers: env.stack.urls.natsUrl });
+      const published = new Map<string, Uint8Array>();
+      const watch = nc.subscribe(subjects.chatEvents(room.id), {
+        callback: (_err, msg) => {
+          const event = msg.json<{ type: string; data: { messageId?: string } }>();
+          if (event.type === 'MessageSent' && event.data.messageId) published.set(event.data.messageId, msg.data);
+        },
+      });
+      await nc.flush();
+      natsProxy.cut();
+      const [k, next] = [await say('event k'), await say('event k+1')];
+      await eventually(
+        () => published.has(k) && published.has(next),
+        (both) => both,
+        10_000,
+      );
+      watch.unsubscribe();
+      const [rawK, rawNext] = [published.get(k), published.get(next)];
+      if (!rawK || !rawNext) throw new Error('both events were published');
+      natsProxy.restore();
+
+      // Once a typing signal reaches bob, the gateway is back on NATS with its subscriptions.
+      const typingSeen: unknown[] = [];
+      bobSocket.on('typing', (typing) => typingSeen.push(typing));
+      await eventually(
+        async () => {
+          nc.publish(
+            subjects.gatewayTyping(room.id),
+            JSON.stringify({ roomId: room.id, userId: alice.id, isTyping: true }),
+          );
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          return typingSeen.length;
+        },
+        (seen) => seen > 0,
+        20_000,
+      );
+
+      // k+1 first: a gap, filled from the store; then k, already delivered, is dropped; then k+1 again.
+      nc.publish(subjects.chatEvents(room.id), rawNext);
+      nc.publish(subjects.chatEvents(room.id), rawK);
+      nc.publish(subjects.chatEvents(room.id), rawNext);
+      await nc.flush();
+      const after = await say('after the swap');
+      await inbox.waitFor(() => inbox.messages.some((m) => m.id === after), 'the message after the swap');
+      await nc.close();
+
+      const ids = inbox.messages.map((m) => m.id);
+      expect(ids.slice(ids.indexOf(before))).toEqual([before, k, next, after]);
+      expect(inbox.seqs).toEqual([...inbox.seqs].sort((a, b) => a - b));
+      expect(new Set(inbox.seqs).size).toBe(inbox.seqs.length);
+      if (delivery === 'batched') expect(inbox.batchSizes.length).toBe(inbox.frames);
+      else expect(inbox.batchSizes).toEqual([]);
+      bobSocket.disconnect();
+    });
 });

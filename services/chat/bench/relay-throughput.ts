@@ -1,7 +1,7 @@
 // How fast the outbox relay empties a backlog: commits RELAY_EVENTS events (in RELAY_ROOMS rooms, rows
 // interleaved) straight into chat.events and chat.outbox, then starts a relay on an embedded Postgres
 // and nats-server and times until the outbox is empty and the stream holds every event. Repeats
-// RELAY_ROUNDS times on fresh rooms.
+// RELAY_ROUNDS times on fresh rooms. RELAY_IN_FLIGHT: publishes of one room awaiting their PubAck (1).
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { createChatMetrics } from '../src/adapters/metrics.ts';
 const events = Number(process.env['RELAY_EVENTS'] ?? 20_000);
 const roomCount = Number(process.env['RELAY_ROOMS'] ?? 1);
 const rounds = Number(process.env['RELAY_ROUNDS'] ?? 3);
+const maxInFlightPerRoom = Number(process.env['RELAY_IN_FLIGHT'] ?? 1);
 const log = createLogger('relay-bench', 'warn');
 const dir = await mkdtemp(join(tmpdir(), 'relay-bench-'));
 await chmod(dir, 0o755);
@@ -52,6 +53,7 @@ try {
       metrics: createChatMetrics(createMetricsRegistry('relay-bench')),
       pollIntervalMs: 1000,
       lockRetryMs: 100,
+      maxInFlightPerRoom,
     });
     const started = performance.now();
     relay.start();
@@ -68,6 +70,7 @@ try {
         round,
         events,
         rooms: roomCount,
+        inFlightPerRoom: maxInFlightPerRoom,
         stored,
         seconds: Math.round(seconds * 100) / 100,
         eventsPerSecond: Math.round(events / seconds),

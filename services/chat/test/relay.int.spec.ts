@@ -1,7 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { subjects } from '@chatrt/contracts';
+import { createLogger, createMetricsRegistry, createPool, migrate } from '@chatrt/service-kit';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { OutboxRelay } from '../src/adapters/jetstream/outbox-relay.ts';
+import { createChatMetrics } from '../src/adapters/metrics.ts';
 import { chatProjections } from '../src/adapters/projections/index.ts';
 import type { Projection } from '../src/adapters/projections/projection.ts';
 import {
@@ -136,6 +140,96 @@ describe('outbox relay to JetStream', () => {
     } finally {
       await holder.query('SELECT pg_advisory_unlock_all()');
       holder.release();
+    }
+  });
+});
+
+describe('pipelined publication', () => {
+  it("stores every event once when a publish in the middle of a room's pipeline fails; the stream may hold it after later ones", async () => {
+    // A database of its own, so that only this test's relay publishes its outbox.
+    const log = createLogger('relay-pipeline-test', 'silent');
+    const admin = createPool(t.poolUrl, log, 1);
+    const database = `chat_relay_${randomBytes(6).toString('hex')}`;
+    await admin.query(`CREATE DATABASE ${database}`);
+    const url = new URL(t.poolUrl);
+    url.pathname = `/${database}`;
+    const databaseUrl = url.toString();
+    await migrate(databaseUrl, { schema: 'chat', dir: fileURLToPath(new URL('../migrations', import.meta.url)), log });
+    const db = createPool(databaseUrl, log, 4);
+    let relay: OutboxRelay | undefined;
+    try {
+      // Two rooms' events interleave in the outbox, all committed before the relay starts.
+      const { handlers } = startInstance(db);
+      const alice = randomUUID();
+      const rooms = [
+        ok(await handlers.createRoom({ actorId: alice, name: 'a' })).room,
+        ok(await handlers.createRoom({ actorId: alice, name: 'b' })).room,
+      ];
+      for (let i = 0; i < 20; i++) {
+        for (const room of rooms) ok(await handlers.sendMessage({ actorId: alice, roomId: room.id, message: `m${i}` }));
+      }
+      const { rows: events } = await db.query<{ room_id: string; seq: number; event_id: string }>(
+        'SELECT room_id, seq::int AS seq, event_id FROM chat.events ORDER BY position',
+      );
+      const [failingRoom, otherRoom] = rooms as [(typeof rooms)[0], (typeof rooms)[0]];
+      const failing = events.find((e) => e.room_id === failingRoom.id && e.seq === 10)!;
+
+      // JetStream itself refuses that event once (it is told to expect another stream); the room's later
+      // publishes are already on the wire when the refusal comes back.
+      let refused = false;
+      let refusalSettled = false;
+      const sentBeforeRefusal: string[] = [];
+      const real = jetstream(t.nc);
+      const js = new Proxy(real, {
+        get(target, key, receiver) {
+          if (key !== 'publish') return Reflect.get(target, key, receiver) as unknown;
+          return (subject: string, payload: string, options: Parameters<JetStreamClient['publish']>[2]) => {
+            if (refused && !refusalSettled) sentBeforeRefusal.push(options?.msgID ?? '');
+            if (options?.msgID !== failing.event_id || refused) return real.publish(subject, payload, options);
+            refused = true;
+            return real
+              .publish(subject, payload, { ...options, expect: { streamName: 'NOT_CHAT_EVENTS' } })
+              .finally(() => {
+                refusalSettled = true;
+              });
+          };
+        },
+      });
+      relay = new OutboxRelay({
+        databaseUrl,
+        js,
+        log,
+        metrics: createChatMetrics(createMetricsRegistry('relay-pipeline')),
+        pollIntervalMs: 100,
+        lockRetryMs: 50,
+        maxInFlightPerRoom: 128,
+      });
+      relay.start();
+      await eventually(
+        () => db.query<{ n: number }>('SELECT count(*)::int AS n FROM chat.outbox').then((r) => r.rows[0]!.n),
+        (n) => n === 0,
+      );
+
+      expect(refused).toBe(true);
+      expect(sentBeforeRefusal.length).toBeGreaterThan(0);
+      for (const room of rooms) {
+        const expected = events.filter((e) => e.room_id === room.id);
+        const stored = await readStream(room.id, expected.length);
+        // Each event once, none missing, each with its event id as Nats-Msg-Id.
+        expect(await storedCount(room.id)).toBe(expected.length);
+        expect(stored.every((r) => r.msgId === r.event.metadata.eventId)).toBe(true);
+        const bySeq = [...stored].sort((a, b) => a.event.seq - b.event.seq);
+        expect(bySeq.map((r) => r.event.metadata.eventId)).toEqual(expected.map((e) => e.event_id));
+        const streamOrder = stored.map((r) => r.event.seq);
+        if (room === otherRoom) expect(streamOrder).toEqual(expected.map((e) => e.seq));
+        // The refused event was stored in the next round, after the room's later events of its round.
+        else expect(streamOrder.indexOf(failing.seq)).toBeGreaterThan(streamOrder.indexOf(failing.seq + 1));
+      }
+    } finally {
+      await relay?.close();
+      await db.end();
+      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await admin.end();
     }
   });
 });

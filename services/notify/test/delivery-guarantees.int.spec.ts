@@ -138,6 +138,40 @@ describe('notify applies every chat event once, across restarts, replays and out
     }
   });
 
+  it("applies a room's event stored after later ones (a pipelined relay's retry) in seq order, within seconds", async () => {
+    const [author, ann, bob] = [await fx.register('author'), await fx.register('ann'), await fx.register('bob')];
+    const room = new RoomEvents();
+    await fx.publish(room.memberAdded(author.id));
+    await fx.publish(room.memberAdded(ann.id));
+    // The relay's publish of bob joining failed; the two mentions after it were stored, and it comes next round.
+    const bobJoins = room.memberAdded(bob.id);
+    const mentions = [
+      room.messageSent(author.id, `@${bob.username} @${ann.username} one`),
+      room.messageSent(author.id, `@${bob.username} two`),
+    ];
+    const deferredBefore = await deferredEvents(fx);
+    for (const event of mentions) await fx.publish(event);
+    // Held back until each waited five times: their retry delay has grown to its cap by then.
+    await eventually(
+      () => deferredEvents(fx),
+      (deferred) => deferred >= deferredBefore + 2 * 5,
+      20_000,
+    );
+    const late = Date.now();
+    await fx.publish(bobJoins);
+    const bobMentions = await eventually(
+      async () => (await fx.list(bob.id)).filter((n) => n.type === 'mention'),
+      (found) => found.length === 2,
+      10_000,
+    );
+    // Applied in seq order (bob was a member when named), soon after the late event, not tens of seconds later.
+    expect(Date.now() - late).toBeLessThan(3_000);
+    expect(bobMentions.map((n) => n.messageId).sort()).toEqual(mentions.map((m) => m.data.messageId).sort());
+    expect((await fx.list(ann.id)).filter((n) => n.type === 'mention').map((n) => n.messageId)).toEqual([
+      mentions[0]!.data.messageId,
+    ]);
+  });
+
   it('holds a mention unacknowledged while auth is down, and applies it in room order once auth is back', async () => {
     const [author, ann] = [await fx.register('author'), await fx.register('ann')];
     const room = new RoomEvents();
@@ -176,3 +210,12 @@ describe('notify applies every chat event once, across restarts, replays and out
     }
   });
 });
+
+/** How often notify deferred a chat event to wait for its room's earlier ones, from its /metrics. */
+async function deferredEvents(fx: NotifyFixture): Promise<number> {
+  const metrics = await (await fetch(`http://127.0.0.1:${fx.notifyOpsPort}/metrics`)).text();
+  const line = metrics
+    .split('\n')
+    .find((l) => l.startsWith('notify_chat_events_total{') && l.includes('outcome="deferred"'));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}

@@ -21,6 +21,13 @@ export interface OutboxRelayOptions {
   lockRetryMs: number;
   /** Outbox rows read and published per round. */
   batchSize?: number;
+  /**
+   * Publishes of one room awaiting their PubAck at a time. 1 (the default) publishes a room strictly one
+   * after another, so the stream holds each room in seq order. More pipelines them (several times the
+   * throughput in one room), but after a failed publish the stream may hold a room's event after later
+   * ones, and notify's order waits do not keep up with that yet (see the README, Publication).
+   */
+  maxInFlightPerRoom?: number;
 }
 
 type OutboxRow = EventRow & { position: string };
@@ -31,6 +38,10 @@ type OutboxRow = EventRow & { position: string };
  * on commit and a slow poll covers missed notifications. Each event is published with its event id as
  * Nats-Msg-Id and deleted from the outbox only after its PubAck, so a crash in between re-publishes
  * into the stream's duplicate window instead of losing or doubling the event.
+ *
+ * A room's publishes may be pipelined (up to `maxInFlightPerRoom` awaiting their PubAck). When one fails,
+ * the room sends nothing more this round, and what was not acknowledged is published again in the next; so
+ * with more than one in flight the stream may hold a room's event after a later one.
  */
 export class OutboxRelay {
   readonly #options: Required<OutboxRelayOptions>;
@@ -46,7 +57,7 @@ export class OutboxRelay {
   #pollTimer: NodeJS.Timeout | undefined;
 
   constructor(options: OutboxRelayOptions) {
-    this.#options = { batchSize: 500, ...options };
+    this.#options = { batchSize: 500, maxInFlightPerRoom: 1, ...options };
   }
 
   /** Starts competing for the relay lock; returns at once. */
@@ -159,7 +170,7 @@ export class OutboxRelay {
 
   /** Publishes one batch; returns how many rows it read. */
   async #publishBatch(client: pg.Client): Promise<number> {
-    const { js, log, metrics, batchSize } = this.#options;
+    const { metrics, batchSize } = this.#options;
     const { rows } = await client.query<OutboxRow>(
       `SELECT o.position, e.room_id, e.seq, e.type, e.data, e.event_id, e.occurred_at, e.actor_id
        FROM chat.outbox o JOIN chat.events e ON e.position = o.position
@@ -170,37 +181,52 @@ export class OutboxRelay {
     metrics.outboxLag.set(rows[0] ? Math.max(0, Date.now() - rows[0].occurred_at.getTime()) / 1000 : 0);
     if (rows.length === 0) return 0;
 
-    // Rooms publish concurrently; within a room strictly one after another, and a failure stops the room
-    // so a later event never lands in the stream before an earlier one.
+    // Rooms publish concurrently, each room's events pipelined in seq order.
     const rooms = Map.groupBy(rows, (row) => row.room_id);
     const published: string[] = [];
-    let failure: unknown;
-    await Promise.all(
-      [...rooms.values()].map(async (roomRows) => {
-        for (const row of roomRows) {
-          const event = toRecordedEvent(row);
-          try {
-            const ack = await js.publish(subjects.chatEvents(event.roomId), JSON.stringify(event), {
-              msgID: event.metadata.eventId,
-            });
-            metrics.relayPublished.inc({ result: ack.duplicate ? 'duplicate' : 'stored' });
-            published.push(row.position);
-          } catch (err) {
-            failure ??= err;
-            metrics.relayFailures.inc();
-            log.warn(
-              { err, roomId: event.roomId, seq: event.seq, eventId: event.metadata.eventId },
-              'publish failed; will retry',
-            );
-            return;
-          }
-        }
-      }),
-    );
+    const failures = await Promise.all([...rooms.values()].map((roomRows) => this.#publishRoom(roomRows, published)));
+    const failure = failures.find((f) => f !== undefined);
     if (published.length > 0) {
       await client.query('DELETE FROM chat.outbox WHERE position = ANY($1::bigint[])', [published]);
     }
-    if (failure !== undefined) throw new Error('some events were not published', { cause: failure });
+    if (failure) throw new Error('some events were not published', { cause: failure.error });
     return rows.length;
+  }
+
+  /**
+   * Publishes a room's rows in seq order with up to `maxInFlightPerRoom` awaiting their PubAck, and adds the
+   * position of each acknowledged row to `published`. After a failed publish nothing more of the room is sent
+   * this round (those already on the way still count); returns that failure.
+   */
+  async #publishRoom(roomRows: OutboxRow[], published: string[]): Promise<{ error: unknown } | undefined> {
+    const { js, log, metrics, maxInFlightPerRoom } = this.#options;
+    const inFlight: Promise<void>[] = [];
+    const room: { failure?: { error: unknown } } = {};
+    for (const row of roomRows) {
+      if (inFlight.length >= maxInFlightPerRoom) await inFlight.shift();
+      if (room.failure) break;
+      const event = toRecordedEvent(row);
+      const publishing = js.publish(subjects.chatEvents(event.roomId), JSON.stringify(event), {
+        msgID: event.metadata.eventId,
+      });
+      inFlight.push(
+        publishing.then(
+          (ack) => {
+            metrics.relayPublished.inc({ result: ack.duplicate ? 'duplicate' : 'stored' });
+            published.push(row.position);
+          },
+          (error: unknown) => {
+            room.failure ??= { error };
+            metrics.relayFailures.inc();
+            log.warn(
+              { err: error, roomId: event.roomId, seq: event.seq, eventId: event.metadata.eventId },
+              'publish failed; will retry',
+            );
+          },
+        ),
+      );
+    }
+    await Promise.all(inFlight);
+    return room.failure;
   }
 }
