@@ -66,6 +66,7 @@ export function startChat(config: ChatConfig, log: Logger): Promise<Chat> {
         metrics,
         pollIntervalMs: config.outboxPollMs,
         lockRetryMs: config.relayLockRetryMs,
+        maxInFlightPerRoom: config.relayMaxInFlightPerRoom,
       }),
       (r) => r.close(),
     );

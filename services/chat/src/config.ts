@@ -11,6 +11,7 @@ const schema = z
     DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(20),
     OUTBOX_POLL_MS: millis(1000),
     RELAY_LOCK_RETRY_MS: millis(2000),
+    RELAY_MAX_IN_FLIGHT_PER_ROOM: z.coerce.number().int().min(1).max(1000).default(1),
     COMMIT_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(200),
     COMMIT_BATCH_WAIT_MS: z.coerce.number().min(0).max(50).default(0),
     COMMIT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
@@ -28,6 +29,11 @@ const schema = z
     outboxPollMs: env.OUTBOX_POLL_MS,
     /** How often an instance that is not the relay tries to become it, in millis. */
     relayLockRetryMs: env.RELAY_LOCK_RETRY_MS,
+    /**
+     * A room's publishes awaiting their PubAck at once; above 1 a failure can leave k+1 in the stream before k,
+     * which consumers put back in seq order (see the chat README, Publication).
+     */
+    relayMaxInFlightPerRoom: env.RELAY_MAX_IN_FLIGHT_PER_ROOM,
     /** Bound on asking auth whether users exist (createRoom, addMember), in millis; past it UNAVAILABLE. */
     authTimeoutMs: env.CHAT_AUTH_TIMEOUT_MS,
     /** Copies JetStream keeps of the CHAT_EVENTS stream, each on another node of the NATS cluster. */
