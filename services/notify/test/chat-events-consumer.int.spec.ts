@@ -1,12 +1,13 @@
 import { describe, it, expect, inject, beforeAll, afterAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, JetStreamApiError } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, JetStreamApiError } from '@nats-io/jetstream';
 import pg from 'pg';
 import { streams, subjects, type ChatEvents } from '@chatrt/contracts';
 import { createLogger } from '@chatrt/service-kit';
 import { eventually } from '@chatrt/harness';
 import { startNotify, loadNotifyConfig, type Notify } from '../src/index.ts';
+import { consumeChatEvents, type ChatEventsConsumer } from '../src/adapters/chat-events-consumer.ts';
 
 const log = createLogger('notify-test', 'silent');
 
@@ -117,4 +118,65 @@ describe('notify consumes chat events durably and applies each once', () => {
       }
     },
   );
+
+  it('pins an existing consumer in place: one instance applies a room in order, the other takes over when it stops', async () => {
+    const jsm = await jetstreamManager(nc);
+    const durableName = `notify-pin-${randomUUID().slice(0, 8)}`;
+    // Made the way notify made it before pinning; starting at new events skips the shared stream's backlog.
+    await jsm.consumers.add(streams.chatEvents, {
+      durable_name: durableName,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.New,
+    });
+    const roomId = randomUUID();
+    const applied: Record<'first' | 'second', number[]> = { first: [], second: [] };
+    const start = (instance: 'first' | 'second') =>
+      consumeChatEvents({
+        nc,
+        durableName,
+        ackWaitMs: 30_000,
+        log,
+        apply: (event) => {
+          if (event.roomId === roomId) applied[instance].push(event.seq);
+          return Promise.resolve('applied');
+        },
+      });
+    const instances: Record<'first' | 'second', ChatEventsConsumer> = {
+      first: await start('first'),
+      second: await start('second'),
+    };
+    const publishSeqs = async (from: number, to: number) => {
+      const js = jetstream(nc);
+      for (let seq = from; seq <= to; seq += 1) {
+        const event = memberAdded(roomId, seq, randomUUID());
+        await js.publish(subjects.chatEvents(roomId), JSON.stringify(event), { msgID: event.metadata.eventId });
+      }
+    };
+    try {
+      const { config: pinned } = await jsm.consumers.info(streams.chatEvents, durableName);
+      expect([pinned.priority_policy, pinned.priority_groups]).toEqual(['pinned_client', ['notify']]);
+
+      await publishSeqs(1, 40);
+      await eventually(
+        () => applied.first.length + applied.second.length,
+        (n) => n === 40,
+      );
+      const active = applied.first.length > 0 ? 'first' : 'second';
+      const standby = active === 'first' ? 'second' : 'first';
+      expect(applied[active]).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      expect(applied[standby]).toEqual([]);
+
+      await instances[active].close();
+      await publishSeqs(41, 60);
+      await eventually(
+        () => applied[standby],
+        (seqs) => seqs.length === 20,
+        15_000,
+      );
+      expect(applied[standby]).toEqual(Array.from({ length: 20 }, (_, i) => i + 41));
+    } finally {
+      await Promise.all([instances.first.close(), instances.second.close()]);
+      await jsm.consumers.delete(streams.chatEvents, durableName);
+    }
+  }, 30_000);
 });

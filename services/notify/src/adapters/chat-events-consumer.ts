@@ -4,6 +4,7 @@ import {
   jetstream,
   jetstreamManager,
   JetStreamApiError,
+  type ConsumerConfig,
   type ConsumerMessages,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
@@ -25,8 +26,18 @@ const streamWaitMs = 1_000;
  * How long each pull request lasts; the server's heartbeats come every half of it and two missed ones make
  * the client pull anew. A pull request lives on the consumer's leader node: when that node dies, the
  * client has pulled from the new leader within this (nats.js's 30 s default stalled notifications as long).
+ * An idle instance pulls anew this often, which is what keeps it pinned (below).
  */
-const pullExpiresMs = 5_000;
+const pullExpiresMs = 2_000;
+/** The priority group every instance pulls in; the consumer pins it to one instance at a time. */
+const pinnedGroup = 'notify';
+/**
+ * How long the pinned instance may go without a pull request before the server pins another: a dead or
+ * frozen instance is replaced within this. Longer than a pull request's life, or an idle instance that
+ * is still pulling would lose its pin (measured on nats-server 2.12: 3 s against 5 s pulls flipped the pin
+ * every few seconds; 4 s against 2 s held for good).
+ */
+const pinTimeoutMs = 5_000;
 /** A failed event is redelivered after 1 s, 2 s, 4 s … up to this. */
 const maxRetryDelayMs = 30_000;
 /**
@@ -73,28 +84,46 @@ export async function consumeChatEvents(options: {
   apply: (event: ChatEvents, deliveryCount: number) => Promise<'applied' | 'duplicate'>;
 }): Promise<ChatEventsConsumer> {
   const { nc, durableName, log } = options;
-  const ackWait = nanos(options.ackWaitMs);
   const jsm = await jetstreamManager(nc);
   await waitForStream(jsm, log);
+  // Every instance pulls, but the server delivers to one of them (pinned) until it stops pulling for
+  // `pinTimeoutMs`: that one applies the stream in order, so a room's back-to-back events never wait for
+  // each other on two instances; the others stand by.
+  const settings = {
+    ack_wait: nanos(options.ackWaitMs),
+    priority_policy: 'pinned_client',
+    priority_groups: [pinnedGroup],
+    priority_timeout: nanos(pinTimeoutMs),
+  } satisfies Partial<ConsumerConfig>;
   await jsm.consumers
     .add(streams.chatEvents, {
       durable_name: durableName,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      ack_wait: ackWait,
       max_deliver: -1,
+      ...settings,
       // num_replicas stays unset: the consumer keeps as many copies as CHAT_EVENTS (R3 on a cluster) and
       // follows when the stream is scaled, so losing a NATS node loses neither the stream nor the position.
     })
     .catch(async (err: unknown) => {
-      // The consumer already exists (a restart): keep its position, take the configured ack wait.
+      // The consumer already exists (a restart, or one made before pinning): keep its position, take the
+      // configured ack wait and the pinned group.
       if (!(err instanceof JetStreamApiError)) throw err;
-      const existing = await jsm.consumers.info(streams.chatEvents, durableName);
-      if (existing.config.ack_wait !== ackWait)
-        await jsm.consumers.update(streams.chatEvents, durableName, { ack_wait: ackWait });
+      const { config } = await jsm.consumers.info(streams.chatEvents, durableName);
+      if (
+        config.ack_wait !== settings.ack_wait ||
+        config.priority_policy !== settings.priority_policy ||
+        config.priority_groups?.join() !== settings.priority_groups.join() ||
+        config.priority_timeout !== settings.priority_timeout
+      )
+        await jsm.consumers.update(streams.chatEvents, durableName, settings);
     });
   const consumer = await jetstream(nc).consumers.get(streams.chatEvents, durableName);
-  const messages: ConsumerMessages = await consumer.consume({ max_messages: 256, expires: pullExpiresMs });
+  const messages: ConsumerMessages = await consumer.consume({
+    max_messages: 256,
+    expires: pullExpiresMs,
+    group: pinnedGroup,
+  });
   const stats = { applied: 0, duplicates: 0 };
 
   const loop = (async () => {
