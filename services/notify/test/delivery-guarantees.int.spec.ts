@@ -90,7 +90,7 @@ describe('notify applies every chat event once, across restarts, replays and out
     }
   });
 
-  it('applies each room in order, with exact counts and gap-free cursors, when two instances share work', async () => {
+  it('applies each room in order, with exact counts and gap-free cursors, when two instances share the consumer (one pinned, one standing by)', async () => {
     const [author, ann, bob] = [await fx.register('author'), await fx.register('ann'), await fx.register('bob')];
     const rooms = Array.from({ length: 10 }, () => new RoomEvents());
     // Each room's story; membership changes between messages, so applying a room out of order shows.
