@@ -11,7 +11,7 @@ const schema = z
     DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(20),
     OUTBOX_POLL_MS: millis(1000),
     RELAY_LOCK_RETRY_MS: millis(2000),
-    RELAY_MAX_IN_FLIGHT_PER_ROOM: z.coerce.number().int().min(1).max(1000).default(1),
+    RELAY_MAX_IN_FLIGHT_PER_ROOM: z.coerce.number().int().min(1).max(1000).default(32),
     COMMIT_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(200),
     COMMIT_BATCH_WAIT_MS: z.coerce.number().min(0).max(50).default(0),
     COMMIT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),

@@ -13,7 +13,7 @@ describe('chat config', () => {
       databasePoolSize: 20,
       outboxPollMs: 1000,
       relayLockRetryMs: 2000,
-      relayMaxInFlightPerRoom: 1,
+      relayMaxInFlightPerRoom: 32,
       authTimeoutMs: 2000,
       streamReplicas: 1,
       groupCommit: { maxBatchSize: 200, maxWaitMs: 0, concurrency: 2 },
