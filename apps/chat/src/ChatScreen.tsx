@@ -55,8 +55,10 @@ export function ChatScreen(props: {
       .map((n) => n.id);
     if (ids.length === 0) return;
     for (const id of ids) marking.current.add(id);
+    // A failed mark is not lost: the notifications stay unread in the bell, and are marked again when the list next
+    // changes or the room is opened again.
     markNotificationsRead(ids)
-      .catch(() => {})
+      .catch(() => undefined)
       .finally(() => {
         for (const id of ids) marking.current.delete(id);
       });

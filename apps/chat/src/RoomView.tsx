@@ -106,7 +106,10 @@ export function RoomView(props: {
       (page) => {
         if (current) setHasOlder(page.hasMore);
       },
-      () => {},
+      (err: unknown) => {
+        // Without this page the view cannot offer older history: say so, as a failed "load older" does.
+        if (current) setRoomError(errorText(err));
+      },
     );
     return () => {
       current = false;
