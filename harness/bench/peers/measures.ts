@@ -86,6 +86,13 @@ export async function compareWithCentrifugo(options: {
       PeerFanOutPoint[]
     >;
     const orders: FanOutServer[][] = [];
+    // One uncounted round per server before the first size's rounds: a fresh server speeds up over its first
+    // rounds as V8 optimises its path, which would count against whichever ran cold (the bare server here).
+    if (i === 0) {
+      const targets = fanOutTargets();
+      for (const server of fanOutServers) await fanOutRound(targets[server], sockets, messages, sizes.fanOutRate);
+      log(`  ${sockets} sockets: warm-up round done (not counted)`);
+    }
     for (let round = 1; round <= sizes.rounds; round++) {
       const targets = fanOutTargets();
       const order = roundOrder(round);
