@@ -37,21 +37,29 @@ describe('a gateway that misses live events fills the gap from the store', () =>
     room = (await alice.http<Room>('POST', '/chat/rooms', { name: 'gaps', memberIds: [bob.id] })).body;
   });
 
+  /** Bob on the gateway that can be cut off, joined to the room, with an inbox of what he receives. */
+  async function bobJoined(delivery: 'batched' | undefined) {
+    const bobSocket = await bob.connectChat({ socketUrl: cutOff.urls.socket, delivery });
+    const inbox = new RoomInbox(bobSocket);
+    const joined = await bobSocket.emitWithAck('joinRoom', { roomId: room.id });
+    if (!joined.ok) throw new Error(JSON.stringify(joined.error));
+    return { bobSocket, inbox };
+  }
+
+  /** Alice sends over REST; returns the stored message's id. */
+  async function say(text: string): Promise<string> {
+    const sent = await alice.http<{ id: string }>('POST', '/chat/messages', {
+      roomId: room.id,
+      message: text,
+      clientMessageId: randomUUID(),
+    });
+    expect(sent.status).toBe(201);
+    return sent.body.id;
+  }
+
   for (const delivery of [undefined, 'batched'] as const)
     it(`delivers events published while its NATS connection was down, in order, before the next live one (${delivery ?? 'one frame per event'})`, async () => {
-      const bobSocket = await bob.connectChat({ socketUrl: cutOff.urls.socket, delivery });
-      const inbox = new RoomInbox(bobSocket);
-      const joined = await bobSocket.emitWithAck('joinRoom', { roomId: room.id });
-      if (!joined.ok) throw new Error(JSON.stringify(joined.error));
-      const say = async (text: string) => {
-        const sent = await alice.http<{ id: string }>('POST', '/chat/messages', {
-          roomId: room.id,
-          message: text,
-          clientMessageId: randomUUID(),
-        });
-        expect(sent.status).toBe(201);
-        return sent.body.id;
-      };
+      const { bobSocket, inbox } = await bobJoined(delivery);
 
       const before = await say('before the cut');
       await inbox.waitFor(() => inbox.messages.some((m) => m.id === before), 'the message before the cut');
@@ -120,19 +128,7 @@ describe('a gateway that misses live events fills the gap from the store', () =>
   // A pipelined relay whose publish of event k failed publishes k again in its next round, after k+1 went out.
   for (const delivery of [undefined, 'batched'] as const)
     it(`delivers a room's events once and in seq order when k+1 arrives before k (${delivery ?? 'one frame per event'})`, async () => {
-      const bobSocket = await bob.connectChat({ socketUrl: cutOff.urls.socket, delivery });
-      const inbox = new RoomInbox(bobSocket);
-      const joined = await bobSocket.emitWithAck('joinRoom', { roomId: room.id });
-      if (!joined.ok) throw new Error(JSON.stringify(joined.error));
-      const say = async (text: string) => {
-        const sent = await alice.http<{ id: string }>('POST', '/chat/messages', {
-          roomId: room.id,
-          message: text,
-          clientMessageId: randomUUID(),
-        });
-        expect(sent.status).toBe(201);
-        return sent.body.id;
-      };
+      const { bobSocket, inbox } = await bobJoined(delivery);
       const before = await say('before the swap');
       await inbox.waitFor(() => inbox.messages.some((m) => m.id === before), 'the message before the swap');
 
