@@ -2,7 +2,8 @@ import pg from 'pg';
 import { subjects } from '@chatrt/contracts';
 import type { Logger } from '@chatrt/service-kit';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { toRecordedEvent, type EventRow } from '../postgres/events-table.ts';
+import { readOutboxBatch, toRecordedEvent, type OutboxRow } from '../postgres/events-table.ts';
+import { prepared } from '../postgres/sql.ts';
 import type { ChatMetrics } from '../metrics.ts';
 
 /** Advisory-lock name: one relay per database publishes at a time. */
@@ -29,8 +30,6 @@ export interface OutboxRelayOptions {
    */
   maxInFlightPerRoom?: number;
 }
-
-type OutboxRow = EventRow & { position: string };
 
 /**
  * Publishes committed events from `chat.outbox` to JetStream, each once, in seq order per room.
@@ -171,12 +170,7 @@ export class OutboxRelay {
   /** Publishes one batch; returns how many rows it read. */
   async #publishBatch(client: pg.Client): Promise<number> {
     const { metrics, batchSize } = this.#options;
-    const { rows } = await client.query<OutboxRow>(
-      `SELECT o.position, e.room_id, e.seq, e.type, e.data, e.event_id, e.occurred_at, e.actor_id
-       FROM chat.outbox o JOIN chat.events e ON e.position = o.position
-       ORDER BY o.position LIMIT $1`,
-      [batchSize],
-    );
+    const rows = await readOutboxBatch(client, batchSize);
     metrics.outboxPending.set(rows.length);
     metrics.outboxLag.set(rows[0] ? Math.max(0, Date.now() - rows[0].occurred_at.getTime()) / 1000 : 0);
     if (rows.length === 0) return 0;
@@ -187,7 +181,7 @@ export class OutboxRelay {
     const failures = await Promise.all([...rooms.values()].map((roomRows) => this.#publishRoom(roomRows, published)));
     const failure = failures.find((f) => f !== undefined);
     if (published.length > 0) {
-      await client.query('DELETE FROM chat.outbox WHERE position = ANY($1::bigint[])', [published]);
+      await client.query(prepared('DELETE FROM chat.outbox WHERE position = ANY($1::bigint[])', [published]));
     }
     if (failure) throw new Error('some events were not published', { cause: failure.error });
     return rows.length;

@@ -1,7 +1,7 @@
 import type { Message, MessagePage } from '@chatrt/contracts';
 import { assertNever, toMessage, type MessageState, type RecordedRoomEvent } from '../../domain/index.ts';
 import type { PageRequest } from '../../application/ports.ts';
-import { toNumber, type Queryable, type SqlStatement } from '../postgres/sql.ts';
+import { prepared, toNumber, type Queryable, type SqlStatement } from '../postgres/sql.ts';
 import { liveSchema, type Projection } from './projection.ts';
 
 /** A message's row as the projection writes it. */
@@ -147,10 +147,12 @@ export async function listMessages(db: Queryable, roomId: string, page: PageRequ
     ...(page.before === undefined ? [] : [`seq < $${values.push(page.before)}`]),
   ];
   const { rows } = await db.query<MessageRow>(
-    `SELECT ${messageColumns} FROM ${liveSchema}.messages
-     WHERE ${['room_id = $1', ...bounds].join(' AND ')}
-     ORDER BY seq ${forward ? 'ASC' : 'DESC'} LIMIT $2`,
-    values,
+    prepared(
+      `SELECT ${messageColumns} FROM ${liveSchema}.messages
+       WHERE ${['room_id = $1', ...bounds].join(' AND ')}
+       ORDER BY seq ${forward ? 'ASC' : 'DESC'} LIMIT $2`,
+      values,
+    ),
   );
   const hasMore = rows.length > page.limit;
   const slice = rows.slice(0, page.limit).map(rowToMessage);
@@ -163,8 +165,7 @@ export async function readMessageStates(
   messageIds: readonly string[],
 ): Promise<Map<string, MessageState>> {
   const { rows } = await db.query<MessageRow>(
-    `SELECT ${messageColumns} FROM ${liveSchema}.messages WHERE id = ANY($1::uuid[])`,
-    [messageIds],
+    prepared(`SELECT ${messageColumns} FROM ${liveSchema}.messages WHERE id = ANY($1::uuid[])`, [messageIds]),
   );
   return new Map(rows.map((row) => [row.id, toMessageState(row)]));
 }

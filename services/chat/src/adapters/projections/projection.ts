@@ -1,5 +1,5 @@
 import type { RecordedRoomEvent } from '../../domain/index.ts';
-import type { Queryable, SqlStatement } from '../postgres/sql.ts';
+import { prepared, type Queryable, type SqlStatement } from '../postgres/sql.ts';
 
 /** The Postgres schema the live read models are in. */
 export const liveSchema = 'chat';
@@ -34,10 +34,11 @@ export async function runProjections(
 ): Promise<void> {
   if (events.length === 0) return;
   for (const projection of projections) {
-    for (const statement of projection.apply(events, schema)) await db.query(statement.text, statement.values);
+    for (const statement of projection.apply(events, schema))
+      await db.query(prepared(statement.text, statement.values));
   }
   const checkpoint = checkpointStatement(projections, events, schema);
-  await db.query(checkpoint.text, checkpoint.values);
+  await db.query(prepared(checkpoint.text, checkpoint.values));
 }
 
 /** Upserts each room's {projection: highest seq applied} for every room in `events`, one row per room. */

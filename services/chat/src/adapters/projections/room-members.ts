@@ -1,6 +1,6 @@
 import type { RoomSummary } from '@chatrt/contracts';
 import { assertNever } from '../../domain/index.ts';
-import { toNumber, type Queryable, type SqlStatement } from '../postgres/sql.ts';
+import { prepared, toNumber, type Queryable, type SqlStatement } from '../postgres/sql.ts';
 import { liveSchema, type Projection } from './projection.ts';
 
 /**
@@ -143,9 +143,11 @@ export async function readMarkers(
   pairs: readonly { roomId: string; userId: string }[],
 ): Promise<Map<string, number>> {
   const { rows } = await db.query<{ room_id: string; user_id: string; read_seq: string }>(
-    `SELECT rm.room_id, rm.user_id, rm.read_seq FROM ${liveSchema}.room_members rm
+    prepared(
+      `SELECT rm.room_id, rm.user_id, rm.read_seq FROM ${liveSchema}.room_members rm
      JOIN unnest($1::uuid[], $2::uuid[]) AS p(room_id, user_id) ON rm.room_id = p.room_id AND rm.user_id = p.user_id`,
-    [pairs.map((p) => p.roomId), pairs.map((p) => p.userId)],
+      [pairs.map((p) => p.roomId), pairs.map((p) => p.userId)],
+    ),
   );
   return new Map(rows.map((row) => [markerKey(row.room_id, row.user_id), toNumber(row.read_seq)]));
 }

@@ -1,6 +1,6 @@
 import type { RoomUpdate, RoomUpdatePage } from '@chatrt/contracts';
 import { assertNever, NotAMemberError, RoomNotFoundError, type RecordedRoomEvent } from '../../domain/index.ts';
-import { toNumber, type Queryable } from '../postgres/sql.ts';
+import { prepared, toNumber, type Queryable } from '../postgres/sql.ts';
 import { liveSchema } from './projection.ts';
 import { rowToMessage, type MessageRow } from './messages.ts';
 
@@ -53,7 +53,8 @@ export async function readRoomUpdates(
   query: { roomId: string; actorId: string; afterSeq: number; limit: number },
 ): Promise<RoomUpdatePage> {
   const { rows } = await db.query<UpdateRow>(
-    `SELECT r.is_member, p.*
+    prepared(
+      `SELECT r.is_member, p.*
      FROM (SELECT $2::uuid = ANY (member_ids) AS is_member FROM ${liveSchema}.rooms WHERE id = $1) r
      LEFT JOIN LATERAL (
        SELECT e.seq, e.type, e.occurred_at, e.data->>'userId' AS user_id, e.data->>'messageId' AS message_id,
@@ -69,7 +70,8 @@ export async function readRoomUpdates(
        LIMIT $4
      ) p ON true
      ORDER BY p.seq`,
-    [query.roomId, query.actorId, query.afterSeq, query.limit + 1],
+      [query.roomId, query.actorId, query.afterSeq, query.limit + 1],
+    ),
   );
   const first = rows[0];
   if (!first) throw new RoomNotFoundError(query.roomId);

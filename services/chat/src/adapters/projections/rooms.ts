@@ -6,7 +6,7 @@ import {
   type RecordedRoomEvent,
   type RoomState,
 } from '../../domain/index.ts';
-import { toNumber, type Queryable, type SqlStatement } from '../postgres/sql.ts';
+import { prepared, toNumber, type Queryable, type SqlStatement } from '../postgres/sql.ts';
 import { liveSchema, type Projection } from './projection.ts';
 
 interface RoomChange {
@@ -143,8 +143,7 @@ export async function readRoomState(db: Queryable, roomId: string): Promise<Room
 /** Loads several rooms' rows in one query; rooms that do not exist are missing from the map. */
 export async function readRoomStates(db: Queryable, roomIds: readonly string[]): Promise<Map<string, RoomState>> {
   const { rows } = await db.query<RoomRow>(
-    `SELECT ${roomColumns} FROM ${liveSchema}.rooms WHERE id = ANY($1::uuid[])`,
-    [roomIds],
+    prepared(`SELECT ${roomColumns} FROM ${liveSchema}.rooms WHERE id = ANY($1::uuid[])`, [roomIds]),
   );
   return new Map(rows.map((row) => [row.id, toRoomState(row)]));
 }
