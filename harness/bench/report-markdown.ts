@@ -1,6 +1,6 @@
 import type { LatencySummary } from './latency-histogram.ts';
 import type { BenchSizes } from './bench-sizes.ts';
-import type { AckPoint, FanOutPoint } from './report-measures.ts';
+import type { AckPoint, FanOutPoint, StackAckPoint } from './report-measures.ts';
 import type { PeerResults } from './peers/measures.ts';
 import { peersMarkdown } from './peers/peers-markdown.ts';
 
@@ -18,9 +18,9 @@ export interface BenchResults {
   };
   sizes: BenchSizes;
   ackLatency: {
-    hotRoomAt1000: AckPoint;
-    spreadOver100RoomsAt1000: AckPoint;
-    ladder: AckPoint[];
+    hotRoomAt1000: StackAckPoint;
+    spreadOver100RoomsAt1000: StackAckPoint;
+    ladder: StackAckPoint[];
     highestRateWithP99Under50ms: number;
   };
   fanOut: Array<{
@@ -67,6 +67,17 @@ export function reportMarkdown(r: BenchResults): string {
     '',
     `Highest offered rate with ack p99 ≤ 50 ms and nothing refused: **${n(a.highestRateWithP99Under50ms)} msg/s**` +
       `${a.highestRateWithP99Under50ms === 0 ? ' (none of the rates tried)' : ''}.`,
+    '',
+    '### Where the ack time goes',
+    '',
+    'p50 / p99 ms of each stage as the services time it (their Prometheus histograms, interpolated within a bucket)',
+    "beside the probe's own figure, the group commit's commands per transaction, and each process's CPU in cores",
+    '(1 = one core busy all the time) during the phase. The probe is the load generator on the same cores.',
+    '',
+    '| where | offered msg/s | probe: send → ack | gateway: event → ack | gateway → chat request | commit transaction | commands per commit | CPU cores by process | CPU total |',
+    '|---|---|---|---|---|---|---|---|---|',
+    breakdownRow('one hot room', a.hotRoomAt1000),
+    ...a.ladder.map((p) => breakdownRow('100 rooms', p)),
     '',
     '![ack latency against offered rate](latency-vs-rate.svg)',
     '',
@@ -121,6 +132,21 @@ export function reportMarkdown(r: BenchResults): string {
     '',
     ...(r.peers ? peersMarkdown(r.peers) : []),
   ].join('\n');
+}
+
+function breakdownRow(where: string, p: StackAckPoint): string {
+  const { stages, meanBatchSize, cores } = p.breakdown;
+  const stageCells = stages.map((stage) => `${stage.p50Ms} / ${stage.p99Ms}`);
+  const byProcess = Object.entries(cores)
+    .filter(([, used]) => used > 0)
+    .sort(([, x], [, y]) => y - x)
+    .map(([name, used]) => `${name} ${used}`)
+    .join(', ');
+  const total = Math.round(Object.values(cores).reduce((sum, used) => sum + used, 0) * 100) / 100;
+  return (
+    `| ${where} | ${n(p.offeredPerSecond)} | ${p.ackMs.p50} / ${p.ackMs.p99} | ${stageCells.join(' | ')} ` +
+    `| ${meanBatchSize} | ${byProcess} | ${total} |`
+  );
 }
 
 function ackRow(where: string, p: AckPoint): string {

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import type { TestStack } from '../src/testing/test-stack.ts';
 import type { ChatUser } from '../src/client/chat-user.ts';
+import { withAckBreakdown, type AckBreakdown } from './ack-breakdown.ts';
 import { bulkLoadRoom } from '../../services/chat/bench/bulk-load.ts';
 import { createRooms, tokenOf } from './bench-stack.ts';
 import { latencyHistogram, recordMs, summarize, type LatencySummary } from './latency-histogram.ts';
@@ -24,6 +25,11 @@ export interface AckPoint {
   ackMs: LatencySummary;
 }
 
+/** An ack phase on the stack: with the stages the services timed and each process's CPU meanwhile. */
+export interface StackAckPoint extends AckPoint {
+  breakdown: AckBreakdown;
+}
+
 /** (a) send → persisted → ack at `rate` from `senders` sockets over `rooms`. */
 export async function ackLatency(
   env: TestStack,
@@ -32,7 +38,7 @@ export async function ackLatency(
   senders: number,
   rate: number,
   seconds: number,
-): Promise<AckPoint> {
+): Promise<StackAckPoint> {
   const probe = new Probe();
   try {
     await probe.connect({
@@ -43,7 +49,7 @@ export async function ackLatency(
       role: 'sender',
     });
     const began = nowMs();
-    await probe.send(randomUUID().slice(0, 8), rate, seconds);
+    const { breakdown } = await withAckBreakdown(env.stack, () => probe.send(randomUUID().slice(0, 8), rate, seconds));
     const elapsed = (nowMs() - began) / 1000;
     const result = await probe.collect();
     return {
@@ -51,6 +57,7 @@ export async function ackLatency(
       sentPerSecond: Math.round(result.sent / elapsed),
       failed: result.failed,
       ackMs: result.ack,
+      breakdown,
     };
   } finally {
     await probe.close();

@@ -22,7 +22,7 @@ import {
   historyPages,
   idleConnectionCost,
   resumeStorm,
-  type AckPoint,
+  type StackAckPoint,
   type FanOutPoint,
 } from './report-measures.ts';
 import { lineChartSvg } from './svg-chart.ts';
@@ -83,7 +83,7 @@ try {
   const [hotRoom] = await createRooms(users.writer, 1, []);
   const spreadRooms = await createRooms(users.writer, 100, []);
   const hot = await ackLatency(env, users, [hotRoom!], 50, 1000, sizes.phaseSeconds);
-  const ladder: AckPoint[] = [];
+  const ladder: StackAckPoint[] = [];
   for (const rate of sizes.ladder) {
     const point = await ackLatency(env, users, spreadRooms, 100, rate, sizes.phaseSeconds);
     log(
