@@ -25,12 +25,21 @@ export interface AckPoint {
   ackMs: LatencySummary;
 }
 
-/** An ack phase on the stack: with the stages the services timed and each process's CPU meanwhile. */
+/**
+ * An ack phase on the stack: with the delivery to one receiver per room, the stages the services timed and
+ * each process's CPU meanwhile.
+ */
 export interface StackAckPoint extends AckPoint {
+  /** Send → arrival at the room's receiver (batched delivery, the SDK's default). */
+  deliveryMs: LatencySummary;
+  notDelivered: number;
   breakdown: AckBreakdown;
 }
 
-/** (a) send → persisted → ack at `rate` from `senders` sockets over `rooms`. */
+/**
+ * (a) send → persisted → ack at `rate` from `senders` sockets over `rooms`, and send → delivered to a receiver
+ * joined to each room.
+ */
 export async function ackLatency(
   env: TestStack,
   users: BenchUsers,
@@ -48,15 +57,27 @@ export async function ackLatency(
       roomIds: rooms,
       role: 'sender',
     });
+    await probe.connect({
+      socketUrl: env.config().socketUrl,
+      tokens: [await tokenOf(users.writer)],
+      count: rooms.length,
+      roomIds: rooms,
+      role: 'receiver',
+      delivery: 'batched',
+    });
     const began = nowMs();
     const { breakdown } = await withAckBreakdown(env.stack, () => probe.send(randomUUID().slice(0, 8), rate, seconds));
     const elapsed = (nowMs() - began) / 1000;
+    // Every send is delivered once to its room's receiver (a refused one never: the wait then runs out).
+    await probe.waitForDeliveries(Math.round(rate * seconds), 30_000);
     const result = await probe.collect();
     return {
       offeredPerSecond: rate,
       sentPerSecond: Math.round(result.sent / elapsed),
       failed: result.failed,
       ackMs: result.ack,
+      deliveryMs: result.delivery,
+      notDelivered: result.sent - result.failed - result.delivered,
       breakdown,
     };
   } finally {

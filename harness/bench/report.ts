@@ -87,7 +87,8 @@ try {
   for (const rate of sizes.ladder) {
     const point = await ackLatency(env, users, spreadRooms, 100, rate, sizes.phaseSeconds);
     log(
-      `  ${rate} msg/s over 100 rooms: p50 ${point.ackMs.p50} ms, p99 ${point.ackMs.p99} ms, ${point.failed} refused`,
+      `  ${rate} msg/s over 100 rooms: ack p50 ${point.ackMs.p50} ms, p99 ${point.ackMs.p99} ms, delivery p99 ` +
+        `${point.deliveryMs.p99} ms, ${point.failed} refused`,
     );
     ladder.push(point);
   }
@@ -184,12 +185,13 @@ try {
   await writeFile(
     `${resultsDir}latency-vs-rate.svg`,
     lineChartSvg({
-      title: 'send → ack latency against offered rate (100 rooms)',
+      title: 'send → ack and send → delivered latency against offered rate (100 rooms)',
       xLabel: 'offered messages/s',
       yLabel: 'ack latency (ms)',
       series: [
-        { name: 'p50', points: ladder.map((p) => [p.offeredPerSecond, p.ackMs.p50] as const) },
-        { name: 'p99', points: ladder.map((p) => [p.offeredPerSecond, p.ackMs.p99] as const) },
+        { name: 'ack p50', points: ladder.map((p) => [p.offeredPerSecond, p.ackMs.p50] as const) },
+        { name: 'ack p99', points: ladder.map((p) => [p.offeredPerSecond, p.ackMs.p99] as const) },
+        { name: 'delivery p99', points: ladder.map((p) => [p.offeredPerSecond, p.deliveryMs.p99] as const) },
       ],
     }),
   );
