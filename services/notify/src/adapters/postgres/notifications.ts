@@ -114,12 +114,13 @@ export async function listNotifications(
   pool: Pool,
   { userId, unread, before, limit }: { userId: string; unread: boolean; before: number | undefined; limit: number },
 ): Promise<NotificationPage> {
-  const { rows } = await pool.query<NotificationRow>(
-    `SELECT ${notificationColumns} FROM notify.notifications
+  const { rows } = await pool.query<NotificationRow>({
+    name: 'notify-list',
+    text: `SELECT ${notificationColumns} FROM notify.notifications
       WHERE user_id = $1 AND (NOT $2::boolean OR NOT read) AND ($3::bigint IS NULL OR cursor < $3)
       ORDER BY cursor DESC LIMIT $4`,
-    [userId, unread, before ?? null, limit + 1],
-  );
+    values: [userId, unread, before ?? null, limit + 1],
+  });
   return page(rows, limit);
 }
 
@@ -128,11 +129,12 @@ export async function notificationChanges(
   pool: Pool,
   { userId, afterCursor, limit }: { userId: string; afterCursor: number; limit: number },
 ): Promise<NotificationPage> {
-  const { rows } = await pool.query<NotificationRow>(
-    `SELECT ${notificationColumns} FROM notify.notifications
+  const { rows } = await pool.query<NotificationRow>({
+    name: 'notify-changes',
+    text: `SELECT ${notificationColumns} FROM notify.notifications
      WHERE user_id = $1 AND cursor > $2 ORDER BY cursor LIMIT $3`,
-    [userId, afterCursor, limit + 1],
-  );
+    values: [userId, afterCursor, limit + 1],
+  });
   return page(rows, limit);
 }
 
@@ -144,22 +146,24 @@ export async function markRead(
   now: Date,
 ): Promise<UserNotification[]> {
   // Locked in cursor order; a row another request turned read meanwhile drops out on re-check.
-  const { rows: targets } = await client.query<{ id: string }>(
-    `SELECT id FROM notify.notifications
+  const { rows: targets } = await client.query<{ id: string }>({
+    name: 'notify-mark-read-targets',
+    text: `SELECT id FROM notify.notifications
       WHERE user_id = $1 AND NOT read AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))
       ORDER BY cursor FOR UPDATE`,
-    [userId, target.kind === 'all' ? null : target.ids],
-  );
+    values: [userId, target.kind === 'all' ? null : target.ids],
+  });
   if (targets.length === 0) return [];
   const first = await takeCursors(client, new Map([[userId, targets.length]]));
   const start = first.get(userId) ?? 0;
-  const { rows } = await client.query<NotificationRow>(
-    `UPDATE notify.notifications n
+  const { rows } = await client.query<NotificationRow>({
+    name: 'notify-mark-read',
+    text: `UPDATE notify.notifications n
         SET read = true, updated_at = GREATEST(n.updated_at, $3), cursor = t.cursor
        FROM unnest($1::uuid[], $2::bigint[]) AS t(id, cursor)
       WHERE n.id = t.id
   RETURNING ${notificationColumnsOf('n')}`,
-    [targets.map((t) => t.id), targets.map((_, i) => start + i), now],
-  );
+    values: [targets.map((t) => t.id), targets.map((_, i) => start + i), now],
+  });
   return rows.map(toUserNotification).sort(byCursor);
 }
