@@ -170,6 +170,7 @@ export async function consumeChatEvents(options: {
         msg.term(event.error);
       }
       if (received.length === 0) continue;
+      // `apply` answers each event; should it throw instead, every event of the batch is retried.
       const outcomes = await options
         .apply(received.map(({ msg, event }) => ({ event, deliveryCount: msg.info.deliveryCount })))
         .catch((error: unknown) => received.map((): EventOutcome => ({ kind: 'failed', error })));

@@ -17,7 +17,7 @@ import {
   type NotificationChange,
 } from '../domain/notifications.ts';
 import type { PresenceBook } from '../domain/presence-book.ts';
-import { WaitForEarlierEvents } from '../domain/room-order.ts';
+import { WaitForEarlierEvents, type BatchStep } from '../domain/room-order.ts';
 import type {
   DecideNotifications,
   DeliveredEvent,
@@ -128,18 +128,16 @@ export function createNotifyService(deps: {
     if (duplicates.length > 0)
       await publisher.publish(await store.producedBy(duplicates.map((d) => d.event.metadata.eventId)));
 
-    const outcomeOf = new Map<DeliveredEvent, EventOutcome>();
-    ready.forEach((delivered, i) => {
-      const step = result.steps[i];
-      const { event } = delivered;
-      outcomeOf.set(
-        delivered,
-        step?.kind === 'wait'
-          ? { kind: 'failed', error: new WaitForEarlierEvents(event.roomId, event.seq, step.lastApplied) }
-          : { kind: step?.kind === 'duplicate' ? 'duplicate' : 'applied' },
-      );
-    });
+    const outcomeOf = new Map(ready.map((delivered, i) => [delivered, outcomeOfStep(delivered, result.steps[i])]));
     return batch.map((d) => outcomeOf.get(d) ?? { kind: 'failed', error: lookup.error });
+  };
+
+  const outcomeOfStep = ({ event }: DeliveredEvent, step: BatchStep | undefined): EventOutcome => {
+    if (step?.kind === 'apply') return { kind: 'applied' };
+    if (step?.kind === 'duplicate') return { kind: 'duplicate' };
+    if (step?.kind === 'wait')
+      return { kind: 'failed', error: new WaitForEarlierEvents(event.roomId, event.seq, step.lastApplied) };
+    return { kind: 'failed', error: new Error(`the batch planned nothing for event ${event.metadata.eventId}`) };
   };
 
   const countChanges = (decided: readonly NotificationChange[]): void => {
