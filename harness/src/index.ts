@@ -14,3 +14,4 @@ export { eventually } from './testing/eventually.ts';
 export { startNatsServer, type RunningNats } from './infra/nats.ts';
 export { startEmbeddedPostgres, type RunningPostgres } from './infra/postgres.ts';
 export { TcpProxy } from './testing/tcp-proxy.ts';
+export { cpuMsOfTrees } from '../bench/peers/process-cpu.ts';

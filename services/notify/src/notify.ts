@@ -70,16 +70,16 @@ export function startNotify(config: NotifyConfig, log: Logger): Promise<Notify> 
       durableName: config.consumerName,
       ackWaitMs: config.ackWaitMs,
       log,
-      apply: async (event, deliveryCount) => {
-        try {
-          const outcome = await service.handleChatEvent(event, deliveryCount);
-          metrics.chatEvent(outcome);
-          if (outcome === 'applied') metrics.projectionLag((Date.now() - Date.parse(event.metadata.occurredAt)) / 1000);
-          return outcome;
-        } catch (err) {
-          metrics.chatEvent(err instanceof WaitForEarlierEvents ? 'deferred' : 'failed');
-          throw err;
-        }
+      apply: async (batch) => {
+        const outcomes = await service.handleChatEvents(batch);
+        outcomes.forEach((outcome, i) => {
+          if (outcome.kind !== 'failed') metrics.chatEvent(outcome.kind);
+          else metrics.chatEvent(outcome.error instanceof WaitForEarlierEvents ? 'deferred' : 'failed');
+          const occurredAt = batch[i]?.event.metadata.occurredAt;
+          if (outcome.kind === 'applied' && occurredAt !== undefined)
+            metrics.projectionLag((Date.now() - Date.parse(occurredAt)) / 1000);
+        });
+        return outcomes;
       },
     });
     lifecycle.add('consumer', consumer, (c) => c.close());

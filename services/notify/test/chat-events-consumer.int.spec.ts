@@ -136,9 +136,9 @@ describe('notify consumes chat events durably and applies each once', () => {
         durableName,
         ackWaitMs: 30_000,
         log,
-        apply: (event) => {
-          if (event.roomId === roomId) applied[instance].push(event.seq);
-          return Promise.resolve('applied');
+        apply: (batch) => {
+          for (const { event } of batch) if (event.roomId === roomId) applied[instance].push(event.seq);
+          return Promise.resolve(batch.map(() => ({ kind: 'applied' }) as const));
         },
       });
     const instances: Record<'first' | 'second', ChatEventsConsumer> = {

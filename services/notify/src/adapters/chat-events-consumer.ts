@@ -6,13 +6,16 @@ import {
   JetStreamApiError,
   type ConsumerConfig,
   type ConsumerMessages,
+  type JsMsg,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { streams, validate, type ChatEvents, type SchemaName } from '@chatrt/contracts';
 import { CodedError, type Logger, type NatsConnection } from '@chatrt/service-kit';
+import type { DeliveredEvent, EventOutcome } from '../application/ports.ts';
 import { WaitForEarlierEvents } from '../domain/room-order.ts';
+import { inBatches } from './batches.ts';
 
-/** A running durable consumer; `close()` stops fetching and waits for the message in hand. */
+/** A running durable consumer; `close()` stops fetching and waits for the messages in hand. */
 export interface ChatEventsConsumer {
   close(): Promise<void>;
   /** Events applied (new) and skipped (already applied) since start. */
@@ -31,6 +34,11 @@ const streamWaitMs = 1_000;
 const pullExpiresMs = 2_000;
 /** The priority group every instance pulls in; the consumer pins it to one instance at a time. */
 const pinnedGroup = 'notify';
+/**
+ * Most events applied together: what arrived while the previous batch was applied, up to one pull's worth.
+ * With at most this many waiting besides, an event is acked long before its ack wait.
+ */
+const maxBatch = 256;
 /**
  * How long the pinned instance may go without a pull request before the server pins another: a dead or
  * frozen instance is replaced within this. Longer than a pull request's life, or an idle instance that
@@ -69,8 +77,9 @@ export function retryDelayMs(deliveryCount: number, waitingForEarlier = false): 
 
 /**
  * Consumes every chat event through the durable consumer `durableName` (it survives restarts: the server
- * remembers what was acknowledged). Each event is acknowledged only after `apply` finished (committed and
- * published), so a crash means redelivery, and `apply` must be idempotent. A failing event is not
+ * remembers what was acknowledged). Events are applied in batches (what arrived while the previous batch was
+ * applied); each is acknowledged only after `apply` answered it applied (committed and published), so a crash
+ * means redelivery, and `apply` must be idempotent. A failing event is not
  * acknowledged: it is retried with a growing delay, never dropped. Only a message that can never be
  * applied (not JSON, not a chat event of the contract) is terminated, and logged.
  */
@@ -80,8 +89,8 @@ export async function consumeChatEvents(options: {
   /** How long a delivered event may stay unacknowledged before JetStream hands it to an instance again. */
   ackWaitMs: number;
   log: Logger;
-  /** Applies an event; `deliveryCount` is 1 on first delivery. */
-  apply: (event: ChatEvents, deliveryCount: number) => Promise<'applied' | 'duplicate'>;
+  /** Applies a batch of events in their order; answers what became of each, in the same order. */
+  apply: (batch: readonly DeliveredEvent[]) => Promise<EventOutcome[]>;
 }): Promise<ChatEventsConsumer> {
   const { nc, durableName, log } = options;
   const jsm = await jetstreamManager(nc);
@@ -120,39 +129,54 @@ export async function consumeChatEvents(options: {
     });
   const consumer = await jetstream(nc).consumers.get(streams.chatEvents, durableName);
   const messages: ConsumerMessages = await consumer.consume({
-    max_messages: 256,
+    max_messages: maxBatch,
     expires: pullExpiresMs,
     group: pinnedGroup,
   });
   const stats = { applied: 0, duplicates: 0 };
 
+  const settle = (msg: JsMsg, event: ChatEvents, outcome: EventOutcome | undefined): void => {
+    if (outcome?.kind === 'applied' || outcome?.kind === 'duplicate') {
+      stats[outcome.kind === 'applied' ? 'applied' : 'duplicates'] += 1;
+      msg.ack();
+      return;
+    }
+    const err = outcome?.error ?? new Error('no outcome for the event');
+    const { deliveryCount } = msg.info;
+    const waiting = err instanceof WaitForEarlierEvents;
+    const delayMs = retryDelayMs(deliveryCount, waiting);
+    const { eventId } = event.metadata;
+    const context = { err, eventId, roomId: event.roomId, seq: event.seq, deliveryCount, delayMs };
+    if (waiting) log.debug(context, "chat event waits for its room's earlier events");
+    else if (err instanceof CodedError && err.code === 'UNAVAILABLE')
+      log.warn(context, 'a dependency is unavailable; chat event will be retried');
+    else log.error(context, 'applying chat event failed; will retry');
+    msg.nak(delayMs);
+  };
+
   const loop = (async () => {
-    for await (const msg of messages) {
-      const event = parseChatEvent(msg.data);
-      if (!event.ok) {
+    for await (const batch of inBatches(messages, maxBatch)) {
+      const received: { msg: JsMsg; event: ChatEvents }[] = [];
+      for (const msg of batch) {
+        const event = parseChatEvent(msg.data);
+        if (event.ok) {
+          received.push({ msg, event: event.value });
+          continue;
+        }
         log.error(
           { subject: msg.subject, streamSeq: msg.seq, error: event.error },
           'not a chat event of the contract; terminated',
         );
         msg.term(event.error);
-        continue;
       }
-      const { eventId } = event.value.metadata;
-      try {
-        if ((await options.apply(event.value, msg.info.deliveryCount)) === 'applied') stats.applied += 1;
-        else stats.duplicates += 1;
-        msg.ack();
-      } catch (err) {
-        const { deliveryCount } = msg.info;
-        const waiting = err instanceof WaitForEarlierEvents;
-        const delayMs = retryDelayMs(deliveryCount, waiting);
-        const context = { err, eventId, roomId: event.value.roomId, seq: event.value.seq, deliveryCount, delayMs };
-        if (waiting) log.debug(context, "chat event waits for its room's earlier events");
-        else if (err instanceof CodedError && err.code === 'UNAVAILABLE')
-          log.warn(context, 'a dependency is unavailable; chat event will be retried');
-        else log.error(context, 'applying chat event failed; will retry');
-        msg.nak(delayMs);
-      }
+      if (received.length === 0) continue;
+      // `apply` answers each event; should it throw instead, every event of the batch is retried.
+      const outcomes = await options
+        .apply(received.map(({ msg, event }) => ({ event, deliveryCount: msg.info.deliveryCount })))
+        .catch((error: unknown) => received.map((): EventOutcome => ({ kind: 'failed', error })));
+      received.forEach(({ msg, event }, i) => {
+        settle(msg, event, outcomes[i]);
+      });
     }
   })();
 

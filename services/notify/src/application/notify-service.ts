@@ -17,7 +17,16 @@ import {
   type NotificationChange,
 } from '../domain/notifications.ts';
 import type { PresenceBook } from '../domain/presence-book.ts';
-import type { NotificationPublisher, NotificationStore, NotifyMetrics, UserDirectory } from './ports.ts';
+import { WaitForEarlierEvents, type BatchStep } from '../domain/room-order.ts';
+import type {
+  DecideNotifications,
+  DeliveredEvent,
+  EventOutcome,
+  NotificationPublisher,
+  NotificationStore,
+  NotifyMetrics,
+  UserDirectory,
+} from './ports.ts';
 
 /** Page sizes of the queries (the contract caps them at 200 and 500). */
 export const PAGE_LIMITS = { list: 50, changes: 200 } as const;
@@ -25,12 +34,15 @@ export const PAGE_LIMITS = { list: 50, changes: 200 } as const;
 /** The notify use cases: applying chat events, and the queries and command of `notify.*`. */
 export interface NotifyService {
   /**
-   * Applies a chat event and publishes what it changed. An event applied before (redelivered, or
-   * replayed under another message id) re-publishes the current state of what it produced. Throws
-   * (the consumer retries later) when Postgres, NATS or the username lookup fails, or when the room's
-   * previous event is not applied yet (`deliveryCount` bounds that wait).
+   * Applies a batch of delivered chat events (one transaction) and publishes what they changed; answers
+   * what became of each, in the batch's order. An event applied before (redelivered, or replayed under
+   * another message id) re-publishes the current state of what it produced. An event fails (the consumer
+   * retries it later) when the username lookup it needs fails, or when its room's previous event is not
+   * applied yet (WaitForEarlierEvents; `deliveryCount` bounds that wait). When the batch as a whole fails
+   * (Postgres, NATS, or one event Postgres refuses), its events are applied one by one, so one poison event
+   * fails alone.
    */
-  handleChatEvent(event: ChatEvents, deliveryCount: number): Promise<'applied' | 'duplicate'>;
+  handleChatEvents(batch: readonly DeliveredEvent[]): Promise<EventOutcome[]>;
   list(query: ListNotificationsQuery): Promise<NotificationPageOk>;
   changes(query: NotificationChangesQuery): Promise<NotificationPageOk>;
   markRead(command: MarkNotificationsReadCommand): Promise<MarkedReadOk>;
@@ -49,68 +61,113 @@ export function createNotifyService(deps: {
 }): NotifyService {
   const { store, users, presence, publisher, metrics, clock, log } = deps;
 
-  const republish = async (eventId: string): Promise<'duplicate'> => {
-    await publisher.publish(await store.producedBy(eventId));
-    return 'duplicate';
+  /** Which events' mentions could not be resolved (their lookup failed), and the users the others name. */
+  const lookUpMentions = async (
+    batch: readonly DeliveredEvent[],
+  ): Promise<{ found: User[]; failed: Set<ChatEvents>; error: unknown }> => {
+    const naming = batch
+      .map((d) => d.event)
+      .filter((e) => e.type === 'MessageSent' && mentionCandidates(e.data.message).length > 0);
+    if (naming.length === 0) return { found: [], failed: new Set(), error: undefined };
+    const processed = await store.processedAmong(naming.map((e) => e.metadata.eventId));
+    const unapplied = naming.filter((e) => !processed.has(e.metadata.eventId));
+    const candidates = [
+      ...new Set(unapplied.flatMap((e) => (e.type === 'MessageSent' ? mentionCandidates(e.data.message) : []))),
+    ];
+    if (candidates.length === 0) return { found: [], failed: new Set(), error: undefined };
+    try {
+      return { found: await users.findByUsernames(candidates), failed: new Set(), error: undefined };
+    } catch (error) {
+      return { found: [], failed: new Set(unapplied), error };
+    }
+  };
+
+  const decideWith =
+    (found: readonly User[]): DecideNotifications =>
+    (event, view) => {
+      if (event.type === 'MemberAdded') {
+        return notificationsForAddedMember({
+          roomId: event.roomId,
+          userId: event.data.userId,
+          actorId: event.metadata.actorId,
+          addedAt: event.metadata.occurredAt,
+        });
+      }
+      if (event.type === 'MessageDeleted') {
+        return notificationsForDeletedMessage({
+          unreadMentions: view.unreadMentions(event.data.messageId),
+          deletedAt: event.metadata.occurredAt,
+        });
+      }
+      if (event.type !== 'MessageSent') return [];
+      return notificationsForMessage({
+        message: {
+          roomId: event.roomId,
+          messageId: event.data.messageId,
+          seq: event.seq,
+          senderId: event.data.senderId,
+          sentAt: event.metadata.occurredAt,
+        },
+        members: view.members(event.roomId),
+        online: presence.online(event.roomId, clock().getTime()),
+        mentionedUserIds: mentionedUserIds(event.data.message, found),
+        unread: view.unreadMessages(event.roomId),
+      });
+    };
+
+  /** Applies the batch in one transaction; throws when it fails as a whole. */
+  const applyBatch = async (batch: readonly DeliveredEvent[]): Promise<EventOutcome[]> => {
+    const lookup = await lookUpMentions(batch);
+    const ready = batch.filter((d) => !lookup.failed.has(d.event));
+    const result = await store.applyBatch(ready, { decide: decideWith(lookup.found), newId: deps.newId });
+    countChanges(result.decided);
+    if (result.decided.length > 0)
+      log.debug({ events: ready.length, notifications: result.decided.length }, 'notifications changed');
+    await publisher.publish(result.changed);
+    const duplicates = ready.filter((_, i) => result.steps[i]?.kind === 'duplicate');
+    if (duplicates.length > 0)
+      await publisher.publish(await store.producedBy(duplicates.map((d) => d.event.metadata.eventId)));
+
+    const outcomeOf = new Map(ready.map((delivered, i) => [delivered, outcomeOfStep(delivered, result.steps[i])]));
+    return batch.map((d) => outcomeOf.get(d) ?? { kind: 'failed', error: lookup.error });
+  };
+
+  const outcomeOfStep = ({ event }: DeliveredEvent, step: BatchStep | undefined): EventOutcome => {
+    if (step?.kind === 'apply') return { kind: 'applied' };
+    if (step?.kind === 'duplicate') return { kind: 'duplicate' };
+    if (step?.kind === 'wait')
+      return { kind: 'failed', error: new WaitForEarlierEvents(event.roomId, event.seq, step.lastApplied) };
+    return { kind: 'failed', error: new Error(`the batch planned nothing for event ${event.metadata.eventId}`) };
+  };
+
+  const countChanges = (decided: readonly NotificationChange[]): void => {
+    for (const change of decided) {
+      if (change.kind === 'create') metrics.notification(change.type, 'created');
+      else if (change.kind === 'coalesce') metrics.notification('message', 'updated');
+      else metrics.notification('mention', 'retracted');
+    }
   };
 
   return {
-    async handleChatEvent(event, deliveryCount) {
-      const eventId = event.metadata.eventId;
-      if (await store.isProcessed(eventId)) return republish(eventId);
-
-      // The lookup happens before the transaction, so no transaction waits on another service.
-      let found: User[] = [];
-      const candidates = event.type === 'MessageSent' ? mentionCandidates(event.data.message) : [];
-      if (candidates.length > 0) found = await users.findByUsernames(candidates);
-
-      let decided: NotificationChange[] = [];
-      const result = await store.applyOnce(event, {
-        deliveryCount,
-        newId: deps.newId,
-        decide: async (reads) => {
-          if (event.type === 'MemberAdded') {
-            decided = notificationsForAddedMember({
-              roomId: event.roomId,
-              userId: event.data.userId,
-              actorId: event.metadata.actorId,
-              addedAt: event.metadata.occurredAt,
-            });
-          } else if (event.type === 'MessageDeleted') {
-            decided = notificationsForDeletedMessage({
-              unreadMentions: await reads.unreadMentions(event.data.messageId),
-              deletedAt: event.metadata.occurredAt,
-            });
-          } else if (event.type === 'MessageSent') {
-            const room = await reads.room();
-            decided = notificationsForMessage({
-              message: {
-                roomId: event.roomId,
-                messageId: event.data.messageId,
-                seq: event.seq,
-                senderId: event.data.senderId,
-                sentAt: event.metadata.occurredAt,
-              },
-              members: room.members,
-              online: presence.online(event.roomId, clock().getTime()),
-              mentionedUserIds: mentionedUserIds(event.data.message, found),
-              unread: room.unread,
-            });
+    async handleChatEvents(batch) {
+      try {
+        return await applyBatch(batch);
+      } catch (error) {
+        if (batch.length === 1) return [{ kind: 'failed', error }];
+        log.warn(
+          { err: error, events: batch.length },
+          'applying a batch of chat events failed; applying them one by one',
+        );
+        const outcomes: EventOutcome[] = [];
+        for (const delivered of batch) {
+          try {
+            outcomes.push(...(await applyBatch([delivered])));
+          } catch (err) {
+            outcomes.push({ kind: 'failed', error: err });
           }
-          return decided;
-        },
-      });
-      if (!result.applied) return republish(eventId);
-
-      for (const change of decided) {
-        if (change.kind === 'create') metrics.notification(change.type, 'created');
-        else if (change.kind === 'coalesce') metrics.notification('message', 'updated');
-        else metrics.notification('mention', 'retracted');
+        }
+        return outcomes;
       }
-      if (decided.length > 0)
-        log.debug({ eventId, roomId: event.roomId, notifications: decided.length }, 'notifications changed');
-      await publisher.publish(result.changed);
-      return 'applied';
     },
 
     async list({ userId, unread, before, limit }) {

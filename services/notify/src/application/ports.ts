@@ -1,5 +1,6 @@
 import type { ChatEvents, Notification, NotificationPage, User } from '@chatrt/contracts';
 import type { MarkReadTarget } from '../domain/mark-read.ts';
+import type { BatchStep } from '../domain/room-order.ts';
 import type { NotificationChange, NotificationType, UnreadMessageNotification } from '../domain/notifications.ts';
 
 /** A notification with its owner; the wire shape leaves the owner out because the subject names it. */
@@ -8,43 +9,58 @@ export interface UserNotification {
   notification: Notification;
 }
 
-/** What a message's notifications are decided from, read inside the event's transaction. */
-export interface RoomSnapshot {
-  members: string[];
-  unread: UnreadMessageNotification[];
-}
-
-/** Reads, inside the event's transaction and locking what it returns, what some decisions need. */
-export interface DecisionReads {
-  /** The room's members and unread `message` notifications. */
-  room(): Promise<RoomSnapshot>;
+/** Reads, as a batch's earlier events left them, what deciding an event's notifications needs. */
+export interface DecisionView {
+  /** The room's members. */
+  members(roomId: string): string[];
+  /** The room's unread `message` notifications. */
+  unreadMessages(roomId: string): UnreadMessageNotification[];
   /** The unread mentions of a message. */
-  unreadMentions(messageId: string): Promise<{ id: string; userId: string }[]>;
+  unreadMentions(messageId: string): { id: string; userId: string }[];
 }
 
-/** Decides an event's notifications from what it reads as stored when the event is applied. */
-export type DecideNotifications = (reads: DecisionReads) => Promise<NotificationChange[]>;
+/** Decides an event's notifications from the view of the room when the event is applied; pure. */
+export type DecideNotifications = (event: ChatEvents, view: DecisionView) => NotificationChange[];
 
-/** The outcome of applying one chat event. */
-export type ApplyResult = { applied: false } | { applied: true; changed: UserNotification[] };
+/** A chat event as the consumer received it. */
+export interface DeliveredEvent {
+  event: ChatEvents;
+  /** 1 on first delivery. */
+  deliveryCount: number;
+}
+
+/**
+ * What became of one delivered event: applied now, found applied before, or failed (a
+ * WaitForEarlierEvents when it waits for its room's earlier events); a failed event is retried.
+ */
+export type EventOutcome = { kind: 'applied' } | { kind: 'duplicate' } | { kind: 'failed'; error: unknown };
+
+/** The outcome of applying a batch of chat events. */
+export interface BatchResult {
+  /** What the batch did with each of its events, in its order. */
+  steps: BatchStep[];
+  /** The notifications the applied events created or updated, as committed, by user and cursor. */
+  changed: UserNotification[];
+  /** The changes the applied events decided, in their order. */
+  decided: NotificationChange[];
+}
 
 /** Notifications, room membership and the processed-events ledger in the `notify` schema. */
 export interface NotificationStore {
-  /** Whether the event has already been applied (a cheap check before asking other services). */
-  isProcessed(eventId: string): Promise<boolean>;
+  /** Which of the events have been applied (a cheap check before asking other services). */
+  processedAmong(eventIds: readonly string[]): Promise<Set<string>>;
   /**
-   * Applies a chat event once: its processed_events row, the room's progress, membership change,
-   * notification changes and their links commit in one transaction; `decide` runs after the membership
-   * change.
-   * An event applied before changes nothing and answers `{applied: false}`. Throws WaitForEarlierEvents
-   * when the room's previous event is not applied yet (see `mayApplyInOrder`).
+   * Applies a batch of chat events in one transaction, in the batch's order (`planBatch`): for each event to
+   * apply, its processed_events row, its room's progress, its membership change, the notification changes
+   * `decide` returns (called after the membership change, with the batch's earlier events seen) and their
+   * links to it. Events applied before, and events waiting for their room's earlier ones, change nothing.
    */
-  applyOnce(
-    event: ChatEvents,
-    options: { decide: DecideNotifications; newId: () => string; deliveryCount: number },
-  ): Promise<ApplyResult>;
-  /** The current state of the notifications an applied event created or updated. */
-  producedBy(eventId: string): Promise<UserNotification[]>;
+  applyBatch(
+    events: readonly DeliveredEvent[],
+    options: { decide: DecideNotifications; newId: () => string },
+  ): Promise<BatchResult>;
+  /** The current state of the notifications the events created or updated, each once, by user and cursor. */
+  producedBy(eventIds: readonly string[]): Promise<UserNotification[]>;
   /** A user's notifications newest first (by cursor), optionally only unread or before a cursor. */
   list(query: {
     userId: string;

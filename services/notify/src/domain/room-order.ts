@@ -29,3 +29,38 @@ export class WaitForEarlierEvents extends Error {
 export function mayApplyInOrder(input: { seq: number; lastApplied: number; deliveryCount: number }): boolean {
   return input.seq <= input.lastApplied + 1 || input.deliveryCount > MAX_ORDER_WAITS;
 }
+
+/** A chat event of a batch, as room order sees it. */
+export interface OrderedEvent {
+  eventId: string;
+  roomId: string;
+  seq: number;
+  /** 1 on the event's first delivery. */
+  deliveryCount: number;
+}
+
+/** What a batch does with one of its events: apply it, skip it (applied before), or leave it to wait. */
+export type BatchStep = { kind: 'apply' } | { kind: 'duplicate' } | { kind: 'wait'; lastApplied: number };
+
+/**
+ * Plans a batch in its order: an event applied before (`processed`) or earlier in the batch is a
+ * duplicate; one its room may take next (`mayApplyInOrder`, counting what the batch applies before it) is
+ * applied; any other waits. Returns a step per event and the new last seq of each room that advanced.
+ */
+export function planBatch(
+  events: readonly OrderedEvent[],
+  stored: { processed: ReadonlySet<string>; lastApplied: ReadonlyMap<string, number> },
+): { steps: BatchStep[]; advanced: Map<string, number> } {
+  const applied = new Set(stored.processed);
+  const advanced = new Map<string, number>();
+  const steps = events.map((event): BatchStep => {
+    if (applied.has(event.eventId)) return { kind: 'duplicate' };
+    const lastApplied = advanced.get(event.roomId) ?? stored.lastApplied.get(event.roomId) ?? 0;
+    if (!mayApplyInOrder({ seq: event.seq, lastApplied, deliveryCount: event.deliveryCount }))
+      return { kind: 'wait', lastApplied };
+    applied.add(event.eventId);
+    if (event.seq > lastApplied) advanced.set(event.roomId, event.seq);
+    return { kind: 'apply' };
+  });
+  return { steps, advanced };
+}

@@ -2,8 +2,9 @@ import type { NotificationPage } from '@chatrt/contracts';
 import type { Pool, PoolClient } from '@chatrt/service-kit';
 import type { UserNotification } from '../../application/ports.ts';
 import type { MarkReadTarget } from '../../domain/mark-read.ts';
-import type { NotificationChange, UnreadMessageNotification } from '../../domain/notifications.ts';
+import type { NotificationChange } from '../../domain/notifications.ts';
 import { takeCursors } from './cursors.ts';
+import { foldChanges, type NotificationState } from './notification-writes.ts';
 import {
   byCursor,
   notificationColumns,
@@ -13,111 +14,99 @@ import {
   type NotificationRow,
 } from './notification-rows.ts';
 
-/** The room's unread `message` notifications, locked until commit. */
-export async function unreadMessageNotifications(
+/** The rooms' unread `message` notifications, locked until commit (by room, then user). */
+export async function unreadMessagesOfRooms(
   client: PoolClient,
-  roomId: string,
-): Promise<UnreadMessageNotification[]> {
-  const { rows } = await client.query<{ id: string; user_id: string; message_seq: number }>(
-    `SELECT id, user_id, message_seq FROM notify.notifications
-      WHERE room_id = $1 AND type = 'message' AND NOT read ORDER BY user_id FOR UPDATE`,
-    [roomId],
-  );
-  return rows.map((r) => ({ id: r.id, userId: r.user_id, messageSeq: r.message_seq }));
+  roomIds: readonly string[],
+): Promise<NotificationState[]> {
+  if (roomIds.length === 0) return [];
+  const { rows } = await client.query<NotificationRow & { message_seq: number }>({
+    name: 'notify-unread-messages-of-rooms',
+    text: `SELECT ${notificationColumns}, message_seq FROM notify.notifications
+            WHERE room_id = ANY($1::uuid[]) AND type = 'message' AND NOT read
+            ORDER BY room_id, user_id FOR UPDATE`,
+    values: [roomIds],
+  });
+  return rows.map((r) => ({ ...r, cursor: Number(r.cursor) }));
 }
 
-/** The unread mentions of a message, locked until commit. */
-export async function unreadMentions(client: PoolClient, messageId: string): Promise<{ id: string; userId: string }[]> {
-  const { rows } = await client.query<{ id: string; user_id: string }>(
-    `SELECT id, user_id FROM notify.notifications
-      WHERE message_id = $1 AND type = 'mention' AND NOT read ORDER BY user_id FOR UPDATE`,
-    [messageId],
-  );
-  return rows.map((r) => ({ id: r.id, userId: r.user_id }));
+/** The unread mentions of the messages, locked until commit. */
+export async function unreadMentionsOf(
+  client: PoolClient,
+  messageIds: readonly string[],
+): Promise<NotificationState[]> {
+  if (messageIds.length === 0) return [];
+  const { rows } = await client.query<NotificationRow & { message_seq: number }>({
+    name: 'notify-unread-mentions-of',
+    text: `SELECT ${notificationColumns}, message_seq FROM notify.notifications
+            WHERE message_id = ANY($1::uuid[]) AND type = 'mention' AND NOT read
+            ORDER BY message_id, user_id FOR UPDATE`,
+    values: [messageIds],
+  });
+  return rows.map((r) => ({ ...r, cursor: Number(r.cursor) }));
 }
 
-/** Writes the changes (each with its user's next cursor, in order); returns the rows as they are now. */
-export async function applyChanges(
+/**
+ * Writes a batch's changes to the notifications (`stored`: the rows they change, read under lock), each
+ * change with its user's next cursor in the batch's order, one write per notification. Returns every
+ * change's result, by user and cursor: each is published, so a user's live cursors stay gap-free.
+ */
+export async function writeChanges(
   client: PoolClient,
-  changes: NotificationChange[],
-  newId: () => string,
+  changes: readonly { change: NotificationChange; id: string }[],
+  stored: ReadonlyMap<string, NotificationState>,
 ): Promise<UserNotification[]> {
   if (changes.length === 0) return [];
   const perUser = new Map<string, number>();
-  for (const change of changes) perUser.set(change.userId, (perUser.get(change.userId) ?? 0) + 1);
+  for (const { change } of changes) perUser.set(change.userId, (perUser.get(change.userId) ?? 0) + 1);
   const next = await takeCursors(client, perUser);
-  const cursorOf = (userId: string): number => {
-    const cursor = next.get(userId) ?? 0;
-    next.set(userId, cursor + 1);
-    return cursor;
-  };
-  const creates = [];
-  const coalesces = [];
-  const retracts = [];
-  for (const change of changes) {
-    if (change.kind === 'create') creates.push({ ...change, id: newId(), cursor: cursorOf(change.userId) });
-    else if (change.kind === 'coalesce') coalesces.push({ ...change, cursor: cursorOf(change.userId) });
-    else retracts.push({ ...change, cursor: cursorOf(change.userId) });
-  }
-  const rows: NotificationRow[] = [];
-  if (creates.length > 0) {
-    const inserted = await client.query<NotificationRow>(
-      `INSERT INTO notify.notifications
-              (id, user_id, type, room_id, message_id, message_seq, actor_id, count, created_at, updated_at, read,
-               cursor)
-       SELECT id, user_id, type, room_id, message_id, message_seq, actor_id, 1, at, at, false, cursor
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::int[], $7::uuid[],
-                     $8::timestamptz[], $9::bigint[])
-           AS t(id, user_id, type, room_id, message_id, message_seq, actor_id, at, cursor)
-       RETURNING ${notificationColumns}`,
-      [
-        creates.map((c) => c.id),
-        creates.map((c) => c.userId),
-        creates.map((c) => c.type),
-        creates.map((c) => c.roomId),
-        creates.map((c) => (c.type === 'addedToRoom' ? null : c.messageId)),
-        creates.map((c) => (c.type === 'addedToRoom' ? null : c.messageSeq)),
-        creates.map((c) => (c.type === 'addedToRoom' ? c.actorId : null)),
-        creates.map((c) => c.at),
-        creates.map((c) => c.cursor),
+  const placed = changes.map(({ change, id }) => {
+    const cursor = next.get(change.userId) ?? 0;
+    next.set(change.userId, cursor + 1);
+    return { change, id, cursor };
+  });
+  const { versions, inserts, updates } = foldChanges(placed, stored);
+  const columns = (rows: NotificationState[]) => [
+    rows.map((n) => n.id),
+    rows.map((n) => n.message_id),
+    rows.map((n) => n.message_seq),
+    rows.map((n) => n.count),
+    rows.map((n) => n.updated_at),
+    rows.map((n) => n.read),
+    rows.map((n) => n.cursor),
+  ];
+  if (inserts.length > 0) {
+    await client.query({
+      name: 'notify-insert-notifications',
+      text: `INSERT INTO notify.notifications
+                    (id, message_id, message_seq, count, updated_at, read, cursor, user_id, type, room_id, actor_id,
+                     created_at)
+             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::timestamptz[], $6::boolean[],
+                                  $7::bigint[], $8::uuid[], $9::text[], $10::uuid[], $11::uuid[], $12::timestamptz[])`,
+      values: [
+        ...columns(inserts),
+        inserts.map((n) => n.user_id),
+        inserts.map((n) => n.type),
+        inserts.map((n) => n.room_id),
+        inserts.map((n) => n.actor_id),
+        inserts.map((n) => n.created_at),
       ],
-    );
-    rows.push(...inserted.rows);
+    });
   }
-  if (coalesces.length > 0) {
-    const updated = await client.query<NotificationRow>(
-      `UPDATE notify.notifications n
-          SET count = n.count + 1,
-              message_id = COALESCE(t.message_id, n.message_id),
-              message_seq = COALESCE(t.message_seq, n.message_seq),
-              updated_at = GREATEST(n.updated_at, t.at),
-              cursor = t.cursor
-         FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[], $5::bigint[])
-           AS t(id, message_id, message_seq, at, cursor)
-        WHERE n.id = t.id
-    RETURNING ${notificationColumnsOf('n')}`,
-      [
-        coalesces.map((c) => c.id),
-        coalesces.map((c) => c.latest?.messageId ?? null),
-        coalesces.map((c) => c.latest?.messageSeq ?? null),
-        coalesces.map((c) => c.at),
-        coalesces.map((c) => c.cursor),
-      ],
-    );
-    rows.push(...updated.rows);
+  if (updates.length > 0) {
+    await client.query({
+      name: 'notify-update-notifications',
+      text: `UPDATE notify.notifications n
+                SET message_id = t.message_id, message_seq = t.message_seq, count = t.count,
+                    updated_at = t.updated_at, read = t.read, cursor = t.cursor
+               FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::timestamptz[], $6::boolean[],
+                           $7::bigint[])
+                 AS t(id, message_id, message_seq, count, updated_at, read, cursor)
+              WHERE n.id = t.id`,
+      values: columns(updates),
+    });
   }
-  if (retracts.length > 0) {
-    const updated = await client.query<NotificationRow>(
-      `UPDATE notify.notifications n
-          SET read = true, updated_at = GREATEST(n.updated_at, t.at), cursor = t.cursor
-         FROM unnest($1::uuid[], $2::timestamptz[], $3::bigint[]) AS t(id, at, cursor)
-        WHERE n.id = t.id
-    RETURNING ${notificationColumnsOf('n')}`,
-      [retracts.map((c) => c.id), retracts.map((c) => c.at), retracts.map((c) => c.cursor)],
-    );
-    rows.push(...updated.rows);
-  }
-  return rows.map(toUserNotification).sort(byCursor);
+  return versions.map((n) => toUserNotification({ ...n, cursor: String(n.cursor) })).sort(byCursor);
 }
 
 /** A user's notifications newest first (by cursor), optionally only unread or before a cursor. */
@@ -125,12 +114,13 @@ export async function listNotifications(
   pool: Pool,
   { userId, unread, before, limit }: { userId: string; unread: boolean; before: number | undefined; limit: number },
 ): Promise<NotificationPage> {
-  const { rows } = await pool.query<NotificationRow>(
-    `SELECT ${notificationColumns} FROM notify.notifications
+  const { rows } = await pool.query<NotificationRow>({
+    name: 'notify-list',
+    text: `SELECT ${notificationColumns} FROM notify.notifications
       WHERE user_id = $1 AND (NOT $2::boolean OR NOT read) AND ($3::bigint IS NULL OR cursor < $3)
       ORDER BY cursor DESC LIMIT $4`,
-    [userId, unread, before ?? null, limit + 1],
-  );
+    values: [userId, unread, before ?? null, limit + 1],
+  });
   return page(rows, limit);
 }
 
@@ -139,11 +129,12 @@ export async function notificationChanges(
   pool: Pool,
   { userId, afterCursor, limit }: { userId: string; afterCursor: number; limit: number },
 ): Promise<NotificationPage> {
-  const { rows } = await pool.query<NotificationRow>(
-    `SELECT ${notificationColumns} FROM notify.notifications
+  const { rows } = await pool.query<NotificationRow>({
+    name: 'notify-changes',
+    text: `SELECT ${notificationColumns} FROM notify.notifications
      WHERE user_id = $1 AND cursor > $2 ORDER BY cursor LIMIT $3`,
-    [userId, afterCursor, limit + 1],
-  );
+    values: [userId, afterCursor, limit + 1],
+  });
   return page(rows, limit);
 }
 
@@ -155,22 +146,24 @@ export async function markRead(
   now: Date,
 ): Promise<UserNotification[]> {
   // Locked in cursor order; a row another request turned read meanwhile drops out on re-check.
-  const { rows: targets } = await client.query<{ id: string }>(
-    `SELECT id FROM notify.notifications
+  const { rows: targets } = await client.query<{ id: string }>({
+    name: 'notify-mark-read-targets',
+    text: `SELECT id FROM notify.notifications
       WHERE user_id = $1 AND NOT read AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))
       ORDER BY cursor FOR UPDATE`,
-    [userId, target.kind === 'all' ? null : target.ids],
-  );
+    values: [userId, target.kind === 'all' ? null : target.ids],
+  });
   if (targets.length === 0) return [];
   const first = await takeCursors(client, new Map([[userId, targets.length]]));
   const start = first.get(userId) ?? 0;
-  const { rows } = await client.query<NotificationRow>(
-    `UPDATE notify.notifications n
+  const { rows } = await client.query<NotificationRow>({
+    name: 'notify-mark-read',
+    text: `UPDATE notify.notifications n
         SET read = true, updated_at = GREATEST(n.updated_at, $3), cursor = t.cursor
        FROM unnest($1::uuid[], $2::bigint[]) AS t(id, cursor)
       WHERE n.id = t.id
   RETURNING ${notificationColumnsOf('n')}`,
-    [targets.map((t) => t.id), targets.map((_, i) => start + i), now],
-  );
+    values: [targets.map((t) => t.id), targets.map((_, i) => start + i), now],
+  });
   return rows.map(toUserNotification).sort(byCursor);
 }

@@ -1,64 +1,81 @@
 import type { ChatEvents } from '@chatrt/contracts';
 import type { Pool, PoolClient } from '@chatrt/service-kit';
 import type { UserNotification } from '../../application/ports.ts';
-import { mayApplyInOrder, WaitForEarlierEvents } from '../../domain/room-order.ts';
 import { notificationColumnsOf, toUserNotification, type NotificationRow } from './notification-rows.ts';
 
-/** Whether the event has a `processed_events` row. */
-export async function isProcessed(pool: Pool, eventId: string): Promise<boolean> {
-  const { rowCount } = await pool.query('SELECT 1 FROM notify.processed_events WHERE event_id = $1', [eventId]);
-  return (rowCount ?? 0) > 0;
+/** Which of the events have a `processed_events` row. */
+export async function processedAmong(db: Pool | PoolClient, eventIds: readonly string[]): Promise<Set<string>> {
+  const { rows } = await db.query<{ event_id: string }>({
+    name: 'notify-processed-among',
+    text: 'SELECT event_id FROM notify.processed_events WHERE event_id = ANY($1::uuid[])',
+    values: [eventIds],
+  });
+  return new Set(rows.map((r) => r.event_id));
 }
 
 /**
- * Records the event as processed; false when it already was. Concurrent deliveries of one event meet at
- * this key: the second waits for the first to commit.
+ * Locks the rooms' progress rows until commit, in room id order (every transaction does the same), so a
+ * room's events are applied one batch at a time across instances; returns each room's last applied seq.
+ * A room seen for the first time gets its row at 0.
  */
-export async function recordProcessed(client: PoolClient, event: ChatEvents): Promise<boolean> {
-  const inserted = await client.query(
-    'INSERT INTO notify.processed_events (event_id, room_id, seq) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-    [event.metadata.eventId, event.roomId, event.seq],
-  );
-  return inserted.rowCount !== 0;
+export async function lockRooms(client: PoolClient, roomIds: readonly string[]): Promise<Map<string, number>> {
+  // The no-op update takes the row lock and returns the stored seq in the same round trip as the insert.
+  const { rows } = await client.query<{ room_id: string; last_seq: number }>({
+    name: 'notify-lock-rooms',
+    text: `INSERT INTO notify.room_progress AS p (room_id, last_seq)
+           SELECT room_id, 0 FROM unnest($1::uuid[]) AS t(room_id) ORDER BY room_id
+           ON CONFLICT (room_id) DO UPDATE SET last_seq = p.last_seq
+           RETURNING room_id, last_seq`,
+    values: [[...new Set(roomIds)]],
+  });
+  return new Map(rows.map((r) => [r.room_id, r.last_seq]));
 }
 
-/**
- * Locks the room's progress row until commit, so a room's events are applied one at a time across
- * instances, and records the event's seq; refuses an event whose predecessor is not applied yet.
- */
-export async function advanceRoom(client: PoolClient, event: ChatEvents, deliveryCount: number): Promise<void> {
-  await client.query('INSERT INTO notify.room_progress (room_id, last_seq) VALUES ($1, 0) ON CONFLICT DO NOTHING', [
-    event.roomId,
-  ]);
-  const { rows } = await client.query<{ last_seq: number }>(
-    'SELECT last_seq FROM notify.room_progress WHERE room_id = $1 FOR UPDATE',
-    [event.roomId],
-  );
-  const lastApplied = rows[0]?.last_seq ?? 0;
-  if (!mayApplyInOrder({ seq: event.seq, lastApplied, deliveryCount })) {
-    throw new WaitForEarlierEvents(event.roomId, event.seq, lastApplied);
-  }
-  if (event.seq > lastApplied) {
-    await client.query('UPDATE notify.room_progress SET last_seq = $2 WHERE room_id = $1', [event.roomId, event.seq]);
-  }
+/** Records the events as processed; an event recorded before fails the transaction (it was checked under the room lock). */
+export async function recordProcessed(client: PoolClient, events: readonly ChatEvents[]): Promise<void> {
+  await client.query({
+    name: 'notify-record-processed',
+    text: `INSERT INTO notify.processed_events (event_id, room_id, seq)
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[])`,
+    values: [events.map((e) => e.metadata.eventId), events.map((e) => e.roomId), events.map((e) => e.seq)],
+  });
 }
 
-/** Links the event to the notifications it created or updated (`event_notifications`). */
-export async function recordProduced(client: PoolClient, eventId: string, notificationIds: string[]): Promise<void> {
-  if (notificationIds.length === 0) return;
-  await client.query(
-    'INSERT INTO notify.event_notifications (event_id, notification_id) SELECT $1, unnest($2::uuid[])',
-    [eventId, notificationIds],
-  );
+/** Sets the rooms' last applied seqs (their rows are locked by `lockRooms`). */
+export async function advanceRooms(client: PoolClient, lastSeqs: ReadonlyMap<string, number>): Promise<void> {
+  if (lastSeqs.size === 0) return;
+  await client.query({
+    name: 'notify-advance-rooms',
+    text: `UPDATE notify.room_progress p SET last_seq = t.last_seq
+             FROM unnest($1::uuid[], $2::int[]) AS t(room_id, last_seq)
+            WHERE p.room_id = t.room_id`,
+    values: [[...lastSeqs.keys()], [...lastSeqs.values()]],
+  });
 }
 
-/** The current state of the notifications linked to the event. */
-export async function producedBy(pool: Pool, eventId: string): Promise<UserNotification[]> {
-  const { rows } = await pool.query<NotificationRow>(
-    `SELECT ${notificationColumnsOf('n')}
-       FROM notify.event_notifications l JOIN notify.notifications n ON n.id = l.notification_id
-      WHERE l.event_id = $1 ORDER BY n.user_id, n.cursor`,
-    [eventId],
-  );
+/** Links each event to the notifications it created or updated (`event_notifications`). */
+export async function recordProduced(
+  client: PoolClient,
+  links: readonly { eventId: string; notificationId: string }[],
+): Promise<void> {
+  if (links.length === 0) return;
+  await client.query({
+    name: 'notify-record-produced',
+    text: `INSERT INTO notify.event_notifications (event_id, notification_id)
+           SELECT * FROM unnest($1::uuid[], $2::uuid[])`,
+    values: [links.map((l) => l.eventId), links.map((l) => l.notificationId)],
+  });
+}
+
+/** The current state of the notifications linked to the events, each once. */
+export async function producedBy(pool: Pool, eventIds: readonly string[]): Promise<UserNotification[]> {
+  const { rows } = await pool.query<NotificationRow>({
+    name: 'notify-produced-by',
+    text: `SELECT ${notificationColumnsOf('n')}
+             FROM notify.notifications n
+            WHERE n.id IN (SELECT notification_id FROM notify.event_notifications WHERE event_id = ANY($1::uuid[]))
+            ORDER BY n.user_id, n.cursor`,
+    values: [eventIds],
+  });
   return rows.map(toUserNotification);
 }
