@@ -7,7 +7,7 @@ set -euo pipefail
 
 TOOLS_DIR="${CHAT_TOOLS_DIR:-$HOME/.cache/chat-realtime/tools}"
 NODE_MAJOR=24
-NATS_SERVER_VERSION="${NATS_SERVER_VERSION:-v2.12.2}"
+NATS_SERVER_VERSION="${NATS_SERVER_VERSION:-v2.12.15}"
 mkdir -p "$TOOLS_DIR"
 
 ensure_node() {
