@@ -65,9 +65,11 @@ export async function ackLatency(
       role: 'receiver',
       delivery: 'batched',
     });
-    const began = nowMs();
-    const { breakdown } = await withAckBreakdown(env.stack, () => probe.send(randomUUID().slice(0, 8), rate, seconds));
-    const elapsed = (nowMs() - began) / 1000;
+    const { result: elapsed, breakdown } = await withAckBreakdown(env.stack, async () => {
+      const began = nowMs();
+      await probe.send(randomUUID().slice(0, 8), rate, seconds);
+      return (nowMs() - began) / 1000;
+    });
     // Every send is delivered once to its room's receiver (a refused one never: the wait then runs out).
     await probe.waitForDeliveries(Math.round(rate * seconds), 30_000);
     const result = await probe.collect();
