@@ -106,6 +106,8 @@ const schema = z
     HANDSHAKE_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
     /** Room updates fetched per page when a socket resumes. */
     REPLAY_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(200),
+    /** Replay pages (room updates, notifications) this gateway fetches from the services at once. */
+    REPLAY_MAX_CONCURRENT_PAGES: z.coerce.number().int().min(1).max(1000).default(8),
     /** Room events in one `roomEvents` frame at most (sockets with batched delivery). */
     BATCH_DELIVERY_MAX_EVENTS: z.coerce.number().int().min(1).max(10_000).default(100),
     /** Estimated bytes of one `roomEvents` frame at most: a batch that would pass it is sent first. */
@@ -149,6 +151,7 @@ const schema = z
     presenceHeartbeatMs: env.PRESENCE_HEARTBEAT_MS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     replayPageSize: env.REPLAY_PAGE_SIZE,
+    replayMaxConcurrentPages: env.REPLAY_MAX_CONCURRENT_PAGES,
     maxBufferedPackets: env.SOCKET_MAX_BUFFERED_PACKETS,
     batchLimits: { maxEvents: env.BATCH_DELIVERY_MAX_EVENTS, maxBytes: env.BATCH_DELIVERY_MAX_BYTES },
     connections: {

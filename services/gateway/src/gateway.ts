@@ -110,6 +110,7 @@ export function startGateway(config: GatewayConfig, log: Logger): Promise<Gatewa
         handshakeTimeoutMs: config.connections.handshakeTimeoutMs,
         presenceHeartbeatMs: config.presenceHeartbeatMs,
         replayPageSize: config.replayPageSize,
+        replayMaxConcurrentPages: config.replayMaxConcurrentPages,
         health: health('websocket', () => socketPort ?? config.socketPort),
       });
       socketPort = await socketServer.listen(config.socketPort);

@@ -8,9 +8,11 @@ import {
   type ChatClientToServerEvents,
   type ChatServerToClientEvents,
   type MessageAck,
+  type RoomOk,
+  type RoomUpdatesOk,
 } from '@chatrt/contracts';
 import { connectNats, createLogger, request, type NatsConnection } from '@chatrt/service-kit';
-import { startNatsServer, type RunningNats } from '@chatrt/harness';
+import { eventually, startNatsServer, type RunningNats } from '@chatrt/harness';
 import { loadAuthConfig, startAuth, type RunningAuth } from '@chatrt/auth';
 import { loadGatewayConfig, startGateway } from '../src/index.ts';
 
@@ -124,6 +126,62 @@ describe('gateway readiness and graceful shutdown', () => {
       expect(events).toEqual(['ack', 'serverShutdown', 'disconnect: transport close']);
     } finally {
       slowChat.unsubscribe();
+      await auth.close();
+    }
+  });
+
+  it('fetches replay pages a few at a time across all sockets, so a reconnect storm cannot flood chat', async () => {
+    const auth = await startAuthService();
+    const gateway = await startGateway(gatewayConfig({ REPLAY_MAX_CONCURRENT_PAGES: '2' }), log);
+    const roomId = randomUUID();
+    // A chat service whose room-update pages are slow: resuming sockets would all be waiting for one at once.
+    const pages = { inFlight: 0, mostInFlight: 0, served: 0 };
+    const getRoom = nc!.subscribe(subjects.chatGetRoom, {
+      callback: (_err, msg) => {
+        const reply: RoomOk = {
+          ok: true,
+          room: { id: roomId, name: 'storm', memberIds: [], createdAt: new Date().toISOString(), lastSeq: 0 },
+        };
+        msg.respond(JSON.stringify(reply));
+      },
+    });
+    const roomUpdates = nc!.subscribe(subjects.chatRoomUpdates, {
+      callback: (_err, msg) => {
+        pages.inFlight += 1;
+        pages.mostInFlight = Math.max(pages.mostInFlight, pages.inFlight);
+        setTimeout(() => {
+          pages.inFlight -= 1;
+          pages.served += 1;
+          const reply: RoomUpdatesOk = { ok: true, page: { updates: [], lastSeq: 0, hasMore: false } };
+          msg.respond(JSON.stringify(reply));
+        }, 200);
+      },
+    });
+    const sockets: Socket<ChatServerToClientEvents, ChatClientToServerEvents>[] = [];
+    try {
+      const token = await sessionTokenFor(nc!);
+      for (let i = 0; i < 6; i++) {
+        const socket: Socket<ChatServerToClientEvents, ChatClientToServerEvents> = io(
+          `http://127.0.0.1:${gateway.socketPort}/chat`,
+          { auth: { token }, transports: ['websocket'], reconnection: false },
+        );
+        sockets.push(socket);
+      }
+      // Every join is answered at once; the six catch-ups behind them take turns.
+      const joins = await Promise.all(
+        sockets.map((socket) => socket.timeout(5_000).emitWithAck('joinRoom', { roomId, afterSeq: 0 })),
+      );
+      expect(joins.every((ack) => ack.ok)).toBe(true);
+      await eventually(
+        () => pages.served,
+        (served) => served === 6,
+      );
+      expect(pages.mostInFlight).toBe(2);
+    } finally {
+      for (const socket of sockets) socket.disconnect();
+      getRoom.unsubscribe();
+      roomUpdates.unsubscribe();
+      await gateway.close();
       await auth.close();
     }
   });

@@ -1,4 +1,5 @@
 import type { Namespace, Socket } from 'socket.io';
+import type { LimitFunction } from 'p-limit';
 import {
   clientEventSchemas,
   type AckFailure,
@@ -53,6 +54,8 @@ export interface ChatNamespaceDeps {
   replayPageSize: number;
   /** Paces replays to what each connection takes. */
   outbound: OutboundQueues;
+  /** Runs a replay page's request when one of the gateway's replay slots is free. */
+  replayPages: LimitFunction;
   /** Bounds of one `roomEvents` frame, for sockets with batched delivery. */
   batchLimits: BatchLimits;
 }
@@ -122,12 +125,14 @@ export function serveChatNamespace(nsp: ChatNamespace, deps: ChatNamespaceDeps):
         source: {
           fetchPage: async (after) => {
             await deps.outbound.room(socket.conn);
-            const updates = await backend.request(subjects.chatRoomUpdates, {
-              actorId,
-              roomId,
-              afterSeq: after,
-              limit: deps.replayPageSize,
-            });
+            const updates = await deps.replayPages(() =>
+              backend.request(subjects.chatRoomUpdates, {
+                actorId,
+                roomId,
+                afterSeq: after,
+                limit: deps.replayPageSize,
+              }),
+            );
             if (!updates.ok) throw new Error(`${updates.error.code}: ${updates.error.message}`);
             const { page } = updates;
             metrics.replayedUpdates.inc(page.updates.length);

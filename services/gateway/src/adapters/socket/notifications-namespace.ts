@@ -1,4 +1,5 @@
 import type { Namespace } from 'socket.io';
+import type { LimitFunction } from 'p-limit';
 import {
   clientEventSchemas,
   subjects,
@@ -46,6 +47,7 @@ export function serveNotificationsNamespace(
     log: Logger;
     replayPageSize: number;
     outbound: OutboundQueues;
+    replayPages: LimitFunction;
   },
 ): void {
   const { backend, notifications, metrics, inFlight, log } = deps;
@@ -73,11 +75,13 @@ export function serveNotificationsNamespace(
         source: {
           fetchPage: async (after) => {
             await deps.outbound.room(socket.conn);
-            const reply = await backend.request(subjects.notifyChanges, {
-              userId,
-              afterCursor: after,
-              limit: deps.replayPageSize,
-            });
+            const reply = await deps.replayPages(() =>
+              backend.request(subjects.notifyChanges, {
+                userId,
+                afterCursor: after,
+                limit: deps.replayPageSize,
+              }),
+            );
             if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
             const { notifications: items, hasMore } = reply.page;
             return { items, last: items.at(-1)?.cursor ?? after, hasMore };

@@ -17,6 +17,7 @@ import {
 import { serveNotificationsNamespace, type NotificationsNamespace } from './notifications-namespace.ts';
 import { endRevokedSessions, trackConnections } from './connection-lifecycle.ts';
 import { RoomSignals } from './room-signals.ts';
+import pLimit from 'p-limit';
 import { OutboundQueues } from './outbound-queues.ts';
 import type { BatchLimits } from './room-event-batches.ts';
 import { coalesceFlushedFrames } from './frame-coalescing.ts';
@@ -25,7 +26,12 @@ import type { ConnectionGuard } from '../connection-guard.ts';
 
 type GatewayHealth = components['schemas']['GatewayHealth'];
 
-export interface SocketServerOptions extends Omit<ChatNamespaceDeps, 'signals' | 'outbound'> {
+export interface SocketServerOptions extends Omit<ChatNamespaceDeps, 'signals' | 'outbound' | 'replayPages'> {
+  /**
+   * Replay pages fetched at once, across all sockets: a reconnect storm's catch-ups queue here instead of
+   * flooding the services, whose joins and sends would otherwise wait behind them and time out.
+   */
+  replayMaxConcurrentPages: number;
   nc: NatsConnection;
   gatewayId: string;
   verifier: TokenVerifier;
@@ -102,6 +108,7 @@ export class SocketServer {
       log: options.log,
     });
     coalesceFlushedFrames(this.#io);
+    const replayPages = pLimit(options.replayMaxConcurrentPages);
     const authenticate = tokenMiddleware(options.verifier, options.metrics, options.log);
     this.#chat = this.#io.of(namespaces.chat) as ChatNamespace;
     this.#notifications = this.#io.of(namespaces.notifications) as NotificationsNamespace;
@@ -133,12 +140,14 @@ export class SocketServer {
     serveChatNamespace(this.#chat, {
       ...options,
       outbound,
+      replayPages,
       log: options.log.child({ namespace: namespaces.chat }),
       signals: this.#signals,
     });
     serveNotificationsNamespace(this.#notifications, {
       ...options,
       outbound,
+      replayPages,
       log: options.log.child({ namespace: namespaces.notifications }),
     });
   }
