@@ -120,7 +120,7 @@ export function reportMarkdown(r: BenchResults): string {
     '',
     '## (d) resume',
     '',
-    `${n(r.resume.clients)} clients dropped, ${n(r.resume.missedMessages)} messages sent meanwhile, ` +
+    `${n(r.resume.clients)} clients (batched delivery) dropped, ${n(r.resume.missedMessages)} messages sent meanwhile, ` +
       'then all resumed after their last seq at once:',
     `every client had every missed message after **${r.resume.seconds} s**; ` +
       `missing at the end: **${n(r.resume.lost)}**.`,

@@ -172,7 +172,10 @@ export async function idleConnectionCost(
   }
 }
 
-/** (d) `clients` joined sockets drop, `missed` messages are sent, all resume after their last seq at once. */
+/**
+ * (d) `clients` joined sockets (batched delivery, the SDK's default) drop, `missed` messages are sent, all resume
+ * after their last seq at once.
+ */
 export async function resumeStorm(
   env: TestStack,
   users: BenchUsers,
@@ -189,6 +192,7 @@ export async function resumeStorm(
       count: clients,
       roomIds: [roomId!],
       role: 'receiver',
+      delivery: 'batched',
     });
     await probe.connect({
       socketUrl,
