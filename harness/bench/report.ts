@@ -63,7 +63,9 @@ const env = await startBenchStack().catch(stopCentrifugoOnError);
 const bare = await startBareServer();
 try {
   const users = { writer: await env.signedUpUser(), reader: await env.signedUpUser() };
-  const tokens = { writer: await tokenOf(users.writer), reader: await tokenOf(users.reader) };
+  // Session tokens live 15 minutes and a full run is longer: each section connects with tokens of its own.
+  const freshTokens = async () => ({ writer: await tokenOf(users.writer), reader: await tokenOf(users.reader) });
+  let tokens = await freshTokens();
   log(`sizes ${JSON.stringify(sizes)}`);
 
   // First, while both processes are fresh: after a load their heaps keep the freed room, which new
@@ -83,6 +85,10 @@ try {
   const [hotRoom] = await createRooms(users.writer, 1, []);
   const spreadRooms = await createRooms(users.writer, 100, []);
   const hot = await ackLatency(env, users, [hotRoom!], 50, 1000, sizes.phaseSeconds);
+  log(
+    `  1000 msg/s in one room: ack p50 ${hot.ackMs.p50} ms, p99 ${hot.ackMs.p99} ms, delivery p99 ` +
+      `${hot.deliveryMs.p99} ms, ${hot.failed} refused`,
+  );
   const ladder: StackAckPoint[] = [];
   for (const rate of sizes.ladder) {
     const point = await ackLatency(env, users, spreadRooms, 100, rate, sizes.phaseSeconds);
@@ -97,6 +103,7 @@ try {
     (await ackLatency(env, users, spreadRooms, 100, 1000, sizes.phaseSeconds));
 
   log('(b) fan-out');
+  tokens = await freshTokens();
   const [fanRoom] = await createRooms(users.writer, 1, [users.reader.id]);
   const fanOutPoints: Array<{ gateway: FanOutPoint; gatewayBatched: FanOutPoint; bare: FanOutPoint }> = [];
   // One uncounted phase on the bare server first: the gateway is warm from (a), and a fresh server speeds up over
@@ -137,10 +144,13 @@ try {
   log('(d) resume');
   const resume = await resumeStorm(env, users, sizes.resumeClients, sizes.missedMessages);
 
+  log(`  ${resume.clients} clients had every missed message after ${resume.seconds} s; missing ${resume.lost}`);
   log('(e) history pages');
   const history = await historyPages(env, users, sizes.historyEvents, sizes.historySamples);
+  log(`  page p50 ${history.pageMs.p50} ms, p99 ${history.pageMs.p99} ms`);
 
   if (centrifugo) log(`(f) beside Centrifugo ${centrifugo.version}`);
+  tokens = await freshTokens();
   const peerResults = centrifugo
     ? await compareWithCentrifugo({
         centrifugo,
