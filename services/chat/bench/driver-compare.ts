@@ -6,7 +6,7 @@
 // one room per writer, every send in it; "spread": 100 rooms, each send of a batch in another room.
 // Pipelining assumes the insert meets no conflicting row: the service reads which events the insert stored
 // (RETURNING) before it applies the projections, so it would have to check that before COMMIT instead.
-// Knobs (env): DRIVER_TRANSACTIONS (300 per cell), DRIVER_WRITERS (2), DRIVER_BATCHES (1,4,16).
+// Knobs (env): DRIVER_TRANSACTIONS (1000 per cell), DRIVER_WRITERS (2), DRIVER_BATCHES (1,4,16).
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,7 +25,7 @@ import { appendSavepoint } from '../src/adapters/postgres/event-store/append-wit
 import { startInstance } from '../test/support.ts';
 import { percentile } from './measure.ts';
 
-const transactions = Number(process.env['DRIVER_TRANSACTIONS'] ?? 300);
+const transactions = Number(process.env['DRIVER_TRANSACTIONS'] ?? 1000);
 const writers = Number(process.env['DRIVER_WRITERS'] ?? 2);
 const batchSizes = (process.env['DRIVER_BATCHES'] ?? '1,4,16').split(',').map(Number);
 const spreadRooms = 100;
