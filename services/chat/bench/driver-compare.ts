@@ -38,12 +38,12 @@ interface Room {
   senderId: string;
 }
 
-/** A SQL text and its values as a driver sends them. */
-type Statement = SqlStatement;
-
-/** Captures the statement a service function would run, to replay it with any driver. */
-function captured(build: (db: Queryable) => Promise<unknown>): Statement {
-  let statement: Statement | undefined;
+/**
+ * Captures the statement a service function would run, to replay it with any driver. The functions used here
+ * call `query` before their first await, so the statement is there when `build` returns.
+ */
+function captured(build: (db: Queryable) => Promise<unknown>): SqlStatement {
+  let statement: SqlStatement | undefined;
   const recorder = {
     query: (config: { text: string; values: unknown[] }) => {
       statement = { text: config.text, values: config.values };
@@ -57,7 +57,7 @@ function captured(build: (db: Queryable) => Promise<unknown>): Statement {
 }
 
 /** The batch's writes after the room read, in the service's order: insert, projections, checkpoint. */
-function writeStatements(rooms: readonly Room[], lastSeqs: ReadonlyMap<string, number>): Statement[] {
+function writeStatements(rooms: readonly Room[], lastSeqs: ReadonlyMap<string, number>): SqlStatement[] {
   const occurredAt = new Date().toISOString();
   const seqs = new Map(lastSeqs);
   const events: RecordedRoomEvent[] = rooms.flatMap((room) => {
@@ -115,7 +115,7 @@ function pgTransaction(pool: Pool): Transaction {
  * in the same flight as the room read, as pg sends it with BEGIN: the same round trips as pg when sequential.
  */
 function postgresJsTransaction(sql: Sql, pipelined: boolean): Transaction {
-  const run = (tx: Pick<Sql, 'unsafe'>, statement: Statement) =>
+  const run = (tx: Pick<Sql, 'unsafe'>, statement: SqlStatement) =>
     tx.unsafe(statement.text, statement.values as postgresJs.ParameterOrJSON<never>[], { prepare: true });
   return async (rooms) => {
     await sql.begin(async (tx) => {
@@ -161,99 +161,103 @@ try {
       },
     },
   });
-  const { handlers } = startInstance(pool);
-  const newRoom = async (): Promise<Room> => {
-    const senderId = randomUUID();
-    const reply = (await handlers.createRoom({ actorId: senderId, name: 'bench', memberIds: [] })) as {
-      room: { id: string };
+  try {
+    const { handlers } = startInstance(pool);
+    const newRoom = async (): Promise<Room> => {
+      const senderId = randomUUID();
+      const reply = (await handlers.createRoom({ actorId: senderId, name: 'bench', memberIds: [] })) as {
+        room: { id: string };
+      };
+      return { id: reply.room.id, senderId };
     };
-    return { id: reply.room.id, senderId };
-  };
-  const hotRooms = await Promise.all(Array.from({ length: writers }, newRoom));
-  const spread = await Promise.all(Array.from({ length: spreadRooms }, newRoom));
-  const scenarios = {
-    // Writer w's batch: its one room, `batch` times, or `batch` rooms of its share of the 100.
-    hot: (writer: number, batch: number) => Array.from({ length: batch }, () => hotRooms[writer]!),
-    spread: (writer: number, batch: number, n: number) =>
-      Array.from({ length: batch }, (_, i) => {
+    const hotRooms = await Promise.all(Array.from({ length: writers }, newRoom));
+    const spread = await Promise.all(Array.from({ length: spreadRooms }, newRoom));
+    const scenarios = {
+      // Writer w's batch: its one room, `batch` times, or `batch` rooms of its share of the 100.
+      hot: (writer: number, batch: number) => Array.from({ length: batch }, () => hotRooms[writer]!),
+      spread: (writer: number, batch: number, n: number) => {
         const share = spread.filter((_, index) => index % writers === writer);
-        return share[(n * batch + i) % share.length]!;
-      }),
-  };
-  const modes: Record<string, Transaction> = {
-    pg: pgTransaction(pool),
-    'postgres.js': postgresJsTransaction(sql, false),
-    'postgres.js pipelined': postgresJsTransaction(sql, true),
-  };
+        return Array.from({ length: batch }, (_, i) => share[(n * batch + i) % share.length]!);
+      },
+    };
+    const modes: Record<string, Transaction> = {
+      pg: pgTransaction(pool),
+      'postgres.js': postgresJsTransaction(sql, false),
+      'postgres.js pipelined': postgresJsTransaction(sql, true),
+    };
 
-  const cells: Cell[] = [];
-  let rotation = 0;
-  let sent = 0;
-  for (const [scenario, roomsOf] of Object.entries(scenarios)) {
-    for (const batch of batchSizes) {
-      // The modes take turns, in a rotating order, so drift on the machine does not favour one.
-      const names = Object.keys(modes);
-      const order = names.map((_, i) => names[(i + rotation) % names.length]!);
-      rotation++;
-      for (const mode of order) {
-        const transaction = modes[mode]!;
-        const perWriter = Math.ceil(transactions / writers);
-        const drive = (count: number, sink?: number[]) =>
-          Promise.all(
-            Array.from({ length: writers }, async (_, writer) => {
-              for (let n = 0; n < count; n++) {
-                const t0 = performance.now();
-                await transaction(roomsOf(writer, batch, n));
-                sent += batch;
-                sink?.push(performance.now() - t0);
-              }
-            }),
-          );
-        await drive(warmup);
-        const latencies: number[] = [];
-        const [cpu0, pg0, t0] = [process.cpuUsage(), await cpuMsOfTrees([postgresPid]), performance.now()];
-        await drive(perWriter, latencies);
-        const seconds = (performance.now() - t0) / 1000;
-        const cpu = process.cpuUsage(cpu0);
-        const postgresCpuMs = (await cpuMsOfTrees([postgresPid])) - pg0;
-        const messages = latencies.length * batch;
-        cells.push({
-          scenario,
-          mode,
-          batch,
-          p50Ms: percentile(latencies, 0.5),
-          p99Ms: percentile(latencies, 0.99),
-          txPerSecond: latencies.length / seconds,
-          benchCpuMsPerMessage: (cpu.user + cpu.system) / 1000 / messages,
-          postgresCpuMsPerMessage: postgresCpuMs / messages,
-        });
+    const cells: Cell[] = [];
+    let rotation = 0;
+    let sent = 0;
+    for (const [scenario, roomsOf] of Object.entries(scenarios)) {
+      for (const batch of batchSizes) {
+        // The modes take turns, in a rotating order, so drift on the machine does not favour one.
+        const names = Object.keys(modes);
+        const order = names.map((_, i) => names[(i + rotation) % names.length]!);
+        rotation++;
+        for (const mode of order) {
+          const transaction = modes[mode]!;
+          const perWriter = Math.ceil(transactions / writers);
+          const drive = (count: number, sink?: number[]) =>
+            Promise.all(
+              Array.from({ length: writers }, async (_, writer) => {
+                for (let n = 0; n < count; n++) {
+                  const t0 = performance.now();
+                  await transaction(roomsOf(writer, batch, n));
+                  sent += batch;
+                  sink?.push(performance.now() - t0);
+                }
+              }),
+            );
+          await drive(warmup);
+          const latencies: number[] = [];
+          const [cpu0, pg0, t0] = [process.cpuUsage(), await cpuMsOfTrees([postgresPid]), performance.now()];
+          await drive(perWriter, latencies);
+          const seconds = (performance.now() - t0) / 1000;
+          const cpu = process.cpuUsage(cpu0);
+          const postgresCpuMs = (await cpuMsOfTrees([postgresPid])) - pg0;
+          const messages = latencies.length * batch;
+          cells.push({
+            scenario,
+            mode,
+            batch,
+            p50Ms: percentile(latencies, 0.5),
+            p99Ms: percentile(latencies, 0.99),
+            txPerSecond: latencies.length / seconds,
+            benchCpuMsPerMessage: (cpu.user + cpu.system) / 1000 / messages,
+            postgresCpuMsPerMessage: postgresCpuMs / messages,
+          });
+        }
       }
     }
-  }
-  // Every mode must have written what the service would: each send a message row (beside the rooms' own events).
-  const { rows } = await pool.query<{ count: string }>('SELECT count(*) FROM chat.messages');
-  if (Number(rows[0]?.count) !== sent) throw new Error(`${sent} sends, but ${rows[0]?.count} message rows`);
-  console.log(`${writers} writers, ${transactions} transactions per cell (after ${warmup} per writer of warm-up)`);
-  console.log('scenario batch mode                   p50 ms  p99 ms    tx/s   msg/s  bench CPU ms/msg  PG CPU ms/msg');
-  for (const cell of cells.sort(
-    (a, b) => a.scenario.localeCompare(b.scenario) || a.batch - b.batch || a.mode.localeCompare(b.mode),
-  )) {
+    // Every mode must have written what the service would: a message row for each send.
+    const { rows } = await pool.query<{ count: string }>('SELECT count(*) FROM chat.messages');
+    if (Number(rows[0]?.count) !== sent) throw new Error(`${sent} sends, but ${rows[0]?.count} message rows`);
+    console.log(`${writers} writers, ${transactions} transactions per cell (after ${warmup} per writer of warm-up)`);
     console.log(
-      [
-        cell.scenario.padEnd(8),
-        String(cell.batch).padStart(5),
-        cell.mode.padEnd(22),
-        cell.p50Ms.toFixed(2).padStart(7),
-        cell.p99Ms.toFixed(2).padStart(7),
-        cell.txPerSecond.toFixed(0).padStart(7),
-        (cell.txPerSecond * cell.batch).toFixed(0).padStart(7),
-        cell.benchCpuMsPerMessage.toFixed(3).padStart(17),
-        cell.postgresCpuMsPerMessage.toFixed(3).padStart(14),
-      ].join(' '),
+      'scenario batch mode                   p50 ms  p99 ms    tx/s   msg/s  bench CPU ms/msg  PG CPU ms/msg',
     );
+    for (const cell of cells.sort(
+      (a, b) => a.scenario.localeCompare(b.scenario) || a.batch - b.batch || a.mode.localeCompare(b.mode),
+    )) {
+      console.log(
+        [
+          cell.scenario.padEnd(8),
+          String(cell.batch).padStart(5),
+          cell.mode.padEnd(22),
+          cell.p50Ms.toFixed(2).padStart(7),
+          cell.p99Ms.toFixed(2).padStart(7),
+          cell.txPerSecond.toFixed(0).padStart(7),
+          (cell.txPerSecond * cell.batch).toFixed(0).padStart(7),
+          cell.benchCpuMsPerMessage.toFixed(3).padStart(17),
+          cell.postgresCpuMsPerMessage.toFixed(3).padStart(14),
+        ].join(' '),
+      );
+    }
+  } finally {
+    await sql.end();
+    await pool.end();
   }
-  await sql.end();
-  await pool.end();
 } finally {
   await embedded.stop();
   await rm(dir, { recursive: true, force: true });
