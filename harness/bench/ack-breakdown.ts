@@ -23,7 +23,8 @@ export interface AckBreakdown {
 
 interface HistogramSource {
   stage: string;
-  url: string;
+  /** The service whose /metrics holds it. */
+  service: 'gateway' | 'chat';
   name: string;
   labels: Record<string, string>;
 }
@@ -85,24 +86,22 @@ export async function withAckBreakdown<T>(
   stack: Stack,
   phase: () => Promise<T>,
 ): Promise<{ result: T; breakdown: AckBreakdown }> {
-  const gatewayMetrics = `${stack.urls.socket}/metrics`;
-  const chatMetrics = `${stack.urls.ops.chat}/metrics`;
   const sources: HistogramSource[] = [
     {
       stage: 'gateway: socket event → ack',
-      url: gatewayMetrics,
+      service: 'gateway',
       name: 'socket_ack_duration_seconds',
       labels: { namespace: '/chat', event: 'sendMessage' },
     },
     {
       stage: 'gateway: NATS request to chat',
-      url: gatewayMetrics,
+      service: 'gateway',
       name: 'gateway_nats_request_duration_seconds',
       labels: { subject: 'chat.cmd.sendMessage' },
     },
     {
       stage: 'chat: group-commit transaction',
-      url: chatMetrics,
+      service: 'chat',
       name: 'chat_event_store_append_duration_seconds',
       labels: {},
     },
@@ -121,7 +120,10 @@ export async function withAckBreakdown<T>(
     return { probe: (own.user + own.system) / 1000, ...Object.fromEntries(services) };
   };
 
-  const scrapes = async () => ({ gateway: await scrape(gatewayMetrics), chat: await scrape(chatMetrics) });
+  const scrapes = async () => ({
+    gateway: await scrape(`${stack.urls.socket}/metrics`),
+    chat: await scrape(`${stack.urls.ops.chat}/metrics`),
+  });
   const textBefore = await scrapes();
   const cpuBefore = await cpuNow();
   const began = performance.now();
@@ -130,10 +132,9 @@ export async function withAckBreakdown<T>(
   const cpuAfter = await cpuNow();
   const textAfter = await scrapes();
 
-  const textOf = (texts: typeof textBefore, url: string) => (url === gatewayMetrics ? texts.gateway : texts.chat);
   const stages = sources.map((source) => {
-    const before = histogramBuckets(textOf(textBefore, source.url), source.name, source.labels);
-    const after = histogramBuckets(textOf(textAfter, source.url), source.name, source.labels);
+    const before = histogramBuckets(textBefore[source.service], source.name, source.labels);
+    const after = histogramBuckets(textAfter[source.service], source.name, source.labels);
     const p50 = quantileMs(before, after, 0.5);
     return { stage: source.stage, count: p50.count, p50Ms: p50.ms, p99Ms: quantileMs(before, after, 0.99).ms };
   });

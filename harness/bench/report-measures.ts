@@ -10,7 +10,7 @@ import { bulkLoadRoom } from '../../services/chat/bench/bulk-load.ts';
 import { createRooms, tokenOf } from './bench-stack.ts';
 import { latencyHistogram, recordMs, summarize, type LatencySummary } from './latency-histogram.ts';
 import { nowMs } from './probe-protocol.ts';
-import { Probe } from './probe.ts';
+import { Probe, type ProbeResult } from './probe.ts';
 
 /** Users of a bench: one writes, one reads (each may hold any number of sockets). */
 export interface BenchUsers {
@@ -23,6 +23,23 @@ export interface AckPoint {
   sentPerSecond: number;
   failed: number;
   ackMs: LatencySummary;
+}
+
+/** Sends at `rate` for `seconds` from the probe's senders; the seconds from the first send to the last ack. */
+export async function sendTimed(probe: Probe, rate: number, seconds: number): Promise<number> {
+  const began = nowMs();
+  await probe.send(randomUUID().slice(0, 8), rate, seconds);
+  return (nowMs() - began) / 1000;
+}
+
+/** An ack phase's figures: what the probe collected after sending at `rate` for `elapsedSeconds`. */
+export function ackPointOf(rate: number, elapsedSeconds: number, result: ProbeResult): AckPoint {
+  return {
+    offeredPerSecond: rate,
+    sentPerSecond: Math.round(result.sent / elapsedSeconds),
+    failed: result.failed,
+    ackMs: result.ack,
+  };
 }
 
 /**
@@ -65,19 +82,12 @@ export async function ackLatency(
       role: 'receiver',
       delivery: 'batched',
     });
-    const { result: elapsed, breakdown } = await withAckBreakdown(env.stack, async () => {
-      const began = nowMs();
-      await probe.send(randomUUID().slice(0, 8), rate, seconds);
-      return (nowMs() - began) / 1000;
-    });
+    const { result: elapsed, breakdown } = await withAckBreakdown(env.stack, () => sendTimed(probe, rate, seconds));
     // Every send is delivered once to its room's receiver (a refused one never: the wait then runs out).
     await probe.waitForDeliveries(Math.round(rate * seconds), 30_000);
     const result = await probe.collect();
     return {
-      offeredPerSecond: rate,
-      sentPerSecond: Math.round(result.sent / elapsed),
-      failed: result.failed,
-      ackMs: result.ack,
+      ...ackPointOf(rate, elapsed, result),
       deliveryMs: result.delivery,
       notDelivered: result.sent - result.failed - result.delivered,
       breakdown,

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { nowMs } from '../probe-protocol.ts';
 import { Probe } from '../probe.ts';
-import type { AckPoint, FanOutPoint } from '../report-measures.ts';
+import { ackPointOf, sendTimed, type AckPoint, type FanOutPoint } from '../report-measures.ts';
 import { cpuMeter, type CpuCost, type ProbeTarget } from './targets.ts';
 
 export type PeerAckPoint = AckPoint & { cpu: CpuCost };
@@ -31,17 +31,9 @@ export async function ackLatencyOf(
       role: 'sender',
     });
     const meter = await cpuMeter(target);
-    const began = nowMs();
-    await probe.send(randomUUID().slice(0, 8), rate, seconds);
-    const elapsed = (nowMs() - began) / 1000;
+    const elapsed = await sendTimed(probe, rate, seconds);
     const result = await probe.collect();
-    return {
-      offeredPerSecond: rate,
-      sentPerSecond: Math.round(result.sent / elapsed),
-      failed: result.failed,
-      ackMs: result.ack,
-      cpu: await meter(result.sent - result.failed),
-    };
+    return { ...ackPointOf(rate, elapsed, result), cpu: await meter(result.sent - result.failed) };
   } finally {
     await probe.close();
   }
